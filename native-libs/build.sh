@@ -1,0 +1,664 @@
+#!/bin/sh
+# shellcheck disable=SC2086,SC2089,SC2090,SC2116  # word splitting of CC/CFLAGS and the literal quotes of -DCONFIG_VERSION are intended
+# Builds the native part of quickjs-jsr223: QuickJS 2025-04-26 plus our C shim
+# (native-libs/src/*.c) as one shared library laid out for JNA.
+#
+# Usage: sh native-libs/build.sh <lib-out-dir> [<tests-out-dir>]
+#
+#   <lib-out-dir>/<jna-prefix>/<libname>         the library, e.g.
+#                                                linux-x86-64/libquickjs-jsr223.so
+#   <lib-out-dir>/META-INF/LICENSE-quickjs.txt   QuickJS's LICENSE
+#   <tests-out-dir>/*.js                         QuickJS's tests/*.js (optional)
+#
+# QuickJS source, first that works:
+#   1. $QUICKJS_SRC: an unpacked release directory or a .tar.xz/.tar.gz/.tgz
+#   2. ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/quickjs-2025.04.26/
+#   3. the upstream release tarball (curl or wget)
+#   4. Debian's source package `quickjs` from the trixie suite, fetched with
+#      apt-get through a temporary deb-src list (the mirror comes from the
+#      machine's own apt configuration; the machine's apt state is untouched)
+# Whatever the source, every file we use is checked against the SHA-256
+# manifest below.
+#
+# Objects are cached by content under ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/obj/
+# and the link is skipped when nothing changed. Environment: CC, CFLAGS, LDFLAGS.
+# POSIX sh (runs under dash).
+
+set -eu
+
+QJS_VERSION=2025-04-26
+QJS_DEB_VERSION=2025.04.26
+QJS_UPSTREAM_URL="https://bellard.org/quickjs/quickjs-$QJS_VERSION.tar.xz"
+QJS_DEB_ORIG="quickjs_$QJS_DEB_VERSION.orig.tar.xz"
+QJS_DEB_ORIG_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
+QJS_DEB_SUITE=trixie
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+QJS_MANIFEST='598fd7fc928e4350abce36e337ba5a1346923c5c692f5be92c3d8e29ddd7c18d  LICENSE
+69b50ba934ef1138a659a73d3a805b2a0fc12a06570c7633b0bb5ebd06a1576f  VERSION
+203cc40bb8c8f4e3c6ce81f50526c0605ec0c21428c3317422646b445bc2e8fb  cutils.c
+e198bc67469f656effd2fe9436aad8a15dadaafd25abca996b7e7b7706f44d4a  cutils.h
+af5abd68fa9806d1a19bdd5f2daef00d5fd0990ae56311382dfed4700343f074  dtoa.c
+462070f7678a894b9f3612422f280f4dce412eb360a5cc585a513f407fc23114  dtoa.h
+a7ee95fcc6cb013c9ab1a3ba9785d4a99c56e7029e30796baf9dfbd456f523f9  libregexp-opcode.h
+880cf399d1e37705df7953e8c766e5e1b5585d9081a8caa9cc204045631eec4b  libregexp.c
+d10b8229a73e9a09fab80f3a2a3570e84bbfa13bc2da9ac33f08e8b9911d2564  libregexp.h
+cde1068e9aa6b985f4242dd9bafc39315b7e0faacf6eb92e76c700b24cb3e6a4  libunicode-table.h
+97b0f708f89e3a5e9ffcd001340c20ed7809f2656443dc3262ae017769939c20  libunicode.c
+41347be83b3774bd99982c65bb7e47c47c8fb4bacd336650765893e6e2c657af  libunicode.h
+181c6b25d9d0e4853315d36a6e6fab3b2c3554271693d898a439384ba0f67c2b  list.h
+6f72ebdb418b4e393b4563910d5fce90b1001c41ce7ddbd60d127beaff3fcc15  quickjs-atom.h
+b35842f9ee2f092d5771d0f0f3df7a9a9c6b3bc2957d333a0bae516977f7ed5b  quickjs-opcode.h
+1be1951aa05b034f2fc5fe0fb4b1aef64b4865e0788584c910f47010f6748162  quickjs.c
+78420aeb33d1c1a32116465b16313e89a61632a9c395622ffcf719b5d549e03f  quickjs.h'
+QJS_MANIFEST_FILES=$(printf '%s\n' "$QJS_MANIFEST" | awk '{ print $2 }')
+
+# QuickJS sources compiled on their own (quickjs.c is #included by our shim).
+QJS_C_SOURCES='libregexp.c libunicode.c cutils.c dtoa.c'
+
+# -I paths are passed separately (quoted), so paths with spaces work.
+BASE_CFLAGS='-O2 -fPIC -fwrapv -fvisibility=hidden -DNDEBUG -D_GNU_SOURCE -DCONFIG_VERSION="2025-04-26"'
+
+# ---------------------------------------------------------------- helpers ---
+
+log() { printf '[quickjs-native] %s\n' "$*" >&2; }
+die() { printf '[quickjs-native] ERROR: %s\n' "$*" >&2; exit 1; }
+
+TMP_ROOT=''
+CLEANUP_PATHS=''
+cleanup() {
+    if [ -n "$CLEANUP_PATHS" ]; then
+        # shellcheck disable=SC2086  # paths are created by us, without spaces
+        rm -rf $CLEANUP_PATHS 2>/dev/null || :
+    fi
+    if [ -n "$TMP_ROOT" ]; then rm -rf "$TMP_ROOT" 2>/dev/null || :; fi
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Absolute path of a directory (created if needed).
+abs_dir() {
+    mkdir -p -- "$1" || die "cannot create directory '$1'"
+    (CDPATH='' cd -- "$1" && pwd -P)
+}
+
+SHA_CMD=''
+if have sha256sum; then SHA_CMD='sha256sum'
+elif have shasum; then SHA_CMD='shasum -a 256'
+else die "neither sha256sum nor shasum found: install coreutils (or perl's shasum)"
+fi
+
+# sha256 of stdin
+sha256_stdin() {
+    s_out=$($SHA_CMD) || return 1
+    printf '%s\n' "${s_out%% *}"
+}
+sha256_file() { sha256_stdin <"$1"; }
+
+# verify_tree DIR: checks DIR against QJS_MANIFEST. On failure sets VERIFY_BAD
+# to a human-readable list of the offending files and returns 1.
+VERIFY_BAD=''
+verify_tree() {
+    VERIFY_BAD=''
+    vt_present=''
+    for vt_f in $QJS_MANIFEST_FILES; do
+        if [ -f "$1/$vt_f" ]; then
+            vt_present="$vt_present $vt_f"
+        else
+            VERIFY_BAD="$VERIFY_BAD $vt_f(missing)"
+        fi
+    done
+    if [ -n "$vt_present" ]; then
+        # shellcheck disable=SC2086
+        vt_actual=$(cd "$1" && $SHA_CMD $vt_present 2>/dev/null) || :
+        vt_wrong=$(printf '%s\n' "$vt_actual" | awk -v manifest="$QJS_MANIFEST" '
+            BEGIN { n = split(manifest, lines, "\n")
+                    for (i = 1; i <= n; i++) { split(lines[i], p, " "); want[p[2]] = p[1] } }
+            { name = $2; sub(/^\*/, "", name); got[name] = $1 }
+            END { for (f in want) if ((f in got) && got[f] != want[f]) printf " %s(sha256 mismatch)", f }')
+        VERIFY_BAD="$VERIFY_BAD$vt_wrong"
+    fi
+    [ -z "$VERIFY_BAD" ]
+}
+
+# find_qjs_top DIR: prints DIR or its single-level subdirectory that holds quickjs.h
+find_qjs_top() {
+    if [ -f "$1/quickjs.h" ]; then printf '%s\n' "$1"; return 0; fi
+    for ft_d in "$1"/*/; do
+        if [ -f "${ft_d}quickjs.h" ]; then printf '%s\n' "${ft_d%/}"; return 0; fi
+    done
+    return 1
+}
+
+XZ_HINT=''
+# unpack_tarball FILE DESTDIR
+unpack_tarball() {
+    mkdir -p "$2"
+    case $1 in
+        *.tar.xz|*.txz)
+            if ! have xz; then
+                XZ_HINT=' (xz is missing: apt-get install xz-utils)'
+                log "cannot unpack $1: xz not found (Debian package: xz-utils)"
+                return 1
+            fi
+            xz -dc -- "$1" >"$2.tar" || return 1 ;;
+        *.tar.gz|*.tgz)
+            gzip -dc -- "$1" >"$2.tar" || return 1 ;;
+        *.tar)
+            cp -- "$1" "$2.tar" || return 1 ;;
+        *) log "unsupported archive type: $1"; return 1 ;;
+    esac
+    (cd "$2" && tar -xf ../"${2##*/}.tar") || { rm -f "$2.tar"; return 1; }
+    rm -f "$2.tar"
+}
+
+# ------------------------------------------------------------- arguments ---
+
+if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
+    echo "usage: sh native-libs/build.sh <lib-out-dir> [<tests-out-dir>]" >&2
+    exit 2
+fi
+
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+NATIVE_DIR=$SCRIPT_DIR
+INCLUDE_DIR=$NATIVE_DIR/include
+SHIM_SRC_DIR=$NATIVE_DIR/src
+
+LIB_OUT=$(abs_dir "$1")
+TESTS_OUT=''
+if [ $# -ge 2 ] && [ -n "$2" ]; then TESTS_OUT=$(abs_dir "$2"); fi
+
+# ------------------------------------------------------------- platform ----
+
+case $(uname -s) in
+    Linux*) OS=linux ;;
+    Darwin*) OS=darwin ;;
+    MINGW*|MSYS*|CYGWIN*|Windows_NT*) OS=win32 ;;
+    *) die "unsupported OS: $(uname -s)" ;;
+esac
+case $(uname -m) in
+    x86_64|amd64|AMD64|x64) ARCH=x86-64 ;;
+    aarch64|arm64|ARM64) ARCH=aarch64 ;;
+    i386|i486|i586|i686|x86) ARCH=x86 ;;
+    armv7*|armv6*|arm) ARCH=arm ;;
+    ppc64le|powerpc64le) ARCH=ppc64le ;;
+    riscv64) ARCH=riscv64 ;;
+    s390x) ARCH=s390x ;;
+    loongarch64) ARCH=loongarch64 ;;
+    *) die "unsupported CPU architecture: $(uname -m)" ;;
+esac
+PREFIX=$OS-$ARCH
+case $OS in
+    linux) LIBNAME=libquickjs-jsr223.so ;;
+    darwin) LIBNAME=libquickjs-jsr223.dylib ;;
+    win32) LIBNAME=quickjs-jsr223.dll ;;
+esac
+LIB_DIR=$LIB_OUT/$PREFIX
+LIB_PATH=$LIB_DIR/$LIBNAME
+
+# ------------------------------------------------------------- compiler ----
+
+if [ -n "${CC:-}" ]; then
+    CC_CMD=$CC
+    set -- $CC_CMD
+    if ! have "$1"; then
+        die "C compiler not found: CC='$CC'. Unset CC or install one (e.g. apt-get install gcc)."
+    fi
+else
+    CC_CMD=''
+    for c in cc gcc clang; do
+        if have "$c"; then CC_CMD=$c; break; fi
+    done
+    [ -n "$CC_CMD" ] || die "no C compiler found (cc, gcc, clang): install one, e.g. apt-get install gcc xz-utils"
+    set -- $CC_CMD
+fi
+CC_PATH=$(command -v "$1")
+# shellcheck disable=SC2086
+CC_VERSION=$($CC_CMD --version 2>/dev/null | sed -n 1p) || :
+[ -n "$CC_VERSION" ] || die "C compiler '$CC_CMD' does not run ('$CC_CMD --version' failed): install gcc (apt-get install gcc) or set CC"
+COMPILER_ID="cc=$CC_CMD path=$CC_PATH version=$CC_VERSION"
+
+# ---------------------------------------------------------------- caches ---
+
+if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
+elif [ -n "${HOME:-}" ]; then CACHE_ROOT=$HOME/.cache/quickjs-jsr223
+else CACHE_ROOT=$(dirname -- "$LIB_OUT")/native-obj
+fi
+if ! mkdir -p "$CACHE_ROOT/obj" "$CACHE_ROOT/stamps" 2>/dev/null; then
+    fallback=$(dirname -- "$LIB_OUT")/native-obj
+    log "cache $CACHE_ROOT is not writable; using $fallback"
+    CACHE_ROOT=$fallback
+    mkdir -p "$CACHE_ROOT/obj" "$CACHE_ROOT/stamps" || die "cannot create $CACHE_ROOT"
+fi
+case $CACHE_ROOT in /*) ;; *) CACHE_ROOT=$(abs_dir "$CACHE_ROOT") ;; esac
+OBJ_DIR=$CACHE_ROOT/obj
+SRC_CACHE=$CACHE_ROOT/quickjs-$QJS_DEB_VERSION
+
+TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/quickjs-native.XXXXXX") || die "mktemp failed"
+
+# ---------------------------------------------------------------- source ---
+
+QJS_DIR=''
+QJS_ORIGIN=''
+
+# install_fetched TREE ORIGIN: TREE was verified; move it into the home cache
+# (atomically) and point QJS_DIR at the result.
+install_fetched() {
+    QJS_DIR=$1
+    QJS_ORIGIN=$2
+    if [ -e "$SRC_CACHE" ]; then
+        old=$CACHE_ROOT/.old.$$
+        CLEANUP_PATHS="$CLEANUP_PATHS $old"
+        mv "$SRC_CACHE" "$old" 2>/dev/null || :
+    fi
+    if [ ! -e "$SRC_CACHE" ] && mv "$1" "$SRC_CACHE" 2>/dev/null && [ -f "$SRC_CACHE/quickjs.h" ]; then
+        QJS_DIR=$SRC_CACHE
+        log "cached verified QuickJS source in $SRC_CACHE"
+    else
+        log "could not write the source cache $SRC_CACHE (building from a temporary copy)"
+    fi
+}
+
+# staging dir for unpacking fetched tarballs: on the cache's filesystem so the
+# final mv is an atomic rename.
+# Sets STAGE.
+STAGE=''
+staging_dir() {
+    if STAGE=$(mktemp -d "$CACHE_ROOT/.incoming.XXXXXX" 2>/dev/null); then
+        CLEANUP_PATHS="$CLEANUP_PATHS $STAGE"
+    else
+        STAGE=$(mktemp -d "$TMP_ROOT/incoming.XXXXXX")
+    fi
+}
+
+FAIL_REASONS=''
+
+# a. $QUICKJS_SRC
+if [ -n "${QUICKJS_SRC:-}" ]; then
+    if [ -d "$QUICKJS_SRC" ]; then
+        QJS_DIR=$(find_qjs_top "$QUICKJS_SRC") || die "QUICKJS_SRC=$QUICKJS_SRC: no quickjs.h in it (expected the unpacked quickjs-$QJS_VERSION release)"
+        QJS_ORIGIN="QUICKJS_SRC=$QUICKJS_SRC"
+    elif [ -f "$QUICKJS_SRC" ]; then
+        case $QUICKJS_SRC in
+            *.tar.xz|*.txz|*.tar.gz|*.tgz|*.tar) ;;
+            *) die "QUICKJS_SRC=$QUICKJS_SRC: not a directory nor a .tar.xz/.tar.gz/.tgz tarball" ;;
+        esac
+        unpack_tarball "$QUICKJS_SRC" "$TMP_ROOT/qsrc" || die "QUICKJS_SRC=$QUICKJS_SRC: cannot unpack$XZ_HINT"
+        QJS_DIR=$(find_qjs_top "$TMP_ROOT/qsrc") || die "QUICKJS_SRC=$QUICKJS_SRC: no quickjs.h in the tarball"
+        QJS_ORIGIN="QUICKJS_SRC=$QUICKJS_SRC"
+    else
+        die "QUICKJS_SRC=$QUICKJS_SRC: no such file or directory"
+    fi
+    verify_tree "$QJS_DIR" || die "QuickJS source from $QJS_ORIGIN does not match the $QJS_VERSION manifest:$VERIFY_BAD"
+fi
+
+# b. home cache
+if [ -z "$QJS_DIR" ] && [ -d "$SRC_CACHE" ]; then
+    if verify_tree "$SRC_CACHE"; then
+        QJS_DIR=$SRC_CACHE
+        QJS_ORIGIN="cache $SRC_CACHE"
+    else
+        log "cached source $SRC_CACHE is corrupt ($VERIFY_BAD ); fetching again"
+    fi
+fi
+
+# Both fetched tarballs (upstream's and Debian's) are .tar.xz.
+if [ -z "$QJS_DIR" ] && ! have xz; then
+    die "xz is missing, needed to unpack the downloaded QuickJS source: apt-get install xz-utils (or set QUICKJS_SRC to an unpacked quickjs-$QJS_VERSION directory)"
+fi
+
+# c. upstream tarball
+if [ -z "$QJS_DIR" ]; then
+    up_file=$TMP_ROOT/quickjs-$QJS_VERSION.tar.xz
+    up_ok=false
+    if have curl; then
+        if curl -fsSL --connect-timeout 5 --max-time 60 -o "$up_file" "$QJS_UPSTREAM_URL" 2>"$TMP_ROOT/curl.err"; then
+            up_ok=true
+        else
+            log "upstream download failed ($(tail -n 1 "$TMP_ROOT/curl.err")); trying Debian's source package"
+        fi
+    elif have wget; then
+        if wget -q -T 5 -t 1 -O "$up_file" "$QJS_UPSTREAM_URL" 2>"$TMP_ROOT/wget.err"; then
+            up_ok=true
+        else
+            log "upstream download failed (wget); trying Debian's source package"
+        fi
+    else
+        log "neither curl nor wget found; trying Debian's source package"
+    fi
+    if $up_ok; then
+        staging_dir
+        if unpack_tarball "$up_file" "$STAGE/u" && top=$(find_qjs_top "$STAGE/u"); then
+            if verify_tree "$top"; then
+                install_fetched "$top" "$QJS_UPSTREAM_URL"
+            else
+                log "upstream tarball does not match the manifest:$VERIFY_BAD; trying Debian's source package"
+                FAIL_REASONS="$FAIL_REASONS; upstream tarball mismatches manifest"
+            fi
+        else
+            log "upstream tarball could not be unpacked; trying Debian's source package"
+            FAIL_REASONS="$FAIL_REASONS; upstream tarball unusable$XZ_HINT"
+        fi
+    else
+        FAIL_REASONS="$FAIL_REASONS; upstream download failed"
+    fi
+fi
+
+# d. Debian source package, through a temporary deb-src list
+debian_mirror() {
+    dm_uri=''
+    for dm_f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$dm_f" ] || continue
+        dm_uri=$({ cat "$dm_f"; echo; } | awk '
+            function reset() { uri = ""; enabled = ""; deb = 0; sec = 0 }
+            function flush() {
+                if (uri != "" && enabled != "no" && deb && !sec && uri !~ /security/ && uri !~ /^cdrom:/) {
+                    print uri; done = 1; exit
+                }
+                reset()
+            }
+            BEGIN { reset() }
+            /^[ \t]*#/ { next }
+            /^[ \t]*$/ { flush(); next }
+            tolower($1) == "uris:" { uri = $2 }
+            tolower($1) == "enabled:" { enabled = tolower($2) }
+            tolower($1) == "suites:" {
+                for (i = 2; i <= NF; i++) {
+                    s = $i
+                    if (s ~ /security/) sec = 1
+                    sub(/-.*/, "", s)
+                    if (s ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|stable|oldstable|oldoldstable|testing|unstable|experimental)$/) deb = 1
+                }
+            }
+            END { if (!done) flush() }')
+        if [ -n "$dm_uri" ]; then printf '%s\n' "$dm_uri"; return 0; fi
+    done
+    if [ -f /etc/apt/sources.list ]; then
+        dm_uri=$(awk '
+            $1 == "deb" || $1 == "deb-src" {
+                i = 2
+                if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                uri = $i; suite = $(i + 1)
+                if (uri ~ /^(https?|ftp):\/\// && uri ~ /\/debian\/?$/ && suite !~ /security/) { print uri; exit }
+            }' /etc/apt/sources.list)
+        if [ -n "$dm_uri" ]; then printf '%s\n' "$dm_uri"; return 0; fi
+    fi
+    return 1
+}
+
+# the most telling error line of an apt log
+apt_err() {
+    ae=$(grep -E 'Failed to fetch|^E:' "$1" 2>/dev/null | sed -n 1p) || :
+    [ -n "$ae" ] || ae=$(grep -E '^(E|W):' "$1" 2>/dev/null | tail -n 1) || :
+    # keep the mirror's address out of logs: it is the machine's configuration, not ours
+    printf '%s\n' "$ae" | sed -E 's#[a-z+]+://[^ ]+#<mirror>#g'
+}
+# did `apt-get update` fail? (a download failure is only a warning to apt)
+apt_update_failed() { grep -qE '^E:|^W: (Failed to fetch|Some index files failed)' "$1"; }
+
+fetch_debian() {
+    if ! have apt-get; then
+        FAIL_REASONS="$FAIL_REASONS; apt-get not available for Debian's source package"
+        log "apt-get not found; cannot fetch Debian's source package"
+        return 1
+    fi
+    if ! fd_mirror=$(debian_mirror); then
+        FAIL_REASONS="$FAIL_REASONS; no Debian mirror in the apt configuration"
+        log "no Debian archive found in /etc/apt/sources.list{,.d}; cannot fetch Debian's source package"
+        return 1
+    fi
+    fd_apt=$TMP_ROOT/apt
+    mkdir -p "$fd_apt/lists/partial" "$fd_apt/cache/archives/partial" "$fd_apt/dl"
+    fd_opts="-q -o Dir::Etc::SourceList=$fd_apt/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$fd_apt/lists -o Dir::Cache=$fd_apt/cache"
+    if [ -f "$DEBIAN_KEYRING" ]; then fd_signed="signed-by=$DEBIAN_KEYRING"; else fd_signed="trusted=yes"; fi
+    printf 'deb-src [%s] %s %s main\n' "$fd_signed" "$fd_mirror" "$QJS_DEB_SUITE" >"$fd_apt/sources.list"
+    log "fetching Debian source package quickjs ($QJS_DEB_SUITE) from the Debian mirror in the apt configuration"
+    # shellcheck disable=SC2086
+    if ! apt-get $fd_opts update >"$fd_apt/update.log" 2>&1 || apt_update_failed "$fd_apt/update.log"; then
+        if [ "$fd_signed" != "trusted=yes" ] && grep -qE 'NO_PUBKEY|EXPKEYSIG|GPG error|is not signed|signature' "$fd_apt/update.log"; then
+            # The SHA-256 checks below are what we rely on; a keyring lacking
+            # the suite's key must not stop us.
+            printf 'deb-src [trusted=yes] %s %s main\n' "$fd_mirror" "$QJS_DEB_SUITE" >"$fd_apt/sources.list"
+            # shellcheck disable=SC2086
+            apt-get $fd_opts update >"$fd_apt/update.log" 2>&1 || :
+        fi
+        if apt_update_failed "$fd_apt/update.log"; then
+            FAIL_REASONS="$FAIL_REASONS; apt-get update of $QJS_DEB_SUITE sources failed: $(apt_err "$fd_apt/update.log")"
+            log "apt-get update failed: $(apt_err "$fd_apt/update.log")"
+            return 1
+        fi
+    fi
+    # shellcheck disable=SC2086
+    fd_versions=$(apt-cache $fd_opts showsrc quickjs 2>/dev/null | awk '$1 == "Version:" { print $2 }') || :
+    fd_version=$(printf '%s\n' "$fd_versions" | grep "^$QJS_DEB_VERSION-" | sed -n 1p) || :
+    if [ -z "$fd_version" ]; then
+        FAIL_REASONS="$FAIL_REASONS; Debian $QJS_DEB_SUITE has no quickjs $QJS_DEB_VERSION-* (found: $(echo $fd_versions))"
+        log "Debian $QJS_DEB_SUITE has no quickjs $QJS_DEB_VERSION-* source (found: $(echo $fd_versions))"
+        return 1
+    fi
+    # shellcheck disable=SC2086
+    if ! (cd "$fd_apt/dl" && apt-get $fd_opts source --download-only "quickjs=$fd_version") >"$fd_apt/source.log" 2>&1 \
+        || [ ! -f "$fd_apt/dl/$QJS_DEB_ORIG" ]; then
+        FAIL_REASONS="$FAIL_REASONS; apt-get source quickjs=$fd_version failed: $(apt_err "$fd_apt/source.log")"
+        log "apt-get source quickjs=$fd_version failed: $(apt_err "$fd_apt/source.log")"
+        return 1
+    fi
+    fd_sum=$(sha256_file "$fd_apt/dl/$QJS_DEB_ORIG")
+    if [ "$fd_sum" != "$QJS_DEB_ORIG_SHA256" ]; then
+        FAIL_REASONS="$FAIL_REASONS; $QJS_DEB_ORIG from the Debian mirror has SHA-256 $fd_sum, expected $QJS_DEB_ORIG_SHA256"
+        log "$QJS_DEB_ORIG from the Debian mirror has the wrong SHA-256 ($fd_sum)"
+        return 1
+    fi
+    staging_dir
+    if ! unpack_tarball "$fd_apt/dl/$QJS_DEB_ORIG" "$STAGE/d" || ! fd_top=$(find_qjs_top "$STAGE/d"); then
+        FAIL_REASONS="$FAIL_REASONS; cannot unpack $QJS_DEB_ORIG$XZ_HINT"
+        return 1
+    fi
+    if ! verify_tree "$fd_top"; then
+        die "QuickJS source from Debian's $QJS_DEB_ORIG (quickjs=$fd_version) does not match the $QJS_VERSION manifest:$VERIFY_BAD"
+    fi
+    install_fetched "$fd_top" "Debian source package quickjs=$fd_version"
+}
+
+if [ -z "$QJS_DIR" ]; then
+    fetch_debian || :
+fi
+
+if [ -z "$QJS_DIR" ]; then
+    die "could not obtain the QuickJS $QJS_VERSION source (${FAIL_REASONS#; }). Set QUICKJS_SRC to the unpacked quickjs-$QJS_VERSION release or its .tar.xz."
+fi
+
+# ------------------------------------------------------------ cache keys ----
+
+# Flags as they go into the keys: source/include paths are replaced by
+# placeholders (their content is hashed instead), so the objects can be shared
+# between checkouts and source locations.
+USER_CFLAGS=${CFLAGS:-}
+USER_LDFLAGS=${LDFLAGS:-}
+FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> $USER_CFLAGS"
+
+# Every header the sources may see: native-libs/include/*, the non-.c files in
+# native-libs/src, and QuickJS (all of it verified against the manifest, so the
+# manifest stands for its content, quickjs.c included).
+HDR_LIST=$( (cd "$NATIVE_DIR" && find include src -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
+HDR_DIGEST=$(printf '%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" | sha256_stdin)
+
+SHIM_SOURCES=''
+for s in "$SHIM_SRC_DIR"/*.c; do
+    [ -f "$s" ] || continue
+    case $s in *' '*) die "source file names must not contain spaces: $s" ;; esac
+    SHIM_SOURCES="$SHIM_SOURCES $s"
+done
+[ -n "$SHIM_SOURCES" ] || log "warning: no shim sources in $SHIM_SRC_DIR (the library will export nothing)"
+case $QJS_DIR in *' '*)
+    # keep word-splitting of the source list safe
+    ln -s "$QJS_DIR" "$TMP_ROOT/qjs"
+    QJS_DIR=$TMP_ROOT/qjs ;;
+esac
+ALL_SOURCES=$SHIM_SOURCES
+for s in $QJS_C_SOURCES; do ALL_SOURCES="$ALL_SOURCES $QJS_DIR/$s"; done
+
+key_of() {
+    { printf '%s\n' "$COMPILER_ID" "$FLAGS_KEY" "$HDR_DIGEST"; cat "$1"; } | sha256_stdin
+}
+
+KEYS=''
+for s in $ALL_SOURCES; do
+    k=$(key_of "$s") || die "cannot read $s"
+    KEYS="$KEYS $k"
+done
+
+case $OS in
+    linux) LINK_FLAGS='-shared -Wl,-z,noexecstack -Wl,--as-needed -static-libgcc' ; LINK_LIBS="-lm -lpthread"
+           LINK_FLAGS="$LINK_FLAGS -Wl,-soname,$LIBNAME" ;;
+    darwin) LINK_FLAGS="-dynamiclib -install_name @rpath/$LIBNAME"; LINK_LIBS='-lm' ;;
+    win32) LINK_FLAGS='-shared -static-libgcc'; LINK_LIBS='' ;;
+esac
+
+STAMP_DESC=$(printf '%s\n' "format=1" "$COMPILER_ID" "out=$LIB_PATH" "link=$LINK_FLAGS $USER_CFLAGS $USER_LDFLAGS $LINK_LIBS" "objects=$KEYS")
+STAMP_FILE=$CACHE_ROOT/stamps/$(printf '%s\n' "$LIB_PATH" | sha256_stdin).stamp
+
+# ----------------------------------------------------------- side outputs ---
+
+copy_side_outputs() {
+    mkdir -p "$LIB_OUT/META-INF"
+    if ! cmp -s "$QJS_DIR/LICENSE" "$LIB_OUT/META-INF/LICENSE-quickjs.txt" 2>/dev/null; then
+        cp "$QJS_DIR/LICENSE" "$LIB_OUT/META-INF/LICENSE-quickjs.txt"
+    fi
+    if [ -n "$TESTS_OUT" ]; then
+        n=0
+        for t in "$QJS_DIR"/tests/*.js; do
+            [ -f "$t" ] || continue
+            cp "$t" "$TESTS_OUT/"
+            n=$((n + 1))
+        done
+        [ "$n" -gt 0 ] || log "warning: no tests/*.js in the QuickJS source ($QJS_ORIGIN)"
+    fi
+}
+
+# ------------------------------------------------------------ up to date? ---
+
+if [ -f "$LIB_PATH" ] && [ -f "$STAMP_FILE" ]; then
+    lib_sum=$(sha256_file "$LIB_PATH")
+    if [ "$(cat "$STAMP_FILE")" = "$STAMP_DESC
+lib=$lib_sum" ]; then
+        copy_side_outputs
+        log "up to date: $LIB_PATH"
+        exit 0
+    fi
+fi
+
+# --------------------------------------------------------------- compile ----
+
+log "building $PREFIX/$LIBNAME with $CC_CMD ($CC_VERSION); QuickJS from $QJS_ORIGIN"
+
+NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 2)
+case $NCPU in ''|*[!0-9]*) NCPU=2 ;; esac
+MAX_JOBS=$((NCPU < 2 ? 4 : NCPU * 2))
+
+# wait for the oldest running compile (POSIX sh has no `wait -n`)
+wait_oldest() {
+    # shellcheck disable=SC2086
+    set -- $PIDS
+    wait "$1" || :
+    shift
+    PIDS="$*"
+}
+
+JOBDIR=$TMP_ROOT/jobs
+mkdir -p "$JOBDIR"
+OBJECTS=''
+PIDS=''
+n_jobs=0
+n_running=0
+i=0
+set -- $KEYS
+for s in $ALL_SOURCES; do
+    i=$((i + 1))
+    k=$1; shift
+    obj=$OBJ_DIR/$k.o
+    OBJECTS="$OBJECTS $obj"
+    [ -f "$obj" ] && continue
+    tmpobj=$OBJ_DIR/.tmp.$k.$$.o
+    CLEANUP_PATHS="$CLEANUP_PATHS $tmpobj"
+    printf '%s\n' "$s" >"$JOBDIR/$i.src"
+    (
+        # shellcheck disable=SC2086
+        if $CC_CMD $BASE_CFLAGS -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
+            && mv -f "$tmpobj" "$obj"; then
+            echo 0 >"$JOBDIR/$i.rc"
+        else
+            echo 1 >"$JOBDIR/$i.rc"
+        fi
+    ) &
+    PIDS="$PIDS $!"
+    n_jobs=$((n_jobs + 1))
+    n_running=$((n_running + 1))
+    if [ "$n_running" -ge "$MAX_JOBS" ]; then
+        wait_oldest
+        n_running=$((n_running - 1))
+    fi
+done
+for p in $PIDS; do wait "$p" || :; done
+
+failed=''
+for rcf in "$JOBDIR"/*.rc; do
+    [ -f "$rcf" ] || continue
+    j=${rcf%.rc}
+    src=$(cat "$j.src")
+    if [ "$(cat "$rcf")" != 0 ]; then
+        failed="$failed ${src##*/}"
+        log "compilation of $src failed:"
+        cat "$j.log" >&2
+    elif [ -s "$j.log" ]; then
+        log "warnings in $src:"
+        cat "$j.log" >&2
+    fi
+done
+[ -z "$failed" ] || die "compilation failed:$failed"
+if [ "$n_jobs" -gt 0 ]; then
+    log "compiled $n_jobs of $i object(s)"
+fi
+
+# ------------------------------------------------------------------ link ----
+
+TMP_LIB=$TMP_ROOT/$LIBNAME
+# shellcheck disable=SC2086
+if ! $CC_CMD $LINK_FLAGS $USER_CFLAGS $USER_LDFLAGS -o "$TMP_LIB" $OBJECTS $LINK_LIBS >"$TMP_ROOT/link.log" 2>&1; then
+    cat "$TMP_ROOT/link.log" >&2
+    die "linking $LIBNAME failed"
+fi
+if [ -s "$TMP_ROOT/link.log" ]; then cat "$TMP_ROOT/link.log" >&2; fi
+
+if [ "$OS" = linux ]; then
+    if have nm; then
+        exported=$(nm -D --defined-only "$TMP_LIB" | awk 'NF >= 3 { print $3 }') \
+            || die "nm -D failed on $TMP_LIB"
+        bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_)(@.*)?$' | grep -v '^$' || :)
+        if [ -n "$bad" ]; then
+            die "$LIBNAME exports symbols other than qjs_*: $(echo $bad). Mark only the API with visibility(\"default\") and keep everything else static or hidden."
+        fi
+        if ! printf '%s\n' "$exported" | grep -q '^qjs_'; then
+            log "warning: $LIBNAME exports no qjs_* symbol"
+        fi
+    else
+        log "nm not found: skipping the exported-symbol check"
+    fi
+fi
+
+mkdir -p "$LIB_DIR"
+# Replace by rename: a process that has the old library mapped keeps it intact.
+PART=$LIB_DIR/.$LIBNAME.part.$$
+CLEANUP_PATHS="$CLEANUP_PATHS $PART"
+cp "$TMP_LIB" "$PART"
+mv -f "$PART" "$LIB_PATH"
+lib_sum=$(sha256_file "$LIB_PATH")
+printf '%s\nlib=%s\n' "$STAMP_DESC" "$lib_sum" >"$STAMP_FILE.tmp.$$"
+mv -f "$STAMP_FILE.tmp.$$" "$STAMP_FILE"
+
+copy_side_outputs
+log "built $LIB_PATH"

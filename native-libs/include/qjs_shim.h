@@ -1,0 +1,149 @@
+/*
+ * qjs_shim.h - the C surface that quickjs-jsr223 calls through JNA.
+ *
+ * Ownership, in one paragraph: a qjs_rt owns one QuickJS runtime, every realm
+ * (JSContext) created in it and every value handle it ever returned. A value
+ * handle (qjs_handle, an opaque 64-bit number) that a function returns belongs
+ * to the caller, who gives it back with qjs_handles_free; a handle passed in as
+ * an argument is borrowed and never consumed. Buffers passed in are borrowed for
+ * the duration of the call. Results are written into the runtime's own output
+ * buffer, whose address and length are published in the mailbox; they stay valid
+ * until the next call on the same runtime. qjs_runtime_free releases everything
+ * the runtime still owns, including handles the caller forgot, so it never trips
+ * over a live object. No JSValue ever crosses this interface by value.
+ *
+ * Every function that runs JavaScript sets the runtime's stack limit from the
+ * calling thread's real stack on the outermost entry only, so a nested entry
+ * (JS -> Java -> JS) never moves it deeper.
+ */
+#ifndef QJS_SHIM_H
+#define QJS_SHIM_H
+
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define QJS_EXPORT __declspec(dllexport)
+#else
+#define QJS_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct qjs_rt qjs_rt;
+
+/* Result codes of every call that runs JavaScript. */
+#define QJS_OK 0
+#define QJS_EXCEPTION 1      /* the output holds an encoded exception */
+#define QJS_NOT_FUNCTION 2   /* qjs_invoke: the member is missing or not callable */
+#define QJS_BAD_INPUT -1     /* the encoded input was malformed */
+#define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */
+
+/* Mailbox: an array of int64 slots shared with the caller (caller-owned memory). */
+#define QJS_MB_OUT_PTR 0       /* written by C: address of the output bytes */
+#define QJS_MB_OUT_LEN 1       /* written by C: length of the output bytes */
+#define QJS_MB_REPLY_PTR 2     /* written by the host callback: reply address */
+#define QJS_MB_REPLY_LEN 3     /* written by the host callback: reply length */
+#define QJS_MB_INTERRUPT 4     /* written by the caller: non-zero interrupts JS */
+#define QJS_MB_DEADLINE 5      /* written by the caller: CLOCK_MONOTONIC ns, 0 = none */
+#define QJS_MB_MALLOC_SIZE 6   /* written by C after each call: bytes allocated */
+#define QJS_MB_STOP_REASON 7   /* written by C: 1 interrupted, 2 deadline */
+#define QJS_MB_SLOTS 8
+
+/* Host callback operations (first argument `op`). */
+#define QJS_OP_PRINT 1         /* a = level (0 print/log, 1 info, 2 debug, 3 warn, 4 error); data = string */
+#define QJS_OP_LOOKUP 2        /* a = realm; data = name; reply = [found u8][value] */
+#define QJS_OP_READ_LINE 3     /* a = realm; reply = value (string or null) */
+#define QJS_OP_HOST_RELEASE 4  /* a = host id; no reply */
+#define QJS_OP_HOST_TO_STRING 5 /* a = host id; reply = string value */
+
+/* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
+   threw (reply = [host id of the throwable i32][message value]). */
+typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
+                               const uint8_t *data, int32_t len);
+
+/* Kinds of handles in the value encoding. */
+#define QJS_KIND_OBJECT 0
+#define QJS_KIND_ARRAY 1
+#define QJS_KIND_FUNCTION 2
+#define QJS_KIND_SYMBOL 3
+#define QJS_KIND_ERROR 4
+#define QJS_KIND_PROMISE 5
+#define QJS_KIND_BYTECODE 6
+
+/* Value encoding tags (little-endian host order, unaligned). */
+#define QJS_T_UNDEFINED 0
+#define QJS_T_NULL 1
+#define QJS_T_FALSE 2
+#define QJS_T_TRUE 3
+#define QJS_T_INT 4       /* i32 */
+#define QJS_T_DOUBLE 5    /* f64 */
+#define QJS_T_STRING8 6   /* u32 length, Latin-1 bytes */
+#define QJS_T_STRING16 7  /* u32 length in UTF-16 units, units */
+#define QJS_T_BIGINT 8    /* u32 length, ASCII decimal */
+#define QJS_T_OBJECT 9    /* C->host: u64 handle, u8 kind, u64 identity */
+#define QJS_T_HANDLE 10   /* host->C: u64 borrowed handle */
+#define QJS_T_HOST 11     /* i32 host object id */
+
+QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
+QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);
+QJS_EXPORT void qjs_runtime_set_limits(qjs_rt *rt, int64_t memory_limit, int64_t max_stack,
+                                       int64_t gc_threshold);
+/* Runs QuickJS's garbage collector. */
+QJS_EXPORT void qjs_runtime_gc(qjs_rt *rt);
+/* Writes 26 int64 memory statistics (JSMemoryUsage order) into out. */
+QJS_EXPORT void qjs_runtime_memory(qjs_rt *rt, int64_t *out);
+
+/* A realm is a JSContext with its own global object; returns its address or 0. */
+QJS_EXPORT int64_t qjs_realm_new(qjs_rt *rt);
+QJS_EXPORT void qjs_realm_free(qjs_rt *rt, int64_t realm);
+
+/* Frees n handles (an array of handles). */
+QJS_EXPORT void qjs_handles_free(qjs_rt *rt, const int64_t *handles, int32_t n);
+
+/* Evaluates src (WTF-8, src_len bytes followed by a NUL) in the realm. flags:
+   1 = compile only (the result is a bytecode handle), 2 = strict, 4 = compile,
+   run, and put the bytecode first in the output: [u8 1][i64 handle] then the
+   result or exception ([u8 0] alone when no handle could be kept). At the end
+   of every outermost call the promise jobs it queued run before the result is
+   encoded. */
+QJS_EXPORT int32_t qjs_eval(qjs_rt *rt, int64_t realm, const uint8_t *src, int32_t src_len,
+                            const char *filename, int32_t flags);
+/* Runs a compiled (bytecode) handle in the realm it was compiled or read in. */
+QJS_EXPORT int32_t qjs_eval_bytecode(qjs_rt *rt, int64_t realm, int64_t bytecode);
+/* Serializes a bytecode handle; output = raw bytes. */
+QJS_EXPORT int32_t qjs_bytecode_write(qjs_rt *rt, int64_t realm, int64_t bytecode);
+/* Reads serialized bytecode into the realm; output = encoded handle. */
+QJS_EXPORT int32_t qjs_bytecode_read(qjs_rt *rt, int64_t realm, const uint8_t *buf, int32_t len);
+
+/* in = [target value][this value][name value or undefined][argc i32][args...].
+   With a name, calls target[name] with this = target (the global object when
+   target is undefined); without, calls target with the given this. */
+QJS_EXPORT int32_t qjs_invoke(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined for the global][key]; output = value. */
+QJS_EXPORT int32_t qjs_get(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined][key][value][want old u8]; output = the previous
+   value when asked, else a boolean. */
+QJS_EXPORT int32_t qjs_set(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined][count i32][key, value]*; output = true. */
+QJS_EXPORT int32_t qjs_set_many(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined][key]; output = boolean. Deletes, or for a
+   non-configurable global binding sets it to undefined. */
+QJS_EXPORT int32_t qjs_delete(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined][key][own only u8]; output = boolean. */
+QJS_EXPORT int32_t qjs_has(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [object or undefined][with values u8]; output = [count i32] then count
+   keys (own, enumerable, string-keyed), each followed by its value if asked. */
+QJS_EXPORT int32_t qjs_entries(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* Runs queued promise jobs until none is left; output = number run (int). */
+QJS_EXPORT int32_t qjs_run_jobs(qjs_rt *rt);
+/* in = [value]; output = JS ToString of the value. */
+QJS_EXPORT int32_t qjs_to_string(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [a][b]; output = boolean a === b. */
+QJS_EXPORT int32_t qjs_strict_equals(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,61 @@
+/*
+ * qjs_internal.c - compiles QuickJS in this translation unit so that the shim
+ * can reach the internals listed in qjs_internal.h. Nothing here is exported.
+ */
+#include "quickjs.c"
+#include "qjs_internal.h"
+
+JSValue qjsi_flat_string(JSContext *ctx, JSValueConst str, const void **data,
+                         uint32_t *len, int *wide)
+{
+    JSValue flat = JS_ToString(ctx, str);
+    JSString *p;
+    if (JS_IsException(flat))
+        return flat;
+    p = JS_VALUE_GET_STRING(flat);
+    *len = p->len;
+    *wide = p->is_wide_char;
+    *data = p->is_wide_char ? (const void *)p->u.str16 : (const void *)p->u.str8;
+    return flat;
+}
+
+JSValue qjsi_new_string8(JSContext *ctx, const uint8_t *buf, uint32_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "string too long");
+    return js_new_string8_len(ctx, (const char *)buf, (int)len);
+}
+
+JSValue qjsi_new_string16(JSContext *ctx, const uint16_t *buf, uint32_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "string too long");
+    if (len == 0)
+        return JS_AtomToString(ctx, JS_ATOM_empty_string);
+    return js_new_string16_len(ctx, buf, (int)len);
+}
+
+void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit)
+{
+    rt->stack_top = top;
+    if (limit == 0 || limit >= top) {
+        rt->stack_size = 0;
+        rt->stack_limit = limit;
+    } else {
+        rt->stack_size = top - limit;
+        rt->stack_limit = limit;
+    }
+}
+
+int64_t qjsi_malloc_size(JSRuntime *rt)
+{
+    return (int64_t)rt->malloc_state.malloc_size;
+}
+
+JSValue qjsi_new_bigint(JSContext *ctx, const char *decimal, size_t len)
+{
+    JSValue s = JS_NewStringLen(ctx, decimal, len);
+    if (JS_IsException(s))
+        return s;
+    return JS_StringToBigIntErr(ctx, s);
+}

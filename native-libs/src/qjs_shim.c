@@ -1,0 +1,1518 @@
+/*
+ * qjs_shim.c - the functions declared in qjs_shim.h: value handles, the value
+ * encoding shared with Java, host callbacks, stack and interrupt guards.
+ *
+ * Two rules keep this file safe to call from a JVM:
+ *  - nothing that Java sends (however malformed) reaches an assert or abort:
+ *    every read of the input is bounds-checked and every handle is checked;
+ *  - encoding a result never runs JavaScript, so a host callback that re-enters
+ *    the runtime cannot overwrite an output that is half written. Values that
+ *    need JavaScript (getters, ToString) are collected first, then encoded.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <math.h>
+#include <pthread.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "qjs_shim.h"
+#include "qjs_internal.h"
+#include "cutils.h"
+#include "list.h"
+
+#define BOX_MAGIC 0x716a7362u /* "qjsb" */
+
+typedef struct qjs_box {
+    struct list_head link;
+    uint32_t magic;
+    JSValue v;
+} qjs_box;
+
+typedef struct qjs_buf {
+    uint8_t *data;
+    size_t len, cap;
+    int failed;
+} qjs_buf;
+
+typedef struct qjs_realm {
+    struct list_head link;
+    JSContext *ctx;
+} qjs_realm;
+
+struct qjs_rt {
+    JSRuntime *rt;
+    int64_t *mb;
+    qjs_host_fn host;
+    int32_t token;
+    int depth;
+    int64_t max_stack;
+    struct list_head boxes;
+    struct list_head realms;
+    qjs_buf out; /* results of calls */
+    qjs_buf up;  /* arguments of host callbacks */
+};
+
+static JSClassID host_class_id, scope_class_id;
+static pthread_once_t class_ids_once = PTHREAD_ONCE_INIT;
+
+static void init_class_ids(void)
+{
+    JS_NewClassID(&host_class_id);
+    JS_NewClassID(&scope_class_id);
+}
+
+/* ---------- stack guard ---------- */
+
+#if defined(_WIN32)
+static __declspec(thread) uintptr_t t_stack_low;
+#else
+static __thread uintptr_t t_stack_low;
+#endif
+
+static uintptr_t thread_stack_low(void)
+{
+    if (t_stack_low == 0) {
+        uintptr_t low = 1;
+#if defined(_WIN32)
+        ULONG_PTR lo, hi;
+        GetCurrentThreadStackLimits(&lo, &hi);
+        low = (uintptr_t)lo;
+#elif defined(__APPLE__)
+        pthread_t self = pthread_self();
+        low = (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+#else
+        pthread_attr_t attr;
+        void *addr;
+        size_t size;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+                low = (uintptr_t)addr;
+            pthread_attr_destroy(&attr);
+        }
+#endif
+        t_stack_low = low;
+    }
+    return t_stack_low;
+}
+
+/* Room left below the limit: the JVM's guard and shadow zones (about 24 pages
+   on 64-bit HotSpot) plus headroom for host callbacks that run Java code. */
+static uintptr_t stack_reserve(void)
+{
+#if defined(_WIN32)
+    uintptr_t page = 4096;
+#else
+    long p = sysconf(_SC_PAGESIZE);
+    uintptr_t page = p > 0 ? (uintptr_t)p : 4096;
+#endif
+    return 26 * page + 96 * 1024;
+}
+
+static void enter(qjs_rt *st)
+{
+    if (st->depth++ == 0) {
+        uintptr_t top = (uintptr_t)__builtin_frame_address(0);
+        uintptr_t low = thread_stack_low();
+        uintptr_t limit = 0;
+        if (low > 1) {
+            limit = low + stack_reserve();
+            if (limit >= top)
+                limit = top; /* no room at all: every JS call is a RangeError */
+        }
+        if (st->max_stack > 0 && top > (uintptr_t)st->max_stack &&
+            top - (uintptr_t)st->max_stack > limit)
+            limit = top - (uintptr_t)st->max_stack;
+        qjsi_set_stack(st->rt, top, limit);
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 0, __ATOMIC_RELAXED);
+    }
+}
+
+static void leave(qjs_rt *st)
+{
+    st->depth--;
+    st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
+}
+
+/* ---------- interrupts ---------- */
+
+static int64_t monotonic_ns(void)
+{
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (int64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+#endif
+}
+
+static int interrupt_handler(JSRuntime *rt, void *opaque)
+{
+    qjs_rt *st = opaque;
+    int64_t deadline;
+    (void)rt;
+    if (__atomic_load_n(&st->mb[QJS_MB_INTERRUPT], __ATOMIC_RELAXED)) {
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 1, __ATOMIC_RELAXED);
+        return 1;
+    }
+    deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
+    if (deadline != 0 && monotonic_ns() >= deadline) {
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 2, __ATOMIC_RELAXED);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---------- buffers ---------- */
+
+static int buf_reserve(qjs_buf *b, size_t n)
+{
+    size_t cap;
+    uint8_t *d;
+    if (b->failed)
+        return -1;
+    if (b->len + n <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    d = realloc(b->data, cap);
+    if (!d) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+static void buf_reset(qjs_buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    /* give back a huge buffer once it has been used */
+    if (b->cap > (16u << 20)) {
+        free(b->data);
+        b->data = NULL;
+        b->cap = 0;
+    }
+}
+
+static void buf_put(qjs_buf *b, const void *p, size_t n)
+{
+    if (buf_reserve(b, n) == 0) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    }
+}
+
+static void buf_u8(qjs_buf *b, uint8_t v) { buf_put(b, &v, 1); }
+static void buf_i32(qjs_buf *b, int32_t v) { buf_put(b, &v, 4); }
+static void buf_i64(qjs_buf *b, int64_t v) { buf_put(b, &v, 8); }
+static void buf_f64(qjs_buf *b, double v) { buf_put(b, &v, 8); }
+
+typedef struct reader {
+    const uint8_t *p, *end;
+} reader;
+
+static int rd_u8(reader *r, uint8_t *v)
+{
+    if (r->end - r->p < 1) return -1;
+    *v = *r->p++;
+    return 0;
+}
+
+static int rd_i32(reader *r, int32_t *v)
+{
+    if (r->end - r->p < 4) return -1;
+    memcpy(v, r->p, 4);
+    r->p += 4;
+    return 0;
+}
+
+static int rd_i64(reader *r, int64_t *v)
+{
+    if (r->end - r->p < 8) return -1;
+    memcpy(v, r->p, 8);
+    r->p += 8;
+    return 0;
+}
+
+/* ---------- handles ---------- */
+
+static int64_t box_new(qjs_rt *st, JSValue v)
+{
+    qjs_box *b = malloc(sizeof(*b));
+    if (!b)
+        return 0;
+    b->magic = BOX_MAGIC;
+    b->v = v;
+    list_add_tail(&b->link, &st->boxes);
+    return (int64_t)(uintptr_t)b;
+}
+
+static qjs_box *box_get(int64_t h)
+{
+    qjs_box *b = (qjs_box *)(uintptr_t)h;
+    if (!b || b->magic != BOX_MAGIC)
+        return NULL;
+    return b;
+}
+
+static void box_free(qjs_rt *st, qjs_box *b)
+{
+    list_del(&b->link);
+    b->magic = 0;
+    JS_FreeValueRT(st->rt, b->v);
+    free(b);
+}
+
+/* ---------- host callbacks ---------- */
+
+/* Calls the host; on success *reply points at the host's reply bytes. Returns
+   0 on success, 1 when the host threw (the JS exception is already set). */
+static JSValue host_object_new(JSContext *ctx, int32_t id);
+
+static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
+{
+    int32_t rc;
+    st->mb[QJS_MB_REPLY_PTR] = 0;
+    st->mb[QJS_MB_REPLY_LEN] = 0;
+    if (st->up.failed && ctx) {
+        JS_ThrowOutOfMemory(ctx);
+        return 1;
+    }
+    rc = st->host(st->token, op, a, st->up.data, (int32_t)st->up.len);
+    reply->p = (const uint8_t *)(uintptr_t)st->mb[QJS_MB_REPLY_PTR];
+    reply->end = reply->p ? reply->p + st->mb[QJS_MB_REPLY_LEN] : NULL;
+    if (rc != 0) {
+        int32_t id = -1;
+        JSValue err, msg = JS_UNDEFINED;
+        if (!ctx)
+            return 1;
+        if (reply->p)
+            rd_i32(reply, &id);
+        err = JS_NewError(ctx);
+        if (JS_IsException(err))
+            return 1;
+        if (reply->p && reply->end - reply->p > 0) {
+            extern int qjs_decode_for_host(JSContext *, qjs_rt *, reader *, JSValue *);
+            if (qjs_decode_for_host(ctx, st, reply, &msg) < 0)
+                msg = JS_UNDEFINED;
+        }
+        if (!JS_IsUndefined(msg))
+            JS_DefinePropertyValueStr(ctx, err, "message", msg,
+                                      JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        if (id >= 0) {
+            JSValue h = host_object_new(ctx, id);
+            if (!JS_IsException(h))
+                JS_DefinePropertyValueStr(ctx, err, "javaException", h, JS_PROP_CONFIGURABLE);
+            else
+                JS_FreeValue(ctx, JS_GetException(ctx));
+        }
+        JS_Throw(ctx, err);
+        return 1;
+    }
+    return 0;
+}
+
+static void host_finalizer(JSRuntime *rt, JSValue val)
+{
+    qjs_rt *st = JS_GetRuntimeOpaque(rt);
+    int32_t id = (int32_t)(intptr_t)JS_GetOpaque(val, host_class_id);
+    reader reply;
+    if (st && id >= 0) {
+        size_t saved = st->up.len;
+        st->up.len = 0;
+        call_host(NULL, st, QJS_OP_HOST_RELEASE, id, &reply);
+        st->up.len = saved;
+    }
+}
+
+static JSValue host_object_new(JSContext *ctx, int32_t id)
+{
+    JSValue obj = JS_NewObjectClass(ctx, host_class_id);
+    if (JS_IsException(obj)) {
+        qjs_rt *st = JS_GetContextOpaque(ctx);
+        reader reply;
+        size_t saved = st->up.len;
+        st->up.len = 0;
+        call_host(NULL, st, QJS_OP_HOST_RELEASE, id, &reply);
+        st->up.len = saved;
+        return obj;
+    }
+    JS_SetOpaque(obj, (void *)(intptr_t)id);
+    return obj;
+}
+
+/* ---------- encoding ---------- */
+
+static void enc_string_data(qjs_buf *b, const void *data, uint32_t len, int wide)
+{
+    buf_u8(b, wide ? QJS_T_STRING16 : QJS_T_STRING8);
+    buf_i32(b, (int32_t)len);
+    buf_put(b, data, wide ? (size_t)len * 2 : len);
+}
+
+/* Encodes a string-like value (string, rope). Never runs JavaScript. */
+static void enc_string(JSContext *ctx, qjs_buf *b, JSValueConst v)
+{
+    const void *data;
+    uint32_t len;
+    int wide;
+    JSValue flat = qjsi_flat_string(ctx, v, &data, &len, &wide);
+    if (JS_IsException(flat)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        b->failed = 1;
+        return;
+    }
+    enc_string_data(b, data, len, wide);
+    JS_FreeValue(ctx, flat);
+}
+
+static int object_kind(JSContext *ctx, JSValueConst v)
+{
+    if (JS_IsFunction(ctx, v))
+        return QJS_KIND_FUNCTION;
+    if (JS_IsArray(ctx, v) == 1)
+        return QJS_KIND_ARRAY;
+    if (JS_IsError(ctx, v))
+        return QJS_KIND_ERROR;
+    if ((int)JS_PromiseState(ctx, (JSValue)v) >= 0)
+        return QJS_KIND_PROMISE;
+    return QJS_KIND_OBJECT;
+}
+
+/* Encodes v (borrowed). Objects become new handles owned by the receiver. */
+static void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v)
+{
+    int tag = JS_VALUE_GET_NORM_TAG(v);
+    switch (tag) {
+    case JS_TAG_INT:
+        buf_u8(b, QJS_T_INT);
+        buf_i32(b, JS_VALUE_GET_INT(v));
+        return;
+    case JS_TAG_BOOL:
+        buf_u8(b, JS_VALUE_GET_BOOL(v) ? QJS_T_TRUE : QJS_T_FALSE);
+        return;
+    case JS_TAG_NULL:
+        buf_u8(b, QJS_T_NULL);
+        return;
+    case JS_TAG_FLOAT64:
+        buf_u8(b, QJS_T_DOUBLE);
+        buf_f64(b, JS_VALUE_GET_FLOAT64(v));
+        return;
+    case JS_TAG_STRING:
+    case JS_TAG_STRING_ROPE:
+        enc_string(ctx, b, v);
+        return;
+    case JS_TAG_SHORT_BIG_INT:
+    case JS_TAG_BIG_INT: {
+        JSValue s = JS_ToString(ctx, v); /* no user code runs for a BigInt */
+        const void *data;
+        uint32_t len;
+        int wide;
+        JSValue flat;
+        if (JS_IsException(s)) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            b->failed = 1;
+            return;
+        }
+        flat = qjsi_flat_string(ctx, s, &data, &len, &wide);
+        JS_FreeValue(ctx, s);
+        if (JS_IsException(flat) || wide) {
+            b->failed = 1;
+            return;
+        }
+        buf_u8(b, QJS_T_BIGINT);
+        buf_i32(b, (int32_t)len);
+        buf_put(b, data, len);
+        JS_FreeValue(ctx, flat);
+        return;
+    }
+    case JS_TAG_OBJECT:
+        if (JS_GetClassID(v) == host_class_id) {
+            buf_u8(b, QJS_T_HOST);
+            buf_i32(b, (int32_t)(intptr_t)JS_GetOpaque(v, host_class_id));
+            return;
+        }
+        /* fall through */
+    case JS_TAG_SYMBOL:
+    case JS_TAG_FUNCTION_BYTECODE: {
+        int kind = tag == JS_TAG_SYMBOL ? QJS_KIND_SYMBOL
+                 : tag == JS_TAG_FUNCTION_BYTECODE ? QJS_KIND_BYTECODE
+                 : object_kind(ctx, v);
+        int64_t h = box_new(st, JS_DupValue(ctx, v));
+        if (!h) {
+            JS_FreeValue(ctx, (JSValue)v);
+            b->failed = 1;
+            return;
+        }
+        buf_u8(b, QJS_T_OBJECT);
+        buf_i64(b, h);
+        buf_u8(b, (uint8_t)kind);
+        buf_i64(b, (int64_t)(uintptr_t)JS_VALUE_GET_PTR(v));
+        return;
+    }
+    default:
+        buf_u8(b, QJS_T_UNDEFINED);
+        return;
+    }
+}
+
+/* ---------- decoding ---------- */
+
+static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
+{
+    uint8_t tag;
+    int32_t i, len;
+    int64_t h;
+    double d;
+    *out = JS_UNDEFINED;
+    if (rd_u8(r, &tag) < 0)
+        return -1;
+    switch (tag) {
+    case QJS_T_UNDEFINED: return 0;
+    case QJS_T_NULL: *out = JS_NULL; return 0;
+    case QJS_T_FALSE: *out = JS_FALSE; return 0;
+    case QJS_T_TRUE: *out = JS_TRUE; return 0;
+    case QJS_T_INT:
+        if (rd_i32(r, &i) < 0) return -1;
+        *out = JS_NewInt32(ctx, i);
+        return 0;
+    case QJS_T_DOUBLE:
+        if (r->end - r->p < 8) return -1;
+        memcpy(&d, r->p, 8);
+        r->p += 8;
+        *out = JS_NewFloat64(ctx, d);
+        return 0;
+    case QJS_T_STRING8:
+    case QJS_T_STRING16: {
+        size_t bytes;
+        if (rd_i32(r, &len) < 0 || len < 0) return -1;
+        bytes = tag == QJS_T_STRING16 ? (size_t)len * 2 : (size_t)len;
+        if ((size_t)(r->end - r->p) < bytes) return -1;
+        if (tag == QJS_T_STRING8) {
+            *out = qjsi_new_string8(ctx, r->p, (uint32_t)len);
+        } else {
+            /* copy to an aligned buffer only when needed */
+            if (((uintptr_t)r->p & 1) == 0) {
+                *out = qjsi_new_string16(ctx, (const uint16_t *)r->p, (uint32_t)len);
+            } else {
+                uint16_t *tmp = malloc(bytes ? bytes : 1);
+                if (!tmp) {
+                    *out = JS_ThrowOutOfMemory(ctx);
+                } else {
+                    memcpy(tmp, r->p, bytes);
+                    *out = qjsi_new_string16(ctx, tmp, (uint32_t)len);
+                    free(tmp);
+                }
+            }
+        }
+        r->p += bytes;
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2; /* a JS exception is pending */
+        }
+        return 0;
+    }
+    case QJS_T_BIGINT:
+        if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
+        *out = qjsi_new_bigint(ctx, (const char *)r->p, (size_t)len);
+        r->p += len;
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    case QJS_T_HANDLE: {
+        qjs_box *b;
+        if (rd_i64(r, &h) < 0) return -1;
+        b = box_get(h);
+        if (!b) return -1;
+        *out = JS_DupValue(ctx, b->v);
+        return 0;
+    }
+    case QJS_T_HOST:
+        if (rd_i32(r, &i) < 0 || i < 0) return -1;
+        *out = host_object_new(ctx, i);
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int qjs_decode_for_host(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
+{
+    return dec_value(ctx, st, r, out);
+}
+
+/* ---------- results ---------- */
+
+/* A microtask checkpoint: at the end of an outermost call, run the promise jobs
+   the call queued, before the result is encoded. A pending exception is kept. */
+static void run_jobs_outermost(JSContext *ctx, qjs_rt *st)
+{
+    JSContext *job_ctx;
+    JSValue saved;
+    int had_exception, r;
+    if (st->depth != 1 || !JS_IsJobPending(st->rt))
+        return;
+    had_exception = JS_HasException(ctx);
+    saved = had_exception ? JS_GetException(ctx) : JS_UNDEFINED;
+    for (;;) {
+        r = JS_ExecutePendingJob(st->rt, &job_ctx);
+        if (r == 0)
+            break;
+        if (r < 0) /* a job's own failure has no caller to go to */
+            JS_FreeValue(job_ctx, JS_GetException(job_ctx));
+    }
+    if (had_exception)
+        JS_Throw(ctx, saved);
+}
+
+static int32_t finish_value(JSContext *ctx, qjs_rt *st, JSValue v)
+{
+    run_jobs_outermost(ctx, st);
+    buf_reset(&st->out);
+    enc_value(ctx, st, &st->out, v);
+    JS_FreeValue(ctx, v);
+    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+    return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+}
+
+static JSValue get_prop_quiet(JSContext *ctx, JSValueConst obj, const char *name)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, name);
+    if (JS_IsException(v)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return JS_UNDEFINED;
+    }
+    return v;
+}
+
+static JSValue to_string_quiet(JSContext *ctx, JSValueConst v)
+{
+    JSValue s;
+    if (JS_IsSymbol(v)) {
+        JSAtom a = JS_ValueToAtom(ctx, v);
+        s = JS_AtomToString(ctx, a);
+        JS_FreeAtom(ctx, a);
+    } else {
+        s = JS_ToString(ctx, v);
+    }
+    if (JS_IsException(s)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return JS_UNDEFINED;
+    }
+    return s;
+}
+
+/* Output: [thrown value][name][message][stack][java host id i32][stop reason i32]. */
+static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
+{
+    JSValue exc;
+    run_jobs_outermost(ctx, st);
+    exc = JS_GetException(ctx);
+    JSValue name = JS_UNDEFINED, msg = JS_UNDEFINED, stack = JS_UNDEFINED, jex = JS_UNDEFINED;
+    int32_t host_id = -1;
+    int is_error = JS_IsError(ctx, exc);
+    int32_t reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
+
+    if (is_error) {
+        name = to_string_quiet(ctx, get_prop_quiet(ctx, exc, "name"));
+        msg = get_prop_quiet(ctx, exc, "message");
+        if (!JS_IsUndefined(msg)) {
+            JSValue s = to_string_quiet(ctx, msg);
+            JS_FreeValue(ctx, msg);
+            msg = s;
+        }
+        stack = get_prop_quiet(ctx, exc, "stack");
+        if (!JS_IsString(stack)) {
+            JS_FreeValue(ctx, stack);
+            stack = JS_UNDEFINED;
+        }
+        jex = get_prop_quiet(ctx, exc, "javaException");
+        if (JS_GetClassID(jex) == host_class_id && JS_IsObject(jex))
+            host_id = (int32_t)(intptr_t)JS_GetOpaque(jex, host_class_id);
+        JS_FreeValue(ctx, jex);
+    } else if (JS_IsObject(exc) && !JS_IsFunction(ctx, exc)) {
+        msg = JS_JSONStringify(ctx, exc, JS_UNDEFINED, JS_UNDEFINED);
+        if (JS_IsException(msg)) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            msg = JS_UNDEFINED;
+        }
+        if (!JS_IsString(msg)) {
+            JS_FreeValue(ctx, msg);
+            msg = to_string_quiet(ctx, exc);
+        }
+    } else {
+        msg = to_string_quiet(ctx, exc);
+    }
+    if (JS_HasException(ctx))
+        JS_FreeValue(ctx, JS_GetException(ctx));
+
+    buf_reset(&st->out);
+    enc_value(ctx, st, &st->out, exc);
+    enc_value(ctx, st, &st->out, name);
+    enc_value(ctx, st, &st->out, msg);
+    enc_value(ctx, st, &st->out, stack);
+    buf_i32(&st->out, host_id);
+    buf_i32(&st->out, reason);
+    JS_FreeValue(ctx, exc);
+    JS_FreeValue(ctx, name);
+    JS_FreeValue(ctx, msg);
+    JS_FreeValue(ctx, stack);
+    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+    return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_EXCEPTION;
+}
+
+static int32_t finish(JSContext *ctx, qjs_rt *st, JSValue v)
+{
+    if (JS_IsException(v))
+        return finish_exception(ctx, st);
+    return finish_value(ctx, st, v);
+}
+
+/* A decode failure: either malformed input or a pending JS exception. */
+static int32_t finish_decode_error(JSContext *ctx, qjs_rt *st, int rc)
+{
+    if (rc == -2 && JS_HasException(ctx))
+        return finish_exception(ctx, st);
+    return QJS_BAD_INPUT;
+}
+
+/* ---------- global functions installed in every realm ---------- */
+
+static JSValue js_print(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
+{
+    qjs_rt *st = JS_GetContextOpaque(ctx);
+    JSValue *strs;
+    reader reply;
+    int i;
+    (void)this_val;
+    strs = js_malloc(ctx, sizeof(JSValue) * (argc > 0 ? argc : 1));
+    if (!strs)
+        return JS_EXCEPTION;
+    for (i = 0; i < argc; i++) {
+        strs[i] = JS_ToString(ctx, argv[i]);
+        if (JS_IsException(strs[i])) {
+            while (--i >= 0)
+                JS_FreeValue(ctx, strs[i]);
+            js_free(ctx, strs);
+            return JS_EXCEPTION;
+        }
+    }
+    buf_reset(&st->up);
+    buf_i32(&st->up, argc);
+    for (i = 0; i < argc; i++) {
+        enc_string(ctx, &st->up, strs[i]);
+        JS_FreeValue(ctx, strs[i]);
+    }
+    js_free(ctx, strs);
+    if (call_host(ctx, st, QJS_OP_PRINT, magic, &reply))
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
+static JSValue js_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    qjs_rt *st = JS_GetContextOpaque(ctx);
+    reader reply;
+    JSValue v;
+    (void)this_val; (void)argc; (void)argv;
+    buf_reset(&st->up);
+    if (call_host(ctx, st, QJS_OP_READ_LINE, (int64_t)(uintptr_t)ctx, &reply))
+        return JS_EXCEPTION;
+    if (!reply.p)
+        return JS_NULL;
+    if (dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    return v;
+}
+
+static JSValue js_host_to_string(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    qjs_rt *st = JS_GetContextOpaque(ctx);
+    reader reply;
+    JSValue v;
+    (void)argc; (void)argv;
+    if (JS_GetClassID(this_val) != host_class_id || !JS_IsObject(this_val))
+        return JS_NewString(ctx, "[object JavaObject]");
+    buf_reset(&st->up);
+    if (call_host(ctx, st, QJS_OP_HOST_TO_STRING,
+                  (int32_t)(intptr_t)JS_GetOpaque(this_val, host_class_id), &reply))
+        return JS_EXCEPTION;
+    if (!reply.p || dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    return v;
+}
+
+/* The scope object sits between the global object and Object.prototype: names
+   missing from the global object are looked up in the host's GLOBAL_SCOPE. */
+static int scope_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
+                                  JSValueConst obj, JSAtom prop)
+{
+    qjs_rt *st = JS_GetContextOpaque(ctx);
+    JSValue name;
+    reader reply;
+    uint8_t found;
+    JSValue v;
+    (void)obj;
+    name = JS_AtomToValue(ctx, prop);
+    if (JS_IsException(name))
+        return -1;
+    if (!JS_IsString(name)) {
+        JS_FreeValue(ctx, name);
+        return 0;
+    }
+    buf_reset(&st->up);
+    enc_string(ctx, &st->up, name);
+    JS_FreeValue(ctx, name);
+    if (call_host(ctx, st, QJS_OP_LOOKUP, (int64_t)(uintptr_t)ctx, &reply))
+        return -1;
+    if (!reply.p || rd_u8(&reply, &found) < 0 || !found)
+        return 0;
+    if (dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? -1 : 0;
+    if (desc) {
+        desc->flags = JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
+        desc->value = v;
+        desc->getter = JS_UNDEFINED;
+        desc->setter = JS_UNDEFINED;
+    } else {
+        JS_FreeValue(ctx, v);
+    }
+    return 1;
+}
+
+static JSClassExoticMethods scope_exotic = {
+    .get_own_property = scope_get_own_property,
+};
+
+static int install_realm(JSContext *ctx)
+{
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue console, proto, scope, objproto;
+    int ok = 1;
+
+    JS_DefinePropertyValueStr(ctx, global, "print",
+        JS_NewCFunctionMagic(ctx, js_print, "print", 1, JS_CFUNC_generic_magic, 0),
+        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    JS_DefinePropertyValueStr(ctx, global, "readLine",
+        JS_NewCFunction(ctx, js_read_line, "readLine", 0),
+        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    console = JS_NewObject(ctx);
+    JS_DefinePropertyValueStr(ctx, console, "log",
+        JS_NewCFunctionMagic(ctx, js_print, "log", 1, JS_CFUNC_generic_magic, 0), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, console, "info",
+        JS_NewCFunctionMagic(ctx, js_print, "info", 1, JS_CFUNC_generic_magic, 1), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, console, "debug",
+        JS_NewCFunctionMagic(ctx, js_print, "debug", 1, JS_CFUNC_generic_magic, 2), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, console, "warn",
+        JS_NewCFunctionMagic(ctx, js_print, "warn", 1, JS_CFUNC_generic_magic, 3), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, console, "error",
+        JS_NewCFunctionMagic(ctx, js_print, "error", 1, JS_CFUNC_generic_magic, 4), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, console, "trace",
+        JS_NewCFunctionMagic(ctx, js_print, "trace", 1, JS_CFUNC_generic_magic, 4), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, global, "console", console,
+                              JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+
+    proto = JS_NewObject(ctx);
+    JS_DefinePropertyValueStr(ctx, proto, "toString",
+        JS_NewCFunction(ctx, js_host_to_string, "toString", 0),
+        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    JS_SetClassProto(ctx, host_class_id, proto);
+
+    objproto = JS_GetPrototype(ctx, global);
+    scope = JS_NewObjectProtoClass(ctx, objproto, scope_class_id);
+    JS_FreeValue(ctx, objproto);
+    if (JS_IsException(scope) || JS_SetPrototype(ctx, global, scope) < 0)
+        ok = 0;
+    JS_FreeValue(ctx, scope);
+    JS_FreeValue(ctx, global);
+    if (JS_HasException(ctx)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        ok = 0;
+    }
+    return ok;
+}
+
+/* ---------- runtime ---------- */
+
+qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
+{
+    qjs_rt *st;
+    JSClassDef host_def = { .class_name = "JavaObject", .finalizer = host_finalizer };
+    JSClassDef scope_def = { .class_name = "HostScope", .exotic = &scope_exotic };
+
+    if (!mailbox || !host)
+        return NULL;
+    pthread_once(&class_ids_once, init_class_ids);
+    st = calloc(1, sizeof(*st));
+    if (!st)
+        return NULL;
+    st->rt = JS_NewRuntime();
+    if (!st->rt) {
+        free(st);
+        return NULL;
+    }
+    st->mb = mailbox;
+    st->host = host;
+    st->token = token;
+    init_list_head(&st->boxes);
+    init_list_head(&st->realms);
+    JS_SetRuntimeOpaque(st->rt, st);
+    JS_SetMaxStackSize(st->rt, 0);
+    JS_SetInterruptHandler(st->rt, interrupt_handler, st);
+    if (JS_NewClass(st->rt, host_class_id, &host_def) < 0 ||
+        JS_NewClass(st->rt, scope_class_id, &scope_def) < 0) {
+        JS_FreeRuntime(st->rt);
+        free(st);
+        return NULL;
+    }
+    st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
+    return st;
+}
+
+void qjs_runtime_free(qjs_rt *st)
+{
+    struct list_head *el, *el1;
+    if (!st)
+        return;
+    enter(st);
+    list_for_each_safe(el, el1, &st->boxes) {
+        box_free(st, list_entry(el, qjs_box, link));
+    }
+    list_for_each_safe(el, el1, &st->realms) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        list_del(&r->link);
+        JS_FreeContext(r->ctx);
+        free(r);
+    }
+    JS_FreeRuntime(st->rt);
+    free(st->out.data);
+    free(st->up.data);
+    free(st);
+}
+
+void qjs_runtime_set_limits(qjs_rt *st, int64_t memory_limit, int64_t max_stack, int64_t gc_threshold)
+{
+    if (!st)
+        return;
+    JS_SetMemoryLimit(st->rt, memory_limit > 0 ? (size_t)memory_limit : 0);
+    st->max_stack = max_stack > 0 ? max_stack : 0;
+    if (gc_threshold > 0)
+        JS_SetGCThreshold(st->rt, (size_t)gc_threshold);
+}
+
+void qjs_runtime_gc(qjs_rt *st)
+{
+    if (!st)
+        return;
+    enter(st);
+    JS_RunGC(st->rt);
+    leave(st);
+}
+
+void qjs_runtime_memory(qjs_rt *st, int64_t *out)
+{
+    JSMemoryUsage u;
+    if (!st || !out)
+        return;
+    JS_ComputeMemoryUsage(st->rt, &u);
+    out[0] = u.malloc_size; out[1] = u.malloc_limit; out[2] = u.memory_used_size;
+    out[3] = u.malloc_count; out[4] = u.memory_used_count; out[5] = u.atom_count;
+    out[6] = u.atom_size; out[7] = u.str_count; out[8] = u.str_size;
+    out[9] = u.obj_count; out[10] = u.obj_size; out[11] = u.prop_count;
+    out[12] = u.prop_size; out[13] = u.shape_count; out[14] = u.shape_size;
+    out[15] = u.js_func_count; out[16] = u.js_func_size; out[17] = u.js_func_code_size;
+    out[18] = u.js_func_pc2line_count; out[19] = u.js_func_pc2line_size;
+    out[20] = u.c_func_count; out[21] = u.array_count; out[22] = u.fast_array_count;
+    out[23] = u.fast_array_elements; out[24] = u.binary_object_count;
+    out[25] = u.binary_object_size;
+}
+
+int64_t qjs_realm_new(qjs_rt *st)
+{
+    qjs_realm *r;
+    if (!st)
+        return 0;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return 0;
+    enter(st);
+    r->ctx = JS_NewContext(st->rt);
+    if (r->ctx) {
+        JS_SetContextOpaque(r->ctx, st);
+        if (!install_realm(r->ctx)) {
+            JS_FreeContext(r->ctx);
+            r->ctx = NULL;
+        }
+    }
+    leave(st);
+    if (!r->ctx) {
+        free(r);
+        return 0;
+    }
+    list_add_tail(&r->link, &st->realms);
+    return (int64_t)(uintptr_t)r;
+}
+
+static JSContext *realm_ctx(int64_t realm)
+{
+    qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
+    return r ? r->ctx : NULL;
+}
+
+void qjs_realm_free(qjs_rt *st, int64_t realm)
+{
+    qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
+    if (!st || !r)
+        return;
+    enter(st);
+    list_del(&r->link);
+    JS_FreeContext(r->ctx);
+    free(r);
+    leave(st);
+}
+
+void qjs_handles_free(qjs_rt *st, const int64_t *handles, int32_t n)
+{
+    int32_t i;
+    if (!st || !handles)
+        return;
+    enter(st);
+    for (i = 0; i < n; i++) {
+        qjs_box *b = box_get(handles[i]);
+        if (b)
+            box_free(st, b);
+    }
+    leave(st);
+}
+
+/* ---------- calls that run JavaScript ---------- */
+
+#define BEGIN(realm)                                  \
+    JSContext *ctx;                                   \
+    int32_t rc;                                       \
+    if (!st || !(ctx = realm_ctx(realm)))             \
+        return QJS_BAD_INPUT;                         \
+    enter(st);
+
+#define END() leave(st); return rc;
+
+int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
+                 const char *filename, int32_t flags)
+{
+    int eval_flags = JS_EVAL_TYPE_GLOBAL;
+    JSValue fn, v;
+    BEGIN(realm);
+    if (!src || src_len < 0 || src[src_len] != 0) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    if (flags & 2)
+        eval_flags |= JS_EVAL_FLAG_STRICT;
+    if (!(flags & 5)) {
+        rc = finish(ctx, st, JS_Eval(ctx, (const char *)src, (size_t)src_len,
+                                     filename ? filename : "<eval>", eval_flags));
+        END();
+    }
+    fn = JS_Eval(ctx, (const char *)src, (size_t)src_len, filename ? filename : "<eval>",
+                 eval_flags | JS_EVAL_FLAG_COMPILE_ONLY);
+    if ((flags & 1) || JS_IsException(fn)) {
+        rc = finish(ctx, st, fn);
+        if ((flags & 4) && (rc == QJS_OK || rc == QJS_EXCEPTION)) {
+            size_t n = st->out.len;
+            if (buf_reserve(&st->out, 1) == 0) {
+                memmove(st->out.data + 1, st->out.data, n);
+                st->out.data[0] = 0;
+                st->out.len = n + 1;
+            }
+            st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+            st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+            if (st->out.failed)
+                rc = QJS_OUT_OF_MEMORY;
+        }
+        END();
+    }
+    /* compile, keep the bytecode for the caller's cache, then run it */
+    {
+        int64_t h = box_new(st, JS_DupValue(ctx, fn));
+        v = JS_EvalFunction(ctx, fn);
+        rc = finish(ctx, st, v);
+        if (rc == QJS_OK || rc == QJS_EXCEPTION) {
+            /* prepend [handle] by rewriting: output = [u8 1][i64 handle][result] */
+            size_t n = st->out.len;
+            if (h && buf_reserve(&st->out, 9) == 0) {
+                memmove(st->out.data + 9, st->out.data, n);
+                st->out.data[0] = 1;
+                memcpy(st->out.data + 1, &h, 8);
+                st->out.len = n + 9;
+            } else {
+                if (h)
+                    box_free(st, box_get(h));
+                if (buf_reserve(&st->out, 1) == 0) {
+                    memmove(st->out.data + 1, st->out.data, n);
+                    st->out.data[0] = 0;
+                    st->out.len = n + 1;
+                }
+            }
+            st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+            st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+            if (st->out.failed)
+                rc = QJS_OUT_OF_MEMORY;
+        } else if (h) {
+            box_free(st, box_get(h));
+        }
+    }
+    END();
+}
+
+int32_t qjs_eval_bytecode(qjs_rt *st, int64_t realm, int64_t bytecode)
+{
+    qjs_box *b = box_get(bytecode);
+    BEGIN(realm);
+    if (!b || JS_VALUE_GET_TAG(b->v) != JS_TAG_FUNCTION_BYTECODE) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    rc = finish(ctx, st, JS_EvalFunction(ctx, JS_DupValue(ctx, b->v)));
+    END();
+}
+
+int32_t qjs_bytecode_write(qjs_rt *st, int64_t realm, int64_t bytecode)
+{
+    qjs_box *b = box_get(bytecode);
+    uint8_t *bytes;
+    size_t size;
+    BEGIN(realm);
+    if (!b || JS_VALUE_GET_TAG(b->v) != JS_TAG_FUNCTION_BYTECODE) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    bytes = JS_WriteObject(ctx, &size, b->v, JS_WRITE_OBJ_BYTECODE);
+    if (!bytes) {
+        rc = finish_exception(ctx, st);
+        END();
+    }
+    buf_reset(&st->out);
+    buf_put(&st->out, bytes, size);
+    js_free(ctx, bytes);
+    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+    rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+    END();
+}
+
+int32_t qjs_bytecode_read(qjs_rt *st, int64_t realm, const uint8_t *buf, int32_t len)
+{
+    JSValue v;
+    BEGIN(realm);
+    if (!buf || len <= 0) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    v = JS_ReadObject(ctx, buf, (size_t)len, JS_READ_OBJ_BYTECODE);
+    if (!JS_IsException(v) && JS_VALUE_GET_TAG(v) != JS_TAG_FUNCTION_BYTECODE) {
+        JS_FreeValue(ctx, v);
+        v = JS_ThrowTypeError(ctx, "not a compiled script");
+    }
+    rc = finish(ctx, st, v);
+    END();
+}
+
+/* Reads [object or undefined (the global object)] from the input. */
+static int dec_target(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
+{
+    int rc = dec_value(ctx, st, r, out);
+    if (rc == 0 && JS_IsUndefined(*out))
+        *out = JS_GetGlobalObject(ctx);
+    return rc;
+}
+
+static int dec_key(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom)
+{
+    JSValue k;
+    int rc = dec_value(ctx, st, r, &k);
+    if (rc < 0)
+        return rc;
+    *atom = JS_ValueToAtom(ctx, k);
+    JS_FreeValue(ctx, k);
+    return *atom == JS_ATOM_NULL ? -2 : 0;
+}
+
+int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue target = JS_UNDEFINED, this_val = JS_UNDEFINED, name = JS_UNDEFINED, fn;
+    JSValue *args = NULL;
+    int32_t argc = 0, i, n = 0;
+    int drc;
+    BEGIN(realm);
+    if (!in || len < 0) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    if ((drc = dec_value(ctx, st, &r, &target)) < 0 ||
+        (drc = dec_value(ctx, st, &r, &this_val)) < 0 ||
+        (drc = dec_value(ctx, st, &r, &name)) < 0 ||
+        (drc = rd_i32(&r, &argc)) < 0 || argc < 0 || argc > 65535) {
+        rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
+        goto done;
+    }
+    args = js_malloc(ctx, sizeof(JSValue) * (argc > 0 ? argc : 1));
+    if (!args) {
+        rc = finish_exception(ctx, st);
+        goto done;
+    }
+    for (n = 0; n < argc; n++) {
+        if ((drc = dec_value(ctx, st, &r, &args[n])) < 0) {
+            rc = finish_decode_error(ctx, st, drc);
+            goto done;
+        }
+    }
+    if (!JS_IsUndefined(name)) {
+        JSAtom atom;
+        if (JS_IsUndefined(target))
+            target = JS_GetGlobalObject(ctx);
+        if (!JS_IsObject(target)) {
+            rc = QJS_BAD_INPUT;
+            goto done;
+        }
+        atom = JS_ValueToAtom(ctx, name);
+        if (atom == JS_ATOM_NULL) {
+            rc = finish_exception(ctx, st);
+            goto done;
+        }
+        fn = JS_GetProperty(ctx, target, atom);
+        JS_FreeAtom(ctx, atom);
+        if (JS_IsException(fn)) {
+            rc = finish_exception(ctx, st);
+            goto done;
+        }
+        if (!JS_IsFunction(ctx, fn)) {
+            JS_FreeValue(ctx, fn);
+            rc = QJS_NOT_FUNCTION;
+            goto done;
+        }
+        rc = finish(ctx, st, JS_Call(ctx, fn, target, argc, (JSValueConst *)args));
+        JS_FreeValue(ctx, fn);
+    } else {
+        if (!JS_IsFunction(ctx, target)) {
+            rc = QJS_NOT_FUNCTION;
+            goto done;
+        }
+        rc = finish(ctx, st, JS_Call(ctx, target, this_val, argc, (JSValueConst *)args));
+    }
+done:
+    for (i = 0; i < n; i++)
+        JS_FreeValue(ctx, args[i]);
+    if (args)
+        js_free(ctx, args);
+    JS_FreeValue(ctx, target);
+    JS_FreeValue(ctx, this_val);
+    JS_FreeValue(ctx, name);
+    END();
+}
+
+int32_t qjs_get(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED;
+    JSAtom atom = JS_ATOM_NULL;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else {
+        rc = finish(ctx, st, JS_GetProperty(ctx, obj, atom));
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_set(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED, v = JS_UNDEFINED, old = JS_UNDEFINED;
+    JSAtom atom = JS_ATOM_NULL;
+    uint8_t want_old = 0;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0 ||
+        (drc = dec_value(ctx, st, &r, &v)) < 0 || (drc = rd_u8(&r, &want_old)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (!JS_IsObject(obj)) {
+        rc = QJS_BAD_INPUT;
+    } else {
+        int ok = 1;
+        if (want_old) {
+            old = JS_GetProperty(ctx, obj, atom);
+            if (JS_IsException(old)) {
+                old = JS_UNDEFINED;
+                ok = -1;
+            }
+        }
+        if (ok >= 0) {
+            ok = JS_SetProperty(ctx, obj, atom, v); /* takes v */
+            v = JS_UNDEFINED;
+        }
+        if (ok < 0) {
+            rc = finish_exception(ctx, st);
+        } else if (want_old) {
+            rc = finish_value(ctx, st, old);
+            old = JS_UNDEFINED;
+        } else {
+            rc = finish_value(ctx, st, JS_NewBool(ctx, ok));
+        }
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, old);
+    JS_FreeValue(ctx, v);
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_set_many(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED;
+    int32_t count = 0, i;
+    int drc = 0;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = rd_i32(&r, &count)) < 0 ||
+        count < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+        goto done;
+    }
+    if (!JS_IsObject(obj)) {
+        rc = QJS_BAD_INPUT;
+        goto done;
+    }
+    rc = -100;
+    for (i = 0; i < count; i++) {
+        JSAtom atom;
+        JSValue v;
+        if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
+            rc = finish_decode_error(ctx, st, drc);
+            break;
+        }
+        if ((drc = dec_value(ctx, st, &r, &v)) < 0) {
+            JS_FreeAtom(ctx, atom);
+            rc = finish_decode_error(ctx, st, drc);
+            break;
+        }
+        if (JS_SetProperty(ctx, obj, atom, v) < 0) {
+            JS_FreeAtom(ctx, atom);
+            rc = finish_exception(ctx, st);
+            break;
+        }
+        JS_FreeAtom(ctx, atom);
+    }
+    if (rc == -100)
+        rc = finish_value(ctx, st, JS_TRUE);
+done:
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_delete(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED;
+    JSAtom atom = JS_ATOM_NULL;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (!JS_IsObject(obj)) {
+        rc = QJS_BAD_INPUT;
+    } else {
+        int ok = JS_DeleteProperty(ctx, obj, atom, 0);
+        if (ok == 0) {
+            /* a `var` binding of the global object cannot be deleted: make it undefined */
+            ok = JS_SetProperty(ctx, obj, atom, JS_UNDEFINED);
+        }
+        rc = ok < 0 ? finish_exception(ctx, st) : finish_value(ctx, st, JS_NewBool(ctx, ok));
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_has(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED;
+    JSAtom atom = JS_ATOM_NULL;
+    uint8_t own = 0;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0 ||
+        (drc = rd_u8(&r, &own)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (!JS_IsObject(obj)) {
+        rc = QJS_BAD_INPUT;
+    } else {
+        int ok = own ? JS_GetOwnProperty(ctx, NULL, obj, atom) : JS_HasProperty(ctx, obj, atom);
+        rc = ok < 0 ? finish_exception(ctx, st) : finish_value(ctx, st, JS_NewBool(ctx, ok));
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_entries(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue obj = JS_UNDEFINED;
+    JSPropertyEnum *tab = NULL;
+    JSValue *vals = NULL;
+    uint32_t count = 0, i, nvals = 0;
+    uint8_t with_values = 0;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = rd_u8(&r, &with_values)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+        goto done;
+    }
+    if (!JS_IsObject(obj)) {
+        rc = QJS_BAD_INPUT;
+        goto done;
+    }
+    if (JS_GetOwnPropertyNames(ctx, &tab, &count, obj, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0) {
+        tab = NULL;
+        rc = finish_exception(ctx, st);
+        goto done;
+    }
+    if (with_values) {
+        vals = js_malloc(ctx, sizeof(JSValue) * (count ? count : 1));
+        if (!vals) {
+            rc = finish_exception(ctx, st);
+            goto done;
+        }
+        for (nvals = 0; nvals < count; nvals++) {
+            vals[nvals] = JS_GetProperty(ctx, obj, tab[nvals].atom);
+            if (JS_IsException(vals[nvals])) {
+                rc = finish_exception(ctx, st);
+                goto done;
+            }
+        }
+    }
+    buf_reset(&st->out);
+    buf_i32(&st->out, (int32_t)count);
+    for (i = 0; i < count; i++) {
+        JSValue k = JS_AtomToString(ctx, tab[i].atom);
+        if (JS_IsException(k)) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            st->out.failed = 1;
+        } else {
+            enc_string(ctx, &st->out, k);
+            JS_FreeValue(ctx, k);
+        }
+        if (with_values)
+            enc_value(ctx, st, &st->out, vals[i]);
+    }
+    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+    rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+done:
+    if (vals) {
+        for (i = 0; i < nvals; i++)
+            JS_FreeValue(ctx, vals[i]);
+        js_free(ctx, vals);
+    }
+    if (tab) {
+        for (i = 0; i < count; i++)
+            JS_FreeAtom(ctx, tab[i].atom);
+        js_free(ctx, tab);
+    }
+    JS_FreeValue(ctx, obj);
+    END();
+}
+
+int32_t qjs_run_jobs(qjs_rt *st)
+{
+    JSContext *job_ctx;
+    int32_t n = 0, rc;
+    if (!st)
+        return QJS_BAD_INPUT;
+    enter(st);
+    for (;;) {
+        int r = JS_ExecutePendingJob(st->rt, &job_ctx);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            rc = finish_exception(job_ctx, st);
+            leave(st);
+            return rc;
+        }
+        n++;
+    }
+    buf_reset(&st->out);
+    buf_u8(&st->out, QJS_T_INT);
+    buf_i32(&st->out, n);
+    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+    leave(st);
+    return QJS_OK;
+}
+
+int32_t qjs_to_string(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue v = JS_UNDEFINED;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_value(ctx, st, &r, &v)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (JS_IsSymbol(v)) {
+        rc = finish_value(ctx, st, to_string_quiet(ctx, v));
+    } else {
+        rc = finish(ctx, st, JS_ToString(ctx, v));
+    }
+    JS_FreeValue(ctx, v);
+    END();
+}
+
+int32_t qjs_strict_equals(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue a = JS_UNDEFINED, b = JS_UNDEFINED;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_value(ctx, st, &r, &a)) < 0 || (drc = dec_value(ctx, st, &r, &b)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else {
+        rc = finish_value(ctx, st, JS_NewBool(ctx, JS_StrictEq(ctx, a, b)));
+    }
+    JS_FreeValue(ctx, a);
+    JS_FreeValue(ctx, b);
+    END();
+}

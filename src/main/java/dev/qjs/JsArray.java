@@ -1,0 +1,172 @@
+package dev.qjs;
+
+import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.JsRuntime;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
+import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A live view of a JavaScript array as a {@code List}. Reads and writes go to the array itself;
+ * iteration and {@code toArray} read every element in one call. Passed back into JavaScript it is
+ * the same array.
+ *
+ * <pre>{@code
+ * JsArray a = (JsArray) engine.eval("[1, 'two', 3.5]");
+ * a.get(1);       // "two"
+ * a.add(4);       // push(4) in JavaScript
+ * a.size();       // 4
+ * }</pre>
+ */
+public final class JsArray extends AbstractList<@Nullable Object> implements RandomAccess {
+  final JsHandle handle;
+
+  JsArray(JsHandle handle) {
+    this.handle = handle;
+  }
+
+  private JsRuntime runtime() {
+    return handle.runtime();
+  }
+
+  @Override
+  public @Nullable Object get(int index) {
+    if (index < 0) {
+      throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + size());
+    }
+    try {
+      Object v = runtime().get(Mirrors.realm(handle), handle, index);
+      if (v == null) {
+        Objects.checkIndex(index, size()); // only an absent element costs a second call
+      }
+      return v;
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  @Override
+  public int size() {
+    try {
+      Object n = runtime().get(Mirrors.realm(handle), handle, "length");
+      return n instanceof Number num ? (int) Math.min(num.longValue(), Integer.MAX_VALUE) : 0;
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  @Override
+  public @Nullable Object set(int index, @Nullable Object element) {
+    Objects.checkIndex(index, size());
+    try {
+      return runtime().set(Mirrors.realm(handle), handle, index, element, true);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  private Object call(String method, Object... args) {
+    try {
+      return runtime().invoke(Mirrors.realm(handle), handle, null, method, args);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    } catch (NoSuchMethodException e) {
+      throw new UncheckedScriptException(Mirrors.typeError(method + " is not a function"));
+    }
+  }
+
+  @Override
+  public boolean add(@Nullable Object element) {
+    call("push", element);
+    modCount++;
+    return true;
+  }
+
+  @Override
+  public void add(int index, @Nullable Object element) {
+    Objects.checkIndex(index, size() + 1);
+    call("splice", index, 0, element);
+    modCount++;
+  }
+
+  @Override
+  public @Nullable Object remove(int index) {
+    Objects.checkIndex(index, size());
+    Object removed = call("splice", index, 1);
+    modCount++;
+    return removed instanceof JsArray a ? a.snapshot().get(0) : null;
+  }
+
+  @Override
+  public void clear() {
+    try {
+      runtime().set(Mirrors.realm(handle), handle, "length", 0, false);
+      modCount++;
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  /** All elements, read in one call; holes are null. */
+  private List<Object> snapshot() {
+    try {
+      Map<String, Object> entries = runtime().entries(Mirrors.realm(handle), handle, true);
+      int n = size();
+      List<Object> list = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        list.add(null);
+      }
+      for (Map.Entry<String, Object> e : entries.entrySet()) {
+        try {
+          int i = Integer.parseInt(e.getKey());
+          if (i >= 0 && i < n) {
+            list.set(i, e.getValue());
+          }
+        } catch (NumberFormatException notAnIndex) {
+          // a named property on the array: not an element
+        }
+      }
+      return list;
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  @Override
+  public Iterator<@Nullable Object> iterator() {
+    return snapshot().iterator();
+  }
+
+  @Override
+  public Object[] toArray() {
+    return snapshot().toArray();
+  }
+
+  @Override
+  public <T> T[] toArray(T[] a) {
+    return snapshot().toArray(a);
+  }
+
+  /** Mirrors are equal when they show the same JavaScript array. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JsArray other && Mirrors.sameValue(handle, other.handle);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(handle.identity());
+  }
+
+  /** JavaScript's {@code String(array)}: the elements joined with commas. */
+  @Override
+  public String toString() {
+    return Mirrors.jsToString(handle, this);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.qjs;
+
+import dev.qjs.internal.JsHandle;
+import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JavaScript function that reached Java: callable, and still an object with properties.
+ * Passed back into JavaScript it is the same function.
+ *
+ * <pre>{@code
+ * JsFunction add = (JsFunction) engine.eval("(a, b) => a + b");
+ * add.call(1, 2);                     // 3
+ * JsFunction f = (JsFunction) engine.eval("(function () { return this.n })");
+ * f.callOn(Map.of("n", 7));           // this = the map
+ * }</pre>
+ */
+public final class JsFunction extends JsObject {
+  JsFunction(JsHandle handle) {
+    super(handle);
+  }
+
+  /** Calls the function with {@code this} undefined. */
+  public @Nullable Object call(@Nullable Object... args) {
+    return callOn(null, args);
+  }
+
+  /** Calls the function with the given {@code this}. */
+  public @Nullable Object callOn(@Nullable Object thiz, @Nullable Object... args) {
+    try {
+      return runtime().invoke(Mirrors.realm(handle), handle, thiz, null, Mirrors.args(args));
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    } catch (NoSuchMethodException e) {
+      throw new UncheckedScriptException(Mirrors.typeError("not a function"));
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.qjs;
+
+import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.JsRuntime;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A live view of a JavaScript object, as a {@code Map} of its own enumerable string-keyed
+ * properties (like Nashorn's {@code ScriptObjectMirror}). Reads and writes go to the object
+ * itself; passed back into JavaScript it is the same object. Methods that run script code throw
+ * {@link UncheckedScriptException} when the script fails.
+ *
+ * <pre>{@code
+ * JsObject point = (JsObject) engine.eval("({x: 1, y: 2, norm() { return Math.hypot(this.x, this.y) }})");
+ * point.get("x");               // 1
+ * point.put("x", 3);            // the JS object now has x = 3
+ * point.callMember("norm");     // 3.605551275463989
+ * }</pre>
+ */
+public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Object>
+    permits JsFunction {
+  final JsHandle handle;
+
+  JsObject(JsHandle handle) {
+    this.handle = handle;
+  }
+
+  final JsRuntime runtime() {
+    return handle.runtime();
+  }
+
+  /** The property {@code name}, or null when it is missing or undefined. */
+  public @Nullable Object getMember(String name) {
+    Objects.requireNonNull(name, "name");
+    try {
+      return runtime().get(Mirrors.realm(handle), handle, name);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  /** Sets the property {@code name}. */
+  public void setMember(String name, @Nullable Object value) {
+    Objects.requireNonNull(name, "name");
+    try {
+      runtime().set(Mirrors.realm(handle), handle, name, value, false);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  /** True when {@code name in object} (own or inherited). */
+  public boolean hasMember(String name) {
+    Objects.requireNonNull(name, "name");
+    try {
+      return runtime().has(Mirrors.realm(handle), handle, name, false);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  /** Deletes the property {@code name}. */
+  public void removeMember(String name) {
+    Objects.requireNonNull(name, "name");
+    try {
+      runtime().delete(Mirrors.realm(handle), handle, name);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  /** Calls the method {@code name} with this object as {@code this}. */
+  public @Nullable Object callMember(String name, @Nullable Object... args) {
+    Objects.requireNonNull(name, "name");
+    try {
+      return runtime().invoke(Mirrors.realm(handle), handle, null, name, Mirrors.args(args));
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    } catch (NoSuchMethodException e) {
+      throw new UncheckedScriptException(
+          Mirrors.typeError(name + " is not a function"));
+    }
+  }
+
+  @Override
+  public @Nullable Object get(Object key) {
+    return getMember(String.valueOf(Objects.requireNonNull(key, "key")));
+  }
+
+  @Override
+  public @Nullable Object put(String key, @Nullable Object value) {
+    Objects.requireNonNull(key, "key");
+    try {
+      return runtime().set(Mirrors.realm(handle), handle, key, value, true);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  @Override
+  public @Nullable Object remove(Object key) {
+    String name = String.valueOf(Objects.requireNonNull(key, "key"));
+    Object old = getMember(name);
+    removeMember(name);
+    return old;
+  }
+
+  /** True when the object has an own property {@code key}. */
+  @Override
+  public boolean containsKey(Object key) {
+    try {
+      return runtime().has(Mirrors.realm(handle), handle, String.valueOf(key), true);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  private Map<String, Object> entries(boolean withValues) {
+    try {
+      return runtime().entries(Mirrors.realm(handle), handle, withValues);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
+  @Override
+  public int size() {
+    return entries(false).size();
+  }
+
+  @Override
+  public Set<String> keySet() {
+    return entries(false).keySet();
+  }
+
+  /** The entries, read in one call; {@code setValue} and iterator removal write through. */
+  @Override
+  public Set<Map.Entry<String, @Nullable Object>> entrySet() {
+    Map<String, Object> snapshot = entries(true);
+    List<Map.Entry<String, Object>> list = new ArrayList<>(snapshot.size());
+    for (Map.Entry<String, Object> e : snapshot.entrySet()) {
+      list.add(
+          new SimpleEntry<>(e.getKey(), e.getValue()) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Object setValue(Object value) {
+              super.setValue(value);
+              return put(getKey(), value);
+            }
+          });
+    }
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Map.Entry<String, @Nullable Object>> iterator() {
+        Iterator<Map.Entry<String, Object>> it = list.iterator();
+        return new Iterator<>() {
+          private Map.Entry<String, Object> last;
+
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public Map.Entry<String, @Nullable Object> next() {
+            return last = it.next();
+          }
+
+          @Override
+          public void remove() {
+            it.remove();
+            removeMember(last.getKey());
+          }
+        };
+      }
+
+      @Override
+      public int size() {
+        return list.size();
+      }
+    };
+  }
+
+  /** Mirrors are equal when they show the same JavaScript object. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JsObject other && Mirrors.sameValue(handle, other.handle);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(handle.identity());
+  }
+
+  /** JavaScript's {@code String(object)}. */
+  @Override
+  public String toString() {
+    return Mirrors.jsToString(handle, this);
+  }
+}

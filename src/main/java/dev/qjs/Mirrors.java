@@ -1,0 +1,90 @@
+package dev.qjs;
+
+import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.MirrorFactory;
+import dev.qjs.internal.Realm;
+import javax.script.ScriptException;
+
+/** Makes the public mirrors and exceptions for the runtime; helpers the mirrors share. */
+final class Mirrors implements MirrorFactory {
+  static final Mirrors INSTANCE = new Mirrors();
+  private static final Object[] NO_ARGS = {};
+
+  private Mirrors() {}
+
+  @Override
+  public Object object(JsHandle handle) {
+    return new JsObject(handle);
+  }
+
+  @Override
+  public Object array(JsHandle handle) {
+    return new JsArray(handle);
+  }
+
+  @Override
+  public Object function(JsHandle handle) {
+    return new JsFunction(handle);
+  }
+
+  @Override
+  public Object symbol(JsHandle handle) {
+    return new JsSymbol(handle);
+  }
+
+  @Override
+  public JsHandle handleOf(Object mirror) {
+    if (mirror instanceof JsObject o) {
+      return o.handle;
+    }
+    if (mirror instanceof JsArray a) {
+      return a.handle;
+    }
+    if (mirror instanceof JsSymbol s) {
+      return s.handle;
+    }
+    return null;
+  }
+
+  @Override
+  public ScriptException exception(
+      String message,
+      String fileName,
+      int line,
+      int column,
+      String errorName,
+      String jsStack,
+      Object thrown,
+      Throwable cause,
+      int stopReason) {
+    JsException e = new JsException(message, fileName, line, column, errorName, jsStack, thrown);
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  static Realm realm(JsHandle handle) {
+    return handle.realm();
+  }
+
+  static Object[] args(Object[] args) {
+    return args == null ? NO_ARGS : args;
+  }
+
+  static JsException typeError(String message) {
+    return new JsException("TypeError: " + message, null, -1, -1, "TypeError", null, null);
+  }
+
+  static boolean sameValue(JsHandle a, JsHandle b) {
+    return a.runtime() == b.runtime() && a.identity() == b.identity() && a.identity() != 0;
+  }
+
+  static String jsToString(JsHandle handle, Object mirror) {
+    try {
+      return handle.runtime().toJsString(handle.realm(), mirror);
+    } catch (ScriptException | RuntimeException e) {
+      return "[JavaScript value: " + e.getMessage() + "]";
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package dev.qjs;
+
+import dev.qjs.internal.CompiledProgram;
+import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.JsRuntime;
+import dev.qjs.internal.Realm;
+import dev.qjs.internal.RealmBindings;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.Objects;
+import javax.script.AbstractScriptEngine;
+import javax.script.Bindings;
+import javax.script.Compilable;
+import javax.script.CompiledScript;
+import javax.script.Invocable;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineFactory;
+import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JavaScript engine on QuickJS: a {@link ScriptEngine} that is also {@link Invocable} and
+ * {@link Compilable}. Each engine owns one QuickJS runtime; its ENGINE_SCOPE bindings are the
+ * script's global object, live. Any thread may use an engine; calls are serialized.
+ *
+ * <pre>{@code
+ * ScriptEngine engine = new ScriptEngineManager().getEngineByName("quickjs");
+ * engine.put("name", "world");
+ * engine.eval("function greet(n) { return `hello, ${n}` }");
+ * Object s = ((Invocable) engine).invokeFunction("greet", engine.get("name")); // "hello, world"
+ * }</pre>
+ *
+ * <p>An engine holds native memory. Closing it frees that at once; an engine that is never closed
+ * is freed after it becomes unreachable, as JSR-223 users expect.
+ */
+public final class QuickJsScriptEngine extends AbstractScriptEngine
+    implements Invocable, Compilable, AutoCloseable {
+  private static final String DEFAULT_FILE_NAME = "<eval>";
+
+  private final QuickJsScriptEngineFactory factory;
+  private final JsRuntime runtime;
+
+  QuickJsScriptEngine(QuickJsScriptEngineFactory factory) {
+    this.factory = factory;
+    this.runtime = new JsRuntime(Mirrors.INSTANCE, this::getContext);
+    context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
+  }
+
+  private RealmBindings newBindings() {
+    return new RealmBindings(runtime.newRealm(), UncheckedScriptException::new);
+  }
+
+  // ------------------------------------------------------------------ ScriptEngine
+
+  @Override
+  public @Nullable Object eval(String script, ScriptContext ctx) throws ScriptException {
+    Objects.requireNonNull(script, "script");
+    Objects.requireNonNull(ctx, "context");
+    return inScope(ctx, realm -> runtime.eval(realm, script, fileName(ctx)));
+  }
+
+  @Override
+  public @Nullable Object eval(Reader reader, ScriptContext ctx) throws ScriptException {
+    return eval(readAll(reader), ctx);
+  }
+
+  @Override
+  public Bindings createBindings() {
+    return newBindings();
+  }
+
+  @Override
+  public ScriptEngineFactory getFactory() {
+    return factory;
+  }
+
+  /** Frees the engine's native memory now. Idempotent; any later use throws. */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  // ------------------------------------------------------------------ Invocable
+
+  @Override
+  public @Nullable Object invokeFunction(String name, @Nullable Object... args)
+      throws ScriptException, NoSuchMethodException {
+    Objects.requireNonNull(name, "name");
+    Object[] a = Mirrors.args(args);
+    ScriptContext ctx = context;
+    return inScopeInvoking(ctx, realm -> runtime.invoke(realm, null, null, name, a));
+  }
+
+  @Override
+  public @Nullable Object invokeMethod(Object thiz, String name, @Nullable Object... args)
+      throws ScriptException, NoSuchMethodException {
+    Objects.requireNonNull(name, "name");
+    JsHandle target = scriptObject(thiz);
+    Object[] a = Mirrors.args(args);
+    return runtime.locked(context, () -> runtime.invoke(target.realm(), target, null, name, a));
+  }
+
+  @Override
+  public <T> @Nullable T getInterface(Class<T> clasz) {
+    checkInterface(clasz);
+    try {
+      return inScopeInvoking(context, realm -> makeInterface(realm, null, clasz));
+    } catch (ScriptException | NoSuchMethodException e) {
+      throw new UncheckedScriptException(asScriptException(e));
+    }
+  }
+
+  @Override
+  public <T> @Nullable T getInterface(Object thiz, Class<T> clasz) {
+    checkInterface(clasz);
+    JsHandle target = scriptObject(thiz);
+    try {
+      return runtime.locked(context, () -> makeInterface(target.realm(), target, clasz));
+    } catch (ScriptException | NoSuchMethodException e) {
+      throw new UncheckedScriptException(asScriptException(e));
+    }
+  }
+
+  private static ScriptException asScriptException(Exception e) {
+    return e instanceof ScriptException se ? se : new ScriptException(e);
+  }
+
+  private static void checkInterface(Class<?> clasz) {
+    if (clasz == null || !clasz.isInterface()) {
+      throw new IllegalArgumentException(
+          "getInterface needs an interface, not " + (clasz == null ? "null" : clasz.getName()));
+    }
+  }
+
+  private JsHandle scriptObject(Object thiz) {
+    if (thiz == null) {
+      throw new IllegalArgumentException("thiz is null: pass a JavaScript object of this engine");
+    }
+    JsHandle h = Mirrors.INSTANCE.handleOf(thiz);
+    if (h == null || h.runtime() != runtime) {
+      throw new IllegalArgumentException(
+          "not a JavaScript object of this engine: " + thiz.getClass().getName());
+    }
+    return h;
+  }
+
+  private static boolean isObjectMethod(Method m) {
+    try {
+      Object.class.getMethod(m.getName(), m.getParameterTypes());
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /** The proxy, or null when the script lacks a function for an abstract method. */
+  private <T> @Nullable T makeInterface(Realm realm, @Nullable JsHandle target, Class<T> clasz)
+      throws ScriptException {
+    Method single = null;
+    int abstractCount = 0;
+    for (Method m : clasz.getMethods()) {
+      if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
+        continue;
+      }
+      abstractCount++;
+      single = m;
+    }
+    boolean callSelf = false;
+    for (Method m : clasz.getMethods()) {
+      if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
+        continue;
+      }
+      if (!(runtime.get(realm, target, m.getName()) instanceof JsFunction)) {
+        if (abstractCount == 1 && target != null && target.isFunction()) {
+          callSelf = true; // a JS function given for a functional interface
+          continue;
+        }
+        return null;
+      }
+    }
+    Method selfMethod = callSelf ? single : null;
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (isObjectMethod(method)) {
+            switch (method.getName()) {
+              case "equals":
+                return proxy == args[0];
+              case "hashCode":
+                return System.identityHashCode(proxy);
+              default:
+                return "QuickJS implementation of " + clasz.getName();
+            }
+          }
+          Object[] a = Mirrors.args(args);
+          try {
+            Object result;
+            if (method.equals(selfMethod)) {
+              result = runtime.locked(context, () -> runtime.invoke(realm, target, null, null, a));
+            } else if (target == null) {
+              result =
+                  inScopeInvoking(context, r -> runtime.invoke(r, null, null, method.getName(), a));
+            } else {
+              result =
+                  runtime.locked(
+                      context, () -> runtime.invoke(realm, target, null, method.getName(), a));
+            }
+            return ReturnValues.convert(result, method.getReturnType());
+          } catch (NoSuchMethodException e) {
+            if (method.isDefault()) {
+              return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            throw new UncheckedScriptException(
+                Mirrors.typeError(method.getName() + " is not a function"));
+          } catch (ScriptException e) {
+            for (Class<?> declared : method.getExceptionTypes()) {
+              if (declared.isInstance(e)) {
+                throw e;
+              }
+            }
+            throw new UncheckedScriptException(e);
+          }
+        };
+    return clasz.cast(Proxy.newProxyInstance(clasz.getClassLoader(), new Class<?>[] {clasz}, handler));
+  }
+
+  // ------------------------------------------------------------------ Compilable
+
+  @Override
+  public CompiledScript compile(String script) throws ScriptException {
+    Objects.requireNonNull(script, "script");
+    ScriptContext ctx = context;
+    CompiledProgram program =
+        inScope(ctx, realm -> new CompiledProgram(realm, script, fileName(ctx)));
+    return new QuickJsCompiledScript(program);
+  }
+
+  @Override
+  public CompiledScript compile(Reader script) throws ScriptException {
+    return compile(readAll(script));
+  }
+
+  /** A compiled script of this engine: bytecode, evaluable against any context, many times. */
+  private final class QuickJsCompiledScript extends CompiledScript {
+    private final CompiledProgram program;
+
+    QuickJsCompiledScript(CompiledProgram program) {
+      this.program = program;
+    }
+
+    @Override
+    public @Nullable Object eval(ScriptContext ctx) throws ScriptException {
+      Objects.requireNonNull(ctx, "context");
+      return inScope(ctx, program::eval);
+    }
+
+    @Override
+    public ScriptEngine getEngine() {
+      return QuickJsScriptEngine.this;
+    }
+  }
+
+  // ------------------------------------------------------------------ scopes
+
+  @FunctionalInterface
+  private interface RealmWork<T> {
+    T run(Realm realm) throws ScriptException, NoSuchMethodException;
+  }
+
+  /**
+   * Runs work in the realm of the context's ENGINE_SCOPE, with the context current for host
+   * callbacks (print, GLOBAL_SCOPE look-ups); foreign bindings are copied in before and back after.
+   */
+  private <T> T inScopeInvoking(ScriptContext ctx, RealmWork<T> work)
+      throws ScriptException, NoSuchMethodException {
+    return runtime.locked(
+        ctx,
+        () -> {
+          Bindings engineScope = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
+          if (engineScope == null) {
+            throw new IllegalArgumentException("the context has no ENGINE_SCOPE bindings");
+          }
+          Realm realm = runtime.realmFor(engineScope);
+          runtime.syncIn(realm, engineScope);
+          try {
+            return work.run(realm);
+          } finally {
+            runtime.syncOut(realm, engineScope);
+          }
+        });
+  }
+
+  private <T> T inScope(ScriptContext ctx, RealmWork<T> work) throws ScriptException {
+    try {
+      return inScopeInvoking(ctx, work);
+    } catch (NoSuchMethodException e) {
+      throw new ScriptException(e);
+    }
+  }
+
+  private static String fileName(ScriptContext ctx) {
+    Object name = ctx.getAttribute(ScriptEngine.FILENAME);
+    return name != null ? name.toString() : DEFAULT_FILE_NAME;
+  }
+
+  private static String readAll(Reader reader) throws ScriptException {
+    Objects.requireNonNull(reader, "reader");
+    StringBuilder sb = new StringBuilder();
+    char[] buf = new char[8192];
+    try {
+      for (int n; (n = reader.read(buf)) >= 0; ) {
+        sb.append(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new ScriptException(e);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,832 @@
+package dev.qjs.internal;
+
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.script.Bindings;
+import javax.script.ScriptContext;
+import javax.script.ScriptException;
+
+/**
+ * One QuickJS runtime: its native state, the lock every call takes, the value encoding in both
+ * directions, the Java objects JavaScript holds, and the host callbacks. Any thread may call;
+ * calls are serialized by one reentrant lock, and a JS → Java → JS re-entry on the same thread
+ * is allowed.
+ *
+ * <p>Lifetime: {@link #close()} frees everything at once. A runtime nobody can reach any more
+ * (no engine, no mirror) is freed by a {@link Cleaner}; mirrors that become unreachable queue
+ * their handle, and the queue is drained under the lock on the next call.
+ */
+public final class JsRuntime implements AutoCloseable {
+  private static final Cleaner CLEANER = Cleaner.create(daemonThreads("quickjs-cleaner"));
+  private static final Map<Integer, WeakReference<JsRuntime>> BY_TOKEN = new ConcurrentHashMap<>();
+  private static final AtomicInteger TOKENS = new AtomicInteger();
+  private static final QuickJsNative.HostFunction HOST = JsRuntime::dispatch;
+  private static final Pattern FRAME =
+      Pattern.compile("^\\s*at (?:.*? \\()?(.+?):(\\d+)(?::(\\d+))?\\)?\\s*$");
+  private static final int EVAL_CACHE_MAX_CHARS = 256 * 1024;
+
+  private final NativeState state;
+  private final MirrorFactory mirrors;
+  private final HostObjects hosts = new HostObjects();
+  private final ValueWriter in;
+  private final ValueWriter reply;
+  private final ByteBuffer mailbox;
+  private final ForeignRealms foreignRealms = new ForeignRealms();
+  private final Supplier<ScriptContext> defaultContext;
+  private ByteBuffer outView;
+  private long outViewAddress;
+  private ScriptContext current;
+
+  public JsRuntime(MirrorFactory mirrors, Supplier<ScriptContext> defaultContext) {
+    QuickJsNative.ensureLoaded();
+    NativeMemory.beforeAllocation();
+    this.mirrors = mirrors;
+    this.defaultContext = defaultContext;
+    this.mailbox =
+        ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
+    this.in = new ValueWriter(this, 16 << 10);
+    this.reply = new ValueWriter(this, 4 << 10);
+    int token = TOKENS.incrementAndGet();
+    long rt = QuickJsNative.qjs_runtime_new(mailbox, HOST, token);
+    if (rt == 0) {
+      throw new OutOfMemoryError("QuickJS could not create a runtime");
+    }
+    this.state = new NativeState(rt, token, mailbox);
+    BY_TOKEN.put(token, new WeakReference<>(this));
+    state.accountMemory();
+    CLEANER.register(this, state);
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---------------------------------------------------------------- lifecycle and locking
+
+  /** Native state shared with the cleaner; holds no reference to the runtime object. */
+  private static final class NativeState implements Runnable {
+    final ReentrantLock lock = new ReentrantLock();
+    final int token;
+    final ByteBuffer mailbox; // written by native code until the runtime is freed
+    final ConcurrentLinkedQueue<Long> deadHandles = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Long> deadRealms = new ConcurrentLinkedQueue<>();
+    volatile long rt;
+    long accounted;
+
+    NativeState(long rt, int token, ByteBuffer mailbox) {
+      this.rt = rt;
+      this.token = token;
+      this.mailbox = mailbox;
+    }
+
+    void accountMemory() {
+      long now = mailbox.getLong(QuickJsNative.MB_MALLOC_SIZE * 8);
+      NativeMemory.add(now - accounted);
+      accounted = now;
+    }
+
+    @Override
+    public void run() {
+      lock.lock();
+      try {
+        if (rt != 0) {
+          QuickJsNative.qjs_runtime_free(rt);
+          rt = 0;
+          NativeMemory.add(-accounted);
+          accounted = 0;
+          BY_TOKEN.remove(token);
+          deadHandles.clear();
+          deadRealms.clear();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  public boolean isClosed() {
+    return state.rt == 0;
+  }
+
+  @Override
+  public void close() {
+    state.lock.lock();
+    try {
+      state.run();
+      hosts.clear();
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /** Takes the lock and frees what the cleaner queued; every entry point starts here. */
+  private long enter() {
+    state.lock.lock();
+    long rt = state.rt;
+    if (rt == 0) {
+      state.lock.unlock();
+      throw new IllegalStateException(
+          "this QuickJS engine is closed; create a new engine to run more scripts");
+    }
+    freeQueued(rt);
+    return rt;
+  }
+
+  private void exit() {
+    state.accountMemory();
+    state.lock.unlock();
+  }
+
+  private void freeQueued(long rt) {
+    if (!state.deadHandles.isEmpty()) {
+      List<Long> batch = new ArrayList<>();
+      for (Long h; (h = state.deadHandles.poll()) != null; ) {
+        batch.add(h);
+      }
+      long[] arr = new long[batch.size()];
+      for (int i = 0; i < arr.length; i++) {
+        arr[i] = batch.get(i);
+      }
+      QuickJsNative.qjs_handles_free(rt, arr, arr.length);
+    }
+    for (Long r; (r = state.deadRealms.poll()) != null; ) {
+      QuickJsNative.qjs_realm_free(rt, r);
+    }
+  }
+
+  /** Runs an action under the lock with the given context as the current one. */
+  public <T> T locked(ScriptContext context, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    enter();
+    ScriptContext saved = current;
+    current = context != null ? context : current;
+    try {
+      return action.run();
+    } finally {
+      current = saved;
+      exit();
+    }
+  }
+
+  /** Work done under the runtime's lock. */
+  @FunctionalInterface
+  public interface Action<T> {
+    T run() throws ScriptException, NoSuchMethodException;
+  }
+
+  /** The context host callbacks use: the innermost call's, else the engine's. */
+  ScriptContext currentContext() {
+    ScriptContext c = current;
+    return c != null ? c : defaultContext.get();
+  }
+
+  // ---------------------------------------------------------------- realms
+
+  /** A new realm: a fresh global object with ECMAScript's built-ins, print and console. */
+  public Realm newRealm() {
+    long rt = enter();
+    try {
+      long ptr = QuickJsNative.qjs_realm_new(rt);
+      if (ptr == 0) {
+        throw new OutOfMemoryError("QuickJS could not create a realm");
+      }
+      Realm realm = new Realm(this, ptr);
+      ConcurrentLinkedQueue<Long> dead = state.deadRealms;
+      CLEANER.register(realm, () -> dead.add(ptr));
+      return realm;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * The realm that runs scripts for these ENGINE_SCOPE bindings: the bindings' own realm when
+   * they are ours, else a realm kept for them (by identity) whose globals are synchronized with
+   * the bindings around each call.
+   */
+  public Realm realmFor(Bindings bindings) {
+    if (bindings instanceof RealmBindings rb && rb.realm().runtime() == this) {
+      return rb.realm();
+    }
+    Realm realm = foreignRealms.get(bindings);
+    if (realm == null) {
+      realm = newRealm();
+      foreignRealms.put(bindings, realm);
+    }
+    return realm;
+  }
+
+  /** Copies foreign bindings into their realm's global object (one crossing). */
+  public void syncIn(Realm realm, Bindings bindings) throws ScriptException {
+    if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
+      return;
+    }
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().undefined();
+      int countAt = w.length();
+      w.i32(0);
+      int count = 0;
+      for (Map.Entry<String, Object> e : bindings.entrySet()) {
+        if (e.getKey() == null || RealmBindings.isHostKey(e.getKey())) {
+          continue;
+        }
+        w.string(e.getKey()).value(e.getValue());
+        count++;
+      }
+      w.buffer().putInt(countAt, count);
+      int rc = QuickJsNative.qjs_set_many(rt, realm.pointer, w.buffer(), w.length());
+      result(rc, realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Copies a realm's global variables back into foreign bindings (one crossing). */
+  public void syncOut(Realm realm, Bindings bindings) throws ScriptException {
+    if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
+      return;
+    }
+    Map<String, Object> globals = entries(realm, null, true);
+    List<String> gone = new ArrayList<>();
+    for (String k : bindings.keySet()) {
+      if (k != null && !RealmBindings.isHostKey(k) && !globals.containsKey(k)) {
+        gone.add(k);
+      }
+    }
+    for (String k : gone) {
+      bindings.remove(k);
+    }
+    for (Map.Entry<String, Object> e : globals.entrySet()) {
+      if (!RealmBindings.isHostKey(e.getKey())) {
+        bindings.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  private static byte[] cString(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    byte[] z = new byte[b.length + 1];
+    System.arraycopy(b, 0, z, 0, b.length);
+    return z;
+  }
+
+  private record EvalKey(String fileName, String source) {}
+
+  /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
+  public Object eval(Realm realm, String source, String fileName) throws ScriptException {
+    long rt = enter();
+    try {
+      EvalKey key = new EvalKey(fileName, source);
+      boolean cacheable = source.length() <= EVAL_CACHE_MAX_CHARS;
+      JsHandle cached = cacheable ? realm.evalCache().get(key) : null;
+      if (cached != null) {
+        return result(QuickJsNative.qjs_eval_bytecode(rt, realm.pointer, cached.pointer()), realm, fileName);
+      }
+      ValueWriter w = in.reset().source(source);
+      int rc =
+          QuickJsNative.qjs_eval(
+              rt, realm.pointer, w.buffer(), w.length(), cString(fileName), cacheable ? 4 : 0);
+      if (!cacheable || rc < 0) {
+        return result(rc, realm, fileName);
+      }
+      ByteBuffer out = output();
+      if (out.get() == 1) {
+        long handle = out.getLong();
+        realm.evalCache().put(key, newHandle(realm, handle, 0, QuickJsNative.KIND_BYTECODE));
+      }
+      return decodeResult(rc, out, realm, fileName);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Compiles without running: the handle of the bytecode, bound to this realm. */
+  public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().source(source);
+      int rc =
+          QuickJsNative.qjs_eval(rt, realm.pointer, w.buffer(), w.length(), cString(fileName), 1);
+      return (JsHandle) result(rc, realm, fileName);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Serializes compiled bytecode so that another realm can read it. */
+  public byte[] serialize(Realm realm, JsHandle bytecode) throws ScriptException {
+    long rt = enter();
+    try {
+      int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer, bytecode.pointer());
+      if (rc != QuickJsNative.OK) {
+        result(rc, realm, null);
+      }
+      ByteBuffer out = output();
+      byte[] bytes = new byte[out.remaining()];
+      out.get(bytes);
+      return bytes;
+    } finally {
+      exit();
+    }
+  }
+
+  /** Reads serialized bytecode into a realm. */
+  public JsHandle deserialize(Realm realm, byte[] bytecode) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().bytes(bytecode);
+      return (JsHandle)
+          result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  public Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
+    long rt = enter();
+    try {
+      return result(QuickJsNative.qjs_eval_bytecode(rt, realm.pointer, bytecode.pointer()), realm, fileName);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Calls {@code target[name](args)} (target null: the realm's global object), or, when name is
+   * null, calls target itself with {@code thiz}. Throws NoSuchMethodException when the member is
+   * missing or not a function.
+   */
+  public Object invoke(Realm realm, JsHandle target, Object thiz, String name, Object[] args)
+      throws ScriptException, NoSuchMethodException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset();
+      if (target == null) {
+        w.undefined();
+      } else {
+        w.handle(target.pointer());
+      }
+      if (thiz == null) {
+        w.undefined();
+      } else {
+        w.value(thiz);
+      }
+      if (name == null) {
+        w.undefined();
+      } else {
+        w.string(name);
+      }
+      w.i32(args.length);
+      for (Object a : args) {
+        w.value(a);
+      }
+      int rc = QuickJsNative.qjs_invoke(rt, realm.pointer, w.buffer(), w.length());
+      if (rc == QuickJsNative.NOT_FUNCTION) {
+        throw new NoSuchMethodException(
+            name == null ? "the value is not a function" : "no function named '" + name + "'");
+      }
+      return result(rc, realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  private ValueWriter targetAndKey(JsHandle target, Object key) {
+    ValueWriter w = in.reset();
+    if (target == null) {
+      w.undefined();
+    } else {
+      w.handle(target.pointer());
+    }
+    if (key instanceof Integer i) {
+      w.value(i);
+    } else {
+      w.string(String.valueOf(key));
+    }
+    return w;
+  }
+
+  /** {@code target[key]}; target null means the realm's global object. */
+  public Object get(Realm realm, JsHandle target, Object key) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = targetAndKey(target, key);
+      return result(QuickJsNative.qjs_get(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@code target[key] = value}; returns the previous value when asked. */
+  public Object set(Realm realm, JsHandle target, Object key, Object value, boolean wantOld)
+      throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = targetAndKey(target, key).value(value).u8(wantOld ? 1 : 0);
+      return result(QuickJsNative.qjs_set(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@code delete target[key]}; a global {@code var} that cannot be deleted becomes undefined. */
+  public boolean delete(Realm realm, JsHandle target, Object key) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = targetAndKey(target, key);
+      return (Boolean) result(QuickJsNative.qjs_delete(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Own property (own = true) or {@code key in target}. */
+  public boolean has(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = targetAndKey(target, key).u8(own ? 1 : 0);
+      return (Boolean) result(QuickJsNative.qjs_has(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Own enumerable string-keyed properties, in order, with their values when asked. */
+  public Map<String, Object> entries(Realm realm, JsHandle target, boolean withValues)
+      throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset();
+      if (target == null) {
+        w.undefined();
+      } else {
+        w.handle(target.pointer());
+      }
+      w.u8(withValues ? 1 : 0);
+      int rc = QuickJsNative.qjs_entries(rt, realm.pointer, w.buffer(), w.length());
+      if (rc != QuickJsNative.OK) {
+        result(rc, realm, null);
+      }
+      ByteBuffer out = output();
+      int n = out.getInt();
+      Map<String, Object> map = new LinkedHashMap<>(Math.max(4, n * 2));
+      for (int i = 0; i < n; i++) {
+        String k = (String) read(out, realm);
+        map.put(k, withValues ? read(out, realm) : null);
+      }
+      return map;
+    } finally {
+      exit();
+    }
+  }
+
+  /** JavaScript's ToString of a value. */
+  public String toJsString(Realm realm, Object value) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().value(value);
+      return (String) result(QuickJsNative.qjs_to_string(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Runs queued promise jobs; returns how many ran. */
+  public int runJobs() throws ScriptException {
+    long rt = enter();
+    try {
+      return (Integer) result(QuickJsNative.qjs_run_jobs(rt), null, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Runs QuickJS's garbage collector. */
+  public void collectGarbage() {
+    long rt = enter();
+    try {
+      QuickJsNative.qjs_runtime_gc(rt);
+    } finally {
+      exit();
+    }
+  }
+
+  /** QuickJS's memory statistics, in JSMemoryUsage order. */
+  public long[] memoryUsage() {
+    long rt = enter();
+    try {
+      long[] out = new long[26];
+      QuickJsNative.qjs_runtime_memory(rt, out);
+      return out;
+    } finally {
+      exit();
+    }
+  }
+
+  /** Sets limits: memory in bytes (0 none), stack in bytes (0 the thread's), GC threshold. */
+  public void setLimits(long memoryLimit, long maxStack, long gcThreshold) {
+    long rt = enter();
+    try {
+      QuickJsNative.qjs_runtime_set_limits(rt, memoryLimit, maxStack, gcThreshold);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Number of Java objects JavaScript currently holds (for tests and statistics). */
+  public int hostObjectCount() {
+    long rt = enter();
+    try {
+      return hosts.size();
+    } finally {
+      exit();
+    }
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  HostObjects hostObjects() {
+    return hosts;
+  }
+
+  JsHandle handleOf(Object value) {
+    JsHandle h = value instanceof JsHandle jh ? jh : mirrors.handleOf(value);
+    return h != null && h.runtime() == this ? h : null;
+  }
+
+  private ByteBuffer output() {
+    long ptr = mailbox.getLong(QuickJsNative.MB_OUT_PTR * 8);
+    int len = (int) mailbox.getLong(QuickJsNative.MB_OUT_LEN * 8);
+    if (outView == null || ptr != outViewAddress || outView.capacity() < len) {
+      outView = new Pointer(ptr).getByteBuffer(0, Math.max(len, 1)).order(ByteOrder.nativeOrder());
+      outViewAddress = ptr;
+    }
+    outView.clear().limit(len);
+    return outView;
+  }
+
+  private Object result(int rc, Realm realm, String fileName) throws ScriptException {
+    if (rc == QuickJsNative.BAD_INPUT) {
+      throw new IllegalArgumentException("the QuickJS shim rejected a malformed request");
+    }
+    if (rc == QuickJsNative.OUT_OF_MEMORY) {
+      throw new OutOfMemoryError("the result could not be encoded: native memory exhausted");
+    }
+    return decodeResult(rc, output(), realm, fileName);
+  }
+
+  private Object decodeResult(int rc, ByteBuffer out, Realm realm, String fileName)
+      throws ScriptException {
+    if (rc == QuickJsNative.OK) {
+      return read(out, realm);
+    }
+    if (rc == QuickJsNative.EXCEPTION) {
+      throw readException(out, realm, fileName);
+    }
+    return result(rc, realm, fileName);
+  }
+
+  private JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
+    JsHandle h = new JsHandle(this, realm, pointer, identity, kind);
+    ConcurrentLinkedQueue<Long> dead = state.deadHandles;
+    CLEANER.register(h, () -> dead.add(pointer));
+    return h;
+  }
+
+  private Object read(ByteBuffer b, Realm realm) {
+    byte tag = b.get();
+    switch (tag) {
+      case QuickJsNative.T_UNDEFINED:
+      case QuickJsNative.T_NULL:
+        return null;
+      case QuickJsNative.T_FALSE:
+        return Boolean.FALSE;
+      case QuickJsNative.T_TRUE:
+        return Boolean.TRUE;
+      case QuickJsNative.T_INT:
+        return b.getInt();
+      case QuickJsNative.T_DOUBLE:
+        return narrow(b.getDouble());
+      case QuickJsNative.T_STRING8: {
+        int n = b.getInt();
+        byte[] bytes = new byte[n];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+      }
+      case QuickJsNative.T_STRING16: {
+        int n = b.getInt();
+        char[] chars = new char[n];
+        b.asCharBuffer().get(chars);
+        b.position(b.position() + 2 * n);
+        return new String(chars);
+      }
+      case QuickJsNative.T_BIGINT: {
+        int n = b.getInt();
+        byte[] digits = new byte[n];
+        b.get(digits);
+        return new BigInteger(new String(digits, StandardCharsets.US_ASCII));
+      }
+      case QuickJsNative.T_OBJECT: {
+        long ptr = b.getLong();
+        int kind = b.get();
+        long identity = b.getLong();
+        JsHandle h = newHandle(realm, ptr, identity, kind);
+        switch (kind) {
+          case QuickJsNative.KIND_ARRAY:
+            return mirrors.array(h);
+          case QuickJsNative.KIND_FUNCTION:
+            return mirrors.function(h);
+          case QuickJsNative.KIND_SYMBOL:
+            return mirrors.symbol(h);
+          case QuickJsNative.KIND_BYTECODE:
+            return h;
+          default:
+            return mirrors.object(h);
+        }
+      }
+      case QuickJsNative.T_HOST:
+        return hosts.get(b.getInt());
+      default:
+        throw new IllegalStateException("unknown value tag " + tag + " from the QuickJS shim");
+    }
+  }
+
+  /** A JS number as Java sees it: Integer when integral and in range (not -0), else Double. */
+  static Object narrow(double d) {
+    int i = (int) d;
+    if (i == d && (i != 0 || Double.doubleToRawLongBits(d) == 0L)) {
+      return i;
+    }
+    return d;
+  }
+
+  private ScriptException readException(ByteBuffer b, Realm realm, String fileName) {
+    Object thrown = read(b, realm);
+    Object name = read(b, realm);
+    Object message = read(b, realm);
+    Object stack = read(b, realm);
+    int hostId = b.getInt();
+    int stopReason = b.getInt();
+    Throwable cause = null;
+    if (hostId >= 0) {
+      Object o = hosts.get(hostId);
+      cause = o instanceof Throwable t ? t : null;
+    }
+    String text;
+    String errorName = name instanceof String s ? s : null;
+    String msg = message == null ? "" : message.toString();
+    if (errorName != null) {
+      text = msg.isEmpty() ? errorName : errorName + ": " + msg;
+    } else {
+      text = msg;
+    }
+    String file = fileName;
+    int line = -1;
+    int column = -1;
+    String jsStack = stack instanceof String s ? s : null;
+    if (jsStack != null) {
+      for (String frame : jsStack.split("\n")) {
+        Matcher m = FRAME.matcher(frame);
+        if (m.matches() && !"native".equals(m.group(1))) {
+          file = m.group(1);
+          line = Integer.parseInt(m.group(2));
+          column = m.group(3) != null ? Integer.parseInt(m.group(3)) : -1;
+          break;
+        }
+      }
+    }
+    return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
+  }
+
+  // ---------------------------------------------------------------- host callbacks
+
+  private static int dispatch(int token, int op, long a, Pointer data, int len) {
+    WeakReference<JsRuntime> ref = BY_TOKEN.get(token);
+    JsRuntime runtime = ref == null ? null : ref.get();
+    if (runtime == null) {
+      return 0; // the runtime is being freed: nothing to release or print
+    }
+    try {
+      ByteBuffer args =
+          data == null || len <= 0
+              ? ByteBuffer.allocate(0)
+              : data.getByteBuffer(0, len).order(ByteOrder.nativeOrder());
+      return runtime.onHostCall(op, a, args);
+    } catch (Throwable t) {
+      try {
+        return runtime.replyThrowable(t);
+      } catch (Throwable ignored) {
+        return 1;
+      }
+    }
+  }
+
+  private void replyNone() {
+    mailbox.putLong(QuickJsNative.MB_REPLY_PTR * 8, 0);
+    mailbox.putLong(QuickJsNative.MB_REPLY_LEN * 8, 0);
+  }
+
+  private int send(ValueWriter w) {
+    mailbox.putLong(QuickJsNative.MB_REPLY_PTR * 8, w.address());
+    mailbox.putLong(QuickJsNative.MB_REPLY_LEN * 8, w.length());
+    return 0;
+  }
+
+  private int replyThrowable(Throwable t) {
+    ValueWriter w = reply.reset();
+    w.i32(hosts.acquire(t));
+    String m = t.getMessage();
+    w.string(m != null ? m : t.getClass().getName());
+    send(w);
+    return 1;
+  }
+
+  private int onHostCall(int op, long a, ByteBuffer args) throws IOException {
+    switch (op) {
+      case QuickJsNative.OP_PRINT: {
+        int argc = args.getInt();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < argc; i++) {
+          if (i > 0) {
+            sb.append(' ');
+          }
+          sb.append((String) read(args, null));
+        }
+        sb.append(System.lineSeparator());
+        replyNone();
+        ScriptContext ctx = currentContext();
+        Writer out = a >= 3 ? ctx.getErrorWriter() : ctx.getWriter();
+        if (out != null) {
+          out.write(sb.toString());
+          out.flush();
+        }
+        return 0;
+      }
+      case QuickJsNative.OP_LOOKUP: {
+        String name = (String) read(args, null);
+        ScriptContext ctx = currentContext();
+        Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
+        if (global == null || RealmBindings.isHostKey(name) || !global.containsKey(name)) {
+          return send(reply.reset().u8(0));
+        }
+        Object value = global.get(name);
+        return send(reply.reset().u8(1).value(value));
+      }
+      case QuickJsNative.OP_READ_LINE: {
+        Reader r = currentContext().getReader();
+        String line = r == null ? null : readLine(r);
+        return send(reply.reset().value(line));
+      }
+      case QuickJsNative.OP_HOST_RELEASE:
+        replyNone();
+        hosts.release((int) a);
+        return 0;
+      case QuickJsNative.OP_HOST_TO_STRING:
+        return send(reply.reset().string(String.valueOf(hosts.get((int) a))));
+      default:
+        replyNone();
+        return 0;
+    }
+  }
+
+  private static String readLine(Reader r) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = r.read()) >= 0) {
+      if (c == '\n') {
+        return sb.toString();
+      }
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.length() == 0 ? null : sb.toString();
+  }
+}

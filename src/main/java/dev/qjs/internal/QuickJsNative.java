@@ -1,0 +1,153 @@
+package dev.qjs.internal;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.io.File;
+import java.nio.ByteBuffer;
+
+/**
+ * The JNA direct mapping of {@code native-libs/include/qjs_shim.h}. Only pointers, integers and
+ * byte buffers cross; see the header for ownership rules and the encoding.
+ */
+final class QuickJsNative {
+  static final String LIBRARY = "quickjs-jsr223";
+  /** Set to the absolute path of a library to use instead of the bundled one. */
+  static final String LIBRARY_PATH_PROPERTY = "quickjs.library.path";
+
+  static final int OK = 0;
+  static final int EXCEPTION = 1;
+  static final int NOT_FUNCTION = 2;
+  static final int BAD_INPUT = -1;
+  static final int OUT_OF_MEMORY = -2;
+
+  static final int MB_OUT_PTR = 0;
+  static final int MB_OUT_LEN = 1;
+  static final int MB_REPLY_PTR = 2;
+  static final int MB_REPLY_LEN = 3;
+  static final int MB_INTERRUPT = 4;
+  static final int MB_DEADLINE = 5;
+  static final int MB_MALLOC_SIZE = 6;
+  static final int MB_STOP_REASON = 7;
+  static final int MB_SLOTS = 8;
+
+  static final int OP_PRINT = 1;
+  static final int OP_LOOKUP = 2;
+  static final int OP_READ_LINE = 3;
+  static final int OP_HOST_RELEASE = 4;
+  static final int OP_HOST_TO_STRING = 5;
+
+  static final int KIND_OBJECT = 0;
+  static final int KIND_ARRAY = 1;
+  static final int KIND_FUNCTION = 2;
+  static final int KIND_SYMBOL = 3;
+  static final int KIND_ERROR = 4;
+  static final int KIND_PROMISE = 5;
+  static final int KIND_BYTECODE = 6;
+
+  static final byte T_UNDEFINED = 0;
+  static final byte T_NULL = 1;
+  static final byte T_FALSE = 2;
+  static final byte T_TRUE = 3;
+  static final byte T_INT = 4;
+  static final byte T_DOUBLE = 5;
+  static final byte T_STRING8 = 6;
+  static final byte T_STRING16 = 7;
+  static final byte T_BIGINT = 8;
+  static final byte T_OBJECT = 9;
+  static final byte T_HANDLE = 10;
+  static final byte T_HOST = 11;
+
+  private static final Throwable LOAD_FAILURE;
+
+  static {
+    Throwable failure = null;
+    try {
+      String path = System.getProperty(LIBRARY_PATH_PROPERTY);
+      if (path != null && !path.isBlank()) {
+        File file = new File(path);
+        if (!file.isFile()) {
+          throw new UnsatisfiedLinkError(
+              "-D" + LIBRARY_PATH_PROPERTY + "=" + path + " does not name a file");
+        }
+        Native.register(QuickJsNative.class, NativeLibrary.getInstance(file.getAbsolutePath()));
+      } else {
+        Native.register(QuickJsNative.class, LIBRARY);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    LOAD_FAILURE = failure;
+  }
+
+  private QuickJsNative() {}
+
+  /** Throws a clear error when the native library could not be loaded. */
+  static void ensureLoaded() {
+    if (LOAD_FAILURE != null) {
+      throw new IllegalStateException(
+          "quickjs-jsr223 could not load its native library for platform "
+              + Platform.RESOURCE_PREFIX
+              + " (expected the class path resource "
+              + Platform.RESOURCE_PREFIX
+              + "/"
+              + System.mapLibraryName(LIBRARY)
+              + ", or -D"
+              + LIBRARY_PATH_PROPERTY
+              + "=/path/to/library): "
+              + LOAD_FAILURE.getMessage(),
+          LOAD_FAILURE);
+    }
+  }
+
+  /** The host callback: see {@code qjs_host_fn}. */
+  interface HostFunction extends Callback {
+    int invoke(int token, int op, long a, Pointer data, int len);
+  }
+
+  static native long qjs_runtime_new(ByteBuffer mailbox, HostFunction host, int token);
+
+  static native void qjs_runtime_free(long rt);
+
+  static native void qjs_runtime_set_limits(long rt, long memoryLimit, long maxStack, long gcThreshold);
+
+  static native void qjs_runtime_gc(long rt);
+
+  static native void qjs_runtime_memory(long rt, long[] out);
+
+  static native long qjs_realm_new(long rt);
+
+  static native void qjs_realm_free(long rt, long realm);
+
+  static native void qjs_handles_free(long rt, long[] handles, int n);
+
+  static native int qjs_eval(long rt, long realm, ByteBuffer src, int srcLen, byte[] filename, int flags);
+
+  static native int qjs_eval_bytecode(long rt, long realm, long bytecode);
+
+  static native int qjs_bytecode_write(long rt, long realm, long bytecode);
+
+  static native int qjs_bytecode_read(long rt, long realm, ByteBuffer buf, int len);
+
+  static native int qjs_invoke(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_get(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_set(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_set_many(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_delete(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_has(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_entries(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_run_jobs(long rt);
+
+  static native int qjs_to_string(long rt, long realm, ByteBuffer in, int len);
+
+  static native int qjs_strict_equals(long rt, long realm, ByteBuffer in, int len);
+}

@@ -1,0 +1,11 @@
+/** quickjs-jsr223: a javax.script engine for JavaScript on QuickJS. */
+module dev.qjs {
+  requires transitive java.scripting;
+  requires com.sun.jna;
+  requires static org.jspecify;
+
+  exports dev.qjs;
+
+  provides javax.script.ScriptEngineFactory with
+      dev.qjs.QuickJsScriptEngineFactory;
+}
