@@ -259,7 +259,7 @@ public final class JsRuntime implements AutoCloseable {
         count++;
       }
       w.buffer().putInt(countAt, count);
-      int rc = QuickJsNative.qjs_set_many(rt, realm.pointer, w.buffer(), w.length());
+      int rc = QuickJsNative.qjs_set_many(rt, realm.pointer, w.address(), w.length());
       result(rc, realm, null);
     } finally {
       exit();
@@ -312,7 +312,7 @@ public final class JsRuntime implements AutoCloseable {
       ValueWriter w = in.reset().source(source);
       int rc =
           QuickJsNative.qjs_eval(
-              rt, realm.pointer, w.buffer(), w.length(), cString(fileName), cacheable ? 4 : 0);
+              rt, realm.pointer, w.address(), w.length(), cString(fileName), cacheable ? 4 : 0);
       if (!cacheable || rc < 0) {
         return result(rc, realm, fileName);
       }
@@ -333,7 +333,7 @@ public final class JsRuntime implements AutoCloseable {
     try {
       ValueWriter w = in.reset().source(source);
       int rc =
-          QuickJsNative.qjs_eval(rt, realm.pointer, w.buffer(), w.length(), cString(fileName), 1);
+          QuickJsNative.qjs_eval(rt, realm.pointer, w.address(), w.length(), cString(fileName), 1);
       return (JsHandle) result(rc, realm, fileName);
     } finally {
       exit();
@@ -363,7 +363,7 @@ public final class JsRuntime implements AutoCloseable {
     try {
       ValueWriter w = in.reset().bytes(bytecode);
       return (JsHandle)
-          result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+          result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }
@@ -407,7 +407,7 @@ public final class JsRuntime implements AutoCloseable {
       for (Object a : args) {
         w.value(a);
       }
-      int rc = QuickJsNative.qjs_invoke(rt, realm.pointer, w.buffer(), w.length());
+      int rc = QuickJsNative.qjs_invoke(rt, realm.pointer, w.address(), w.length());
       if (rc == QuickJsNative.NOT_FUNCTION) {
         throw new NoSuchMethodException(
             name == null ? "the value is not a function" : "no function named '" + name + "'");
@@ -438,7 +438,7 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key);
-      return result(QuickJsNative.qjs_get(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+      return result(QuickJsNative.qjs_get(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }
@@ -450,7 +450,7 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key).value(value).u8(wantOld ? 1 : 0);
-      return result(QuickJsNative.qjs_set(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+      return result(QuickJsNative.qjs_set(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }
@@ -461,7 +461,7 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key);
-      return (Boolean) result(QuickJsNative.qjs_delete(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+      return (Boolean) result(QuickJsNative.qjs_delete(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }
@@ -472,7 +472,7 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key).u8(own ? 1 : 0);
-      return (Boolean) result(QuickJsNative.qjs_has(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+      return (Boolean) result(QuickJsNative.qjs_has(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }
@@ -490,7 +490,7 @@ public final class JsRuntime implements AutoCloseable {
         w.handle(target.pointer());
       }
       w.u8(withValues ? 1 : 0);
-      int rc = QuickJsNative.qjs_entries(rt, realm.pointer, w.buffer(), w.length());
+      int rc = QuickJsNative.qjs_entries(rt, realm.pointer, w.address(), w.length());
       if (rc != QuickJsNative.OK) {
         result(rc, realm, null);
       }
@@ -512,7 +512,7 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = in.reset().value(value);
-      return (String) result(QuickJsNative.qjs_to_string(rt, realm.pointer, w.buffer(), w.length()), realm, null);
+      return (String) result(QuickJsNative.qjs_to_string(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();
     }

@@ -123,31 +123,31 @@ final class QuickJsNative {
 
   static native void qjs_handles_free(long rt, long[] handles, int n);
 
-  static native int qjs_eval(long rt, long realm, ByteBuffer src, int srcLen, byte[] filename, int flags);
+  static native int qjs_eval(long rt, long realm, long src, int srcLen, byte[] filename, int flags);
 
   static native int qjs_eval_bytecode(long rt, long realm, long bytecode);
 
   static native int qjs_bytecode_write(long rt, long realm, long bytecode);
 
-  static native int qjs_bytecode_read(long rt, long realm, ByteBuffer buf, int len);
+  static native int qjs_bytecode_read(long rt, long realm, long buf, int len);
 
-  static native int qjs_invoke(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_invoke(long rt, long realm, long in, int len);
 
-  static native int qjs_get(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_get(long rt, long realm, long in, int len);
 
-  static native int qjs_set(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_set(long rt, long realm, long in, int len);
 
-  static native int qjs_set_many(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_set_many(long rt, long realm, long in, int len);
 
-  static native int qjs_delete(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_delete(long rt, long realm, long in, int len);
 
-  static native int qjs_has(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_has(long rt, long realm, long in, int len);
 
-  static native int qjs_entries(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_entries(long rt, long realm, long in, int len);
 
   static native int qjs_run_jobs(long rt);
 
-  static native int qjs_to_string(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_to_string(long rt, long realm, long in, int len);
 
-  static native int qjs_strict_equals(long rt, long realm, ByteBuffer in, int len);
+  static native int qjs_strict_equals(long rt, long realm, long in, int len);
 }
