@@ -59,3 +59,10 @@ JSValue qjsi_new_bigint(JSContext *ctx, const char *decimal, size_t len)
         return s;
     return JS_StringToBigIntErr(ctx, s);
 }
+
+JSValue qjsi_symbol_to_string(JSContext *ctx, JSValueConst sym)
+{
+    if (!JS_IsSymbol(sym))
+        return JS_ThrowTypeError(ctx, "not a symbol");
+    return js_string_constructor(ctx, JS_UNDEFINED, 1, &sym);
+}

@@ -20,6 +20,8 @@ JSValue qjsi_new_string16(JSContext *ctx, const uint16_t *buf, uint32_t len);
 void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit);
 /* Parses a decimal BigInt without running any JavaScript. */
 JSValue qjsi_new_bigint(JSContext *ctx, const char *decimal, size_t len);
+/* String(symbol): "Symbol(description)"; runs no JavaScript. */
+JSValue qjsi_symbol_to_string(JSContext *ctx, JSValueConst sym);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

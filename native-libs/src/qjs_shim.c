@@ -613,9 +613,7 @@ static JSValue to_string_quiet(JSContext *ctx, JSValueConst v)
 {
     JSValue s;
     if (JS_IsSymbol(v)) {
-        JSAtom a = JS_ValueToAtom(ctx, v);
-        s = JS_AtomToString(ctx, a);
-        JS_FreeAtom(ctx, a);
+        s = qjsi_symbol_to_string(ctx, v); /* String(sym), as JS shows it */
     } else {
         s = JS_ToString(ctx, v);
     }
@@ -638,7 +636,9 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
     int32_t reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
 
     if (is_error) {
-        name = to_string_quiet(ctx, get_prop_quiet(ctx, exc, "name"));
+        JSValue n = get_prop_quiet(ctx, exc, "name");
+        name = to_string_quiet(ctx, n);
+        JS_FreeValue(ctx, n); /* to_string_quiet borrows: the property value is ours to free */
         msg = get_prop_quiet(ctx, exc, "message");
         if (!JS_IsUndefined(msg)) {
             JSValue s = to_string_quiet(ctx, msg);
@@ -654,7 +654,8 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
         if (JS_GetClassID(jex) == host_class_id && JS_IsObject(jex))
             host_id = (int32_t)(intptr_t)JS_GetOpaque(jex, host_class_id);
         JS_FreeValue(ctx, jex);
-    } else if (JS_IsObject(exc) && !JS_IsFunction(ctx, exc)) {
+    } else if (JS_IsObject(exc) && !JS_IsFunction(ctx, exc) &&
+               JS_GetClassID(exc) != host_class_id) { /* a Java object reads as its toString() */
         msg = JS_JSONStringify(ctx, exc, JS_UNDEFINED, JS_UNDEFINED);
         if (JS_IsException(msg)) {
             JS_FreeValue(ctx, JS_GetException(ctx));
@@ -1254,6 +1255,25 @@ int32_t qjs_get(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     END();
 }
 
+/* obj[atom] = v (takes v), like JS_SetProperty, except that on a realm's global object
+   "__proto__" names a global variable like any other name: assigning it would run
+   Object.prototype's __proto__ setter and re-parent the global object, cutting it off from
+   the GLOBAL_SCOPE fallback and from Object.prototype. */
+static int set_property(JSContext *ctx, JSValueConst obj, JSAtom atom, JSValue v)
+{
+    JSValue global;
+    JSAtom proto;
+    int is_global_proto;
+    proto = JS_NewAtom(ctx, "__proto__");
+    global = JS_GetGlobalObject(ctx);
+    is_global_proto = atom == proto && JS_VALUE_GET_PTR(global) == JS_VALUE_GET_PTR(obj);
+    JS_FreeValue(ctx, global);
+    JS_FreeAtom(ctx, proto);
+    if (is_global_proto)
+        return JS_DefinePropertyValue(ctx, obj, atom, v, JS_PROP_C_W_E);
+    return JS_SetProperty(ctx, obj, atom, v);
+}
+
 int32_t qjs_set(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
@@ -1277,7 +1297,7 @@ int32_t qjs_set(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
             }
         }
         if (ok >= 0) {
-            ok = JS_SetProperty(ctx, obj, atom, v); /* takes v */
+            ok = set_property(ctx, obj, atom, v); /* takes v */
             v = JS_UNDEFINED;
         }
         if (ok < 0) {
@@ -1301,11 +1321,13 @@ int32_t qjs_set_many(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
     JSValue obj = JS_UNDEFINED;
-    int32_t count = 0, i;
+    JSAtom *atoms = NULL;
+    JSValue *vals = NULL;
+    int32_t count = 0, i, n = 0;
     int drc = 0;
     BEGIN(realm);
     if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = rd_i32(&r, &count)) < 0 ||
-        count < 0) {
+        count < 0 || count > (r.end - r.p) / 2) {
         rc = finish_decode_error(ctx, st, in ? drc : -1);
         goto done;
     }
@@ -1313,29 +1335,46 @@ int32_t qjs_set_many(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         rc = QJS_BAD_INPUT;
         goto done;
     }
+    /* Decode every entry before setting any: a setter or a GLOBAL_SCOPE look-up run by
+       JS_SetProperty can call back into Java, and a re-entrant call there reuses (and may
+       free) the input buffer this function is reading. */
+    atoms = js_malloc(ctx, sizeof(JSAtom) * (count ? count : 1));
+    vals = js_malloc(ctx, sizeof(JSValue) * (count ? count : 1));
+    if (!atoms || !vals) {
+        rc = finish_exception(ctx, st);
+        goto done;
+    }
+    for (n = 0; n < count; n++) {
+        if ((drc = dec_key(ctx, st, &r, &atoms[n])) < 0) {
+            rc = finish_decode_error(ctx, st, drc);
+            goto done;
+        }
+        if ((drc = dec_value(ctx, st, &r, &vals[n])) < 0) {
+            JS_FreeAtom(ctx, atoms[n]);
+            rc = finish_decode_error(ctx, st, drc);
+            goto done;
+        }
+    }
     rc = -100;
     for (i = 0; i < count; i++) {
-        JSAtom atom;
-        JSValue v;
-        if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
-            rc = finish_decode_error(ctx, st, drc);
-            break;
-        }
-        if ((drc = dec_value(ctx, st, &r, &v)) < 0) {
-            JS_FreeAtom(ctx, atom);
-            rc = finish_decode_error(ctx, st, drc);
-            break;
-        }
-        if (JS_SetProperty(ctx, obj, atom, v) < 0) {
-            JS_FreeAtom(ctx, atom);
+        JSValue v = vals[i];
+        vals[i] = JS_UNDEFINED;
+        if (set_property(ctx, obj, atoms[i], v) < 0) { /* takes v */
             rc = finish_exception(ctx, st);
             break;
         }
-        JS_FreeAtom(ctx, atom);
     }
     if (rc == -100)
         rc = finish_value(ctx, st, JS_TRUE);
 done:
+    for (i = 0; i < n; i++) {
+        JS_FreeAtom(ctx, atoms[i]);
+        JS_FreeValue(ctx, vals[i]);
+    }
+    if (atoms)
+        js_free(ctx, atoms);
+    if (vals)
+        js_free(ctx, vals);
     JS_FreeValue(ctx, obj);
     END();
 }

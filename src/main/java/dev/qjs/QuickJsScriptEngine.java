@@ -304,7 +304,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
 
   private static String fileName(ScriptContext ctx) {
     Object name = ctx.getAttribute(ScriptEngine.FILENAME);
-    return name != null ? name.toString() : DEFAULT_FILE_NAME;
+    String s = name != null ? name.toString() : null; // a toString() may give null
+    return s != null ? s : DEFAULT_FILE_NAME;
   }
 
   private static String readAll(Reader reader) throws ScriptException {

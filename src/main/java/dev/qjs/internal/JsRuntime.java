@@ -56,6 +56,15 @@ public final class JsRuntime implements AutoCloseable {
   private ByteBuffer outView;
   private long outViewAddress;
   private ScriptContext current;
+  /**
+   * Host ids whose last JS wrapper died during the current call. Their counts are given back only
+   * when the outermost call returns: a result (or thrown error) that names a host object may be
+   * encoded in the same moment its wrapper is freed, and Java decodes it after the native call.
+   */
+  private int[] pendingReleases = new int[16];
+  private int pendingReleaseCount;
+  /** close() was called inside a call; the outermost exit() frees the runtime. */
+  private volatile boolean closeRequested;
 
   public JsRuntime(MirrorFactory mirrors, Supplier<ScriptContext> defaultContext) {
     QuickJsNative.ensureLoaded();
@@ -129,15 +138,23 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   public boolean isClosed() {
-    return state.rt == 0;
+    return state.rt == 0 || closeRequested;
   }
 
   @Override
   public void close() {
     state.lock.lock();
     try {
+      if (state.lock.getHoldCount() > 1) {
+        // closed from inside one of our own calls (a host callback such as a Writer or a
+        // GLOBAL_SCOPE look-up): native frames below still use the runtime, so freeing it now
+        // would crash. Every later use fails; the outermost call frees it when it returns.
+        closeRequested = true;
+        return;
+      }
       state.run();
       hosts.clear();
+      pendingReleaseCount = 0;
     } finally {
       state.lock.unlock();
     }
@@ -147,7 +164,7 @@ public final class JsRuntime implements AutoCloseable {
   private long enter() {
     state.lock.lock();
     long rt = state.rt;
-    if (rt == 0) {
+    if (rt == 0 || closeRequested) {
       state.lock.unlock();
       throw new IllegalStateException(
           "this QuickJS engine is closed; create a new engine to run more scripts");
@@ -157,7 +174,18 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   private void exit() {
+    if (state.lock.getHoldCount() == 1) {
+      for (int i = 0; i < pendingReleaseCount; i++) {
+        hosts.release(pendingReleases[i]);
+      }
+      pendingReleaseCount = 0;
+    }
     state.accountMemory();
+    if (closeRequested && state.lock.getHoldCount() == 1) {
+      state.run();
+      hosts.clear();
+      pendingReleaseCount = 0;
+    }
     state.lock.unlock();
   }
 
@@ -247,6 +275,12 @@ public final class JsRuntime implements AutoCloseable {
     }
     long rt = enter();
     try {
+      // names the Java side removed since the last call must stop being globals
+      for (String k : entries(realm, null, false).keySet()) {
+        if (!k.isEmpty() && !RealmBindings.isHostKey(k) && !bindings.containsKey(k)) {
+          delete(realm, null, k);
+        }
+      }
       ValueWriter w = in.reset().undefined();
       int countAt = w.length();
       w.i32(0);
@@ -282,7 +316,8 @@ public final class JsRuntime implements AutoCloseable {
       bindings.remove(k);
     }
     for (Map.Entry<String, Object> e : globals.entrySet()) {
-      if (!RealmBindings.isHostKey(e.getKey())) {
+      // "" is a property name but no valid Bindings key (SimpleBindings rejects it)
+      if (!e.getKey().isEmpty() && !RealmBindings.isHostKey(e.getKey())) {
         bindings.put(e.getKey(), e.getValue());
       }
     }
@@ -793,7 +828,9 @@ public final class JsRuntime implements AutoCloseable {
         String name = (String) read(args, null);
         ScriptContext ctx = currentContext();
         Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
-        if (global == null || RealmBindings.isHostKey(name) || !global.containsKey(name)) {
+        // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
+        if (global == null || name.isEmpty() || RealmBindings.isHostKey(name)
+            || !global.containsKey(name)) {
           return send(reply.reset().u8(0));
         }
         Object value = global.get(name);
@@ -806,10 +843,17 @@ public final class JsRuntime implements AutoCloseable {
       }
       case QuickJsNative.OP_HOST_RELEASE:
         replyNone();
-        hosts.release((int) a);
+        if (pendingReleaseCount == pendingReleases.length) {
+          pendingReleases = java.util.Arrays.copyOf(pendingReleases, pendingReleaseCount * 2);
+        }
+        pendingReleases[pendingReleaseCount++] = (int) a;
         return 0;
       case QuickJsNative.OP_HOST_TO_STRING:
-        return send(reply.reset().string(String.valueOf(hosts.get((int) a))));
+        {
+          // String.valueOf gives back whatever toString() returns, which may be null
+          String text = String.valueOf(hosts.get((int) a));
+          return send(reply.reset().string(text != null ? text : "null"));
+        }
       default:
         replyNone();
         return 0;

@@ -17,7 +17,13 @@ final class NativeMemory {
 
   static void add(long delta) {
     if (delta != 0) {
-      TOTAL.addAndGet(delta);
+      long total = TOTAL.addAndGet(delta);
+      if (delta < 0) {
+        // the next collection is due a step above the lowest total since the last one: the
+        // cleaner frees runtimes after beforeAllocation() stopped waiting, and a threshold taken
+        // mid-way would ratchet up by half a step per collection, without bound
+        NEXT_COLLECTION.accumulateAndGet(total + STEP, Math::min);
+      }
     }
   }
 

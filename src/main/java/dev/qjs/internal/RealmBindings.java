@@ -99,6 +99,11 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
       }
     }
     try {
+      // own names only, as containsKey and keySet: a name the global object inherits (from
+      // Object.prototype, or a GLOBAL_SCOPE entry found through its prototype) is not in here
+      if (!runtime().has(realm, null, key, true)) {
+        return null;
+      }
       return runtime().get(realm, null, key);
     } catch (ScriptException e) {
       throw unchecked.apply(e);
@@ -114,7 +119,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
       }
     }
     try {
-      Object old = runtime().get(realm, null, key);
+      Object old = get(key);
       runtime().delete(realm, null, key);
       return old;
     } catch (ScriptException e) {
@@ -149,7 +154,8 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   @Override
   public Set<String> keySet() {
     try {
-      Set<String> keys = runtime().entries(realm, null, false).keySet();
+      // a copy: the entries map's key view cannot grow, and the settings are added to it
+      Set<String> keys = new java.util.LinkedHashSet<>(runtime().entries(realm, null, false).keySet());
       synchronized (settings) {
         keys.addAll(settings.keySet());
       }
