@@ -121,7 +121,8 @@ QJS_EXPORT int32_t qjs_bytecode_read(qjs_rt *rt, int64_t realm, const uint8_t *b
    With a name, calls target[name] with this = target (the global object when
    target is undefined); without, calls target with the given this. */
 QJS_EXPORT int32_t qjs_invoke(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
-/* in = [object or undefined for the global][key]; output = value. */
+/* in = [object or undefined for the global][key][own only u8]; output = value
+   (undefined when own only and the property is inherited or missing). */
 QJS_EXPORT int32_t qjs_get(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 /* in = [object or undefined][key][value][want old u8]; output = the previous
    value when asked, else a boolean. */

@@ -1242,10 +1242,32 @@ int32_t qjs_get(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     reader r = { in, in ? in + len : NULL };
     JSValue obj = JS_UNDEFINED;
     JSAtom atom = JS_ATOM_NULL;
+    uint8_t own = 0;
     int drc;
     BEGIN(realm);
-    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0) {
+    if (!in || (drc = dec_target(ctx, st, &r, &obj)) < 0 || (drc = dec_key(ctx, st, &r, &atom)) < 0 ||
+        (drc = rd_u8(&r, &own)) < 0) {
         rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (own && JS_IsObject(obj)) {
+        /* an own property only: what a Bindings view of the global object holds */
+        JSPropertyDescriptor desc;
+        int found = JS_GetOwnProperty(ctx, &desc, obj, atom);
+        if (found < 0) {
+            rc = finish_exception(ctx, st);
+        } else if (!found) {
+            rc = finish_value(ctx, st, JS_UNDEFINED);
+        } else {
+            JSValue v;
+            if (desc.flags & JS_PROP_GETSET) {
+                JS_FreeValue(ctx, desc.value);
+                v = JS_GetProperty(ctx, obj, atom); /* run the getter */
+            } else {
+                v = desc.value;
+            }
+            JS_FreeValue(ctx, desc.getter);
+            JS_FreeValue(ctx, desc.setter);
+            rc = finish(ctx, st, v);
+        }
     } else {
         rc = finish(ctx, st, JS_GetProperty(ctx, obj, atom));
     }

@@ -470,9 +470,14 @@ public final class JsRuntime implements AutoCloseable {
 
   /** {@code target[key]}; target null means the realm's global object. */
   public Object get(Realm realm, JsHandle target, Object key) throws ScriptException {
+    return get(realm, target, key, false);
+  }
+
+  /** {@code target[key]}, or with {@code own} only an own property (else null). */
+  public Object get(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
     long rt = enter();
     try {
-      ValueWriter w = targetAndKey(target, key);
+      ValueWriter w = targetAndKey(target, key).u8(own ? 1 : 0);
       return result(QuickJsNative.qjs_get(rt, realm.pointer, w.address(), w.length()), realm, null);
     } finally {
       exit();

@@ -101,10 +101,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
     try {
       // own names only, as containsKey and keySet: a name the global object inherits (from
       // Object.prototype, or a GLOBAL_SCOPE entry found through its prototype) is not in here
-      if (!runtime().has(realm, null, key, true)) {
-        return null;
-      }
-      return runtime().get(realm, null, key);
+      return runtime().get(realm, null, key, true);
     } catch (ScriptException e) {
       throw unchecked.apply(e);
     }
