@@ -43,7 +43,7 @@ public final class JsRuntime implements AutoCloseable {
   private static final QuickJsNative.HostFunction HOST = JsRuntime::dispatch;
   private static final Pattern FRAME =
       Pattern.compile("^\\s*at (?:.*? \\()?(.+?):(\\d+)(?::(\\d+))?\\)?\\s*$");
-  private static final int EVAL_CACHE_MAX_CHARS = 256 * 1024;
+  private static final int EVAL_CACHE_MAX_CHARS = 64 * 1024;
 
   private final NativeState state;
   private final MirrorFactory mirrors;
