@@ -79,6 +79,17 @@ class ErrorsTest {
   @Nested
   class ErrorShape {
     @Test
+    void runawayRecursionStackKeepsTheFirstHundredFramesAndCountsTheRest() {
+      JsException e = fail("function deep(n) { return deep(n + 1) + 1 }\ndeep(0)");
+      String[] lines = e.getJsStack().split("\n");
+      assertEquals(101, lines.length, "100 frames and one summary line");
+      assertTrue(lines[0].contains("at deep (<eval>:1:"), lines[0]);
+      assertTrue(lines[100].matches("    \\.\\.\\. \\d+ more"), lines[100]);
+      assertTrue(Integer.parseInt(lines[100].replaceAll("\\D", "")) > 100, lines[100]);
+      assertEquals(1, e.getLineNumber(), "the innermost frame names the line");
+    }
+
+    @Test
     void typeErrorCarriesFileLineColumnNameAndStack() {
       engine.put(ScriptEngine.FILENAME, "shape.js");
       JsException e = fail("var a = 1;\n  null.x");

@@ -750,7 +750,7 @@ public final class JsRuntime implements AutoCloseable {
     String file = fileName;
     int line = -1;
     int column = -1;
-    String jsStack = stack instanceof String s ? s : null;
+    String jsStack = stack instanceof String s ? trimStack(s) : null;
     if (jsStack != null) {
       for (String frame : jsStack.split("\n")) {
         Matcher m = FRAME.matcher(frame);
@@ -763,6 +763,36 @@ public final class JsRuntime implements AutoCloseable {
       }
     }
     return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
+  }
+
+  private static final int MAX_STACK_FRAMES = 100;
+
+  /**
+   * QuickJS records every frame; runaway recursion gives tens of thousands of identical lines.
+   * Keep the first frames and say how many were left out, as Java's "... n more" does.
+   */
+  static String trimStack(String stack) {
+    int at = 0;
+    for (int i = 0; i < MAX_STACK_FRAMES; i++) {
+      int nl = stack.indexOf('\n', at);
+      if (nl < 0) {
+        return stack;
+      }
+      at = nl + 1;
+    }
+    if (at >= stack.length()) {
+      return stack;
+    }
+    int more = 0;
+    for (int i = at; i < stack.length(); i++) {
+      if (stack.charAt(i) == '\n') {
+        more++;
+      }
+    }
+    if (!stack.endsWith("\n")) {
+      more++;
+    }
+    return stack.substring(0, at) + "    ... " + more + " more\n";
   }
 
   // ---------------------------------------------------------------- host callbacks
