@@ -49,17 +49,26 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_DEADLINE 5      /* written by the caller: CLOCK_MONOTONIC ns, 0 = none */
 #define QJS_MB_MALLOC_SIZE 6   /* written by C after each call: bytes allocated */
 #define QJS_MB_STOP_REASON 7   /* written by C: 1 interrupted, 2 deadline */
-#define QJS_MB_SLOTS 8
+#define QJS_MB_RELEASED_PTR 8   /* written by C: int32 host ids whose count to give back */
+#define QJS_MB_RELEASED_COUNT 9 /* C appends; the host resets it to 0 after reading */
+#define QJS_MB_REALM 10         /* written by C before a host callback: the calling realm */
+#define QJS_MB_SLOTS 11
 
 /* Host callback operations (first argument `op`). */
 #define QJS_OP_PRINT 1         /* a = level (0 print/log, 1 info, 2 debug, 3 warn, 4 error); data = string */
 #define QJS_OP_LOOKUP 2        /* a = realm; data = name; reply = [found u8][value] */
 #define QJS_OP_READ_LINE 3     /* a = realm; reply = value (string or null) */
-#define QJS_OP_HOST_RELEASE 4  /* a = host id; no reply */
 #define QJS_OP_HOST_TO_STRING 5 /* a = host id; reply = string value */
+#define QJS_OP_HOST_GET 6      /* a = host id; data = key; reply = [u8 0 none | 1 value | 2 method][value] */
+#define QJS_OP_HOST_SET 7      /* a = host id; data = [key][value]; no reply */
+#define QJS_OP_HOST_DELETE 8   /* a = host id; data = key; reply = [u8 deleted] */
+#define QJS_OP_HOST_KEYS 9     /* a = host id; reply = [count i32][key strings] */
+#define QJS_OP_HOST_INVOKE 10  /* a = host id; data = [name][argc i32][args]; reply = value */
+#define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface); data = [argc i32][args] */
 
 /* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
-   threw (reply = [host id of the throwable i32][message value]). */
+   threw (reply = [host id of the throwable i32][message value]), 2 for a TypeError
+   (reply = [message value]). */
 typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
                                const uint8_t *data, int32_t len);
 
@@ -84,7 +93,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_BIGINT 8    /* u32 length, ASCII decimal */
 #define QJS_T_OBJECT 9    /* C->host: u64 handle, u8 kind, u64 identity */
 #define QJS_T_HANDLE 10   /* host->C: u64 borrowed handle */
-#define QJS_T_HOST 11     /* i32 host object id */
+#define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
+                             1 map, 2 list or array, 3 functional interface */
 
 QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
 QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);

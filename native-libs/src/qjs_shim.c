@@ -42,6 +42,7 @@ typedef struct qjs_buf {
 typedef struct qjs_realm {
     struct list_head link;
     JSContext *ctx;
+    struct qjs_rt *st;
 } qjs_realm;
 
 struct qjs_rt {
@@ -55,14 +56,33 @@ struct qjs_rt {
     struct list_head realms;
     qjs_buf out; /* results of calls */
     qjs_buf up;  /* arguments of host callbacks */
+    /* the live wrapper of each host id (not a reference: cleared by its finalizer), so the
+       same Java object is the same JavaScript object while a wrapper lives */
+    void **wrappers;
+    int32_t wrappers_cap;
+    /* host ids whose count the host must give back (see QJS_MB_RELEASED_*) */
+    int32_t *released;
+    int32_t released_cap;
 };
 
-static JSClassID host_class_id, scope_class_id;
+/* Java objects seen from JavaScript, by variant: a plain object (bean), a Map, a List or
+   Java array (array-like, Array.prototype methods), a functional interface (callable). */
+#define HOST_VARIANTS 4
+/* Every context's opaque is its realm; the realm knows its runtime. */
+static qjs_rt *rt_of(JSContext *ctx)
+{
+    return ((qjs_realm *)JS_GetContextOpaque(ctx))->st;
+}
+
+static JSClassID host_class_ids[HOST_VARIANTS], scope_class_id;
+#define host_class_id host_class_ids[0]
 static pthread_once_t class_ids_once = PTHREAD_ONCE_INIT;
 
 static void init_class_ids(void)
 {
-    JS_NewClassID(&host_class_id);
+    int i;
+    for (i = 0; i < HOST_VARIANTS; i++)
+        JS_NewClassID(&host_class_ids[i]);
     JS_NewClassID(&scope_class_id);
 }
 
@@ -285,12 +305,14 @@ static void box_free(qjs_rt *st, qjs_box *b)
 /* Calls the host; on success *reply points at the host's reply bytes. Returns
    0 on success, 1 when the host threw (the JS exception is already set). */
 static JSValue host_object_new(JSContext *ctx, int32_t id);
+static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
 
 static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
 {
     int32_t rc;
     st->mb[QJS_MB_REPLY_PTR] = 0;
     st->mb[QJS_MB_REPLY_LEN] = 0;
+    st->mb[QJS_MB_REALM] = ctx ? (int64_t)(uintptr_t)JS_GetContextOpaque(ctx) : 0;
     if (st->up.failed && ctx) {
         JS_ThrowOutOfMemory(ctx);
         return 1;
@@ -298,6 +320,21 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
     rc = st->host(st->token, op, a, st->up.data, (int32_t)st->up.len);
     reply->p = (const uint8_t *)(uintptr_t)st->mb[QJS_MB_REPLY_PTR];
     reply->end = reply->p ? reply->p + st->mb[QJS_MB_REPLY_LEN] : NULL;
+    if (rc == 2) {
+        /* the host refused (no such member, a blocked type, a bad argument): a TypeError */
+        JSValue msg = JS_UNDEFINED;
+        const char *text;
+        if (!ctx)
+            return 1;
+        if (reply->p && dec_value(ctx, st, reply, &msg) < 0)
+            msg = JS_UNDEFINED;
+        text = JS_IsString(msg) ? JS_ToCString(ctx, msg) : NULL;
+        JS_ThrowTypeError(ctx, "%s", text ? text : "not allowed on a Java object");
+        if (text)
+            JS_FreeCString(ctx, text);
+        JS_FreeValue(ctx, msg);
+        return 1;
+    }
     if (rc != 0) {
         int32_t id = -1;
         JSValue err, msg = JS_UNDEFINED;
@@ -309,8 +346,7 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
         if (JS_IsException(err))
             return 1;
         if (reply->p && reply->end - reply->p > 0) {
-            extern int qjs_decode_for_host(JSContext *, qjs_rt *, reader *, JSValue *);
-            if (qjs_decode_for_host(ctx, st, reply, &msg) < 0)
+            if (dec_value(ctx, st, reply, &msg) < 0)
                 msg = JS_UNDEFINED;
         }
         if (!JS_IsUndefined(msg))
@@ -329,33 +365,92 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
     return 0;
 }
 
+static int host_variant(JSValueConst v)
+{
+    JSClassID c = JS_GetClassID((JSValue)v);
+    int i;
+    if (c == 0)
+        return -1;
+    for (i = 0; i < HOST_VARIANTS; i++) {
+        if (host_class_ids[i] == c)
+            return i;
+    }
+    return -1;
+}
+
+static int32_t host_id_of(JSValueConst v)
+{
+    int variant = host_variant(v);
+    if (variant < 0)
+        return -1;
+    return (int32_t)(intptr_t)JS_GetOpaque((JSValue)v, host_class_ids[variant]);
+}
+
+/* Records that the host must give back one count of id; published in the mailbox and
+   consumed (count reset to 0) by the host after its outermost call. */
+static void host_release(qjs_rt *st, int32_t id)
+{
+    int64_t n = st->mb[QJS_MB_RELEASED_COUNT];
+    if (n >= st->released_cap) {
+        int32_t cap = st->released_cap ? st->released_cap * 2 : 64;
+        int32_t *a = realloc(st->released, sizeof(int32_t) * (size_t)cap);
+        if (!a)
+            return; /* the Java object then stays referenced until the engine closes */
+        st->released = a;
+        st->released_cap = cap;
+        st->mb[QJS_MB_RELEASED_PTR] = (int64_t)(uintptr_t)a;
+    }
+    st->released[n] = id;
+    st->mb[QJS_MB_RELEASED_COUNT] = n + 1;
+}
+
 static void host_finalizer(JSRuntime *rt, JSValue val)
 {
     qjs_rt *st = JS_GetRuntimeOpaque(rt);
-    int32_t id = (int32_t)(intptr_t)JS_GetOpaque(val, host_class_id);
-    reader reply;
-    if (st && id >= 0) {
-        size_t saved = st->up.len;
-        st->up.len = 0;
-        call_host(NULL, st, QJS_OP_HOST_RELEASE, id, &reply);
-        st->up.len = saved;
+    int32_t id = host_id_of(val);
+    if (!st || id < 0)
+        return;
+    if (id < st->wrappers_cap && st->wrappers[id] == JS_VALUE_GET_PTR(val))
+        st->wrappers[id] = NULL;
+    host_release(st, id);
+}
+
+/* The wrapper of host id (the host gave one count for it). Reuses the live wrapper. */
+static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
+{
+    qjs_rt *st = rt_of(ctx);
+    JSValue obj;
+    if (id < st->wrappers_cap && st->wrappers[id]) {
+        host_release(st, id); /* the existing wrapper already holds a count */
+        return JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, st->wrappers[id]));
     }
+    if (variant < 0 || variant >= HOST_VARIANTS)
+        variant = 0;
+    obj = JS_NewObjectClass(ctx, host_class_ids[variant]);
+    if (JS_IsException(obj)) {
+        host_release(st, id);
+        return obj;
+    }
+    JS_SetOpaque(obj, (void *)(intptr_t)id);
+    if (id >= st->wrappers_cap) {
+        int32_t cap = st->wrappers_cap ? st->wrappers_cap : 64;
+        void **w;
+        while (cap <= id)
+            cap *= 2;
+        w = realloc(st->wrappers, sizeof(void *) * (size_t)cap);
+        if (!w)
+            return obj; /* still correct, only not deduplicated */
+        memset(w + st->wrappers_cap, 0, sizeof(void *) * (size_t)(cap - st->wrappers_cap));
+        st->wrappers = w;
+        st->wrappers_cap = cap;
+    }
+    st->wrappers[id] = JS_VALUE_GET_PTR(obj);
+    return obj;
 }
 
 static JSValue host_object_new(JSContext *ctx, int32_t id)
 {
-    JSValue obj = JS_NewObjectClass(ctx, host_class_id);
-    if (JS_IsException(obj)) {
-        qjs_rt *st = JS_GetContextOpaque(ctx);
-        reader reply;
-        size_t saved = st->up.len;
-        st->up.len = 0;
-        call_host(NULL, st, QJS_OP_HOST_RELEASE, id, &reply);
-        st->up.len = saved;
-        return obj;
-    }
-    JS_SetOpaque(obj, (void *)(intptr_t)id);
-    return obj;
+    return host_object_new_variant(ctx, id, 0);
 }
 
 /* ---------- encoding ---------- */
@@ -444,9 +539,9 @@ static void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v)
         return;
     }
     case JS_TAG_OBJECT:
-        if (JS_GetClassID(v) == host_class_id) {
+        if (host_variant(v) >= 0) {
             buf_u8(b, QJS_T_HOST);
-            buf_i32(b, (int32_t)(intptr_t)JS_GetOpaque(v, host_class_id));
+            buf_i32(b, host_id_of(v));
             return;
         }
         /* fall through */
@@ -546,23 +641,21 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         *out = JS_DupValue(ctx, b->v);
         return 0;
     }
-    case QJS_T_HOST:
-        if (rd_i32(r, &i) < 0 || i < 0) return -1;
-        *out = host_object_new(ctx, i);
+    case QJS_T_HOST: {
+        uint8_t variant;
+        if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0) return -1;
+        *out = host_object_new_variant(ctx, i, variant);
         if (JS_IsException(*out)) {
             *out = JS_UNDEFINED;
             return -2;
         }
         return 0;
+    }
     default:
         return -1;
     }
 }
 
-int qjs_decode_for_host(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
-{
-    return dec_value(ctx, st, r, out);
-}
 
 /* ---------- results ---------- */
 
@@ -651,11 +744,10 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
             stack = JS_UNDEFINED;
         }
         jex = get_prop_quiet(ctx, exc, "javaException");
-        if (JS_GetClassID(jex) == host_class_id && JS_IsObject(jex))
-            host_id = (int32_t)(intptr_t)JS_GetOpaque(jex, host_class_id);
+        host_id = host_id_of(jex);
         JS_FreeValue(ctx, jex);
     } else if (JS_IsObject(exc) && !JS_IsFunction(ctx, exc) &&
-               JS_GetClassID(exc) != host_class_id) { /* a Java object reads as its toString() */
+               host_variant(exc) < 0) { /* a Java object reads as its toString() */
         msg = JS_JSONStringify(ctx, exc, JS_UNDEFINED, JS_UNDEFINED);
         if (JS_IsException(msg)) {
             JS_FreeValue(ctx, JS_GetException(ctx));
@@ -706,7 +798,7 @@ static int32_t finish_decode_error(JSContext *ctx, qjs_rt *st, int rc)
 
 static JSValue js_print(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
 {
-    qjs_rt *st = JS_GetContextOpaque(ctx);
+    qjs_rt *st = rt_of(ctx);
     JSValue *strs;
     reader reply;
     int i;
@@ -737,7 +829,7 @@ static JSValue js_print(JSContext *ctx, JSValueConst this_val, int argc, JSValue
 
 static JSValue js_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    qjs_rt *st = JS_GetContextOpaque(ctx);
+    qjs_rt *st = rt_of(ctx);
     reader reply;
     JSValue v;
     (void)this_val; (void)argc; (void)argv;
@@ -753,27 +845,276 @@ static JSValue js_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
 static JSValue js_host_to_string(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    qjs_rt *st = JS_GetContextOpaque(ctx);
+    qjs_rt *st = rt_of(ctx);
     reader reply;
     JSValue v;
     (void)argc; (void)argv;
-    if (JS_GetClassID(this_val) != host_class_id || !JS_IsObject(this_val))
+    if (host_variant(this_val) < 0)
         return JS_NewString(ctx, "[object JavaObject]");
     buf_reset(&st->up);
-    if (call_host(ctx, st, QJS_OP_HOST_TO_STRING,
-                  (int32_t)(intptr_t)JS_GetOpaque(this_val, host_class_id), &reply))
+    if (call_host(ctx, st, QJS_OP_HOST_TO_STRING, host_id_of(this_val), &reply))
         return JS_EXCEPTION;
     if (!reply.p || dec_value(ctx, st, &reply, &v) < 0)
         return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
     return v;
 }
 
+/* ---------- Java objects: members through the host ---------- */
+
+/* Encodes the property key as a string into the upcall buffer; 0 for symbols (which
+   Java objects never have: they come from the prototype). */
+static int host_key(JSContext *ctx, qjs_rt *st, JSAtom prop)
+{
+    JSValue k = JS_AtomToValue(ctx, prop);
+    if (JS_IsException(k))
+        return -1;
+    if (JS_IsSymbol(k)) {
+        JS_FreeValue(ctx, k);
+        return 0;
+    }
+    JS_FreeValue(ctx, k);
+    k = JS_AtomToString(ctx, prop);
+    if (JS_IsException(k))
+        return -1;
+    enc_string(ctx, &st->up, k);
+    JS_FreeValue(ctx, k);
+    return 1;
+}
+
+static JSValue host_method_call(JSContext *ctx, JSValueConst this_val, int argc,
+                                JSValueConst *argv, int magic, JSValue *data)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    JSValue v;
+    int i;
+    (void)this_val; (void)magic;
+    buf_reset(&st->up);
+    enc_string(ctx, &st->up, data[1]);
+    buf_i32(&st->up, argc);
+    for (i = 0; i < argc; i++)
+        enc_value(ctx, st, &st->up, argv[i]);
+    if (call_host(ctx, st, QJS_OP_HOST_INVOKE, host_id_of(data[0]), &reply))
+        return JS_EXCEPTION;
+    if (!reply.p)
+        return JS_UNDEFINED;
+    if (dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    return v;
+}
+
+static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst this_val,
+                         int argc, JSValueConst *argv, int flags)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    JSValue v;
+    int i;
+    (void)this_val;
+    if (flags & JS_CALL_FLAG_CONSTRUCTOR)
+        return JS_ThrowTypeError(ctx, "a Java function is not a constructor");
+    buf_reset(&st->up);
+    buf_i32(&st->up, argc);
+    for (i = 0; i < argc; i++)
+        enc_value(ctx, st, &st->up, argv[i]);
+    if (call_host(ctx, st, QJS_OP_HOST_CALL, host_id_of(func_obj), &reply))
+        return JS_EXCEPTION;
+    if (!reply.p)
+        return JS_UNDEFINED;
+    if (dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    return v;
+}
+
+/* Asks the host for a member. Returns -1 on exception, 0 when the object has no such
+   member, 1 with *out set (a value, or a bound function for a method). */
+static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValue *out, int *is_method)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    uint8_t kind;
+    int k;
+    buf_reset(&st->up);
+    k = host_key(ctx, st, prop);
+    if (k <= 0)
+        return k;
+    if (call_host(ctx, st, QJS_OP_HOST_GET, host_id_of(obj), &reply))
+        return -1;
+    if (!reply.p || rd_u8(&reply, &kind) < 0 || kind == 0)
+        return 0;
+    *is_method = kind == 2;
+    if (kind == 2) {
+        JSValue data[2];
+        data[0] = (JSValue)obj;
+        data[1] = JS_AtomToString(ctx, prop);
+        if (JS_IsException(data[1]))
+            return -1;
+        *out = JS_NewCFunctionData(ctx, host_method_call, 0, 0, 2, data);
+        JS_FreeValue(ctx, data[1]);
+        return JS_IsException(*out) ? -1 : 1;
+    }
+    if (dec_value(ctx, st, &reply, out) < 0)
+        return JS_HasException(ctx) ? -1 : (JS_ThrowInternalError(ctx, "bad host reply"), -1);
+    return 1;
+}
+
+static JSValue host_get_property(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst receiver)
+{
+    JSValue v, proto;
+    int is_method = 0;
+    int r = host_get(ctx, obj, prop, &v, &is_method);
+    if (r < 0)
+        return JS_EXCEPTION;
+    if (r > 0)
+        return v;
+    proto = JS_GetPrototype(ctx, obj);
+    if (JS_IsException(proto))
+        return proto;
+    if (!JS_IsObject(proto))
+        return JS_UNDEFINED;
+    v = JS_GetPropertyInternal(ctx, proto, prop, receiver, 0);
+    JS_FreeValue(ctx, proto);
+    return v;
+}
+
+static int host_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
+                                 JSValueConst obj, JSAtom prop)
+{
+    JSValue v;
+    int is_method = 0;
+    int r = host_get(ctx, obj, prop, &v, &is_method);
+    if (r <= 0)
+        return r;
+    if (desc) {
+        desc->flags = is_method ? JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE
+                                : JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
+        desc->value = v;
+        desc->getter = JS_UNDEFINED;
+        desc->setter = JS_UNDEFINED;
+    } else {
+        JS_FreeValue(ctx, v);
+    }
+    return 1;
+}
+
+static int host_set(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst val)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    int k;
+    buf_reset(&st->up);
+    k = host_key(ctx, st, prop);
+    if (k < 0)
+        return -1;
+    if (k == 0) {
+        JS_ThrowTypeError(ctx, "a Java object has no symbol-keyed properties");
+        return -1;
+    }
+    enc_value(ctx, st, &st->up, val);
+    if (call_host(ctx, st, QJS_OP_HOST_SET, host_id_of(obj), &reply))
+        return -1;
+    return 1;
+}
+
+static int host_set_property(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst val,
+                             JSValueConst receiver, int flags)
+{
+    (void)flags;
+    if (JS_VALUE_GET_PTR(obj) != JS_VALUE_GET_PTR(receiver)) {
+        /* a Java object in another object's prototype chain: the receiver gets the property */
+        return JS_DefinePropertyValue(ctx, receiver, prop, JS_DupValue(ctx, val), JS_PROP_C_W_E);
+    }
+    return host_set(ctx, obj, prop, val);
+}
+
+static int host_define_own_property(JSContext *ctx, JSValueConst this_obj, JSAtom prop,
+                                    JSValueConst val, JSValueConst getter, JSValueConst setter,
+                                    int flags)
+{
+    (void)getter; (void)setter;
+    if (!(flags & JS_PROP_HAS_VALUE)) {
+        JS_ThrowTypeError(ctx, "accessors cannot be defined on a Java object");
+        return -1;
+    }
+    return host_set(ctx, this_obj, prop, val);
+}
+
+static int host_delete_property(JSContext *ctx, JSValueConst obj, JSAtom prop)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    uint8_t ok = 0;
+    int k;
+    buf_reset(&st->up);
+    k = host_key(ctx, st, prop);
+    if (k <= 0)
+        return k < 0 ? -1 : 1;
+    if (call_host(ctx, st, QJS_OP_HOST_DELETE, host_id_of(obj), &reply))
+        return -1;
+    if (reply.p)
+        rd_u8(&reply, &ok);
+    return ok;
+}
+
+static int host_get_own_property_names(JSContext *ctx, JSPropertyEnum **ptab, uint32_t *plen,
+                                       JSValueConst obj)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    int32_t n = 0, i;
+    JSPropertyEnum *tab;
+    buf_reset(&st->up);
+    *ptab = NULL;
+    *plen = 0;
+    if (call_host(ctx, st, QJS_OP_HOST_KEYS, host_id_of(obj), &reply))
+        return -1;
+    if (!reply.p || rd_i32(&reply, &n) < 0 || n <= 0)
+        return 0;
+    if (n > (reply.end - reply.p) / 5)
+        return JS_ThrowInternalError(ctx, "bad host reply"), -1;
+    tab = js_malloc(ctx, sizeof(JSPropertyEnum) * (size_t)n);
+    if (!tab)
+        return -1;
+    for (i = 0; i < n; i++) {
+        JSValue k;
+        if (dec_value(ctx, st, &reply, &k) < 0) {
+            while (--i >= 0)
+                JS_FreeAtom(ctx, tab[i].atom);
+            js_free(ctx, tab);
+            if (!JS_HasException(ctx))
+                JS_ThrowInternalError(ctx, "bad host reply");
+            return -1;
+        }
+        tab[i].atom = JS_ValueToAtom(ctx, k);
+        tab[i].is_enumerable = 1;
+        JS_FreeValue(ctx, k);
+        if (tab[i].atom == JS_ATOM_NULL) {
+            while (--i >= 0)
+                JS_FreeAtom(ctx, tab[i].atom);
+            js_free(ctx, tab);
+            return -1;
+        }
+    }
+    *ptab = tab;
+    *plen = (uint32_t)n;
+    return 0;
+}
+
+static JSClassExoticMethods host_exotic = {
+    .get_own_property = host_get_own_property,
+    .get_own_property_names = host_get_own_property_names,
+    .delete_property = host_delete_property,
+    .define_own_property = host_define_own_property,
+    .get_property = host_get_property,
+    .set_property = host_set_property,
+};
+
 /* The scope object sits between the global object and Object.prototype: names
    missing from the global object are looked up in the host's GLOBAL_SCOPE. */
 static int scope_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
                                   JSValueConst obj, JSAtom prop)
 {
-    qjs_rt *st = JS_GetContextOpaque(ctx);
+    qjs_rt *st = rt_of(ctx);
     JSValue name;
     reader reply;
     uint8_t found;
@@ -838,11 +1179,33 @@ static int install_realm(JSContext *ctx)
     JS_DefinePropertyValueStr(ctx, global, "console", console,
                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
 
-    proto = JS_NewObject(ctx);
-    JS_DefinePropertyValueStr(ctx, proto, "toString",
-        JS_NewCFunction(ctx, js_host_to_string, "toString", 0),
-        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
-    JS_SetClassProto(ctx, host_class_id, proto);
+    /* prototypes of Java objects: Object.prototype for beans and maps, Array.prototype for
+       lists and arrays (so map, filter, join … work on them), Function.prototype for
+       functional interfaces; each with toString() = the Java toString() */
+    {
+        static const char *const bases[HOST_VARIANTS] = { "Object", "Object", "Array", "Function" };
+        int i;
+        for (i = 0; i < HOST_VARIANTS; i++) {
+            JSValue ctor = JS_GetPropertyStr(ctx, global, bases[i]);
+            JSValue base = JS_GetPropertyStr(ctx, ctor, "prototype");
+            JS_FreeValue(ctx, ctor);
+            proto = JS_NewObjectProto(ctx, base);
+            JS_FreeValue(ctx, base);
+            JS_DefinePropertyValueStr(ctx, proto, "toString",
+                JS_NewCFunction(ctx, js_host_to_string, "toString", 0),
+                JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+            if (i == 2) {
+                /* JSON.stringify(list) gives an array, as for a JS array */
+                JSValue to_json = JS_Eval(ctx, "(function toJSON() { return Array.from(this) })",
+                                          sizeof("(function toJSON() { return Array.from(this) })") - 1,
+                                          "<quickjs-jsr223>", JS_EVAL_TYPE_GLOBAL);
+                if (!JS_IsException(to_json))
+                    JS_DefinePropertyValueStr(ctx, proto, "toJSON", to_json,
+                                              JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+            }
+            JS_SetClassProto(ctx, host_class_ids[i], proto);
+        }
+    }
 
     objproto = JS_GetPrototype(ctx, global);
     scope = JS_NewObjectProtoClass(ctx, objproto, scope_class_id);
@@ -863,7 +1226,14 @@ static int install_realm(JSContext *ctx)
 qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
 {
     qjs_rt *st;
-    JSClassDef host_def = { .class_name = "JavaObject", .finalizer = host_finalizer };
+    JSClassDef host_defs[HOST_VARIANTS] = {
+        { .class_name = "JavaObject", .finalizer = host_finalizer, .exotic = &host_exotic },
+        { .class_name = "JavaMap", .finalizer = host_finalizer, .exotic = &host_exotic },
+        { .class_name = "JavaList", .finalizer = host_finalizer, .exotic = &host_exotic },
+        { .class_name = "JavaFunction", .finalizer = host_finalizer, .exotic = &host_exotic,
+          .call = host_call },
+    };
+    int v;
     JSClassDef scope_def = { .class_name = "HostScope", .exotic = &scope_exotic };
 
     if (!mailbox || !host)
@@ -885,8 +1255,14 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     JS_SetRuntimeOpaque(st->rt, st);
     JS_SetMaxStackSize(st->rt, 0);
     JS_SetInterruptHandler(st->rt, interrupt_handler, st);
-    if (JS_NewClass(st->rt, host_class_id, &host_def) < 0 ||
-        JS_NewClass(st->rt, scope_class_id, &scope_def) < 0) {
+    for (v = 0; v < HOST_VARIANTS; v++) {
+        if (JS_NewClass(st->rt, host_class_ids[v], &host_defs[v]) < 0) {
+            JS_FreeRuntime(st->rt);
+            free(st);
+            return NULL;
+        }
+    }
+    if (JS_NewClass(st->rt, scope_class_id, &scope_def) < 0) {
         JS_FreeRuntime(st->rt);
         free(st);
         return NULL;
@@ -913,6 +1289,8 @@ void qjs_runtime_free(qjs_rt *st)
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);
+    free(st->wrappers);
+    free(st->released);
     free(st);
 }
 
@@ -964,7 +1342,8 @@ int64_t qjs_realm_new(qjs_rt *st)
     enter(st);
     r->ctx = JS_NewContext(st->rt);
     if (r->ctx) {
-        JS_SetContextOpaque(r->ctx, st);
+        r->st = st;
+        JS_SetContextOpaque(r->ctx, r);
         if (!install_realm(r->ctx)) {
             JS_FreeContext(r->ctx);
             r->ctx = NULL;

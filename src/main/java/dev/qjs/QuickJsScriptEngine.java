@@ -1,5 +1,6 @@
 package dev.qjs;
 
+import dev.qjs.internal.ArgumentConverter;
 import dev.qjs.internal.CompiledProgram;
 import dev.qjs.internal.JsHandle;
 import dev.qjs.internal.JsRuntime;
@@ -209,7 +210,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
                   runtime.locked(
                       context, () -> runtime.invoke(realm, target, null, method.getName(), a));
             }
-            return ReturnValues.convert(result, method.getReturnType());
+            return ArgumentConverter.convertReturn(result, method.getReturnType());
           } catch (NoSuchMethodException e) {
             if (method.isDefault()) {
               return InvocationHandler.invokeDefault(proxy, method, args);

@@ -52,17 +52,13 @@ public final class JsRuntime implements AutoCloseable {
   private final ValueWriter reply;
   private final ByteBuffer mailbox;
   private final ForeignRealms foreignRealms = new ForeignRealms();
+  private final HostMembers members;
+  /** Realms by native address, for host callbacks that name the calling realm. */
+  private final Map<Long, WeakReference<Realm>> realmsByAddress = new java.util.HashMap<>();
   private final Supplier<ScriptContext> defaultContext;
   private ByteBuffer outView;
   private long outViewAddress;
   private ScriptContext current;
-  /**
-   * Host ids whose last JS wrapper died during the current call. Their counts are given back only
-   * when the outermost call returns: a result (or thrown error) that names a host object may be
-   * encoded in the same moment its wrapper is freed, and Java decodes it after the native call.
-   */
-  private int[] pendingReleases = new int[16];
-  private int pendingReleaseCount;
   /** close() was called inside a call; the outermost exit() frees the runtime. */
   private volatile boolean closeRequested;
 
@@ -70,6 +66,7 @@ public final class JsRuntime implements AutoCloseable {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.mirrors = mirrors;
+    this.members = new HostMembers(new ArgumentConverter(mirrors));
     this.defaultContext = defaultContext;
     this.mailbox =
         ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
@@ -154,7 +151,6 @@ public final class JsRuntime implements AutoCloseable {
       }
       state.run();
       hosts.clear();
-      pendingReleaseCount = 0;
     } finally {
       state.lock.unlock();
     }
@@ -175,18 +171,32 @@ public final class JsRuntime implements AutoCloseable {
 
   private void exit() {
     if (state.lock.getHoldCount() == 1) {
-      for (int i = 0; i < pendingReleaseCount; i++) {
-        hosts.release(pendingReleases[i]);
-      }
-      pendingReleaseCount = 0;
+      releaseHostObjects();
     }
     state.accountMemory();
     if (closeRequested && state.lock.getHoldCount() == 1) {
       state.run();
       hosts.clear();
-      pendingReleaseCount = 0;
     }
     state.lock.unlock();
+  }
+
+  /**
+   * Gives back the counts of Java objects whose JavaScript wrappers died (or were reused) during
+   * the call that is ending. Done only at the outermost exit: a result that names a Java object
+   * may be encoded in the moment its wrapper is freed, and Java decodes it after the call.
+   */
+  private void releaseHostObjects() {
+    int n = (int) mailbox.getLong(QuickJsNative.MB_RELEASED_COUNT * 8);
+    if (n <= 0 || state.rt == 0) {
+      return;
+    }
+    long ptr = mailbox.getLong(QuickJsNative.MB_RELEASED_PTR * 8);
+    int[] ids = new Pointer(ptr).getIntArray(0, n);
+    mailbox.putLong(QuickJsNative.MB_RELEASED_COUNT * 8, 0);
+    for (int id : ids) {
+      hosts.release(id);
+    }
   }
 
   private void freeQueued(long rt) {
@@ -203,6 +213,7 @@ public final class JsRuntime implements AutoCloseable {
     }
     for (Long r; (r = state.deadRealms.poll()) != null; ) {
       QuickJsNative.qjs_realm_free(rt, r);
+      realmsByAddress.remove(r);
     }
   }
 
@@ -243,6 +254,7 @@ public final class JsRuntime implements AutoCloseable {
         throw new OutOfMemoryError("QuickJS could not create a realm");
       }
       Realm realm = new Realm(this, ptr);
+      realmsByAddress.put(ptr, new WeakReference<>(realm));
       ConcurrentLinkedQueue<Long> dead = state.deadRealms;
       CLEANER.register(realm, () -> dead.add(ptr));
       return realm;
@@ -811,6 +823,10 @@ public final class JsRuntime implements AutoCloseable {
       return runtime.onHostCall(op, a, args);
     } catch (Throwable t) {
       try {
+        if (t instanceof HostMembers.Refusal refusal) {
+          runtime.send(runtime.reply.reset().string(refusal.getMessage()));
+          return 2;
+        }
         return runtime.replyThrowable(t);
       } catch (Throwable ignored) {
         return 1;
@@ -830,6 +846,9 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   private int replyThrowable(Throwable t) {
+    if (t instanceof HostMembers.HostCallException && t.getCause() != null) {
+      t = t.getCause(); // a checked exception of a host method, as it was thrown
+    }
     ValueWriter w = reply.reset();
     w.i32(hosts.acquire(t));
     String m = t.getMessage();
@@ -838,7 +857,14 @@ public final class JsRuntime implements AutoCloseable {
     return 1;
   }
 
+  /** The realm that made the current host callback (null if it is gone). */
+  private Realm callingRealm() {
+    WeakReference<Realm> ref = realmsByAddress.get(mailbox.getLong(QuickJsNative.MB_REALM * 8));
+    return ref == null ? null : ref.get();
+  }
+
   private int onHostCall(int op, long a, ByteBuffer args) throws IOException {
+    Realm realm = callingRealm();
     switch (op) {
       case QuickJsNative.OP_PRINT: {
         int argc = args.getInt();
@@ -847,7 +873,7 @@ public final class JsRuntime implements AutoCloseable {
           if (i > 0) {
             sb.append(' ');
           }
-          sb.append((String) read(args, null));
+          sb.append((String) read(args, realm));
         }
         sb.append(System.lineSeparator());
         replyNone();
@@ -860,7 +886,7 @@ public final class JsRuntime implements AutoCloseable {
         return 0;
       }
       case QuickJsNative.OP_LOOKUP: {
-        String name = (String) read(args, null);
+        String name = (String) read(args, realm);
         ScriptContext ctx = currentContext();
         Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
         // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
@@ -876,23 +902,59 @@ public final class JsRuntime implements AutoCloseable {
         String line = r == null ? null : readLine(r);
         return send(reply.reset().value(line));
       }
-      case QuickJsNative.OP_HOST_RELEASE:
-        replyNone();
-        if (pendingReleaseCount == pendingReleases.length) {
-          pendingReleases = java.util.Arrays.copyOf(pendingReleases, pendingReleaseCount * 2);
-        }
-        pendingReleases[pendingReleaseCount++] = (int) a;
-        return 0;
       case QuickJsNative.OP_HOST_TO_STRING:
         {
           // String.valueOf gives back whatever toString() returns, which may be null
           String text = String.valueOf(hosts.get((int) a));
           return send(reply.reset().string(text != null ? text : "null"));
         }
+      case QuickJsNative.OP_HOST_GET: {
+        String key = (String) read(args, realm);
+        return members.get(hosts.get((int) a), key, reply.reset()) ? send(reply) : send(reply.reset().u8(0));
+      }
+      case QuickJsNative.OP_HOST_SET: {
+        String key = (String) read(args, realm);
+        Object value = read(args, realm);
+        replyNone();
+        members.set(hosts.get((int) a), key, value);
+        return 0;
+      }
+      case QuickJsNative.OP_HOST_DELETE: {
+        String key = (String) read(args, realm);
+        return send(reply.reset().u8(members.delete(hosts.get((int) a), key) ? 1 : 0));
+      }
+      case QuickJsNative.OP_HOST_KEYS: {
+        List<String> keys = members.keys(hosts.get((int) a));
+        ValueWriter w = reply.reset().i32(keys.size());
+        for (String k : keys) {
+          w.string(k);
+        }
+        return send(w);
+      }
+      case QuickJsNative.OP_HOST_INVOKE: {
+        String name = (String) read(args, realm);
+        Object[] argv = readArgs(args, realm);
+        Object result = members.invoke(hosts.get((int) a), name, argv);
+        return send(reply.reset().value(members.exposable(result)));
+      }
+      case QuickJsNative.OP_HOST_CALL: {
+        Object[] argv = readArgs(args, realm);
+        Object result = members.call(hosts.get((int) a), argv);
+        return send(reply.reset().value(members.exposable(result)));
+      }
       default:
         replyNone();
         return 0;
     }
+  }
+
+  private Object[] readArgs(ByteBuffer args, Realm realm) {
+    int argc = args.getInt();
+    Object[] argv = new Object[argc];
+    for (int i = 0; i < argc; i++) {
+      argv[i] = read(args, realm);
+    }
+    return argv;
   }
 
   private static String readLine(Reader r) throws IOException {

@@ -31,13 +31,21 @@ final class QuickJsNative {
   static final int MB_DEADLINE = 5;
   static final int MB_MALLOC_SIZE = 6;
   static final int MB_STOP_REASON = 7;
-  static final int MB_SLOTS = 8;
+  static final int MB_RELEASED_PTR = 8;
+  static final int MB_RELEASED_COUNT = 9;
+  static final int MB_REALM = 10;
+  static final int MB_SLOTS = 11;
 
   static final int OP_PRINT = 1;
   static final int OP_LOOKUP = 2;
   static final int OP_READ_LINE = 3;
-  static final int OP_HOST_RELEASE = 4;
   static final int OP_HOST_TO_STRING = 5;
+  static final int OP_HOST_GET = 6;
+  static final int OP_HOST_SET = 7;
+  static final int OP_HOST_DELETE = 8;
+  static final int OP_HOST_KEYS = 9;
+  static final int OP_HOST_INVOKE = 10;
+  static final int OP_HOST_CALL = 11;
 
   static final int KIND_OBJECT = 0;
   static final int KIND_ARRAY = 1;

@@ -200,9 +200,10 @@ final class ValueWriter {
     if (h != null) {
       return handle(h.pointer());
     }
+    int variant = HostMembers.variantOf(v);
     int id = runtime.hostObjects().acquire(v);
-    ensure(5);
-    buf.put(QuickJsNative.T_HOST).putInt(id);
+    ensure(6);
+    buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
     return this;
   }
 

@@ -1,0 +1,556 @@
+package dev.qjs.internal;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a script sees of a Java object: a {@code Map}'s entries as properties, a {@code List}'s or
+ * array's elements by index and its {@code length}, a bean's properties ({@code getName()} /
+ * {@code isActive()} / {@code setName()}) and a record's components, and the public methods of
+ * public types, overloads chosen by the arguments. Nothing reflective is reachable: no
+ * {@code getClass()}, no {@code Class}, class loader, reflection, thread, process or
+ * {@code System}/{@code Runtime} object, whatever path a script takes.
+ */
+final class HostMembers {
+  /** A script asked for something it may not have: a TypeError in JavaScript. */
+  static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static final int VARIANT_OBJECT = 0;
+  static final int VARIANT_MAP = 1;
+  static final int VARIANT_LIST = 2;
+  static final int VARIANT_FUNCTION = 3;
+
+  private static final ClassValue<ClassMembers> MEMBERS =
+      new ClassValue<>() {
+        @Override
+        protected ClassMembers computeValue(Class<?> type) {
+          return new ClassMembers(type);
+        }
+      };
+
+  private final ArgumentConverter converter;
+
+  HostMembers(ArgumentConverter converter) {
+    this.converter = converter;
+  }
+
+  // ------------------------------------------------------------------ what may be exposed
+
+  /** Types whose objects scripts must never reach: reflection, class loading, threads, processes. */
+  static boolean isBlocked(Class<?> c) {
+    for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+      String n = k.getName();
+      if (k == Class.class
+          || ClassLoader.class.isAssignableFrom(k)
+          || k == Thread.class
+          || k == ThreadGroup.class
+          || k == Runtime.class
+          || k == System.class
+          || k == ProcessBuilder.class
+          || Process.class.isAssignableFrom(k)
+          || k == Module.class
+          || k == ModuleLayer.class
+          || k == StackWalker.class
+          || n.startsWith("java.lang.reflect.")
+          || n.startsWith("java.lang.invoke.")
+          || n.startsWith("sun.")
+          || n.startsWith("jdk.internal.")) {
+        return true;
+      }
+    }
+    return ProcessHandle.class.isAssignableFrom(c) || java.lang.reflect.Member.class.isAssignableFrom(c);
+  }
+
+  /** The value itself when scripts may see it; a Refusal otherwise. */
+  Object exposable(Object value) {
+    if (value != null && isBlocked(value.getClass())) {
+      throw new Refusal(
+          "a " + value.getClass().getName() + " is not accessible to scripts");
+    }
+    return value;
+  }
+
+  private static void checkTarget(Object target) {
+    if (isBlocked(target.getClass())) {
+      throw new Refusal("a " + target.getClass().getName() + " is not accessible to scripts");
+    }
+  }
+
+  /** How the object is shown: plain object, map, array-like, or callable. */
+  static int variantOf(Object o) {
+    if (o instanceof Map) {
+      return VARIANT_MAP;
+    }
+    if (o instanceof List || o.getClass().isArray()) {
+      return VARIANT_LIST;
+    }
+    return MEMBERS.get(o.getClass()).functional != null ? VARIANT_FUNCTION : VARIANT_OBJECT;
+  }
+
+  private static boolean isForbiddenName(String key) {
+    return key.equals("getClass") || key.equals("class") || key.equals("getClassLoader");
+  }
+
+  // ------------------------------------------------------------------ members
+
+  /**
+   * Writes the member {@code key} of target into the reply: [1][value] for a value, [2] for a
+   * method (the shim makes a bound function). Returns false when there is no such member.
+   */
+  boolean get(Object target, String key, ValueWriter reply) {
+    checkTarget(target);
+    if (isForbiddenName(key)) {
+      throw new Refusal("'" + key + "' is not accessible to scripts");
+    }
+    if (target instanceof Map<?, ?> map) {
+      if (map.containsKey(key)) {
+        reply.u8(1).value(exposable(map.get(key)));
+        return true;
+      }
+    } else if (target instanceof List<?> list) {
+      if (key.equals("length")) {
+        reply.u8(1).value(list.size());
+        return true;
+      }
+      int i = index(key);
+      if (i >= 0) {
+        if (i >= list.size()) {
+          return false;
+        }
+        reply.u8(1).value(exposable(list.get(i)));
+        return true;
+      }
+    } else if (target.getClass().isArray()) {
+      if (key.equals("length")) {
+        reply.u8(1).value(Array.getLength(target));
+        return true;
+      }
+      int i = index(key);
+      if (i >= 0 && i < Array.getLength(target)) {
+        reply.u8(1).value(exposable(Array.get(target, i)));
+        return true;
+      }
+      return false;
+    }
+    ClassMembers members = MEMBERS.get(target.getClass());
+    Method getter = target instanceof Map ? null : members.getters.get(key);
+    if (getter != null) {
+      reply.u8(1).value(exposable(invoke(getter, target, new Object[0])));
+      return true;
+    }
+    if (members.methods.containsKey(key)) {
+      reply.u8(2);
+      return true;
+    }
+    return false;
+  }
+
+  void set(Object target, String key, Object value) {
+    checkTarget(target);
+    if (isForbiddenName(key)) {
+      throw new Refusal("'" + key + "' is not accessible to scripts");
+    }
+    if (target instanceof Map<?, ?> map) {
+      @SuppressWarnings("unchecked")
+      Map<Object, Object> m = (Map<Object, Object>) map;
+      m.put(key, value);
+      return;
+    }
+    if (target instanceof List<?> list) {
+      int i = index(key);
+      if (i >= 0) {
+        @SuppressWarnings("unchecked")
+        List<Object> l = (List<Object>) list;
+        if (i < l.size()) {
+          l.set(i, value);
+        } else if (i == l.size()) {
+          l.add(value);
+        } else {
+          throw new Refusal("index " + i + " is beyond the end of a list of size " + l.size());
+        }
+        return;
+      }
+    } else if (target.getClass().isArray()) {
+      int i = index(key);
+      int n = Array.getLength(target);
+      if (i < 0 || i >= n) {
+        throw new Refusal("index " + key + " is outside a Java array of length " + n);
+      }
+      Class<?> component = target.getClass().getComponentType();
+      Array.set(target, i, converter.convert(value, component, component));
+      return;
+    }
+    List<Method> setters = MEMBERS.get(target.getClass()).setters.get(key);
+    if (setters != null) {
+      invokeBest(setters, target, new Object[] {value}, key);
+      return;
+    }
+    throw new Refusal(
+        "cannot set '" + key + "' on a " + target.getClass().getName() + ": no such writable property");
+  }
+
+  boolean delete(Object target, String key) {
+    checkTarget(target);
+    if (target instanceof Map<?, ?> map) {
+      map.remove(key);
+      return true;
+    }
+    return false;
+  }
+
+  List<String> keys(Object target) {
+    checkTarget(target);
+    if (target instanceof Map<?, ?> map) {
+      List<String> keys = new ArrayList<>(map.size());
+      for (Object k : map.keySet()) {
+        keys.add(String.valueOf(k));
+      }
+      return keys;
+    }
+    int n =
+        target instanceof List<?> list
+            ? list.size()
+            : target.getClass().isArray() ? Array.getLength(target) : -1;
+    if (n >= 0) {
+      List<String> keys = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        keys.add(Integer.toString(i));
+      }
+      return keys;
+    }
+    return new ArrayList<>(MEMBERS.get(target.getClass()).getters.keySet());
+  }
+
+  Object invoke(Object target, String name, Object[] args) {
+    checkTarget(target);
+    if (isForbiddenName(name)) {
+      throw new Refusal("'" + name + "' is not accessible to scripts");
+    }
+    List<Method> candidates = MEMBERS.get(target.getClass()).methods.get(name);
+    if (candidates == null) {
+      throw new Refusal(target.getClass().getName() + " has no public method '" + name + "'");
+    }
+    return invokeBest(candidates, target, args, name);
+  }
+
+  Object call(Object target, Object[] args) {
+    checkTarget(target);
+    Method sam = MEMBERS.get(target.getClass()).functional;
+    if (sam == null) {
+      throw new Refusal("a " + target.getClass().getName() + " is not a function");
+    }
+    return invokeBest(List.of(sam), target, args, sam.getName());
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  private Object invokeBest(List<Method> candidates, Object target, Object[] args, String name) {
+    Method best = null;
+    Object[] bestArgs = null;
+    int bestCost = Integer.MAX_VALUE;
+    for (Method m : candidates) {
+      Object[] packed = pack(m, args);
+      if (packed == null) {
+        continue;
+      }
+      int cost = 0;
+      Class<?>[] types = m.getParameterTypes();
+      for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
+        int c = converter.cost(packed[i], types[i]);
+        cost = c < 0 ? Integer.MAX_VALUE : cost + c;
+      }
+      if (m.isVarArgs() && packed != args) {
+        cost += 1; // prefer an exact arity
+      }
+      if (cost < bestCost) {
+        best = m;
+        bestArgs = packed;
+        bestCost = cost;
+      }
+    }
+    if (best == null) {
+      throw new Refusal(
+          "no overload of '" + name + "' accepts " + describe(args) + " (" + describeOverloads(candidates) + ")");
+    }
+    Class<?>[] types = best.getParameterTypes();
+    java.lang.reflect.Type[] generic = best.getGenericParameterTypes();
+    Object[] converted = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      converted[i] = converter.convert(bestArgs[i], types[i], generic[i]);
+    }
+    return invoke(best, target, converted);
+  }
+
+  /** Arguments laid out for m: as given, or with trailing ones packed into its varargs array. */
+  private Object[] pack(Method m, Object[] args) {
+    int n = m.getParameterCount();
+    if (!m.isVarArgs()) {
+      return args.length == n ? args : null;
+    }
+    if (args.length == n) {
+      Object last = args[n - 1];
+      Class<?> arrayType = m.getParameterTypes()[n - 1];
+      if (last == null || arrayType.isInstance(last) || last instanceof List) {
+        return args; // an array (or list) given for the varargs parameter itself
+      }
+    }
+    if (args.length < n - 1) {
+      return null;
+    }
+    Object[] packed = new Object[n];
+    System.arraycopy(args, 0, packed, 0, n - 1);
+    Class<?> component = m.getParameterTypes()[n - 1].getComponentType();
+    Object rest = Array.newInstance(component, args.length - (n - 1));
+    for (int i = n - 1; i < args.length; i++) {
+      if (converter.cost(args[i], component) < 0) {
+        return null;
+      }
+      Array.set(rest, i - (n - 1), converter.convert(args[i], component, component));
+    }
+    packed[n - 1] = rest;
+    return packed;
+  }
+
+  private static Object invoke(Method m, Object target, Object[] args) {
+    try {
+      Object result = m.invoke(target, args);
+      return m.getReturnType() == void.class ? null : result;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new HostCallException(cause);
+    } catch (IllegalAccessException e) {
+      throw new Refusal("'" + m.getName() + "' is not accessible: " + e.getMessage());
+    }
+  }
+
+  /** Carries a checked exception of a host method out of the reflective call unchanged. */
+  static final class HostCallException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HostCallException(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  private static String describe(Object[] args) {
+    List<String> types = new ArrayList<>();
+    for (Object a : args) {
+      types.add(a == null ? "null" : a.getClass().getSimpleName());
+    }
+    return "(" + String.join(", ", types) + ")";
+  }
+
+  private static String describeOverloads(List<Method> candidates) {
+    List<String> sigs = new ArrayList<>();
+    for (Method m : candidates) {
+      List<String> types = new ArrayList<>();
+      for (Class<?> t : m.getParameterTypes()) {
+        types.add(t.getSimpleName());
+      }
+      sigs.add(m.getName() + "(" + String.join(", ", types) + ")");
+    }
+    return String.join(", ", sigs);
+  }
+
+  private static int index(String key) {
+    int n = key.length();
+    if (n == 0 || n > 10 || (n > 1 && key.charAt(0) == '0')) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = key.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v <= Integer.MAX_VALUE ? (int) v : -1;
+  }
+
+  // ------------------------------------------------------------------ per-class tables
+
+  /** The public members of one class that scripts may use, found once per class. */
+  private static final class ClassMembers {
+    final Map<String, List<Method>> methods = new LinkedHashMap<>();
+    final Map<String, Method> getters = new LinkedHashMap<>();
+    final Map<String, List<Method>> setters = new LinkedHashMap<>();
+    final Method functional;
+
+    ClassMembers(Class<?> type) {
+      for (Method m : type.getMethods()) {
+        if (Modifier.isStatic(m.getModifiers()) || m.isBridge() || m.isSynthetic()) {
+          continue;
+        }
+        Method usable = accessible(m, type);
+        if (usable == null || isForbiddenName(usable.getName()) || isObjectPlumbing(usable)) {
+          continue;
+        }
+        methods.computeIfAbsent(usable.getName(), k -> new ArrayList<>()).add(usable);
+      }
+      if (type.isRecord()) {
+        for (RecordComponent rc : type.getRecordComponents()) {
+          Method acc = accessible(rc.getAccessor(), type);
+          if (acc != null) {
+            getters.put(rc.getName(), acc);
+          }
+        }
+      }
+      for (List<Method> overloads : methods.values()) {
+        for (Method m : overloads) {
+          String property = propertyName(m);
+          if (property == null) {
+            continue;
+          }
+          if (m.getParameterCount() == 0) {
+            getters.putIfAbsent(property, m);
+          } else {
+            setters.computeIfAbsent(property, k -> new ArrayList<>()).add(m);
+          }
+        }
+      }
+      methods.replaceAll((k, v) -> Collections.unmodifiableList(v));
+      functional = findFunctional(type);
+    }
+
+    private static boolean isObjectPlumbing(Method m) {
+      String n = m.getName();
+      return (n.equals("wait") || n.equals("notify") || n.equals("notifyAll"))
+          && m.getDeclaringClass() == Object.class;
+    }
+
+    /** A getter's or setter's property: getName/isActive → name/active; setX(v) → x. */
+    private static String propertyName(Method m) {
+      String n = m.getName();
+      int params = m.getParameterCount();
+      String rest;
+      if (params == 0 && n.startsWith("get") && n.length() > 3 && m.getReturnType() != void.class) {
+        rest = n.substring(3);
+      } else if (params == 0
+          && n.startsWith("is")
+          && n.length() > 2
+          && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
+        rest = n.substring(2);
+      } else if (params == 1 && n.startsWith("set") && n.length() > 3) {
+        rest = n.substring(3);
+      } else {
+        return null;
+      }
+      if (!Character.isUpperCase(rest.charAt(0))) {
+        return null;
+      }
+      if (rest.length() > 1 && Character.isUpperCase(rest.charAt(1))) {
+        return rest; // "URL" stays "URL", as java.beans.Introspector.decapitalize does
+      }
+      return Character.toLowerCase(rest.charAt(0)) + rest.substring(1);
+    }
+
+    /**
+     * The method itself when its declaring class is public and exported; else the same method
+     * declared by a public, exported supertype (e.g. an interface of a private implementation
+     * class); null when there is none.
+     */
+    private static Method accessible(Method m, Class<?> type) {
+      if (isUsable(m.getDeclaringClass())) {
+        return m;
+      }
+      for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+        Method found = findIn(k, m);
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+
+    private static Method findIn(Class<?> k, Method m) {
+      if (isUsable(k)) {
+        try {
+          Method found = k.getMethod(m.getName(), m.getParameterTypes());
+          if (isUsable(found.getDeclaringClass())) {
+            return found;
+          }
+        } catch (NoSuchMethodException e) {
+          // not declared here
+        }
+      }
+      for (Class<?> i : k.getInterfaces()) {
+        Method found = findIn(i, m);
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+
+    private static boolean isUsable(Class<?> c) {
+      return Modifier.isPublic(c.getModifiers())
+          && !isBlocked(c)
+          && c.getModule().isExported(c.getPackageName());
+    }
+
+    /** The single abstract method when the class implements a @FunctionalInterface. */
+    private static Method findFunctional(Class<?> type) {
+      for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
+        for (Class<?> i : k.getInterfaces()) {
+          Method sam = functionalMethod(i);
+          if (sam != null) {
+            return sam;
+          }
+        }
+      }
+      return null;
+    }
+
+    private static Method functionalMethod(Class<?> iface) {
+      if (iface.isAnnotationPresent(FunctionalInterface.class) && isUsable(iface)) {
+        Method sam = null;
+        for (Method m : iface.getMethods()) {
+          if (Modifier.isAbstract(m.getModifiers()) && !isObjectMethod(m)) {
+            if (sam != null) {
+              return null;
+            }
+            sam = m;
+          }
+        }
+        return sam;
+      }
+      for (Class<?> sup : iface.getInterfaces()) {
+        Method sam = functionalMethod(sup);
+        if (sam != null) {
+          return sam;
+        }
+      }
+      return null;
+    }
+
+    private static boolean isObjectMethod(Method m) {
+      try {
+        Object.class.getMethod(m.getName(), m.getParameterTypes());
+        return true;
+      } catch (NoSuchMethodException e) {
+        return false;
+      }
+    }
+  }
+}
