@@ -23,7 +23,6 @@ import javax.script.ScriptEngineManager;
 import javax.script.ScriptException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -637,11 +636,6 @@ class ValuesTest {
     }
 
     @Test
-    @Disabled(
-        "engine bug: every crossing of a Java object into JS makes a new JavaObject wrapper"
-            + " (host_object_new per T_HOST decode), so the same Java object put twice is two"
-            + " different JS values (h1 !== h2); needs a per-realm id -> wrapper cache that the"
-            + " wrapper's finalizer clears")
     void sameJavaObjectIsTheSameJsValue() throws ScriptException {
       Object token = new Object();
       engine.put("h1", token);
