@@ -93,6 +93,11 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_BIGINT 8    /* u32 length, ASCII decimal */
 #define QJS_T_OBJECT 9    /* C->host: u64 handle, u8 kind, u64 identity */
 #define QJS_T_HANDLE 10   /* host->C: u64 borrowed handle */
+#define QJS_T_DATE 12      /* f64 epoch milliseconds (a valid JS Date) */
+#define QJS_T_BYTES 13     /* u32 length, bytes (a Uint8Array, copied) */
+#define QJS_T_MAP 14       /* C->host deep copy: i32 count, (key string, value)* */
+#define QJS_T_LIST 15      /* C->host deep copy: i32 count, values */
+#define QJS_T_REF 16       /* C->host deep copy: i32 index of a container met before */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
                              1 map, 2 list or array, 3 functional interface */
 
@@ -153,6 +158,10 @@ QJS_EXPORT int32_t qjs_run_jobs(qjs_rt *rt);
 QJS_EXPORT int32_t qjs_to_string(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 /* in = [a][b]; output = boolean a === b. */
 QJS_EXPORT int32_t qjs_strict_equals(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+
+/* in = [value]; output = a deep copy of the value as plain data (T_MAP, T_LIST,
+   T_REF for shared and cyclic containers; functions and Java objects as themselves). */
+QJS_EXPORT int32_t qjs_to_java(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 
 #ifdef __cplusplus
 }

@@ -66,3 +66,43 @@ JSValue qjsi_symbol_to_string(JSContext *ctx, JSValueConst sym)
         return JS_ThrowTypeError(ctx, "not a symbol");
     return js_string_constructor(ctx, JS_UNDEFINED, 1, &sym);
 }
+
+int qjsi_date_value(JSValueConst v, double *ms)
+{
+    JSObject *p;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id != JS_CLASS_DATE)
+        return 0;
+    if (JS_VALUE_GET_TAG(p->u.object_data) == JS_TAG_FLOAT64)
+        *ms = JS_VALUE_GET_FLOAT64(p->u.object_data);
+    else
+        *ms = JS_VALUE_GET_INT(p->u.object_data);
+    return 1;
+}
+
+const uint8_t *qjsi_uint8_array(JSContext *ctx, JSValueConst v, uint32_t *len)
+{
+    JSObject *p;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return NULL;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id != JS_CLASS_UINT8_ARRAY)
+        return NULL;
+    if (typed_array_is_detached(ctx, p)) {
+        *len = 0;
+        return (const uint8_t *)"";
+    }
+    *len = p->u.array.count;
+    return p->u.array.u.uint8_ptr ? p->u.array.u.uint8_ptr : (const uint8_t *)"";
+}
+
+int qjsi_check_stack(JSContext *ctx)
+{
+    if (js_check_stack_overflow(ctx->rt, 0)) {
+        JS_ThrowStackOverflow(ctx);
+        return -1;
+    }
+    return 0;
+}

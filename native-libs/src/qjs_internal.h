@@ -22,6 +22,12 @@ void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit);
 JSValue qjsi_new_bigint(JSContext *ctx, const char *decimal, size_t len);
 /* String(symbol): "Symbol(description)"; runs no JavaScript. */
 JSValue qjsi_symbol_to_string(JSContext *ctx, JSValueConst sym);
+/* 1 and the time value when v is a Date (NaN for an invalid one), else 0. */
+int qjsi_date_value(JSValueConst v, double *ms);
+/* The bytes of a Uint8Array (NULL when v is not one or is out of bounds). */
+const uint8_t *qjsi_uint8_array(JSContext *ctx, JSValueConst v, uint32_t *len);
+/* -1 with a pending RangeError when the C stack is nearly exhausted, else 0. */
+int qjsi_check_stack(JSContext *ctx);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

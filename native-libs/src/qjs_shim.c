@@ -544,6 +544,22 @@ static void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v)
             buf_i32(b, host_id_of(v));
             return;
         }
+        {
+            double ms;
+            uint32_t n;
+            const uint8_t *bytes;
+            if (qjsi_date_value(v, &ms) && !isnan(ms)) {
+                buf_u8(b, QJS_T_DATE);
+                buf_f64(b, ms);
+                return;
+            }
+            if ((bytes = qjsi_uint8_array(ctx, v, &n)) != NULL) {
+                buf_u8(b, QJS_T_BYTES);
+                buf_i32(b, (int32_t)n);
+                buf_put(b, bytes, n);
+                return;
+            }
+        }
         /* fall through */
     case JS_TAG_SYMBOL:
     case JS_TAG_FUNCTION_BYTECODE: {
@@ -633,6 +649,34 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             return -2;
         }
         return 0;
+    case QJS_T_DATE:
+        if (r->end - r->p < 8) return -1;
+        memcpy(&d, r->p, 8);
+        r->p += 8;
+        *out = JS_NewDate(ctx, d);
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    case QJS_T_BYTES: {
+        JSValue ab;
+        if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
+        ab = JS_NewArrayBufferCopy(ctx, r->p, (size_t)len);
+        r->p += len;
+        if (JS_IsException(ab)) return -2;
+        {
+            /* QuickJS reads argv[1] and argv[2] (offset, length) whatever argc says */
+            JSValue argv3[3] = { ab, JS_UNDEFINED, JS_UNDEFINED };
+            *out = JS_NewTypedArray(ctx, 3, (JSValueConst *)argv3, JS_TYPED_ARRAY_UINT8);
+        }
+        JS_FreeValue(ctx, ab);
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    }
     case QJS_T_HANDLE: {
         qjs_box *b;
         if (rd_i64(r, &h) < 0) return -1;
@@ -1954,5 +1998,187 @@ int32_t qjs_strict_equals(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t 
     }
     JS_FreeValue(ctx, a);
     JS_FreeValue(ctx, b);
+    END();
+}
+
+/* ---------- deep copies to plain Java values ---------- */
+
+/* Objects met so far in one deep copy, by address, with their visit index: a value met
+   again (shared or cyclic) is written as a reference to that index. */
+typedef struct seen_set {
+    void **keys;
+    int32_t *index;
+    uint32_t cap, count;
+} seen_set;
+
+static int seen_find(seen_set *s, void *p, int32_t *index)
+{
+    uint32_t h;
+    if (!s->cap)
+        return 0;
+    h = (uint32_t)(((uintptr_t)p >> 4) * 2654435761u) & (s->cap - 1);
+    while (s->keys[h]) {
+        if (s->keys[h] == p) {
+            *index = s->index[h];
+            return 1;
+        }
+        h = (h + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+static int seen_add(seen_set *s, void *p)
+{
+    uint32_t h, i;
+    if (s->count * 2 >= s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 64;
+        void **keys = calloc(cap, sizeof(void *));
+        int32_t *index = calloc(cap, sizeof(int32_t));
+        if (!keys || !index) {
+            free(keys);
+            free(index);
+            return -1;
+        }
+        for (i = 0; i < s->cap; i++) {
+            if (s->keys[i]) {
+                h = (uint32_t)(((uintptr_t)s->keys[i] >> 4) * 2654435761u) & (cap - 1);
+                while (keys[h])
+                    h = (h + 1) & (cap - 1);
+                keys[h] = s->keys[i];
+                index[h] = s->index[i];
+            }
+        }
+        free(s->keys);
+        free(s->index);
+        s->keys = keys;
+        s->index = index;
+        s->cap = cap;
+    }
+    h = (uint32_t)(((uintptr_t)p >> 4) * 2654435761u) & (s->cap - 1);
+    while (s->keys[h])
+        h = (h + 1) & (s->cap - 1);
+    s->keys[h] = p;
+    s->index[h] = (int32_t)s->count++;
+    return 0;
+}
+
+/* Writes v as plain data: arrays as [T_LIST count values], other objects (not functions,
+   Java objects, dates or byte arrays) as [T_MAP count (key value)*] of their own enumerable
+   string keys, a container met before as [T_REF index]. Getters run, so JavaScript may run:
+   this writes into a private buffer, never into st->out. Returns -1 with an exception. */
+static int enc_deep(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v, seen_set *seen)
+{
+    void *ptr;
+    int32_t index;
+    int is_array;
+    double ms;
+    uint32_t n8;
+    if (!JS_IsObject(v) || JS_IsFunction(ctx, v) || host_variant(v) >= 0 ||
+        (qjsi_date_value(v, &ms) && !isnan(ms)) || qjsi_uint8_array(ctx, v, &n8)) {
+        enc_value(ctx, st, b, v);
+        return b->failed ? (JS_ThrowOutOfMemory(ctx), -1) : 0;
+    }
+    if (qjsi_check_stack(ctx) < 0)
+        return -1;
+    ptr = JS_VALUE_GET_PTR(v);
+    if (seen_find(seen, ptr, &index)) {
+        buf_u8(b, QJS_T_REF);
+        buf_i32(b, index);
+        return 0;
+    }
+    if (seen_add(seen, ptr) < 0) {
+        JS_ThrowOutOfMemory(ctx);
+        return -1;
+    }
+    is_array = JS_IsArray(ctx, v);
+    if (is_array < 0)
+        return -1;
+    if (is_array) {
+        JSValue lenv = JS_GetPropertyStr(ctx, v, "length");
+        int64_t len, i;
+        if (JS_IsException(lenv) || JS_ToInt64(ctx, &len, lenv) < 0) {
+            JS_FreeValue(ctx, lenv);
+            return -1;
+        }
+        JS_FreeValue(ctx, lenv);
+        if (len < 0 || len > INT32_MAX) {
+            JS_ThrowRangeError(ctx, "array too long to copy");
+            return -1;
+        }
+        buf_u8(b, QJS_T_LIST);
+        buf_i32(b, (int32_t)len);
+        for (i = 0; i < len; i++) {
+            JSValue e = JS_GetPropertyUint32(ctx, v, (uint32_t)i);
+            int rc;
+            if (JS_IsException(e))
+                return -1;
+            rc = enc_deep(ctx, st, b, e, seen);
+            JS_FreeValue(ctx, e);
+            if (rc < 0)
+                return -1;
+        }
+    } else {
+        JSPropertyEnum *tab;
+        uint32_t count, i;
+        int rc = 0;
+        if (JS_GetOwnPropertyNames(ctx, &tab, &count, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
+            return -1;
+        buf_u8(b, QJS_T_MAP);
+        buf_i32(b, (int32_t)count);
+        for (i = 0; i < count && rc == 0; i++) {
+            JSValue k = JS_AtomToString(ctx, tab[i].atom);
+            JSValue e;
+            if (JS_IsException(k)) {
+                rc = -1;
+                break;
+            }
+            enc_string(ctx, b, k);
+            JS_FreeValue(ctx, k);
+            e = JS_GetProperty(ctx, v, tab[i].atom);
+            if (JS_IsException(e)) {
+                rc = -1;
+                break;
+            }
+            rc = enc_deep(ctx, st, b, e, seen);
+            JS_FreeValue(ctx, e);
+        }
+        for (i = 0; i < count; i++)
+            JS_FreeAtom(ctx, tab[i].atom);
+        js_free(ctx, tab);
+        if (rc < 0)
+            return -1;
+    }
+    if (b->failed) {
+        JS_ThrowOutOfMemory(ctx);
+        return -1;
+    }
+    return 0;
+}
+
+int32_t qjs_to_java(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue v = JS_UNDEFINED;
+    qjs_buf deep = { 0 };
+    seen_set seen = { 0 };
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_value(ctx, st, &r, &v)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else if (enc_deep(ctx, st, &deep, v, &seen) < 0) {
+        /* handles written into the partial copy are still owned: free them */
+        rc = finish_exception(ctx, st);
+    } else {
+        run_jobs_outermost(ctx, st);
+        buf_reset(&st->out);
+        buf_put(&st->out, deep.data, deep.len);
+        st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
+        st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+        rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+    }
+    free(deep.data);
+    free(seen.keys);
+    free(seen.index);
+    JS_FreeValue(ctx, v);
     END();
 }

@@ -51,6 +51,22 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     }
   }
 
+  /**
+   * A deep copy as plain Java data, read in one call; see {@link JsObject#toJava()}.
+   *
+   * <pre>{@code
+   * List<Object> rows = ((JsArray) engine.eval("[{a: 1}, [2, 3]]")).toJava(); // [{a=1}, [2, 3]]
+   * }</pre>
+   */
+  @SuppressWarnings("unchecked")
+  public List<@Nullable Object> toJava() {
+    try {
+      return (List<Object>) runtime().toJava(Mirrors.realm(handle), this);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
   @Override
   public int size() {
     try {

@@ -90,6 +90,25 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
+  /**
+   * A deep copy as plain Java data, read in one call: nested objects become {@code Map}s, arrays
+   * {@code List}s, dates {@code Instant}s; shared and cyclic parts stay shared and cyclic;
+   * functions stay {@link JsFunction}s and Java objects themselves.
+   *
+   * <pre>{@code
+   * Map<String, Object> order = ((JsObject) engine.eval("({id: 7, lines: [{sku: 'a'}]})")).toJava();
+   * }</pre>
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, @Nullable Object> toJava() {
+    try {
+      Object copy = runtime().toJava(Mirrors.realm(handle), this);
+      return copy instanceof Map<?, ?> m ? (Map<String, Object>) m : java.util.Collections.emptyMap();
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
   @Override
   public @Nullable Object get(Object key) {
     return getMember(String.valueOf(Objects.requireNonNull(key, "key")));

@@ -559,6 +559,55 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * A deep copy of a value as plain Java data, read in one crossing: objects become
+   * {@code LinkedHashMap}s of their own enumerable properties, arrays {@code ArrayList}s, shared
+   * and cyclic parts stay shared and cyclic; functions, symbols and Java objects stay themselves.
+   */
+  public Object toJava(Realm realm, Object value) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().value(value);
+      int rc = QuickJsNative.qjs_to_java(rt, realm.pointer, w.address(), w.length());
+      if (rc != QuickJsNative.OK) {
+        return result(rc, realm, null);
+      }
+      return readDeep(output(), realm, new ArrayList<>());
+    } finally {
+      exit();
+    }
+  }
+
+  private Object readDeep(ByteBuffer b, Realm realm, List<Object> containers) {
+    byte tag = b.get(b.position());
+    if (tag == QuickJsNative.T_MAP) {
+      b.get();
+      int n = b.getInt();
+      Map<String, Object> map = new LinkedHashMap<>(Math.max(4, (int) (n / 0.75f) + 1));
+      containers.add(map);
+      for (int i = 0; i < n; i++) {
+        String key = (String) read(b, realm);
+        map.put(key, readDeep(b, realm, containers));
+      }
+      return map;
+    }
+    if (tag == QuickJsNative.T_LIST) {
+      b.get();
+      int n = b.getInt();
+      List<Object> list = new ArrayList<>(n);
+      containers.add(list);
+      for (int i = 0; i < n; i++) {
+        list.add(readDeep(b, realm, containers));
+      }
+      return list;
+    }
+    if (tag == QuickJsNative.T_REF) {
+      b.get();
+      return containers.get(b.getInt());
+    }
+    return read(b, realm);
+  }
+
   /** JavaScript's ToString of a value. */
   public String toJsString(Realm realm, Object value) throws ScriptException {
     long rt = enter();
@@ -725,6 +774,13 @@ public final class JsRuntime implements AutoCloseable {
       }
       case QuickJsNative.T_HOST:
         return hosts.get(b.getInt());
+      case QuickJsNative.T_DATE:
+        return java.time.Instant.ofEpochMilli((long) b.getDouble());
+      case QuickJsNative.T_BYTES: {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return bytes;
+      }
       default:
         throw new IllegalStateException("unknown value tag " + tag + " from the QuickJS shim");
     }

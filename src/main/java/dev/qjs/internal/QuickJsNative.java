@@ -67,6 +67,11 @@ final class QuickJsNative {
   static final byte T_OBJECT = 9;
   static final byte T_HANDLE = 10;
   static final byte T_HOST = 11;
+  static final byte T_DATE = 12;
+  static final byte T_BYTES = 13;
+  static final byte T_MAP = 14;
+  static final byte T_LIST = 15;
+  static final byte T_REF = 16;
 
   private static final Throwable LOAD_FAILURE;
 
@@ -158,4 +163,6 @@ final class QuickJsNative {
   static native int qjs_to_string(long rt, long realm, long in, int len);
 
   static native int qjs_strict_equals(long rt, long realm, long in, int len);
+
+  static native int qjs_to_java(long rt, long realm, long in, int len);
 }

@@ -196,6 +196,17 @@ final class ValueWriter {
     if (v instanceof CharSequence cs) {
       return string(cs);
     }
+    if (v instanceof java.time.Instant t) {
+      return date(t.toEpochMilli());
+    }
+    if (v instanceof java.util.Date d) {
+      return date(d.getTime());
+    }
+    if (v instanceof byte[] bytes) {
+      ensure(5L + bytes.length);
+      buf.put(QuickJsNative.T_BYTES).putInt(bytes.length).put(bytes);
+      return this;
+    }
     JsHandle h = runtime.handleOf(v);
     if (h != null) {
       return handle(h.pointer());
@@ -204,6 +215,12 @@ final class ValueWriter {
     int id = runtime.hostObjects().acquire(v);
     ensure(6);
     buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
+    return this;
+  }
+
+  private ValueWriter date(long epochMillis) {
+    ensure(9);
+    buf.put(QuickJsNative.T_DATE).putDouble((double) epochMillis);
     return this;
   }
 
