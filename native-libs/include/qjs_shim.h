@@ -68,7 +68,8 @@ typedef struct qjs_rt qjs_rt;
 
 /* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
    threw (reply = [host id of the throwable i32][message value]), 2 for a TypeError
-   (reply = [message value]). */
+   (reply = [message value]), 3 to throw a JavaScript value again (reply = [value]): a
+   script's error that went out through Java keeps its name, message, place and stack. */
 typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
                                const uint8_t *data, int32_t len);
 

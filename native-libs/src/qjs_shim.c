@@ -320,6 +320,19 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
     rc = st->host(st->token, op, a, st->up.data, (int32_t)st->up.len);
     reply->p = (const uint8_t *)(uintptr_t)st->mb[QJS_MB_REPLY_PTR];
     reply->end = reply->p ? reply->p + st->mb[QJS_MB_REPLY_LEN] : NULL;
+    if (rc == 3) {
+        /* a JavaScript error that went out through Java comes back as itself */
+        JSValue thrown = JS_UNDEFINED;
+        if (!ctx)
+            return 1;
+        if (!reply->p || dec_value(ctx, st, reply, &thrown) < 0) {
+            if (!JS_HasException(ctx))
+                JS_ThrowInternalError(ctx, "bad host reply");
+            return 1;
+        }
+        JS_Throw(ctx, thrown);
+        return 1;
+    }
     if (rc == 2) {
         /* the host refused (no such member, a blocked type, a bad argument): a TypeError */
         JSValue msg = JS_UNDEFINED;

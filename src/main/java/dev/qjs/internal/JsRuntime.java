@@ -883,6 +883,11 @@ public final class JsRuntime implements AutoCloseable {
           runtime.send(runtime.reply.reset().string(refusal.getMessage()));
           return 2;
         }
+        Object jsError = runtime.originalJsError(t);
+        if (jsError != null) {
+          runtime.send(runtime.reply.reset().value(jsError));
+          return 3;
+        }
         return runtime.replyThrowable(t);
       } catch (Throwable ignored) {
         return 1;
@@ -899,6 +904,26 @@ public final class JsRuntime implements AutoCloseable {
     mailbox.putLong(QuickJsNative.MB_REPLY_PTR * 8, w.address());
     mailbox.putLong(QuickJsNative.MB_REPLY_LEN * 8, w.length());
     return 0;
+  }
+
+  /**
+   * The JavaScript value a script of this runtime threw, when t is that script failure coming
+   * back out of Java unchanged (wrapped in UncheckedScriptException or a host call's checked
+   * exception): throwing the same value again keeps its name, message, place and stack.
+   */
+  private Object originalJsError(Throwable t) {
+    Throwable c = t instanceof HostMembers.HostCallException ? t.getCause() : t;
+    if (c instanceof dev.qjs.UncheckedScriptException u) {
+      c = u.getCause();
+    }
+    if (!(c instanceof dev.qjs.JsException js)) {
+      return null;
+    }
+    Object thrown = js.getThrownValue();
+    if (thrown instanceof String || thrown instanceof Number || thrown instanceof Boolean) {
+      return thrown;
+    }
+    return thrown != null && handleOf(thrown) != null ? thrown : null;
   }
 
   private int replyThrowable(Throwable t) {
