@@ -64,7 +64,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OP_HOST_DELETE 8   /* a = host id; data = key; reply = [u8 deleted] */
 #define QJS_OP_HOST_KEYS 9     /* a = host id; reply = [count i32][key strings] */
 #define QJS_OP_HOST_INVOKE 10  /* a = host id; data = [name][argc i32][args]; reply = value */
-#define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface); data = [argc i32][args] */
+#define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface or a Java class);
+                                  data = [u8 1 for new][argc i32][args]; reply = value */
 
 /* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
    threw (reply = [host id of the throwable i32][message value]), 2 for a TypeError
@@ -100,7 +101,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_LIST 15      /* C->host deep copy: i32 count, values */
 #define QJS_T_REF 16       /* C->host deep copy: i32 index of a container met before */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
-                             1 map, 2 list or array, 3 functional interface */
+                             1 map, 2 list or array, 3 functional interface,
+                             4 Java class (static members, a constructor) */
 
 QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
 QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);

@@ -67,7 +67,8 @@ struct qjs_rt {
 
 /* Java objects seen from JavaScript, by variant: a plain object (bean), a Map, a List or
    Java array (array-like, Array.prototype methods), a functional interface (callable). */
-#define HOST_VARIANTS 4
+#define HOST_VARIANTS 5
+#define HOST_VARIANT_CLASS 4 /* a Java class from Java.type: static members, callable with new */
 /* Every context's opaque is its realm; the realm knows its runtime. */
 static qjs_rt *rt_of(JSContext *ctx)
 {
@@ -445,6 +446,8 @@ static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
         return obj;
     }
     JS_SetOpaque(obj, (void *)(intptr_t)id);
+    if (variant == HOST_VARIANT_CLASS)
+        JS_SetConstructorBit(ctx, obj, 1);
     if (id >= st->wrappers_cap) {
         int32_t cap = st->wrappers_cap ? st->wrappers_cap : 64;
         void **w;
@@ -968,9 +971,8 @@ static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst thi
     JSValue v;
     int i;
     (void)this_val;
-    if (flags & JS_CALL_FLAG_CONSTRUCTOR)
-        return JS_ThrowTypeError(ctx, "a Java function is not a constructor");
     buf_reset(&st->up);
+    buf_u8(&st->up, (flags & JS_CALL_FLAG_CONSTRUCTOR) ? 1 : 0);
     buf_i32(&st->up, argc);
     for (i = 0; i < argc; i++)
         enc_value(ctx, st, &st->up, argv[i]);
@@ -1240,7 +1242,8 @@ static int install_realm(JSContext *ctx)
        lists and arrays (so map, filter, join … work on them), Function.prototype for
        functional interfaces; each with toString() = the Java toString() */
     {
-        static const char *const bases[HOST_VARIANTS] = { "Object", "Object", "Array", "Function" };
+        static const char *const bases[HOST_VARIANTS] = { "Object", "Object", "Array", "Function",
+                                                          "Function" };
         int i;
         for (i = 0; i < HOST_VARIANTS; i++) {
             JSValue ctor = JS_GetPropertyStr(ctx, global, bases[i]);
@@ -1288,6 +1291,8 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
         { .class_name = "JavaMap", .finalizer = host_finalizer, .exotic = &host_exotic },
         { .class_name = "JavaList", .finalizer = host_finalizer, .exotic = &host_exotic },
         { .class_name = "JavaFunction", .finalizer = host_finalizer, .exotic = &host_exotic,
+          .call = host_call },
+        { .class_name = "JavaClass", .finalizer = host_finalizer, .exotic = &host_exotic,
           .call = host_call },
     };
     int v;

@@ -46,9 +46,11 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   private final QuickJsScriptEngineFactory factory;
   private final JsRuntime runtime;
 
-  QuickJsScriptEngine(QuickJsScriptEngineFactory factory) {
+  QuickJsScriptEngine(QuickJsScriptEngineFactory factory, QuickJsOptions options) {
     this.factory = factory;
-    this.runtime = new JsRuntime(Mirrors.INSTANCE, this::getContext);
+    ClassFilter filter = options.classFilter();
+    this.runtime =
+        new JsRuntime(Mirrors.INSTANCE, this::getContext, filter == null ? null : filter::exposeToScripts);
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
   }
 

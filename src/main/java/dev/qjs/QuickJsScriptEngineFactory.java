@@ -110,10 +110,15 @@ public final class QuickJsScriptEngineFactory implements ScriptEngineFactory {
     return sb.toString();
   }
 
-  /** A new, independent engine with its own QuickJS runtime. */
+  /** A new, independent engine with its own QuickJS runtime and the default options. */
   @Override
   public ScriptEngine getScriptEngine() {
-    return new QuickJsScriptEngine(this);
+    return new QuickJsScriptEngine(this, QuickJsOptions.defaults());
+  }
+
+  /** A new, independent engine with the given options. */
+  public QuickJsScriptEngine getScriptEngine(QuickJsOptions options) {
+    return new QuickJsScriptEngine(this, Objects.requireNonNull(options, "options"));
   }
 
   /** A JavaScript string literal for s. */

@@ -69,6 +69,12 @@ public final class ArgumentConverter {
         || b == Byte.class;
   }
 
+  /** True for a Java object (not a JavaScript value mirrored into Java, nor a primitive). */
+  boolean isJavaObject(Object v) {
+    return mirrors.handleOf(v) == null
+        && !(v instanceof String || v instanceof Number || v instanceof Boolean);
+  }
+
   private JsHandle function(Object v) {
     JsHandle h = v == null ? null : mirrors.handleOf(v);
     return h != null && h.isFunction() ? h : null;

@@ -29,10 +29,39 @@ final class HostMembers {
     }
   }
 
+  /** A Java class as scripts see it from {@code Java.type}: static members and constructors. */
+  static final class StaticClass {
+    final Class<?> type;
+
+    StaticClass(Class<?> type) {
+      this.type = type;
+    }
+
+    @Override
+    public String toString() {
+      return "[JavaClass " + type.getName() + "]";
+    }
+  }
+
+  /** The object behind the {@code Java} global: class look-up through the user's filter. */
+  static final class JavaGlobal {
+    final java.util.function.Predicate<String> filter;
+
+    JavaGlobal(java.util.function.Predicate<String> filter) {
+      this.filter = filter;
+    }
+
+    @Override
+    public String toString() {
+      return "[object Java]";
+    }
+  }
+
   static final int VARIANT_OBJECT = 0;
   static final int VARIANT_MAP = 1;
   static final int VARIANT_LIST = 2;
   static final int VARIANT_FUNCTION = 3;
+  static final int VARIANT_CLASS = 4;
 
   private static final ClassValue<ClassMembers> MEMBERS =
       new ClassValue<>() {
@@ -92,6 +121,9 @@ final class HostMembers {
 
   /** How the object is shown: plain object, map, array-like, or callable. */
   static int variantOf(Object o) {
+    if (o instanceof StaticClass) {
+      return VARIANT_CLASS;
+    }
     if (o instanceof Map) {
       return VARIANT_MAP;
     }
@@ -115,6 +147,26 @@ final class HostMembers {
     checkTarget(target);
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
+    }
+    if (target instanceof JavaGlobal) {
+      if (JAVA_GLOBAL_METHODS.contains(key)) {
+        reply.u8(2);
+        return true;
+      }
+      return false;
+    }
+    if (target instanceof StaticClass sc) {
+      ClassMembers members = MEMBERS.get(sc.type);
+      java.lang.reflect.Field f = members.staticFields.get(key);
+      if (f != null) {
+        reply.u8(1).value(exposable(readField(f)));
+        return true;
+      }
+      if (members.staticMethods.containsKey(key)) {
+        reply.u8(2);
+        return true;
+      }
+      return false;
     }
     if (target instanceof Map<?, ?> map) {
       if (map.containsKey(key)) {
@@ -163,6 +215,21 @@ final class HostMembers {
     checkTarget(target);
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
+    }
+    if (target instanceof StaticClass sc) {
+      java.lang.reflect.Field f = MEMBERS.get(sc.type).staticFields.get(key);
+      if (f == null || Modifier.isFinal(f.getModifiers())) {
+        throw new Refusal("cannot set '" + key + "' on " + sc.type.getName() + ": no writable static field");
+      }
+      try {
+        f.set(null, converter.convert(value, f.getType(), f.getGenericType()));
+      } catch (IllegalAccessException e) {
+        throw new Refusal("'" + key + "' is not accessible: " + e.getMessage());
+      }
+      return;
+    }
+    if (target instanceof JavaGlobal) {
+      throw new Refusal("the Java object cannot be changed");
     }
     if (target instanceof Map<?, ?> map) {
       @SuppressWarnings("unchecked")
@@ -214,6 +281,12 @@ final class HostMembers {
 
   List<String> keys(Object target) {
     checkTarget(target);
+    if (target instanceof StaticClass sc) {
+      return new ArrayList<>(MEMBERS.get(sc.type).staticFields.keySet());
+    }
+    if (target instanceof JavaGlobal) {
+      return new ArrayList<>();
+    }
     if (target instanceof Map<?, ?> map) {
       List<String> keys = new ArrayList<>(map.size());
       for (Object k : map.keySet()) {
@@ -240,6 +313,16 @@ final class HostMembers {
     if (isForbiddenName(name)) {
       throw new Refusal("'" + name + "' is not accessible to scripts");
     }
+    if (target instanceof JavaGlobal global) {
+      return javaGlobal(global, name, args);
+    }
+    if (target instanceof StaticClass sc) {
+      List<Method> statics = MEMBERS.get(sc.type).staticMethods.get(name);
+      if (statics == null) {
+        throw new Refusal(sc.type.getName() + " has no public static method '" + name + "'");
+      }
+      return invokeBest(statics, null, args, name);
+    }
     List<Method> candidates = MEMBERS.get(target.getClass()).methods.get(name);
     if (candidates == null) {
       throw new Refusal(target.getClass().getName() + " has no public method '" + name + "'");
@@ -247,13 +330,148 @@ final class HostMembers {
     return invokeBest(candidates, target, args, name);
   }
 
-  Object call(Object target, Object[] args) {
+  Object call(Object target, Object[] args, boolean construct) {
     checkTarget(target);
+    if (target instanceof StaticClass sc) {
+      return construct(sc.type, args);
+    }
+    if (construct) {
+      throw new Refusal("a " + target.getClass().getName() + " is not a constructor");
+    }
     Method sam = MEMBERS.get(target.getClass()).functional;
     if (sam == null) {
       throw new Refusal("a " + target.getClass().getName() + " is not a function");
     }
     return invokeBest(List.of(sam), target, args, sam.getName());
+  }
+
+  // ------------------------------------------------------------------ the Java global
+
+  private static final java.util.Set<String> JAVA_GLOBAL_METHODS =
+      java.util.Set.of("type", "to", "isJavaObject", "isType");
+
+  private Object javaGlobal(JavaGlobal global, String name, Object[] args) {
+    switch (name) {
+      case "type":
+        return new StaticClass(lookUp(global, stringArg(args, 0, "a class name")));
+      case "to": {
+        String typeName = stringArg(args, 1, "a type name");
+        Object value = args.length > 0 ? args[0] : null;
+        if (typeName.endsWith("[]")) {
+          Class<?> component = lookUp(global, typeName.substring(0, typeName.length() - 2));
+          return converter.convert(value, Array.newInstance(component, 0).getClass(), null);
+        }
+        Class<?> type = lookUp(global, typeName);
+        if (List.class.isAssignableFrom(type) && value instanceof List<?> l) {
+          return new ArrayList<>(l);
+        }
+        if (Map.class.isAssignableFrom(type) && value instanceof Map<?, ?> m) {
+          return new LinkedHashMap<>(m);
+        }
+        return converter.convert(value, type, type);
+      }
+      case "isJavaObject":
+        return args.length > 0 && args[0] != null && !(args[0] instanceof StaticClass)
+            && converter.isJavaObject(args[0]);
+      case "isType":
+        return args.length > 0 && args[0] instanceof StaticClass;
+      default:
+        throw new Refusal("Java has no function '" + name + "'");
+    }
+  }
+
+  private static String stringArg(Object[] args, int i, String what) {
+    if (args.length <= i || !(args[i] instanceof String s)) {
+      throw new Refusal("expected " + what + " as argument " + (i + 1));
+    }
+    return s;
+  }
+
+  private static final Map<String, Class<?>> PRIMITIVES =
+      Map.of("int", int.class, "long", long.class, "double", double.class, "float", float.class,
+          "short", short.class, "byte", byte.class, "char", char.class, "boolean", boolean.class);
+
+  /** The class of that name, when the filter exposes it and it is not one that is always blocked. */
+  private static Class<?> lookUp(JavaGlobal global, String name) {
+    Class<?> primitive = PRIMITIVES.get(name);
+    if (primitive != null) {
+      return primitive;
+    }
+    if (!global.filter.test(name)) {
+      throw new Refusal("class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
+    }
+    Class<?> type = null;
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    String candidate = name;
+    while (type == null) {
+      try {
+        type = Class.forName(candidate, false, loader != null ? loader : HostMembers.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        int dot = candidate.lastIndexOf('.');
+        if (dot < 0) {
+          throw new Refusal("no class named " + name);
+        }
+        candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1); // Map.Entry
+      }
+    }
+    if (isBlocked(type) || !Modifier.isPublic(type.getModifiers())) {
+      throw new Refusal("class " + name + " is not accessible to scripts");
+    }
+    return type;
+  }
+
+  private Object construct(Class<?> type, Object[] args) {
+    if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
+      throw new Refusal(type.getName() + " is abstract and has no constructor");
+    }
+    List<java.lang.reflect.Constructor<?>> ctors = MEMBERS.get(type).constructors;
+    java.lang.reflect.Constructor<?> best = null;
+    int bestCost = Integer.MAX_VALUE;
+    for (java.lang.reflect.Constructor<?> c : ctors) {
+      if (c.getParameterCount() != args.length) {
+        continue;
+      }
+      int cost = 0;
+      Class<?>[] types = c.getParameterTypes();
+      for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
+        int k = converter.cost(args[i], types[i]);
+        cost = k < 0 ? Integer.MAX_VALUE : cost + k;
+      }
+      if (cost < bestCost) {
+        best = c;
+        bestCost = cost;
+      }
+    }
+    if (best == null) {
+      throw new Refusal("no public constructor of " + type.getName() + " accepts " + describe(args));
+    }
+    Class<?>[] types = best.getParameterTypes();
+    Object[] converted = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      converted[i] = converter.convert(args[i], types[i], best.getGenericParameterTypes()[i]);
+    }
+    try {
+      return exposable(best.newInstance(converted));
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new HostCallException(cause);
+    } catch (ReflectiveOperationException e) {
+      throw new Refusal("cannot construct " + type.getName() + ": " + e.getMessage());
+    }
+  }
+
+  private static Object readField(java.lang.reflect.Field f) {
+    try {
+      return f.get(null);
+    } catch (IllegalAccessException e) {
+      throw new Refusal("'" + f.getName() + "' is not accessible: " + e.getMessage());
+    }
   }
 
   // ------------------------------------------------------------------ calls
@@ -396,10 +614,21 @@ final class HostMembers {
     final Map<String, Method> getters = new LinkedHashMap<>();
     final Map<String, List<Method>> setters = new LinkedHashMap<>();
     final Method functional;
+    final Map<String, List<Method>> staticMethods = new LinkedHashMap<>();
+    final Map<String, java.lang.reflect.Field> staticFields = new LinkedHashMap<>();
+    final List<java.lang.reflect.Constructor<?>> constructors = new ArrayList<>();
 
     ClassMembers(Class<?> type) {
+      boolean usableType = isUsable(type);
       for (Method m : type.getMethods()) {
-        if (Modifier.isStatic(m.getModifiers()) || m.isBridge() || m.isSynthetic()) {
+        if (Modifier.isStatic(m.getModifiers())) {
+          if (usableType && isUsable(m.getDeclaringClass()) && !m.isSynthetic()
+              && !isBlocked(m.getReturnType())) {
+            staticMethods.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
+          }
+          continue;
+        }
+        if (m.isBridge() || m.isSynthetic()) {
           continue;
         }
         Method usable = accessible(m, type);
@@ -431,6 +660,16 @@ final class HostMembers {
       }
       methods.replaceAll((k, v) -> Collections.unmodifiableList(v));
       functional = findFunctional(type);
+      if (usableType) {
+        for (java.lang.reflect.Field f : type.getFields()) {
+          if (Modifier.isStatic(f.getModifiers()) && !isBlocked(f.getType())) {
+            staticFields.put(f.getName(), f);
+          }
+        }
+        for (java.lang.reflect.Constructor<?> c : type.getConstructors()) {
+          constructors.add(c);
+        }
+      }
     }
 
     private static boolean isObjectPlumbing(Method m) {

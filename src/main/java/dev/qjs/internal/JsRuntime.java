@@ -62,11 +62,33 @@ public final class JsRuntime implements AutoCloseable {
   /** close() was called inside a call; the outermost exit() frees the runtime. */
   private volatile boolean closeRequested;
 
-  public JsRuntime(MirrorFactory mirrors, Supplier<ScriptContext> defaultContext) {
+  /** The Java global's script, given the host object behind it; see {@link HostMembers.JavaGlobal}. */
+  private static final String JAVA_GLOBAL_INSTALLER =
+      "(function (j) {\n"
+          + "  const Java = Object.freeze({\n"
+          + "    type: (name) => j.type(String(name)),\n"
+          + "    from: (javaArrayOrList) => Array.from(javaArrayOrList),\n"
+          + "    to: (array, type) => j.to(array, type === undefined ? 'java.lang.Object[]' : String(type)),\n"
+          + "    isJavaObject: (x) => j.isJavaObject(x),\n"
+          + "    isType: (x) => j.isType(x),\n"
+          + "  });\n"
+          + "  Object.defineProperty(globalThis, 'Java', {value: Java, writable: true, configurable: true});\n"
+          + "})";
+
+  /** The file name of the engine's own helper scripts: never the place an error is reported at. */
+  private static final String INTERNAL_FILE = "<quickjs-jsr223>";
+
+  private final java.util.function.Predicate<String> classFilter;
+
+  public JsRuntime(
+      MirrorFactory mirrors,
+      Supplier<ScriptContext> defaultContext,
+      java.util.function.Predicate<String> classFilter) {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.mirrors = mirrors;
     this.members = new HostMembers(new ArgumentConverter(mirrors));
+    this.classFilter = classFilter;
     this.defaultContext = defaultContext;
     this.mailbox =
         ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
@@ -257,9 +279,22 @@ public final class JsRuntime implements AutoCloseable {
       realmsByAddress.put(ptr, new WeakReference<>(realm));
       ConcurrentLinkedQueue<Long> dead = state.deadRealms;
       CLEANER.register(realm, () -> dead.add(ptr));
+      if (classFilter != null) {
+        installJavaGlobal(realm);
+      }
       return realm;
     } finally {
       exit();
+    }
+  }
+
+  private void installJavaGlobal(Realm realm) {
+    try {
+      Object installer = eval(realm, JAVA_GLOBAL_INSTALLER, INTERNAL_FILE);
+      invoke(realm, handleOf(installer), null, null,
+          new Object[] {new HostMembers.JavaGlobal(classFilter)});
+    } catch (ScriptException | NoSuchMethodException e) {
+      throw new IllegalStateException("could not install the Java object", e);
     }
   }
 
@@ -822,7 +857,7 @@ public final class JsRuntime implements AutoCloseable {
     if (jsStack != null) {
       for (String frame : jsStack.split("\n")) {
         Matcher m = FRAME.matcher(frame);
-        if (m.matches() && !"native".equals(m.group(1))) {
+        if (m.matches() && !"native".equals(m.group(1)) && !INTERNAL_FILE.equals(m.group(1))) {
           file = m.group(1);
           line = Integer.parseInt(m.group(2));
           column = m.group(3) != null ? Integer.parseInt(m.group(3)) : -1;
@@ -1019,8 +1054,9 @@ public final class JsRuntime implements AutoCloseable {
         return send(reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
+        boolean construct = args.get() != 0;
         Object[] argv = readArgs(args, realm);
-        Object result = members.call(hosts.get((int) a), argv);
+        Object result = members.call(hosts.get((int) a), argv, construct);
         return send(reply.reset().value(members.exposable(result)));
       }
       default:
