@@ -100,6 +100,7 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_MAP 14       /* C->host deep copy: i32 count, (key string, value)* */
 #define QJS_T_LIST 15      /* C->host deep copy: i32 count, values */
 #define QJS_T_REF 16       /* C->host deep copy: i32 index of a container met before */
+#define QJS_T_JSON 17      /* host->C: u32 length, UTF-8 JSON text, NUL; parsed into a value */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
                              1 map, 2 list or array, 3 functional interface,
                              4 Java class (static members, a constructor) */
@@ -164,6 +165,11 @@ QJS_EXPORT int32_t qjs_strict_equals(qjs_rt *rt, int64_t realm, const uint8_t *i
 
 /* in = [value]; output = a deep copy of the value as plain data (T_MAP, T_LIST,
    T_REF for shared and cyclic containers; functions and Java objects as themselves). */
+/* in = [value][space: undefined, number or string]; output = JSON.stringify(value)
+   (a string, or undefined for values JSON cannot show). */
+QJS_EXPORT int32_t qjs_to_json(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+/* in = [value]; output = the value as JavaScript holds it (e.g. T_JSON parsed). */
+QJS_EXPORT int32_t qjs_echo(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 QJS_EXPORT int32_t qjs_to_java(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 
 #ifdef __cplusplus

@@ -693,6 +693,17 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         }
         return 0;
     }
+    case QJS_T_JSON:
+        /* JSON text (UTF-8, NUL-terminated after len bytes): a Jackson JsonNode, say */
+        if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < (ptrdiff_t)len + 1 || r->p[len] != 0)
+            return -1;
+        *out = JS_ParseJSON(ctx, (const char *)r->p, (size_t)len, "<json>");
+        r->p += len + 1;
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
     case QJS_T_HANDLE: {
         qjs_box *b;
         if (rd_i64(r, &h) < 0) return -1;
@@ -2197,6 +2208,38 @@ int32_t qjs_to_java(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     free(deep.data);
     free(seen.keys);
     free(seen.index);
+    JS_FreeValue(ctx, v);
+    END();
+}
+
+int32_t qjs_to_json(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue v = JS_UNDEFINED, space = JS_UNDEFINED;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_value(ctx, st, &r, &v)) < 0 || (drc = dec_value(ctx, st, &r, &space)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else {
+        rc = finish(ctx, st, JS_JSONStringify(ctx, v, JS_UNDEFINED, space));
+    }
+    JS_FreeValue(ctx, v);
+    JS_FreeValue(ctx, space);
+    END();
+}
+
+int32_t qjs_echo(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSValue v = JS_UNDEFINED;
+    int drc;
+    BEGIN(realm);
+    if (!in || (drc = dec_value(ctx, st, &r, &v)) < 0) {
+        rc = finish_decode_error(ctx, st, in ? drc : -1);
+    } else {
+        rc = finish_value(ctx, st, v);
+        v = JS_UNDEFINED;
+    }
     JS_FreeValue(ctx, v);
     END();
 }

@@ -3,6 +3,7 @@ module dev.qjs {
   requires transitive java.scripting;
   requires com.sun.jna;
   requires static org.jspecify;
+  requires static com.fasterxml.jackson.databind;
 
   exports dev.qjs;
 

@@ -67,6 +67,15 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     }
   }
 
+  /** {@code JSON.stringify} of this value, in one call; null when JSON cannot show it. */
+  public @Nullable String toJson() {
+    try {
+      return runtime().toJson(Mirrors.realm(handle), this, null);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
   @Override
   public int size() {
     try {

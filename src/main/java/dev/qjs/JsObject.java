@@ -109,6 +109,15 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
+  /** {@code JSON.stringify} of this value, in one call; null when JSON cannot show it. */
+  public @Nullable String toJson() {
+    try {
+      return runtime().toJson(Mirrors.realm(handle), this, null);
+    } catch (ScriptException e) {
+      throw new UncheckedScriptException(e);
+    }
+  }
+
   @Override
   public @Nullable Object get(Object key) {
     return getMember(String.valueOf(Objects.requireNonNull(key, "key")));

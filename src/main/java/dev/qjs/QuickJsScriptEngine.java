@@ -82,6 +82,23 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return factory;
   }
 
+  /**
+   * {@code JSON.parse} in this engine's global object, in one call: a {@link JsObject},
+   * {@link JsArray} or primitive. A syntax error is a {@link JsException}.
+   */
+  public @Nullable Object parseJson(String json) throws ScriptException {
+    Objects.requireNonNull(json, "json");
+    return inScope(context, realm -> runtime.parseJson(realm, json));
+  }
+
+  /**
+   * {@code JSON.stringify(value)} in one call, for a value of this engine or any Java value
+   * scripts could be given; null for what JSON cannot show (a function, undefined).
+   */
+  public @Nullable String toJson(@Nullable Object value) throws ScriptException {
+    return inScope(context, realm -> runtime.toJson(realm, value, null));
+  }
+
   /** Frees the engine's native memory now. Idempotent; any later use throws. */
   @Override
   public void close() {

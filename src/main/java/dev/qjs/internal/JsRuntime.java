@@ -643,6 +643,28 @@ public final class JsRuntime implements AutoCloseable {
     return read(b, realm);
   }
 
+  /** JSON.stringify(value, null, space) in one crossing; null when JSON cannot show the value. */
+  public String toJson(Realm realm, Object value, Object space) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().value(value).value(space);
+      return (String) result(QuickJsNative.qjs_to_json(rt, realm.pointer, w.address(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /** JSON.parse(text) in one crossing: the value, or a SyntaxError. */
+  public Object parseJson(Realm realm, String text) throws ScriptException {
+    long rt = enter();
+    try {
+      ValueWriter w = in.reset().json(text);
+      return result(QuickJsNative.qjs_echo(rt, realm.pointer, w.address(), w.length()), realm, null);
+    } finally {
+      exit();
+    }
+  }
+
   /** JavaScript's ToString of a value. */
   public String toJsString(Realm realm, Object value) throws ScriptException {
     long rt = enter();

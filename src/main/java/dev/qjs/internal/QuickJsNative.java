@@ -72,6 +72,7 @@ final class QuickJsNative {
   static final byte T_MAP = 14;
   static final byte T_LIST = 15;
   static final byte T_REF = 16;
+  static final byte T_JSON = 17;
 
   private static final Throwable LOAD_FAILURE;
 
@@ -165,4 +166,8 @@ final class QuickJsNative {
   static native int qjs_strict_equals(long rt, long realm, long in, int len);
 
   static native int qjs_to_java(long rt, long realm, long in, int len);
+
+  static native int qjs_to_json(long rt, long realm, long in, int len);
+
+  static native int qjs_echo(long rt, long realm, long in, int len);
 }

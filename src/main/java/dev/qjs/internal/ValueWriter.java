@@ -207,6 +207,10 @@ final class ValueWriter {
       buf.put(QuickJsNative.T_BYTES).putInt(bytes.length).put(bytes);
       return this;
     }
+    if (JsonText.isJsonNode(v)) {
+      // a Jackson JsonNode: its toString() is its JSON; QuickJS parses it, one crossing
+      return json(v.toString());
+    }
     JsHandle h = runtime.handleOf(v);
     if (h != null) {
       return handle(h.pointer());
@@ -215,6 +219,14 @@ final class ValueWriter {
     int id = runtime.hostObjects().acquire(v);
     ensure(6);
     buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
+    return this;
+  }
+
+  /** JSON text that the shim parses into a JavaScript value. */
+  ValueWriter json(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    ensure(6L + utf8.length);
+    buf.put(QuickJsNative.T_JSON).putInt(utf8.length).put(utf8).put((byte) 0);
     return this;
   }
 
