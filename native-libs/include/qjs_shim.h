@@ -101,6 +101,9 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_LIST 15      /* C->host deep copy: i32 count, values */
 #define QJS_T_REF 16       /* C->host deep copy: i32 index of a container met before */
 #define QJS_T_JSON 17      /* host->C: u32 length, UTF-8 JSON text, NUL; parsed into a value */
+#define QJS_T_EXTBUF 18    /* host->C: i32 host id, i64 address, i64 length: an ArrayBuffer
+                             over a direct ByteBuffer, which stays referenced while it lives */
+#define QJS_T_ARRAYBUF 19  /* u32 length, bytes: an ArrayBuffer, copied */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
                              1 map, 2 list or array, 3 functional interface,
                              4 Java class (static members, a constructor) */

@@ -106,3 +106,21 @@ int qjsi_check_stack(JSContext *ctx)
     }
     return 0;
 }
+
+int qjsi_array_buffer(JSValueConst v, const uint8_t **data, uint32_t *len,
+                      JSFreeArrayBufferDataFunc **free_func, void **opaque)
+{
+    JSObject *p;
+    JSArrayBuffer *abuf;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id != JS_CLASS_ARRAY_BUFFER)
+        return 0;
+    abuf = p->u.array_buffer;
+    *data = abuf->detached || !abuf->data ? (const uint8_t *)"" : abuf->data;
+    *len = abuf->detached ? 0 : (uint32_t)abuf->byte_length;
+    *free_func = abuf->free_func;
+    *opaque = abuf->opaque;
+    return 1;
+}

@@ -26,6 +26,10 @@ JSValue qjsi_symbol_to_string(JSContext *ctx, JSValueConst sym);
 int qjsi_date_value(JSValueConst v, double *ms);
 /* The bytes of a Uint8Array (NULL when v is not one or is out of bounds). */
 const uint8_t *qjsi_uint8_array(JSContext *ctx, JSValueConst v, uint32_t *len);
+/* 1 with the bytes, length, free function and opaque of an ArrayBuffer (not a shared
+   one), else 0. */
+int qjsi_array_buffer(JSValueConst v, const uint8_t **data, uint32_t *len,
+                      JSFreeArrayBufferDataFunc **free_func, void **opaque);
 /* -1 with a pending RangeError when the C stack is nearly exhausted, else 0. */
 int qjsi_check_stack(JSContext *ctx);
 /* Bytes currently allocated by the runtime. */

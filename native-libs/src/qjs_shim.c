@@ -429,6 +429,16 @@ static void host_finalizer(JSRuntime *rt, JSValue val)
     host_release(st, id);
 }
 
+/* An ArrayBuffer over a direct ByteBuffer's memory: the Java buffer stays referenced by its
+   host id until the ArrayBuffer is freed or detached, so the memory outlives every view. */
+static void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
+{
+    qjs_rt *st = JS_GetRuntimeOpaque(rt);
+    (void)ptr;
+    if (st)
+        host_release(st, (int32_t)(intptr_t)opaque);
+}
+
 /* The wrapper of host id (the host gave one count for it). Reuses the live wrapper. */
 static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
 {
@@ -575,6 +585,22 @@ static void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v)
                 buf_put(b, bytes, n);
                 return;
             }
+            {
+                JSFreeArrayBufferDataFunc *free_func;
+                void *opaque;
+                if (qjsi_array_buffer(v, &bytes, &n, &free_func, &opaque)) {
+                    if (free_func == host_buffer_free) {
+                        /* over a Java ByteBuffer: that same buffer */
+                        buf_u8(b, QJS_T_HOST);
+                        buf_i32(b, (int32_t)(intptr_t)opaque);
+                    } else {
+                        buf_u8(b, QJS_T_ARRAYBUF);
+                        buf_i32(b, (int32_t)n);
+                        buf_put(b, bytes, n);
+                    }
+                    return;
+                }
+            }
         }
         /* fall through */
     case JS_TAG_SYMBOL:
@@ -704,6 +730,30 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             return -2;
         }
         return 0;
+    case QJS_T_ARRAYBUF:
+        if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
+        *out = JS_NewArrayBufferCopy(ctx, r->p, (size_t)len);
+        r->p += len;
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    case QJS_T_EXTBUF: {
+        /* [host id i32][address i64][length i64]: a direct ByteBuffer, shared, not copied */
+        int64_t addr, n64;
+        if (rd_i32(r, &i) < 0 || i < 0 || rd_i64(r, &addr) < 0 || rd_i64(r, &n64) < 0 ||
+            n64 < 0 || n64 > INT32_MAX || (addr == 0 && n64 > 0))
+            return -1;
+        *out = JS_NewArrayBuffer(ctx, (uint8_t *)(uintptr_t)addr, (size_t)n64, host_buffer_free,
+                                 (void *)(intptr_t)i, 0);
+        if (JS_IsException(*out)) {
+            host_release(st, i);
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        return 0;
+    }
     case QJS_T_HANDLE: {
         qjs_box *b;
         if (rd_i64(r, &h) < 0) return -1;

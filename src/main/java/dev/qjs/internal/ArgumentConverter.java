@@ -327,6 +327,13 @@ public final class ArgumentConverter {
           JsRuntime rt = fn.runtime();
           try {
             Object result = rt.locked(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
+            if (sam.getDeclaringClass() == java.util.Comparator.class
+                && result instanceof Number n
+                && !(result instanceof Integer)) {
+              // only the sign counts: (a, b) => a - b may give 0.3, which is not "equal"
+              double d = n.doubleValue();
+              return d > 0 ? 1 : d < 0 ? -1 : 0;
+            }
             return convertReturn(result, method.getReturnType());
           } catch (ScriptException e) {
             throw new UncheckedScriptException(e);

@@ -145,6 +145,11 @@ final class HostMembers {
    */
   boolean get(Object target, String key, ValueWriter reply) {
     checkTarget(target);
+    // a map's entry is only data, whatever its key ("class" is a common key in documents)
+    if (target instanceof Map<?, ?> map && map.containsKey(key)) {
+      reply.u8(1).value(exposable(map.get(key)));
+      return true;
+    }
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
     }
@@ -213,6 +218,12 @@ final class HostMembers {
 
   void set(Object target, String key, Object value) {
     checkTarget(target);
+    if (target instanceof Map<?, ?> map) {
+      @SuppressWarnings("unchecked")
+      Map<Object, Object> m = (Map<Object, Object>) map;
+      m.put(key, value); // a map's entry is only data, whatever its key
+      return;
+    }
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
     }
@@ -238,6 +249,20 @@ final class HostMembers {
       return;
     }
     if (target instanceof List<?> list) {
+      if (key.equals("length")) {
+        // as for a JS array: the same length changes nothing (push and unshift set it after
+        // adding), a shorter one truncates; a list has no holes, so it cannot grow this way
+        int size = list.size();
+        int n = value instanceof Integer num ? num : -1;
+        if (n == size) {
+          return;
+        }
+        if (n >= 0 && n < size) {
+          list.subList(n, size).clear();
+          return;
+        }
+        throw new Refusal("cannot set the length of a list of size " + size + " to " + value);
+      }
       int i = index(key);
       if (i >= 0) {
         @SuppressWarnings("unchecked")
@@ -341,6 +366,12 @@ final class HostMembers {
     Method sam = MEMBERS.get(target.getClass()).functional;
     if (sam == null) {
       throw new Refusal("a " + target.getClass().getName() + " is not a function");
+    }
+    int n = sam.getParameterCount();
+    if (!sam.isVarArgs() && args.length > n) {
+      // called as a JS function: extra arguments are ignored, as JS functions do
+      // ([1, 2].map(javaFunction) passes value, index and array)
+      args = java.util.Arrays.copyOf(args, n);
     }
     return invokeBest(List.of(sam), target, args, sam.getName());
   }

@@ -838,6 +838,11 @@ public final class JsRuntime implements AutoCloseable {
         b.get(bytes);
         return bytes;
       }
+      case QuickJsNative.T_ARRAYBUF: {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return ByteBuffer.wrap(bytes);
+      }
       default:
         throw new IllegalStateException("unknown value tag " + tag + " from the QuickJS shim");
     }

@@ -73,6 +73,8 @@ final class QuickJsNative {
   static final byte T_LIST = 15;
   static final byte T_REF = 16;
   static final byte T_JSON = 17;
+  static final byte T_EXTBUF = 18;
+  static final byte T_ARRAYBUF = 19;
 
   private static final Throwable LOAD_FAILURE;
 

@@ -207,6 +207,9 @@ final class ValueWriter {
       buf.put(QuickJsNative.T_BYTES).putInt(bytes.length).put(bytes);
       return this;
     }
+    if (v instanceof ByteBuffer bb) {
+      return byteBuffer(bb);
+    }
     if (JsonText.isJsonNode(v)) {
       // a Jackson JsonNode: its toString() is its JSON; QuickJS parses it, one crossing
       return json(v.toString());
@@ -219,6 +222,25 @@ final class ValueWriter {
     int id = runtime.hostObjects().acquire(v);
     ensure(6);
     buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
+    return this;
+  }
+
+  /**
+   * A writable direct buffer becomes an ArrayBuffer over the same memory (no copy; the buffer
+   * stays referenced while JavaScript holds the ArrayBuffer); any other buffer's remaining bytes
+   * are copied into a new ArrayBuffer.
+   */
+  private ValueWriter byteBuffer(ByteBuffer bb) {
+    if (bb.isDirect() && !bb.isReadOnly()) {
+      long address = Pointer.nativeValue(Native.getDirectBufferPointer(bb)) + bb.position();
+      int id = runtime.hostObjects().acquire(bb);
+      ensure(21);
+      buf.put(QuickJsNative.T_EXTBUF).putInt(id).putLong(address).putLong(bb.remaining());
+      return this;
+    }
+    ByteBuffer src = bb.duplicate();
+    ensure(5L + src.remaining());
+    buf.put(QuickJsNative.T_ARRAYBUF).putInt(src.remaining()).put(src);
     return this;
   }
 
