@@ -1669,7 +1669,7 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
     JSValue target = JS_UNDEFINED, this_val = JS_UNDEFINED, name = JS_UNDEFINED, fn;
-    JSValue *args = NULL;
+    JSValue *args = NULL, small_args[8];
     int32_t argc = 0, i, n = 0;
     int drc;
     BEGIN(realm);
@@ -1684,7 +1684,8 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
         goto done;
     }
-    args = js_malloc(ctx, sizeof(JSValue) * (argc > 0 ? argc : 1));
+    /* most calls pass a few arguments: keep them on the stack */
+    args = argc <= 8 ? small_args : js_malloc(ctx, sizeof(JSValue) * (size_t)argc);
     if (!args) {
         rc = finish_exception(ctx, st);
         goto done;
@@ -1731,7 +1732,7 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 done:
     for (i = 0; i < n; i++)
         JS_FreeValue(ctx, args[i]);
-    if (args)
+    if (args && args != small_args)
         js_free(ctx, args);
     JS_FreeValue(ctx, target);
     JS_FreeValue(ctx, this_val);

@@ -359,15 +359,27 @@ public final class JsRuntime implements AutoCloseable {
         gone.add(k);
       }
     }
-    for (String k : gone) {
-      bindings.remove(k);
-    }
-    for (Map.Entry<String, Object> e : globals.entrySet()) {
-      // "" is a property name but no valid Bindings key (SimpleBindings rejects it)
-      if (!e.getKey().isEmpty() && !RealmBindings.isHostKey(e.getKey())) {
-        bindings.put(e.getKey(), e.getValue());
+    try {
+      for (String k : gone) {
+        bindings.remove(k);
       }
+      for (Map.Entry<String, Object> e : globals.entrySet()) {
+        String k = e.getKey();
+        // "" is a property name but no valid Bindings key (SimpleBindings rejects it); only
+        // what changed is written, so bindings over a read-only map work while a script does
+        // not define globals
+        if (!k.isEmpty() && !RealmBindings.isHostKey(k)
+            && !(bindings.containsKey(k) && sameValue(bindings.get(k), e.getValue()))) {
+          bindings.put(k, e.getValue());
+        }
+      }
+    } catch (UnsupportedOperationException readOnly) {
+      // bindings over an unmodifiable map: the script's globals stay in the realm kept for them
     }
+  }
+
+  private static boolean sameValue(Object a, Object b) {
+    return a == b || (a != null && a.equals(b));
   }
 
   // ---------------------------------------------------------------- evaluation
@@ -927,18 +939,14 @@ public final class JsRuntime implements AutoCloseable {
 
   // ---------------------------------------------------------------- host callbacks
 
-  private static int dispatch(int token, int op, long a, Pointer data, int len) {
+  private static int dispatch(int token, int op, long a, long data, int len) {
     WeakReference<JsRuntime> ref = BY_TOKEN.get(token);
     JsRuntime runtime = ref == null ? null : ref.get();
     if (runtime == null) {
       return 0; // the runtime is being freed: nothing to release or print
     }
     try {
-      ByteBuffer args =
-          data == null || len <= 0
-              ? ByteBuffer.allocate(0)
-              : data.getByteBuffer(0, len).order(ByteOrder.nativeOrder());
-      return runtime.onHostCall(op, a, args);
+      return runtime.onHostCall(op, a, runtime.hostArguments(data, len));
     } catch (Throwable t) {
       try {
         if (t instanceof HostMembers.Refusal refusal) {
@@ -955,6 +963,27 @@ public final class JsRuntime implements AutoCloseable {
         return 1;
       }
     }
+  }
+
+  private ByteBuffer argsView;
+  private long argsViewAddress;
+
+  /**
+   * A view of the shim's callback-argument buffer: its address rarely changes, so one view is
+   * kept and reused (making a direct buffer is a JNI call).
+   */
+  private ByteBuffer hostArguments(long data, int len) {
+    if (data == 0 || len <= 0) {
+      return ByteBuffer.allocate(0);
+    }
+    if (argsView == null || data != argsViewAddress || argsView.capacity() < len) {
+      argsView = new Pointer(data).getByteBuffer(0, Math.max(len, 256)).order(ByteOrder.nativeOrder());
+      argsViewAddress = data;
+    }
+    // nested callbacks share the view: each decodes its arguments before anything can nest
+    ByteBuffer view = argsView.duplicate().order(ByteOrder.nativeOrder());
+    view.limit(len);
+    return view;
   }
 
   private void replyNone() {

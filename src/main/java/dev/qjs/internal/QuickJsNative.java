@@ -1,6 +1,5 @@
 package dev.qjs.internal;
 
-import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -118,9 +117,12 @@ final class QuickJsNative {
     }
   }
 
-  /** The host callback: see {@code qjs_host_fn}. */
-  interface HostFunction extends Callback {
-    int invoke(int token, int op, long a, Pointer data, int len);
+  /**
+   * The host callback, {@code qjs_host_fn}: (token, op, a, data address, length) → status. Only
+   * primitives cross, so JNA takes its fast path for the call.
+   */
+  interface HostFunction extends com.sun.jna.Callback {
+    int invoke(int token, int op, long a, long data, int len);
   }
 
   static native long qjs_runtime_new(ByteBuffer mailbox, HostFunction host, int token);
