@@ -43,6 +43,11 @@ typedef struct qjs_realm {
     struct list_head link;
     JSContext *ctx;
     struct qjs_rt *st;
+    /* the live wrapper of each host id in this realm (not a reference: cleared by its
+       finalizer), so the same Java object is the same JavaScript object within a realm; per
+       realm, so a wrapper never carries one realm's prototypes into another */
+    void **wrappers;
+    int32_t wrappers_cap;
 } qjs_realm;
 
 struct qjs_rt {
@@ -56,10 +61,6 @@ struct qjs_rt {
     struct list_head realms;
     qjs_buf out; /* results of calls */
     qjs_buf up;  /* arguments of host callbacks */
-    /* the live wrapper of each host id (not a reference: cleared by its finalizer), so the
-       same Java object is the same JavaScript object while a wrapper lives */
-    void **wrappers;
-    int32_t wrappers_cap;
     /* host ids whose count the host must give back (see QJS_MB_RELEASED_*) */
     int32_t *released;
     int32_t released_cap;
@@ -424,8 +425,15 @@ static void host_finalizer(JSRuntime *rt, JSValue val)
     int32_t id = host_id_of(val);
     if (!st || id < 0)
         return;
-    if (id < st->wrappers_cap && st->wrappers[id] == JS_VALUE_GET_PTR(val))
-        st->wrappers[id] = NULL;
+    {
+        struct list_head *el;
+        void *ptr = JS_VALUE_GET_PTR(val);
+        list_for_each(el, &st->realms) {
+            qjs_realm *r = list_entry(el, qjs_realm, link);
+            if (id < r->wrappers_cap && r->wrappers[id] == ptr)
+                r->wrappers[id] = NULL;
+        }
+    }
     host_release(st, id);
 }
 
@@ -442,11 +450,12 @@ static void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
 /* The wrapper of host id (the host gave one count for it). Reuses the live wrapper. */
 static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
 {
-    qjs_rt *st = rt_of(ctx);
+    qjs_realm *realm = JS_GetContextOpaque(ctx);
+    qjs_rt *st = realm->st;
     JSValue obj;
-    if (id < st->wrappers_cap && st->wrappers[id]) {
+    if (id < realm->wrappers_cap && realm->wrappers[id]) {
         host_release(st, id); /* the existing wrapper already holds a count */
-        return JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, st->wrappers[id]));
+        return JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, realm->wrappers[id]));
     }
     if (variant < 0 || variant >= HOST_VARIANTS)
         variant = 0;
@@ -458,19 +467,19 @@ static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
     JS_SetOpaque(obj, (void *)(intptr_t)id);
     if (variant == HOST_VARIANT_CLASS)
         JS_SetConstructorBit(ctx, obj, 1);
-    if (id >= st->wrappers_cap) {
-        int32_t cap = st->wrappers_cap ? st->wrappers_cap : 64;
+    if (id >= realm->wrappers_cap) {
+        int32_t cap = realm->wrappers_cap ? realm->wrappers_cap : 64;
         void **w;
         while (cap <= id)
             cap *= 2;
-        w = realloc(st->wrappers, sizeof(void *) * (size_t)cap);
+        w = realloc(realm->wrappers, sizeof(void *) * (size_t)cap);
         if (!w)
             return obj; /* still correct, only not deduplicated */
-        memset(w + st->wrappers_cap, 0, sizeof(void *) * (size_t)(cap - st->wrappers_cap));
-        st->wrappers = w;
-        st->wrappers_cap = cap;
+        memset(w + realm->wrappers_cap, 0, sizeof(void *) * (size_t)(cap - realm->wrappers_cap));
+        realm->wrappers = w;
+        realm->wrappers_cap = cap;
     }
-    st->wrappers[id] = JS_VALUE_GET_PTR(obj);
+    realm->wrappers[id] = JS_VALUE_GET_PTR(obj);
     return obj;
 }
 
@@ -1407,12 +1416,12 @@ void qjs_runtime_free(qjs_rt *st)
         qjs_realm *r = list_entry(el, qjs_realm, link);
         list_del(&r->link);
         JS_FreeContext(r->ctx);
+        free(r->wrappers);
         free(r);
     }
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);
-    free(st->wrappers);
     free(st->released);
     free(st);
 }
@@ -1495,6 +1504,7 @@ void qjs_realm_free(qjs_rt *st, int64_t realm)
     enter(st);
     list_del(&r->link);
     JS_FreeContext(r->ctx);
+    free(r->wrappers);
     free(r);
     leave(st);
 }

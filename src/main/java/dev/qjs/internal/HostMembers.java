@@ -57,6 +57,9 @@ final class HostMembers {
     }
   }
 
+  /** What a void method returns here: JavaScript then sees undefined, not null. */
+  static final Object VOID = new Object();
+
   static final int VARIANT_OBJECT = 0;
   static final int VARIANT_MAP = 1;
   static final int VARIANT_LIST = 2;
@@ -174,8 +177,9 @@ final class HostMembers {
       return false;
     }
     if (target instanceof Map<?, ?> map) {
-      if (map.containsKey(key)) {
-        reply.u8(1).value(exposable(map.get(key)));
+      Object k = mapKey(map, key);
+      if (k != null) {
+        reply.u8(1).value(exposable(map.get(k)));
         return true;
       }
     } else if (target instanceof List<?> list) {
@@ -245,7 +249,8 @@ final class HostMembers {
     if (target instanceof Map<?, ?> map) {
       @SuppressWarnings("unchecked")
       Map<Object, Object> m = (Map<Object, Object>) map;
-      m.put(key, value);
+      Object k = mapKey(map, key);
+      m.put(k != null ? k : key, value);
       return;
     }
     if (target instanceof List<?> list) {
@@ -298,10 +303,51 @@ final class HostMembers {
   boolean delete(Object target, String key) {
     checkTarget(target);
     if (target instanceof Map<?, ?> map) {
-      map.remove(key);
+      Object k = mapKey(map, key);
+      map.remove(k != null ? k : key);
+      return true;
+    }
+    if (target instanceof List<?> list) {
+      // a list has no holes: deleting the last element removes it (pop, shift and splice end
+      // that way), deleting another one leaves null in its place
+      int i = index(key);
+      if (i < 0 || i >= list.size()) {
+        return i >= 0;
+      }
+      if (i == list.size() - 1) {
+        list.remove(i);
+      } else {
+        @SuppressWarnings("unchecked")
+        List<Object> l = (List<Object>) list;
+        l.set(i, null);
+      }
       return true;
     }
     return false;
+  }
+
+  /**
+   * The key of map that the property name means: the name itself, else an Integer or Long key
+   * written the same way (a {@code Map<Integer, …>} read as {@code m[1]}); null when absent.
+   */
+  private static Object mapKey(Map<?, ?> map, String name) {
+    if (map.containsKey(name)) {
+      return name;
+    }
+    if (!name.isEmpty() && name.length() <= 19 && (Character.isDigit(name.charAt(0)) || name.charAt(0) == '-')) {
+      try {
+        long n = Long.parseLong(name);
+        if (n == (int) n && map.containsKey((int) n)) {
+          return (int) n;
+        }
+        if (map.containsKey(n)) {
+          return n;
+        }
+      } catch (NumberFormatException | ClassCastException | NullPointerException notANumberKey) {
+        return null;
+      }
+    }
+    return null;
   }
 
   List<String> keys(Object target) {
@@ -577,7 +623,7 @@ final class HostMembers {
   private static Object invoke(Method m, Object target, Object[] args) {
     try {
       Object result = m.invoke(target, args);
-      return m.getReturnType() == void.class ? null : result;
+      return m.getReturnType() == void.class ? VOID : result;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {

@@ -1107,13 +1107,13 @@ public final class JsRuntime implements AutoCloseable {
         String name = (String) read(args, realm);
         Object[] argv = readArgs(args, realm);
         Object result = members.invoke(hosts.get((int) a), name, argv);
-        return send(reply.reset().value(members.exposable(result)));
+        return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
         Object[] argv = readArgs(args, realm);
         Object result = members.call(hosts.get((int) a), argv, construct);
-        return send(reply.reset().value(members.exposable(result)));
+        return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       default:
         replyNone();
