@@ -1280,6 +1280,20 @@ static JSClassExoticMethods scope_exotic = {
     .get_own_property = scope_get_own_property,
 };
 
+/* Array.isArray, also true for a Java List or array: libraries (Mustache, Handlebars) decide
+   with it whether to iterate a value, as GraalJS does for foreign arrays. */
+static JSValue js_is_array(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int r;
+    (void)this_val;
+    if (argc < 1)
+        return JS_FALSE;
+    if (host_variant(argv[0]) == 2)
+        return JS_TRUE;
+    r = JS_IsArray(ctx, argv[0]);
+    return r < 0 ? JS_EXCEPTION : JS_NewBool(ctx, r);
+}
+
 static int install_realm(JSContext *ctx)
 {
     JSValue global = JS_GetGlobalObject(ctx);
@@ -1325,6 +1339,18 @@ static int install_realm(JSContext *ctx)
                 JS_NewCFunction(ctx, js_host_to_string, "toString", 0),
                 JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
             if (i == 2) {
+                /* [].concat(list) spreads it, as for a JS array */
+                JSValue symbol = JS_GetPropertyStr(ctx, global, "Symbol");
+                JSValue spreadable = JS_GetPropertyStr(ctx, symbol, "isConcatSpreadable");
+                JSAtom atom = JS_ValueToAtom(ctx, spreadable);
+                if (atom != JS_ATOM_NULL) {
+                    JS_DefinePropertyValue(ctx, proto, atom, JS_TRUE, JS_PROP_CONFIGURABLE);
+                    JS_FreeAtom(ctx, atom);
+                }
+                JS_FreeValue(ctx, spreadable);
+                JS_FreeValue(ctx, symbol);
+            }
+            if (i == 2) {
                 /* JSON.stringify(list) gives an array, as for a JS array */
                 JSValue to_json = JS_Eval(ctx, "(function toJSON() { return Array.from(this) })",
                                           sizeof("(function toJSON() { return Array.from(this) })") - 1,
@@ -1337,6 +1363,13 @@ static int install_realm(JSContext *ctx)
         }
     }
 
+    {
+        JSValue array_ctor = JS_GetPropertyStr(ctx, global, "Array");
+        JS_DefinePropertyValueStr(ctx, array_ctor, "isArray",
+            JS_NewCFunction(ctx, js_is_array, "isArray", 1),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_FreeValue(ctx, array_ctor);
+    }
     objproto = JS_GetPrototype(ctx, global);
     scope = JS_NewObjectProtoClass(ctx, objproto, scope_class_id);
     JS_FreeValue(ctx, objproto);

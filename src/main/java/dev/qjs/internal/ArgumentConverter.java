@@ -69,10 +69,15 @@ public final class ArgumentConverter {
         || b == Byte.class;
   }
 
-  /** True for a Java object (not a JavaScript value mirrored into Java, nor a primitive). */
+  /**
+   * True for a Java object (not a JavaScript value mirrored into Java, nor a primitive). An
+   * Instant or byte[] here is a script's Date or Uint8Array: Java ones never reach scripts as
+   * Java objects, they become a Date or Uint8Array on the way in.
+   */
   boolean isJavaObject(Object v) {
     return mirrors.handleOf(v) == null
-        && !(v instanceof String || v instanceof Number || v instanceof Boolean);
+        && !(v instanceof String || v instanceof Number || v instanceof Boolean
+            || v instanceof java.time.Instant || v instanceof byte[]);
   }
 
   private JsHandle function(Object v) {
