@@ -61,6 +61,11 @@ struct qjs_rt {
     struct list_head realms;
     qjs_buf out; /* results of calls */
     qjs_buf up;  /* arguments of host callbacks */
+    /* handles made by a deep copy at this depth, freed if the copy fails (nested calls
+       made from getters run deeper and own their handles) */
+    int64_t *track;
+    uint32_t track_n, track_cap;
+    int track_depth;
     /* host ids whose count the host must give back (see QJS_MB_RELEASED_*) */
     int32_t *released;
     int32_t released_cap;
@@ -283,6 +288,18 @@ static int64_t box_new(qjs_rt *st, JSValue v)
     b->magic = BOX_MAGIC;
     b->v = v;
     list_add_tail(&b->link, &st->boxes);
+    if (st->track_depth && st->depth == st->track_depth) {
+        if (st->track_n == st->track_cap) {
+            uint32_t cap = st->track_cap ? st->track_cap * 2 : 16;
+            int64_t *t = realloc(st->track, sizeof(int64_t) * cap);
+            if (t) {
+                st->track = t;
+                st->track_cap = cap;
+            }
+        }
+        if (st->track_n < st->track_cap)
+            st->track[st->track_n++] = (int64_t)(uintptr_t)b;
+    }
     return (int64_t)(uintptr_t)b;
 }
 
@@ -1455,6 +1472,7 @@ void qjs_runtime_free(qjs_rt *st)
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);
+    free(st->track);
     free(st->released);
     free(st);
 }
@@ -2132,7 +2150,14 @@ typedef struct seen_set {
     void **keys;
     int32_t *index;
     uint32_t cap, count;
+    /* a reference to every object met: a getter's fresh object must not be freed (and its
+       address reused by the next one) while the copy is being made */
+    JSValue *held;
+    uint32_t held_cap;
+    int depth;
 } seen_set;
+
+#define DEEP_COPY_MAX_DEPTH 1000
 
 static int seen_find(seen_set *s, void *p, int32_t *index)
 {
@@ -2148,6 +2173,30 @@ static int seen_find(seen_set *s, void *p, int32_t *index)
         h = (h + 1) & (s->cap - 1);
     }
     return 0;
+}
+
+static int seen_hold(JSContext *ctx, seen_set *s, JSValueConst v)
+{
+    if (s->count >= s->held_cap) {
+        uint32_t cap = s->held_cap ? s->held_cap * 2 : 64;
+        JSValue *held = realloc(s->held, sizeof(JSValue) * cap);
+        if (!held)
+            return -1;
+        s->held = held;
+        s->held_cap = cap;
+    }
+    s->held[s->count] = JS_DupValue(ctx, v); /* index count: seen_add increments it */
+    return 0;
+}
+
+static void seen_free(JSContext *ctx, seen_set *s)
+{
+    uint32_t i;
+    for (i = 0; i < s->count && i < s->held_cap; i++)
+        JS_FreeValue(ctx, s->held[i]);
+    free(s->held);
+    free(s->keys);
+    free(s->index);
 }
 
 static int seen_add(seen_set *s, void *p)
@@ -2209,10 +2258,15 @@ static int enc_deep(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v, seen
         buf_i32(b, index);
         return 0;
     }
-    if (seen_add(seen, ptr) < 0) {
+    if (seen->depth >= DEEP_COPY_MAX_DEPTH) {
+        JS_ThrowRangeError(ctx, "too deeply nested to copy (more than %d levels)", DEEP_COPY_MAX_DEPTH);
+        return -1;
+    }
+    if (seen_hold(ctx, seen, v) < 0 || seen_add(seen, ptr) < 0) {
         JS_ThrowOutOfMemory(ctx);
         return -1;
     }
+    seen->depth++;
     is_array = JS_IsArray(ctx, v);
     if (is_array < 0)
         return -1;
@@ -2271,6 +2325,7 @@ static int enc_deep(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v, seen
         if (rc < 0)
             return -1;
     }
+    seen->depth--;
     if (b->failed) {
         JS_ThrowOutOfMemory(ctx);
         return -1;
@@ -2288,8 +2343,16 @@ int32_t qjs_to_java(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     BEGIN(realm);
     if (!in || (drc = dec_value(ctx, st, &r, &v)) < 0) {
         rc = finish_decode_error(ctx, st, in ? drc : -1);
-    } else if (enc_deep(ctx, st, &deep, v, &seen) < 0) {
-        /* handles written into the partial copy are still owned: free them */
+    } else if ((st->track_depth = st->depth, st->track_n = 0,
+                enc_deep(ctx, st, &deep, v, &seen)) < 0) {
+        /* handles written into the partial copy will never reach the host: free them */
+        uint32_t i;
+        st->track_depth = 0;
+        for (i = 0; i < st->track_n; i++) {
+            qjs_box *b = box_get(st->track[i]);
+            if (b)
+                box_free(st, b);
+        }
         rc = finish_exception(ctx, st);
     } else {
         run_jobs_outermost(ctx, st);
@@ -2299,9 +2362,10 @@ int32_t qjs_to_java(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
         rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
     }
+    st->track_depth = 0;
+    st->track_n = 0;
     free(deep.data);
-    free(seen.keys);
-    free(seen.index);
+    seen_free(ctx, &seen);
     JS_FreeValue(ctx, v);
     END();
 }

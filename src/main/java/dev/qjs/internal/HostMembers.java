@@ -389,6 +389,10 @@ final class HostMembers {
     }
     if (target instanceof StaticClass sc) {
       List<Method> statics = MEMBERS.get(sc.type).staticMethods.get(name);
+      if (name.equals("toString") && args.length == 0
+          && (statics == null || statics.stream().noneMatch(m -> m.getParameterCount() == 0))) {
+        return sc.toString(); // String(Java.type('java.lang.Integer')), not Integer.toString(int)
+      }
       if (statics == null) {
         throw new Refusal(sc.type.getName() + " has no public static method '" + name + "'");
       }
@@ -474,9 +478,6 @@ final class HostMembers {
     if (primitive != null) {
       return primitive;
     }
-    if (!global.filter.test(name)) {
-      throw new Refusal("class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
-    }
     Class<?> type = null;
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     String candidate = name;
@@ -486,10 +487,17 @@ final class HostMembers {
       } catch (ClassNotFoundException | LinkageError e) {
         int dot = candidate.lastIndexOf('.');
         if (dot < 0) {
-          throw new Refusal("no class named " + name);
+          throw new Refusal(
+              global.filter.test(name)
+                  ? "no class named " + name
+                  : "class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
         }
         candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1); // Map.Entry
       }
+    }
+    // the filter is asked with the name as written and, for a nested class, its binary name
+    if (!global.filter.test(name) && !global.filter.test(type.getName())) {
+      throw new Refusal("class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
     }
     if (isBlocked(type) || !Modifier.isPublic(type.getModifiers())) {
       throw new Refusal("class " + name + " is not accessible to scripts");

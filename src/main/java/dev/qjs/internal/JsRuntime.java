@@ -955,7 +955,13 @@ public final class JsRuntime implements AutoCloseable {
         }
         Object jsError = runtime.originalJsError(t);
         if (jsError != null) {
-          runtime.send(runtime.reply.reset().value(jsError));
+          ValueWriter w = runtime.reply.reset();
+          if (jsError == THROWN_UNDEFINED) {
+            w.undefined();
+          } else {
+            w.value(jsError == THROWN_NULL ? null : jsError);
+          }
+          runtime.send(w);
           return 3;
         }
         return runtime.replyThrowable(t);
@@ -1011,11 +1017,25 @@ public final class JsRuntime implements AutoCloseable {
       return null;
     }
     Object thrown = js.getThrownValue();
+    if (thrown == null && js.getErrorName() == null && js.getJsStack() == null) {
+      // `throw null` / `throw undefined`: their message is the value's own text
+      String text = js.getMessage();
+      if (text != null && text.startsWith("undefined")) {
+        return THROWN_UNDEFINED;
+      }
+      if (text != null && text.startsWith("null")) {
+        return THROWN_NULL;
+      }
+      return null;
+    }
     if (thrown instanceof String || thrown instanceof Number || thrown instanceof Boolean) {
       return thrown;
     }
     return thrown != null && handleOf(thrown) != null ? thrown : null;
   }
+
+  private static final Object THROWN_NULL = new Object();
+  private static final Object THROWN_UNDEFINED = new Object();
 
   private int replyThrowable(Throwable t) {
     if (t instanceof HostMembers.HostCallException && t.getCause() != null) {

@@ -120,6 +120,12 @@ final class ValueWriter {
    * would replace it with '?'.
    */
   ValueWriter source(String s) {
+    wtf8(s);
+    buf.put(buf.position(), (byte) 0);
+    return this;
+  }
+
+  private void wtf8(String s) {
     int n = s.length();
     ensure(3L * n + 1);
     for (int i = 0; i < n; i++) {
@@ -140,8 +146,6 @@ final class ValueWriter {
             .put((byte) (0x80 | (c & 0x3F)));
       }
     }
-    buf.put(buf.position(), (byte) 0);
-    return this;
   }
 
   ValueWriter bytes(byte[] data) {
@@ -197,7 +201,8 @@ final class ValueWriter {
       return string(cs);
     }
     if (v instanceof java.time.Instant t) {
-      return date(t.toEpochMilli());
+      // beyond ±8.64e15 ms a JavaScript Date is invalid (and toEpochMilli would overflow)
+      return Math.abs(t.getEpochSecond()) > 8_640_000_000_000L ? invalidDate() : date(t.toEpochMilli());
     }
     if (v instanceof java.util.Date d) {
       return date(d.getTime());
@@ -212,7 +217,8 @@ final class ValueWriter {
     }
     if (JsonText.isJsonNode(v)) {
       // a Jackson JsonNode: its toString() is its JSON; QuickJS parses it, one crossing
-      return json(v.toString());
+      String text = v.toString();
+      return text.isEmpty() ? undefined() : json(text); // MissingNode has no JSON: undefined
     }
     JsHandle h = runtime.handleOf(v);
     if (h != null) {
@@ -246,9 +252,20 @@ final class ValueWriter {
 
   /** JSON text that the shim parses into a JavaScript value. */
   ValueWriter json(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    ensure(6L + utf8.length);
-    buf.put(QuickJsNative.T_JSON).putInt(utf8.length).put(utf8).put((byte) 0);
+    ensure(5);
+    buf.put(QuickJsNative.T_JSON);
+    int lengthAt = buf.position();
+    buf.putInt(0);
+    wtf8(text); // WTF-8, as for source text: lone surrogates stay exact
+    buf.putInt(lengthAt, buf.position() - lengthAt - 4);
+    ensure(1);
+    buf.put((byte) 0);
+    return this;
+  }
+
+  private ValueWriter invalidDate() {
+    ensure(9);
+    buf.put(QuickJsNative.T_DATE).putDouble(Double.NaN);
     return this;
   }
 
