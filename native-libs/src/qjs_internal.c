@@ -124,3 +124,16 @@ int qjsi_array_buffer(JSValueConst v, const uint8_t **data, uint32_t *len,
     *opaque = abuf->opaque;
     return 1;
 }
+
+void qjsi_drop_jobs(JSRuntime *rt)
+{
+    struct list_head *el, *el1;
+    int i;
+    list_for_each_safe(el, el1, &rt->job_list) {
+        JSJobEntry *e = list_entry(el, JSJobEntry, link);
+        list_del(&e->link);
+        for (i = 0; i < e->argc; i++)
+            JS_FreeValueRT(rt, e->argv[i]);
+        js_free_rt(rt, e);
+    }
+}

@@ -32,6 +32,9 @@ int qjsi_array_buffer(JSValueConst v, const uint8_t **data, uint32_t *len,
                       JSFreeArrayBufferDataFunc **free_func, void **opaque);
 /* -1 with a pending RangeError when the C stack is nearly exhausted, else 0. */
 int qjsi_check_stack(JSContext *ctx);
+/* Discards every queued promise job (after a time limit or interrupt stopped the call that
+   queued them: an endless job chain would otherwise stop every later call too). */
+void qjsi_drop_jobs(JSRuntime *rt);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

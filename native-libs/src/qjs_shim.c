@@ -808,16 +808,25 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
 
 /* A microtask checkpoint: at the end of an outermost call, run the promise jobs
    the call queued, before the result is encoded. A pending exception is kept. */
-static void run_jobs_outermost(JSContext *ctx, qjs_rt *st)
+static int interrupt_handler(JSRuntime *rt, void *opaque);
+
+/* Returns 1 when a time limit or interrupt stopped the jobs: an endless chain of short jobs
+   never reaches QuickJS's own polling, so the limits are checked between jobs too. */
+static int run_jobs_outermost(JSContext *ctx, qjs_rt *st)
 {
     JSContext *job_ctx;
     JSValue saved;
-    int had_exception, r;
+    int had_exception, r, stopped = 0;
     if (st->depth != 1 || !JS_IsJobPending(st->rt))
-        return;
+        return 0;
     had_exception = JS_HasException(ctx);
     saved = had_exception ? JS_GetException(ctx) : JS_UNDEFINED;
     for (;;) {
+        if (interrupt_handler(st->rt, st)) {
+            stopped = 1;
+            qjsi_drop_jobs(st->rt);
+            break;
+        }
         r = JS_ExecutePendingJob(st->rt, &job_ctx);
         if (r == 0)
             break;
@@ -826,11 +835,18 @@ static void run_jobs_outermost(JSContext *ctx, qjs_rt *st)
     }
     if (had_exception)
         JS_Throw(ctx, saved);
+    return stopped;
 }
+
+static int32_t finish_exception(JSContext *ctx, qjs_rt *st);
 
 static int32_t finish_value(JSContext *ctx, qjs_rt *st, JSValue v)
 {
-    run_jobs_outermost(ctx, st);
+    if (run_jobs_outermost(ctx, st)) {
+        JS_FreeValue(ctx, v);
+        JS_ThrowInternalError(ctx, "interrupted");
+        return finish_exception(ctx, st);
+    }
     buf_reset(&st->out);
     enc_value(ctx, st, &st->out, v);
     JS_FreeValue(ctx, v);
@@ -868,6 +884,8 @@ static JSValue to_string_quiet(JSContext *ctx, JSValueConst v)
 static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
 {
     JSValue exc;
+    if (st->depth == 1 && st->mb[QJS_MB_STOP_REASON] != 0)
+        qjsi_drop_jobs(st->rt); /* the stopped call's jobs go with it */
     run_jobs_outermost(ctx, st);
     exc = JS_GetException(ctx);
     JSValue name = JS_UNDEFINED, msg = JS_UNDEFINED, stack = JS_UNDEFINED, jex = JS_UNDEFINED;
@@ -1481,7 +1499,7 @@ void qjs_runtime_set_limits(qjs_rt *st, int64_t memory_limit, int64_t max_stack,
 {
     if (!st)
         return;
-    JS_SetMemoryLimit(st->rt, memory_limit > 0 ? (size_t)memory_limit : 0);
+    JS_SetMemoryLimit(st->rt, memory_limit > 0 ? (size_t)memory_limit : (size_t)-1); /* -1: none */
     st->max_stack = max_stack > 0 ? max_stack : 0;
     if (gc_threshold > 0)
         JS_SetGCThreshold(st->rt, (size_t)gc_threshold);

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  */
-public class JsException extends ScriptException {
+public sealed class JsException extends ScriptException
+    permits JsTimeoutException, JsInterruptedException, JsMemoryLimitException, JsStackOverflowException {
   private static final long serialVersionUID = 1L;
 
   private final @Nullable String errorName;

@@ -57,11 +57,28 @@ final class Mirrors implements MirrorFactory {
       Object thrown,
       Throwable cause,
       int stopReason) {
-    JsException e = new JsException(message, fileName, line, column, errorName, jsStack, thrown);
+    JsException e;
+    if (stopReason == 2) {
+      e = new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
+    } else if (stopReason == 1) {
+      e = new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
+    } else if (isError(errorName, message, "out of memory")) {
+      e = new JsMemoryLimitException(message, fileName, line, column, errorName, jsStack, thrown);
+    } else if (isError(errorName, message, "stack overflow")) {
+      e = new JsStackOverflowException(message, fileName, line, column, errorName, jsStack, thrown);
+    } else {
+      e = new JsException(message, fileName, line, column, errorName, jsStack, thrown);
+    }
     if (cause != null) {
       e.initCause(cause);
     }
     return e;
+  }
+
+  /** QuickJS's own errors for exhausted resources: "InternalError: out of memory", … */
+  private static boolean isError(String errorName, String message, String what) {
+    return ("InternalError".equals(errorName) || "RangeError".equals(errorName))
+        && message.startsWith(errorName + ": " + what);
   }
 
   static Realm realm(JsHandle handle) {

@@ -4,6 +4,7 @@ import dev.qjs.internal.ArgumentConverter;
 import dev.qjs.internal.CompiledProgram;
 import dev.qjs.internal.JsHandle;
 import dev.qjs.internal.JsRuntime;
+import dev.qjs.internal.Limits;
 import dev.qjs.internal.Realm;
 import dev.qjs.internal.RealmBindings;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Objects;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
@@ -46,12 +48,109 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   private final QuickJsScriptEngineFactory factory;
   private final JsRuntime runtime;
 
+  /** ENGINE_SCOPE keys of the limits, read on every call; also system property names. */
+  static final String TIMEOUT_KEY = "quickjs.timeout";
+  static final String MEMORY_LIMIT_KEY = "quickjs.memoryLimit";
+  static final String MAX_STACK_SIZE_KEY = "quickjs.maxStackSize";
+
+  private final Limits defaults;
+
   QuickJsScriptEngine(QuickJsScriptEngineFactory factory, QuickJsOptions options) {
     this.factory = factory;
     ClassFilter filter = options.classFilter();
+    this.defaults =
+        new Limits(
+            options.timeLimit() != null
+                ? options.timeLimit().toNanos()
+                : timeoutNanos(System.getProperty(TIMEOUT_KEY), TIMEOUT_KEY),
+            options.memoryLimit() > 0
+                ? options.memoryLimit()
+                : bytes(System.getProperty(MEMORY_LIMIT_KEY), MEMORY_LIMIT_KEY),
+            options.maxStackSize() > 0
+                ? options.maxStackSize()
+                : bytes(System.getProperty(MAX_STACK_SIZE_KEY), MAX_STACK_SIZE_KEY));
     this.runtime =
-        new JsRuntime(Mirrors.INSTANCE, this::getContext, filter == null ? null : filter::exposeToScripts);
+        new JsRuntime(
+            Mirrors.INSTANCE,
+            this::getContext,
+            filter == null ? null : filter::exposeToScripts,
+            this::limitsFor);
+    if (options.gcThreshold() > 0) {
+      runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
+    }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
+  }
+
+  /** The limits of a call in ctx: its ENGINE_SCOPE entries, else the options, else system properties. */
+  private Limits limitsFor(ScriptContext ctx) {
+    Bindings scope = ctx == null ? null : ctx.getBindings(ScriptContext.ENGINE_SCOPE);
+    if (scope == null) {
+      return defaults;
+    }
+    Object timeout = scope.get(TIMEOUT_KEY);
+    Object memory = scope.get(MEMORY_LIMIT_KEY);
+    Object stack = scope.get(MAX_STACK_SIZE_KEY);
+    if (timeout == null && memory == null && stack == null) {
+      return defaults;
+    }
+    return new Limits(
+        timeout != null ? timeoutNanos(timeout, TIMEOUT_KEY) : defaults.timeoutNanos(),
+        memory != null ? bytes(memory, MEMORY_LIMIT_KEY) : defaults.memoryLimit(),
+        stack != null ? bytes(stack, MAX_STACK_SIZE_KEY) : defaults.maxStack());
+  }
+
+  /** A Duration, milliseconds as a Number, or such text ("250", "PT2S"); null or 0: none. */
+  private static long timeoutNanos(Object value, String key) {
+    if (value == null) {
+      return 0;
+    }
+    if (value instanceof Duration d) {
+      return d.isNegative() ? bad(key, value) : d.toNanos();
+    }
+    if (value instanceof Number n) {
+      double ms = n.doubleValue();
+      return ms < 0 || Double.isNaN(ms) ? bad(key, value) : (long) (ms * 1_000_000);
+    }
+    String text = value.toString().trim();
+    try {
+      return text.startsWith("P") || text.startsWith("p")
+          ? Duration.parse(text).toNanos()
+          : timeoutNanos(Double.parseDouble(text), key);
+    } catch (RuntimeException e) {
+      return bad(key, value);
+    }
+  }
+
+  /** Bytes as a Number or text; null or 0: none. */
+  private static long bytes(Object value, String key) {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      long n = value instanceof Number num ? num.longValue() : Long.parseLong(value.toString().trim());
+      return n < 0 ? bad(key, value) : n;
+    } catch (NumberFormatException e) {
+      return bad(key, value);
+    }
+  }
+
+  private static long bad(String key, Object value) {
+    throw new IllegalArgumentException(
+        key + " must be " + (key.equals(TIMEOUT_KEY) ? "a Duration or milliseconds" : "a number of bytes")
+            + ", not " + value);
+  }
+
+  /**
+   * Stops the script this engine is running now, from any thread: the call fails with
+   * {@link JsInterruptedException}; the engine stays usable. Does nothing when idle.
+   */
+  public void interrupt() {
+    runtime.interrupt();
+  }
+
+  /** QuickJS's memory statistics for this engine. */
+  public MemoryUsage memoryUsage() {
+    return MemoryUsage.of(runtime.memoryUsage());
   }
 
   private RealmBindings newBindings() {

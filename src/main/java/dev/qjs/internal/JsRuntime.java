@@ -59,6 +59,9 @@ public final class JsRuntime implements AutoCloseable {
   private ByteBuffer outView;
   private long outViewAddress;
   private ScriptContext current;
+  /** close() was called from another thread while a call ran: the call is being stopped. */
+  private volatile boolean closing;
+
   /** close() was called inside a call; the outermost exit() frees the runtime. */
   private volatile boolean closeRequested;
 
@@ -80,15 +83,22 @@ public final class JsRuntime implements AutoCloseable {
 
   private final java.util.function.Predicate<String> classFilter;
 
+  private final java.util.function.Function<ScriptContext, Limits> limits;
+  private long appliedMemoryLimit;
+  private long appliedMaxStack;
+  private long timeLimitNanos;
+
   public JsRuntime(
       MirrorFactory mirrors,
       Supplier<ScriptContext> defaultContext,
-      java.util.function.Predicate<String> classFilter) {
+      java.util.function.Predicate<String> classFilter,
+      java.util.function.Function<ScriptContext, Limits> limits) {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.mirrors = mirrors;
     this.members = new HostMembers(new ArgumentConverter(mirrors));
     this.classFilter = classFilter;
+    this.limits = limits;
     this.defaultContext = defaultContext;
     this.mailbox =
         ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
@@ -162,6 +172,10 @@ public final class JsRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (state.lock.isLocked() && !state.lock.isHeldByCurrentThread()) {
+      closing = true;
+      interrupt(); // another thread is running a script: stop it, then free the runtime
+    }
     state.lock.lock();
     try {
       if (state.lock.getHoldCount() > 1) {
@@ -180,6 +194,15 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Takes the lock and frees what the cleaner queued; every entry point starts here. */
   private long enter() {
+    return enter(null);
+  }
+
+  /**
+   * Takes the lock; on the outermost entry, applies the limits for the call's context (heap and
+   * stack when they changed, the deadline and a cleared interrupt flag in the mailbox, which
+   * the shim's interrupt handler reads: no Java upcall on that path).
+   */
+  private long enter(ScriptContext context) {
     state.lock.lock();
     long rt = state.rt;
     if (rt == 0 || closeRequested) {
@@ -187,13 +210,41 @@ public final class JsRuntime implements AutoCloseable {
       throw new IllegalStateException(
           "this QuickJS engine is closed; create a new engine to run more scripts");
     }
+    if (state.lock.getHoldCount() == 1) {
+      try {
+        Limits l = limits.apply(context != null ? context : currentContext());
+        if (l.memoryLimit() != appliedMemoryLimit || l.maxStack() != appliedMaxStack) {
+          QuickJsNative.qjs_runtime_set_limits(rt, l.memoryLimit(), l.maxStack(), 0);
+          appliedMemoryLimit = l.memoryLimit();
+          appliedMaxStack = l.maxStack();
+        }
+        timeLimitNanos = l.timeoutNanos();
+        MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8, 0L);
+        MAILBOX_SLOT.setVolatile(
+            mailbox, QuickJsNative.MB_DEADLINE * 8, timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
+      } catch (RuntimeException | Error e) {
+        state.lock.unlock();
+        throw e;
+      }
+    }
     freeQueued(rt);
     return rt;
+  }
+
+  private static final java.lang.invoke.VarHandle MAILBOX_SLOT =
+      java.lang.invoke.MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  /** Stops the script running now, if any, from any thread: it fails with an interruption. */
+  public void interrupt() {
+    if (state.rt != 0) {
+      MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8, 1L);
+    }
   }
 
   private void exit() {
     if (state.lock.getHoldCount() == 1) {
       releaseHostObjects();
+      MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, 0L);
     }
     state.accountMemory();
     if (closeRequested && state.lock.getHoldCount() == 1) {
@@ -242,7 +293,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Runs an action under the lock with the given context as the current one. */
   public <T> T locked(ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
-    enter();
+    enter(context);
     ScriptContext saved = current;
     current = context != null ? context : current;
     try {
@@ -903,6 +954,13 @@ public final class JsRuntime implements AutoCloseable {
           break;
         }
       }
+    }
+    if (stopReason == 2) {
+      text += " (time limit of " + java.time.Duration.ofNanos(timeLimitNanos).toMillis() + " ms exceeded)";
+    } else if (stopReason == 1) {
+      text += closing ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
+    } else if ("InternalError".equals(errorName) && "out of memory".equals(msg) && appliedMemoryLimit > 0) {
+      text += " (memory limit of " + appliedMemoryLimit + " bytes)";
     }
     return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
   }
