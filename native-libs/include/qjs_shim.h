@@ -159,12 +159,8 @@ QJS_EXPORT int32_t qjs_has(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t
 /* in = [object or undefined][with values u8]; output = [count i32] then count
    keys (own, enumerable, string-keyed), each followed by its value if asked. */
 QJS_EXPORT int32_t qjs_entries(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
-/* Runs queued promise jobs until none is left; output = number run (int). */
-QJS_EXPORT int32_t qjs_run_jobs(qjs_rt *rt);
 /* in = [value]; output = JS ToString of the value. */
 QJS_EXPORT int32_t qjs_to_string(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
-/* in = [a][b]; output = boolean a === b. */
-QJS_EXPORT int32_t qjs_strict_equals(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 
 /* in = [value]; output = a deep copy of the value as plain data (T_MAP, T_LIST,
    T_REF for shared and cyclic containers; functions and Java objects as themselves). */

@@ -2100,33 +2100,6 @@ done:
     END();
 }
 
-int32_t qjs_run_jobs(qjs_rt *st)
-{
-    JSContext *job_ctx;
-    int32_t n = 0, rc;
-    if (!st)
-        return QJS_BAD_INPUT;
-    enter(st);
-    for (;;) {
-        int r = JS_ExecutePendingJob(st->rt, &job_ctx);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            rc = finish_exception(job_ctx, st);
-            leave(st);
-            return rc;
-        }
-        n++;
-    }
-    buf_reset(&st->out);
-    buf_u8(&st->out, QJS_T_INT);
-    buf_i32(&st->out, n);
-    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
-    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
-    leave(st);
-    return QJS_OK;
-}
-
 int32_t qjs_to_string(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
@@ -2141,22 +2114,6 @@ int32_t qjs_to_string(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         rc = finish(ctx, st, JS_ToString(ctx, v));
     }
     JS_FreeValue(ctx, v);
-    END();
-}
-
-int32_t qjs_strict_equals(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
-{
-    reader r = { in, in ? in + len : NULL };
-    JSValue a = JS_UNDEFINED, b = JS_UNDEFINED;
-    int drc;
-    BEGIN(realm);
-    if (!in || (drc = dec_value(ctx, st, &r, &a)) < 0 || (drc = dec_value(ctx, st, &r, &b)) < 0) {
-        rc = finish_decode_error(ctx, st, in ? drc : -1);
-    } else {
-        rc = finish_value(ctx, st, JS_NewBool(ctx, JS_StrictEq(ctx, a, b)));
-    }
-    JS_FreeValue(ctx, a);
-    JS_FreeValue(ctx, b);
     END();
 }
 

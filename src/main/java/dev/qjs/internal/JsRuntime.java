@@ -166,10 +166,6 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  public boolean isClosed() {
-    return state.rt == 0 || closeRequested;
-  }
-
   @Override
   public void close() {
     if (state.lock.isLocked() && !state.lock.isHeldByCurrentThread()) {
@@ -739,16 +735,6 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  /** Runs queued promise jobs; returns how many ran. */
-  public int runJobs() throws ScriptException {
-    long rt = enter();
-    try {
-      return (Integer) result(QuickJsNative.qjs_run_jobs(rt), null, null);
-    } finally {
-      exit();
-    }
-  }
-
   /** Runs QuickJS's garbage collector. */
   public void collectGarbage() {
     long rt = enter();
@@ -776,16 +762,6 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       QuickJsNative.qjs_runtime_set_limits(rt, memoryLimit, maxStack, gcThreshold);
-    } finally {
-      exit();
-    }
-  }
-
-  /** Number of Java objects JavaScript currently holds (for tests and statistics). */
-  public int hostObjectCount() {
-    long rt = enter();
-    try {
-      return hosts.size();
     } finally {
       exit();
     }

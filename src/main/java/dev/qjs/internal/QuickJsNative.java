@@ -163,11 +163,7 @@ final class QuickJsNative {
 
   static native int qjs_entries(long rt, long realm, long in, int len);
 
-  static native int qjs_run_jobs(long rt);
-
   static native int qjs_to_string(long rt, long realm, long in, int len);
-
-  static native int qjs_strict_equals(long rt, long realm, long in, int len);
 
   static native int qjs_to_java(long rt, long realm, long in, int len);
 
