@@ -472,6 +472,38 @@ if [ -z "$QJS_DIR" ]; then
     die "could not obtain the QuickJS $QJS_VERSION source (${FAIL_REASONS#; }). Set QUICKJS_SRC to the unpacked quickjs-$QJS_VERSION release or its .tar.xz."
 fi
 
+# ------------------------------------------------------------ patches -------
+
+# Fixes to the verified source, applied to a copy at build time (the verified tree is never
+# changed). Each replaces one exact line that must occur exactly once, so a different source
+# fails here instead of building something unreviewed.
+#
+# 1. JS_CallInternal's exception path passes rt->current_exception, borrowed, to
+#    build_backtrace. When the heap is at its memory limit, making the stack string throws an
+#    out-of-memory error, which frees that very exception while build_backtrace still writes to
+#    it (a use-after-free, found by AddressSanitizer under repeated memory-limit hits). The
+#    patch holds a reference for the duration of the call.
+PATCHED_DIR=$TMP_ROOT/patched
+mkdir -p "$PATCHED_DIR"
+patch_line() { # file, exact line, replacement line
+    pl_n=$(grep -c -x -F -- "$2" "$QJS_DIR/$1") || :
+    [ "$pl_n" = 1 ] || die "patch for $1 expects the line '$2' exactly once, found ${pl_n:-0}"
+    src=$PATCHED_DIR/$1
+    [ -f "$src" ] || cp "$QJS_DIR/$1" "$src"
+    awk -v old="$2" -v new="$3" '$0 == old { print new; next } { print }' "$src" >"$src.tmp" \
+        && mv -f "$src.tmp" "$src" || die "could not patch $1"
+}
+patch_line quickjs.c \
+    '        build_backtrace(ctx, rt->current_exception, NULL, 0, 0, 0);' \
+    '        { JSValue held_exc = JS_DupValue(ctx, rt->current_exception); build_backtrace(ctx, held_exc, NULL, 0, 0, 0); JS_FreeValue(ctx, held_exc); } /* quickjs-jsr223 patch 1 */'
+# 2. js_bigint_to_string1 counts the top limb's leading zeros with clz, which is undefined for
+#    a zero limb (BigInts such as 2n ** 63n carry one for the sign); UndefinedBehaviorSanitizer
+#    reports it and clang may miscompile it. A zero limb has all its bits leading.
+patch_line quickjs.c \
+    '        n_bits = r->len * JS_LIMB_BITS - js_limb_clz(r->tab[r->len - 1]);' \
+    '        n_bits = r->len * JS_LIMB_BITS - (r->tab[r->len - 1] == 0 ? JS_LIMB_BITS : js_limb_clz(r->tab[r->len - 1])); /* quickjs-jsr223 patch 2 */'
+PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
+
 # ------------------------------------------------------------ cache keys ----
 
 # Flags as they go into the keys: source/include paths are replaced by
@@ -485,7 +517,7 @@ FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> $USER_CFLAGS"
 # native-libs/src, and QuickJS (all of it verified against the manifest, so the
 # manifest stands for its content, quickjs.c included).
 HDR_LIST=$( (cd "$NATIVE_DIR" && find include src -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
-HDR_DIGEST=$(printf '%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" | sha256_stdin)
+HDR_DIGEST=$(printf '%s\n%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" "$PATCH_DIGEST" | sha256_stdin)
 
 SHIM_SOURCES=''
 for s in "$SHIM_SRC_DIR"/*.c; do
@@ -588,7 +620,7 @@ for s in $ALL_SOURCES; do
     printf '%s\n' "$s" >"$JOBDIR/$i.src"
     (
         # shellcheck disable=SC2086
-        if $CC_CMD $BASE_CFLAGS -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
+        if $CC_CMD $BASE_CFLAGS -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
             && mv -f "$tmpobj" "$obj"; then
             echo 0 >"$JOBDIR/$i.rc"
         else

@@ -48,7 +48,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_INTERRUPT 4     /* written by the caller: non-zero interrupts JS */
 #define QJS_MB_DEADLINE 5      /* written by the caller: CLOCK_MONOTONIC ns, 0 = none */
 #define QJS_MB_MALLOC_SIZE 6   /* written by C after each call: bytes allocated */
-#define QJS_MB_STOP_REASON 7   /* written by C: 1 interrupted, 2 deadline */
+#define QJS_MB_STOP_REASON 7   /* written by C: 1 interrupted, 2 deadline (the exception
+                                  output also says 3: the heap limit refused memory) */
 #define QJS_MB_RELEASED_PTR 8   /* written by C: int32 host ids whose count to give back */
 #define QJS_MB_RELEASED_COUNT 9 /* C appends; the host resets it to 0 after reading */
 #define QJS_MB_REALM 10         /* written by C before a host callback: the calling realm */

@@ -137,3 +137,34 @@ void qjsi_drop_jobs(JSRuntime *rt)
         js_free_rt(rt, e);
     }
 }
+
+/* QuickJS's own allocator, noting in *opaque every allocation it refused: an out-of-memory
+   error may fail to be made itself (the script then sees a bare `null` thrown), so the host
+   asks this flag, not the thrown value, whether a call ran out of memory. */
+static void *qjsi_malloc(JSMallocState *s, size_t size)
+{
+    void *p = js_def_malloc(s, size);
+    if (!p && s->opaque)
+        *(int *)s->opaque = 1;
+    return p;
+}
+
+static void *qjsi_realloc(JSMallocState *s, void *ptr, size_t size)
+{
+    void *p = js_def_realloc(s, ptr, size);
+    if (!p && size != 0 && s->opaque)
+        *(int *)s->opaque = 1;
+    return p;
+}
+
+static const JSMallocFunctions qjsi_malloc_funcs = {
+    qjsi_malloc,
+    js_def_free,
+    qjsi_realloc,
+    js_def_malloc_usable_size,
+};
+
+JSRuntime *qjsi_new_runtime(int *oom_flag)
+{
+    return JS_NewRuntime2(&qjsi_malloc_funcs, oom_flag);
+}

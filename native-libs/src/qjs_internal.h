@@ -35,6 +35,8 @@ int qjsi_check_stack(JSContext *ctx);
 /* Discards every queued promise job (after a time limit or interrupt stopped the call that
    queued them: an endless job chain would otherwise stop every later call too). */
 void qjsi_drop_jobs(JSRuntime *rt);
+/* A runtime whose allocator sets *oom_flag to 1 whenever it refuses an allocation. */
+JSRuntime *qjsi_new_runtime(int *oom_flag);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

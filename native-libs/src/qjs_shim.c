@@ -56,6 +56,7 @@ struct qjs_rt {
     qjs_host_fn host;
     int32_t token;
     int depth;
+    int oom; /* set by the allocator when it refused memory during the current call */
     int64_t max_stack;
     struct list_head boxes;
     struct list_head realms;
@@ -156,6 +157,7 @@ static void enter(qjs_rt *st)
             limit = top - (uintptr_t)st->max_stack;
         qjsi_set_stack(st->rt, top, limit);
         __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 0, __ATOMIC_RELAXED);
+        st->oom = 0;
     }
 }
 
@@ -892,6 +894,8 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
     int32_t host_id = -1;
     int is_error = JS_IsError(ctx, exc);
     int32_t reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
+    if (reason == 0 && st->oom)
+        reason = 3; /* the heap was full: whatever was thrown, this call ran out of memory */
 
     if (is_error) {
         JSValue n = get_prop_quiet(ctx, exc, "name");
@@ -1442,7 +1446,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    st->rt = JS_NewRuntime();
+    st->rt = qjsi_new_runtime(&st->oom);
     if (!st->rt) {
         free(st);
         return NULL;

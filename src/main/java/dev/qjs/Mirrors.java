@@ -62,7 +62,7 @@ final class Mirrors implements MirrorFactory {
       e = new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
     } else if (stopReason == 1) {
       e = new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
-    } else if (isError(errorName, message, "out of memory")) {
+    } else if (stopReason == 3 || isError(errorName, message, "out of memory")) {
       e = new JsMemoryLimitException(message, fileName, line, column, errorName, jsStack, thrown);
     } else if (isError(errorName, message, "stack overflow")) {
       e = new JsStackOverflowException(message, fileName, line, column, errorName, jsStack, thrown);

@@ -935,8 +935,15 @@ public final class JsRuntime implements AutoCloseable {
       text += " (time limit of " + java.time.Duration.ofNanos(timeLimitNanos).toMillis() + " ms exceeded)";
     } else if (stopReason == 1) {
       text += closing ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
-    } else if ("InternalError".equals(errorName) && "out of memory".equals(msg) && appliedMemoryLimit > 0) {
-      text += " (memory limit of " + appliedMemoryLimit + " bytes)";
+    } else if (stopReason == 3 || ("InternalError".equals(errorName) && "out of memory".equals(msg))) {
+      if (!"out of memory".equals(msg)) {
+        // the error object itself could not be made: say what happened instead of "null"
+        text = "InternalError: out of memory";
+        errorName = "InternalError";
+      }
+      if (appliedMemoryLimit > 0) {
+        text += " (memory limit of " + appliedMemoryLimit + " bytes)";
+      }
     }
     return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
   }
