@@ -1,66 +1,215 @@
 #!/usr/bin/env bash
-# Builds and runs the JMH benchmarks; results go to bench/results/<date>/.
+# One command for the whole comparison: builds what it needs, runs every column (each engine on
+# its own classpath), writes bench/results/<date>/ (table.md, chart.svg, raw data) and prints
+# the table.
 #
-#   bench/run.sh                      all benchmarks, -f 1 -wi 3 -i 5 -w 1s -r 1s
-#   QUICK=1 bench/run.sh              smoke run: -f 1 -wi 1 -i 1 -w 200ms -r 200ms (results/<date>-quick/)
-#   bench/run.sh InvokeFunction       only benchmarks matching these regexes
-#   bench/run.sh Invoke -prof gc -i 10  other JMH arguments pass through; each of -f -wi -i -w -r
-#                                     keeps its default unless given (-rf/-rff are always added)
-#   SKIP_INSTALL=1 bench/run.sh       reuse the installed library and the built jar
-#   OUT=dir bench/run.sh              write results to dir instead
+#   bench/run.sh                    full run (fits in about 25 minutes on 2 cores)
+#   QUICK=1 bench/run.sh            smoke run in a few minutes (numbers not meaningful),
+#                                   into results/<date>-quick/
+#   COLUMNS="quickjs qjs" bench/run.sh   only these columns (quickjs qjs nashorn rhino
+#                                   graaljs-jit graaljs-interp)
+#   SKIP_INSTALL=1 bench/run.sh     reuse the library installed in ~/.m2 (no mvn install)
+#   SKIP_BUILD=1 bench/run.sh       reuse the built columns (target/<column>/) too
+#   OUT=dir bench/run.sh            write results to dir instead
+#   LOAD_MAX=1.5 bench/run.sh       noise guard: a column is re-run once when the 1-minute load
+#                                   of other processes (loadavg before it; after it, less our 1)
+#                                   was above this
+#   bench/run.sh -- JMH-ARGS...     extra JMH arguments for every column (e.g. -- -prof gc)
 set -euo pipefail
 
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 day=$(date +%Y-%m-%d)
+JAVA17=${JAVA17:-java}
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+GRAAL_VERSION=25.0.3
+LOAD_MAX=${LOAD_MAX:-1.5}
+ALL_COLUMNS="quickjs qjs nashorn rhino graaljs-jit graaljs-interp"
+COLUMNS=${COLUMNS:-$ALL_COLUMNS}
+extra=()
+if [ "${1:-}" = -- ]; then shift; extra=("$@"); fi
 
 if [ "${QUICK:-0}" = 1 ]; then
-  timing=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms)
+  jmh_timing=(-f 1 -wi 1 -i 2 -w 200ms -r 200ms)
+  qjs_timing=(0.4 2 0.2)          # warm-up seconds, iterations, seconds per iteration
+  cold_runs=3; mem_runs=1; mem_engines=5
+  micro_tests=(empty_loop prop_read func_call array_push string_build1 int_to_string sort_bench)
   out=${OUT:-$bench/results/$day-quick}
 else
-  timing=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+  jmh_timing=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+  qjs_timing=(4 5 1)
+  cold_runs=10; mem_runs=3; mem_engines=20
+  micro_tests=()
   out=${OUT:-$bench/results/$day}
 fi
+# identical for every JVM column (JMH forks get exactly these); a column adds only what its
+# engine needs to run at all (GraalJS: the JIT switch, or silencing the interpreter warning)
+JVM_FLAGS=(-Xms512m -Xmx1g -XX:+UseG1GC -Dbench.js.dir="$bench/target/js")
+t_start=$(date +%s)
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
-# the benchmark selection defaults to all; each timing option defaults unless given
-args=("$@")
-has_selection=0
-prev=
-for a in "$@"; do
-  if [[ $a != -* && ( -z $prev || $prev != -* ) ]]; then has_selection=1; fi
-  # a word after an option is its value (-p engine=x, -prof gc), not a selection
-  prev=$a
-done
-[ $has_selection = 1 ] || args=(dev.qjs.bench "${args[@]}")
-for ((i = 0; i < ${#timing[@]}; i += 2)); do
-  opt=${timing[i]}
-  given=0
-  for a in "$@"; do [ "$a" = "$opt" ] && given=1; done
-  [ $given = 1 ] || args+=("$opt" "${timing[i + 1]}")
-done
+# ------------------------------------------------------------------------------ build ---
+build() {
+  if ! command -v hyperfine >/dev/null; then
+    log "installing hyperfine (Debian)"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
+    else
+      echo "hyperfine is missing: sudo apt-get install hyperfine" >&2; exit 1
+    fi
+  fi
+  if [ "${SKIP_INSTALL:-0}" != 1 ]; then
+    log "installing the library (mvn install in $root)"
+    (cd "$root" && mvn -q -B -DskipTests install)
+  fi
+  mkdir -p "$bench/target/js"
+  if [ ! -f "$bench/target/js/handlebars.js" ]; then
+    log "fetching handlebars 4.7.8 with npm pack (target/js, never committed)"
+    (cd "$bench/target/js" && npm pack handlebars@4.7.8 --silent >/dev/null \
+      && tar xzf handlebars-4.7.8.tgz package/dist/handlebars.js \
+      && mv package/dist/handlebars.js . && rm -rf package handlebars-4.7.8.tgz)
+  fi
+  "$bench/build-qjs.sh"
+  local profiles=()
+  for c in $COLUMNS; do
+    case $c in
+      quickjs|nashorn|rhino) profiles+=("$c") ;;
+      graaljs-*) profiles+=(graaljs) ;;
+    esac
+  done
+  for p in $(printf '%s\n' "${profiles[@]}" | sort -u); do
+    if [ "${SKIP_BUILD:-0}" = 1 ] && [ -d "$bench/target/$p/lib" ]; then continue; fi
+    log "building column $p (mvn -P $p package -> target/$p/)"
+    (cd "$bench" && mvn -q -B -P "$p" -Dgraal.version=$GRAAL_VERSION package)
+  done
+}
 
-if [ "${SKIP_INSTALL:-0}" != 1 ]; then
-  echo "[bench] installing the library (mvn install in $root)"
-  (cd "$root" && mvn -q -B -DskipTests install)
-  echo "[bench] building bench/target/benchmarks.jar"
-  (cd "$bench" && mvn -q -B package)
-fi
+# ------------------------------------------------------------------------ one column ---
+# sets: java, cp, engine, col_flags for a JVM column
+column_setup() {
+  local c=$1
+  col_flags=()
+  case $c in
+    quickjs) java=$JAVA17; engine=quickjs; dir=quickjs ;;
+    nashorn) java=$JAVA17; engine=nashorn; dir=nashorn ;;
+    rhino)   java=$JAVA17; engine=rhino; dir=rhino ;;
+    graaljs-jit|graaljs-interp)
+      java=$JAVA25; engine=graal.js; dir=graaljs
+      local L=$bench/target/graaljs/lib v=$GRAAL_VERSION
+      if [ "$c" = graaljs-jit ]; then
+        col_flags=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+          "--upgrade-module-path=$bench/target/graaljs/compiler/compiler-$v.jar:$L/word-$v.jar:$L/collections-$v.jar:$L/nativeimage-$v.jar:$L/truffle-compiler-$v.jar")
+      else
+        col_flags=(-Dpolyglot.engine.WarnInterpreterOnly=false)
+      fi ;;
+  esac
+  cp="$bench/target/$dir/classes:$bench/target/$dir/lib/*"
+}
 
+other_load() { cut -d' ' -f1 /proc/loadavg; }
+
+run_jvm_column() {
+  local c=$1 o=$2
+  column_setup "$c"
+  local flags=("${JVM_FLAGS[@]}" "${col_flags[@]}")
+  echo "${flags[*]}" > "$o/jvm-flags.txt"
+  "$java" -version 2> "$o/java-version.txt" || true
+  # 1. cold start: check once, then hyperfine
+  local got
+  got=$("$java" "${flags[@]}" -cp "$cp" dev.qjs.bench.jsr223.ColdStart "$engine" 2>/dev/null) || return 1
+  [ "$got" = 2 ] || { echo "cold start of $engine printed '$got', not 2" >&2; return 1; }
+  log "$c: cold start (hyperfine, $cold_runs runs)"
+  hyperfine -N --style none --warmup 1 --runs "$cold_runs" --export-json "$o/coldstart.json" \
+    "$java ${flags[*]} -cp $cp dev.qjs.bench.jsr223.ColdStart $engine" > "$o/coldstart.txt" 2>&1 || return 1
+  # 9. memory, each run in a new JVM; a pre-touched heap, so RSS deltas are memory outside it
+  log "$c: memory ($mem_runs runs, 1 + $mem_engines engines)"
+  : > "$o/memory.jsonl"
+  for ((i = 0; i < mem_runs; i++)); do
+    "$java" "${flags[@]}" -XX:+AlwaysPreTouch -cp "$cp" dev.qjs.bench.jsr223.MemoryProbe "$engine" "$mem_engines" \
+      2>>"$o/memory.err" | grep '^{' >> "$o/memory.jsonl" || return 1
+  done
+  # 2-8, 10, 11: JMH (promises: quickjs and GraalJS only)
+  local sel=(dev.qjs.bench)
+  case $c in nashorn|rhino) sel+=(-e PromiseBench) ;; esac
+  log "$c: JMH ${jmh_timing[*]}"
+  "$java" "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" -p engine="$engine" \
+    "${jmh_timing[@]}" -foe true -jvmArgs "${flags[*]}" "${extra[@]}" \
+    -rf json -rff "$o/jmh.json" > "$o/jmh.txt" 2>&1 \
+    || { tail -30 "$o/jmh.txt" >&2; return 1; }
+  # 12. QuickJS's microbench.js through javax.script (quickjs column)
+  if [ "$c" = quickjs ]; then
+    log "$c: tests/microbench.js through javax.script"
+    "$java" "${flags[@]}" -cp "$cp" dev.qjs.bench.jsr223.MicrobenchRunner "$engine" \
+      "$bench/target/qjs/tests/microbench.js" "${micro_tests[@]}" > "$o/microbench.txt" 2>"$o/microbench.err" || return 1
+  fi
+}
+
+run_qjs_column() {
+  local o=$1 qjs=$bench/target/qjs/qjs res=$bench/src/main/resources/js
+  echo "qjs 2025-04-26 (target/qjs, built by build-qjs.sh)" > "$o/java-version.txt"
+  [ "$("$qjs" -e 'print(1+1)')" = 2 ] || { echo "qjs is broken" >&2; return 1; }
+  log "qjs: cold start (hyperfine, $cold_runs runs)"
+  hyperfine -N --style none --warmup 1 --runs "$cold_runs" --export-json "$o/coldstart.json" \
+    "$qjs -e print(1+1)" > "$o/coldstart.txt" 2>&1 || return 1
+  log "qjs: compute mix, Handlebars (js/qjs-driver.js)"
+  : > "$o/driver.jsonl"
+  for w in compute handlebars; do
+    "$qjs" --std "$res/qjs-driver.js" "$res" "$bench/target/js" "$w" "${qjs_timing[@]}" 23919 >> "$o/driver.jsonl" || return 1
+  done
+  log "qjs: tests/microbench.js"
+  # in an empty directory: qjs's microbench.js reads a reference file microbench.txt if present
+  mkdir -p "$bench/target/qjs-run"
+  (cd "$bench/target/qjs-run" && "$qjs" --std "$bench/target/qjs/tests/microbench.js" -s "" "${micro_tests[@]}") > "$o/microbench.txt" || return 1
+}
+
+run_column() {
+  local c=$1 o=$out/$1
+  rm -rf "$o" && mkdir -p "$o"
+  local before after t0=$(date +%s)
+  before=$(other_load)
+  # returns 2 when the column failed, 1 when it ran but was disturbed
+  if [ "$c" = qjs ]; then run_qjs_column "$o" || return 2; else run_jvm_column "$c" "$o" || return 2; fi
+  after=$(other_load)
+  printf 'load1 before %s after %s seconds %s\n' "$before" "$after" $(( $(date +%s) - t0 )) > "$o/load.txt"
+  # our own run adds about 1 to the load average: what is above that is other processes
+  python3 -c "import sys; b,a,m=map(float,sys.argv[1:]); sys.exit(0 if b<=m and a-1<=m else 1)" \
+    "$before" "$after" "$LOAD_MAX"
+}
+
+# ------------------------------------------------------------------------------ main ---
+build
 mkdir -p "$out"
 {
   echo "date: $(date -Is)"
-  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' (library sources modified)')"
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
-  echo "java: $(${JAVA:-java} -version 2>&1 | head -1)"
-  echo "jmh args: ${args[*]}"
-  echo "load before: $(uptime)"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src native-libs 2>/dev/null || echo ' (library sources modified)')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB"
+  echo "java 17: $($JAVA17 -version 2>&1 | head -1)"
+  echo "java 25: $($JAVA25 -version 2>&1 | head -1)"
+  echo "cc: $(cc --version | head -1)"
+  echo "mode: $([ "${QUICK:-0}" = 1 ] && echo QUICK || echo full); JMH ${jmh_timing[*]}; cold start runs $cold_runs"
+  echo "jvm flags (all columns): ${JVM_FLAGS[*]}"
+  echo "load max (noise guard): $LOAD_MAX"
 } > "$out/env.txt"
 
-echo "[bench] java -jar benchmarks.jar ${args[*]} -rf json -rff $out/results.json"
-${JAVA:-java} -jar "$bench/target/benchmarks.jar" "${args[@]}" -rf json -rff "$out/results.json" \
-  | tee "$out/jmh.txt"
+for c in $COLUMNS; do
+  log "column $c (load $(other_load))"
+  rc=0; run_column "$c" || rc=$?
+  if [ $rc = 2 ]; then log "column $c FAILED (see $out/$c/)"; exit 1; fi
+  if [ $rc = 1 ]; then
+    # a re-run only while the whole run stays within its 25 minutes
+    if [ $(( $(date +%s) - t_start )) -lt ${RERUN_UNTIL:-900} ]; then
+      log "column $c was disturbed ($(cat "$out/$c/load.txt")): running it again"
+      rm -rf "$out/$c.disturbed" && mv "$out/$c" "$out/$c.disturbed"
+      rc=0; run_column "$c" || rc=$?
+      if [ $rc = 2 ]; then log "column $c FAILED (see $out/$c/)"; exit 1; fi
+      [ $rc = 0 ] || log "column $c disturbed again ($(cat "$out/$c/load.txt")); kept"
+    else
+      log "column $c was disturbed; no time left to re-run it"
+    fi
+  fi
+done
+echo "total seconds: $(( $(date +%s) - t_start ))" >> "$out/env.txt"
 
-echo "load after: $(uptime)" >> "$out/env.txt"
-python3 "$bench/table.py" "$out/results.json" "$out/env.txt" > "$out/table.md"
-echo "[bench] results in $out"
+python3 "$bench/table.py" "$out" > "$out/table.md"
+log "results in $out"
 cat "$out/table.md"

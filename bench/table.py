@@ -1,38 +1,263 @@
 #!/usr/bin/env python3
-"""Markdown table from a JMH JSON result file: table.py results.json [env.txt] > table.md"""
+"""table.py RESULTS_DIR > table.md: the Markdown table of one run of run.sh, and RESULTS_DIR/chart.svg.
+
+Each column's figures come from RESULTS_DIR/<column>/ (JMH JSON, hyperfine JSON, the memory
+probe's and the qjs driver's JSON lines, microbench.js's table). Each cell is the figure, its
+spread and its ratio to quickjs's figure in the same run (figure / quickjs's figure)."""
 import json
+import math
+import os
+import re
+import statistics
 import sys
 
-# targets: benchmark method -> (comparison, value, unit it is stated in)
-TARGETS = {
-    "invokeAdd": ("<=", 150.0, "ns/op"),
-    "putEval": (">=", 455_000.0, "ops/s"),
-}
+COLUMNS = ["quickjs", "qjs", "nashorn", "rhino", "graaljs-jit", "graaljs-interp"]
+TITLES = {"quickjs": "quickjs (JSR-223)", "qjs": "raw qjs", "nashorn": "Nashorn 15.7",
+          "rhino": "Rhino 1.9.1", "graaljs-jit": "GraalJS 25 (Graal JIT)",
+          "graaljs-interp": "GraalJS 25 (no JIT)"}
+COLORS = {"qjs": "#4c78a8", "nashorn": "#f58518", "rhino": "#54a24b",
+          "graaljs-jit": "#e45756", "graaljs-interp": "#b279a2"}
+
+# key, label, unit, True if higher is better, (jmh method, factor) or a special source
+ROWS = [
+    ("cold", "1. cold start: new JVM, engine, eval(\"1+1\"), print, exit", "ms", False, "cold"),
+    ("newEngine", "2. new engine + eval(\"1+1\") + close()", "engines/s", True, ("newEngineTinyEval", 1)),
+    ("putEval", "3. put(\"x\", 41) + eval(\"x + 1\")", "ops/s", True, ("putEval", 1)),
+    ("invoke", "4. invokeFunction(\"add\", 1, 2)", "ns/op", False, ("invokeAdd", 1)),
+    ("compute", "5. compute mix (ES5), checksum checked", "ms/run", False, ("computeMix", 1)),
+    ("handlebars", "6. Handlebars 4.7.8 page render", "renders/s", True, ("render", 1)),
+    ("transform", "7. 1,000-entry Map in, object back, read via entrySet()", "µs/op", False,
+     ("transformReadEntrySet", 1)),
+    ("toJava", "7b. the same, read via JsObject.toJava() (quickjs only)", "µs/op", False,
+     ("transformReadToJava", 1)),
+    ("hostRead", "8. host Map property read in a JS loop", "ns/read", False, ("readHostMapProperty", 1)),
+    ("memFirstRss", "9a. memory: first engine, RSS", "MB", False, "mem:firstRssMB"),
+    ("memFirstHeap", "9b. memory: first engine, heap", "MB", False, "mem:firstHeapMB"),
+    ("memExtra", "9c. memory: each further engine, heap + RSS", "MB", False, "mem:extra"),
+    ("string", "10. 10 MB string into JS and back", "ms/op", False, ("roundTrip", 1)),
+    ("promises", "11a. eval: await 10,000 resolved promises", "ms/eval", False, ("await10kPromises", 1e-3)),
+    ("await", "11b. eval: one await round trip", "µs/eval", False, ("awaitRoundTrip", 1)),
+    ("micro", "12. QuickJS tests/microbench.js, sum of per-test times", "ns", False, "micro"),
+]
+
+# t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom
+T999 = {1: 636.6, 2: 31.6, 3: 12.92, 4: 8.61, 5: 6.87, 6: 5.96, 7: 5.41, 8: 5.04, 9: 4.78}
+
+
+def ci(samples):
+    if len(samples) < 2:
+        return float("nan")
+    return T999.get(len(samples) - 1, 3.3) * statistics.stdev(samples) / math.sqrt(len(samples))
+
+
+def jsonl(path):
+    if not os.path.exists(path):
+        return []
+    return [json.loads(l) for l in open(path) if l.strip().startswith("{")]
+
+
+def microbench(path):
+    tests, total = {}, None
+    if not os.path.exists(path):
+        return tests, total
+    for line in open(path):
+        f = line.split()
+        if len(f) == 3 and re.fullmatch(r"\d+", f[1]):
+            tests[f[0]] = float(f[2])
+    if tests:
+        total = sum(tests.values())
+    return tests, total
+
+
+def load_column(d):
+    """{row key: (value, spread)} of one column directory."""
+    v = {}
+    p = os.path.join(d, "jmh.json")
+    if os.path.exists(p):
+        by_method = {r["benchmark"].rsplit(".", 1)[-1]: r for r in json.load(open(p))}
+        for key, _, _, _, src in ROWS:
+            if isinstance(src, tuple) and src[0] in by_method:
+                m = by_method[src[0]]["primaryMetric"]
+                err = float(m["scoreError"])
+                v[key] = (m["score"] * src[1], err * src[1])
+    p = os.path.join(d, "coldstart.json")
+    if os.path.exists(p):
+        r = json.load(open(p))["results"][0]
+        v["cold"] = (r["median"] * 1000, (r.get("stddev") or 0) * 1000)
+    mem = jsonl(os.path.join(d, "memory.jsonl"))
+    if mem:
+        def med(f):
+            xs = [f(m) for m in mem]
+            return statistics.median(xs), (max(xs) - min(xs)) / 2 if len(xs) > 1 else float("nan")
+        v["memFirstRss"] = med(lambda m: m["firstRssMB"])
+        v["memFirstHeap"] = med(lambda m: m["firstHeapMB"])
+        v["memExtra"] = med(lambda m: m["extraHeapMB"] + m["extraRssMB"])
+    for r in jsonl(os.path.join(d, "driver.jsonl")):
+        key = {"compute": "compute", "handlebars": "handlebars"}[r["workload"]]
+        v[key] = (statistics.mean(r["samples"]), ci(r["samples"]))
+    tests, total = microbench(os.path.join(d, "microbench.txt"))
+    if total:
+        v["micro"] = (total, float("nan"))
+    return v
 
 
 def num(x):
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4f}"
+    if x != x:
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:,.1f}"
+    if abs(x) >= 1:
+        return f"{x:,.2f}"
+    return f"{x:.3g}"
 
 
-rows = json.load(open(sys.argv[1]))
-print("| benchmark | engine | mode | score | error (99.9%) | units | target |")
-print("|---|---|---|---:|---:|---|---|")
-for r in rows:
-    name = r["benchmark"].rsplit(".", 2)
-    method = name[-1]
-    engine = r.get("params", {}).get("engine", "quickjs")
-    m = r["primaryMetric"]
-    score, err, unit = m["score"], m["scoreError"], m["scoreUnit"]
-    target = ""
-    if method in TARGETS and unit == TARGETS[method][2]:
-        op, value, u = TARGETS[method]
-        met = score <= value if op == "<=" else score >= value
-        target = f"{op} {num(value)} {u}: {'met' if met else '**missed**'}"
-    err = float(err)  # JMH writes "NaN" (a string) when there is a single iteration
-    error = "n/a" if err != err else f"± {num(err)}"
-    print(f"| {name[-2]}.{method} | {engine} | {r['mode']} | {num(score)} | {error} | {unit} | {target} |")
+def cell(col, key, data):
+    if key not in data.get(col, {}):
+        return "–"
+    val, err = data[col][key]
+    s = num(val) + ("" if err != err else f" ± {num(err)}")
+    q = data.get("quickjs", {}).get(key)
+    if col != "quickjs" and q and q[0]:
+        s += f" ({val / q[0]:.2g}×)" if val / q[0] < 10 else f" ({val / q[0]:,.0f}×)"
+    return s
 
-if len(sys.argv) > 2:
+
+def ratio(data, col, key):
+    """Figure / quickjs's figure, or None."""
+    a, q = data.get(col, {}).get(key), data.get("quickjs", {}).get(key)
+    return a[0] / q[0] if a and q and q[0] else None
+
+
+def targets(data):
+    q = data.get("quickjs", {})
+    out = []
+
+    def add(name, ok, how):
+        out.append(f"| {name} | {how} | {'n/a' if ok is None else ('met' if ok else '**missed**')} |")
+
+    def r(col, key):
+        x = ratio(data, col, key)
+        return None if x is None else 1 / x  # quickjs / other
+
+    x = r("nashorn", "cold")
+    add("cold start ≤ 0.5× Nashorn's time", None if x is None else x <= 0.5,
+        "n/a" if x is None else f"{x:.2f}× Nashorn's time")
+    x = r("nashorn", "newEngine")
+    add("new engine + eval ≥ 4× Nashorn's rate", None if x is None else x >= 4,
+        "n/a" if x is None else f"{x:.1f}× Nashorn's rate")
+    x = r("nashorn", "putEval")
+    add("put + eval ≥ 1.0× Nashorn's rate", None if x is None else x >= 1,
+        "n/a" if x is None else f"{x:.2f}× Nashorn's rate")
+    x = q.get("invoke")
+    add("invokeFunction ≤ 150 ns/op", None if x is None else x[0] <= 150,
+        "n/a" if x is None else f"{x[0]:.0f} ns/op")
+    x = r("qjs", "compute")
+    add("compute mix ≤ 1.05× raw qjs's time", None if x is None else x <= 1.05,
+        "n/a" if x is None else f"{x:.3f}× qjs's time")
+    x = r("qjs", "handlebars")
+    add("Handlebars ≥ 0.95× raw qjs's rate", None if x is None else x >= 0.95,
+        "n/a" if x is None else f"{x:.3f}× qjs's rate")
+    x = q.get("memExtra")
+    add("memory per extra engine ≤ 0.25 MB heap + RSS", None if x is None else x[0] <= 0.25,
+        "n/a" if x is None else f"{x[0]:.3f} MB")
+    x = q.get("memFirstRss")
+    add("first engine ≤ 10 MB RSS", None if x is None else x[0] <= 10,
+        "n/a" if x is None else f"{x[0]:.1f} MB")
+    return out
+
+
+def chart(data, cols, path):
+    """Horizontal bars of how many times better than quickjs each column is (log scale)."""
+    rows = [(key, label) for key, label, _, _, _ in ROWS
+            if any(ratio(data, c, key) for c in cols if c != "quickjs")]
+    others = [c for c in cols if c != "quickjs"]
+    better = {key: hib for key, _, _, hib, _ in ROWS}
+    bar, gap, left, width = 9, 10, 330, 420
+    lo, hi = -3, 3  # log10 range: 1/1000 .. 1000
+    height = 60 + sum(gap + bar * sum(1 for c in others if ratio(data, c, k)) for k, _ in rows) + 40
+    x = lambda v: left + (max(lo, min(hi, math.log10(v))) - lo) / (hi - lo) * width
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 150}" height="{height}" '
+           'font-family="sans-serif" font-size="11">',
+           f'<text x="10" y="18" font-size="13" font-weight="bold">Speed (memory: size) relative to '
+           f'quickjs, same run; right of 1× = better than quickjs (log scale)</text>']
+    for e in range(lo, hi + 1):
+        gx = x(10 ** e)
+        stroke = 'stroke="#666" stroke-width="2"' if e == 0 else 'stroke="#ccc"'
+        svg.append(f'<line x1="{gx:.1f}" y1="30" x2="{gx:.1f}" y2="{height - 35}" {stroke}/>')
+        svg.append(f'<text x="{gx:.1f}" y="{height - 22}" text-anchor="middle">{10 ** e:g}×</text>')
+    y = 40
+    for key, label in rows:
+        svg.append(f'<text x="{left - 6}" y="{y + 8}" text-anchor="end">{label[:52]}</text>')
+        for c in others:
+            rv = ratio(data, c, key)
+            if not rv:
+                continue
+            good = rv if better[key] else 1 / rv  # > 1: c is better than quickjs
+            x0, x1 = sorted((x(1), x(good)))
+            svg.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{bar - 1}" '
+                       f'fill="{COLORS[c]}"><title>{c}: {good:.3g}×</title></rect>')
+            y += bar
+        y += gap
+    ly = 40
+    for c in others:
+        svg.append(f'<rect x="{left + width + 12}" y="{ly}" width="10" height="10" fill="{COLORS[c]}"/>'
+                   f'<text x="{left + width + 26}" y="{ly + 9}">{TITLES[c]}</text>')
+        ly += 16
+    svg.append("</svg>")
+    open(path, "w").write("\n".join(svg) + "\n")
+
+
+def main():
+    d = sys.argv[1]
+    cols = [c for c in COLUMNS if os.path.isdir(os.path.join(d, c))]
+    data = {c: load_column(os.path.join(d, c)) for c in cols}
+    chart(data, cols, os.path.join(d, "chart.svg"))
+    print("| workload | unit | " + " | ".join(TITLES[c] for c in cols) + " |")
+    print("|---|---|" + "---:|" * len(cols))
+    for key, label, unit, hib, _ in ROWS:
+        if not any(key in data[c] for c in cols):
+            continue
+        print(f"| {label} | {unit} {'↑' if hib else '↓'} | "
+              + " | ".join(cell(c, key, data) for c in cols) + " |")
     print()
-    for line in open(sys.argv[2]):
-        print(f"- {line.rstrip()}")
+    print("Each cell: figure ± spread (ratio = figure ÷ quickjs's figure). ↑ higher is better, "
+          "↓ lower is better. Spread: JMH's 99.9% error for JMH figures and the same for raw qjs's "
+          "iterations; the standard deviation of the hyperfine runs (cold start, median shown); "
+          "half the range of the memory runs (median shown). A JMH row with no ± had one "
+          "iteration. 10: engines that hand the Java string over without copying score ~0.")
+    print()
+    print("![ratios to quickjs](chart.svg)")
+    print()
+    print("| target (issue 5) | this run | |")
+    print("|---|---|---|")
+    for line in targets(data):
+        print(line)
+    qt, _ = microbench(os.path.join(d, "quickjs", "microbench.txt"))
+    rt, _ = microbench(os.path.join(d, "qjs", "microbench.txt"))
+    common = [t for t in qt if t in rt and rt[t] > 0]
+    if common:
+        print()
+        print("<details><summary>12. microbench.js per test: ns, quickjs through javax.script ÷ raw qjs</summary>")
+        print()
+        print("| test | quickjs (JSR-223) | raw qjs | ratio |")
+        print("|---|---:|---:|---:|")
+        for t in common:
+            print(f"| {t} | {qt[t]:,.2f} | {rt[t]:,.2f} | {qt[t] / rt[t]:.2f} |")
+        print()
+        print("</details>")
+    print()
+    envp = os.path.join(d, "env.txt")
+    if os.path.exists(envp):
+        for line in open(envp):
+            print(f"- {line.rstrip()}")
+    for c in cols:
+        lp = os.path.join(d, c, "load.txt")
+        if os.path.exists(lp):
+            rerun = " (re-run: the first run was disturbed)" if os.path.isdir(os.path.join(d, c + ".disturbed")) else ""
+            print(f"- {c}: {open(lp).read().strip()}{rerun}")
+
+
+if __name__ == "__main__":
+    main()
