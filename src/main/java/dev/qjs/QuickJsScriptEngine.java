@@ -61,7 +61,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     this.defaults =
         new Limits(
             options.timeLimit() != null
-                ? options.timeLimit().toNanos()
+                ? timeoutNanos(options.timeLimit(), TIMEOUT_KEY)
                 : timeoutNanos(System.getProperty(TIMEOUT_KEY), TIMEOUT_KEY),
             options.memoryLimit() > 0
                 ? options.memoryLimit()
@@ -99,22 +99,32 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
         stack != null ? bytes(stack, MAX_STACK_SIZE_KEY) : defaults.maxStack());
   }
 
+  /**
+   * Longer time limits are cut to this (100 years): Duration.toNanos() overflows past 292 years,
+   * and the deadline, System.nanoTime() plus the limit, must not wrap round into the past.
+   */
+  private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(36_525).toNanos();
+
   /** A Duration, milliseconds as a Number, or such text ("250", "PT2S"); null or 0: none. */
   private static long timeoutNanos(Object value, String key) {
     if (value == null) {
       return 0;
     }
     if (value instanceof Duration d) {
-      return d.isNegative() ? bad(key, value) : d.toNanos();
+      return d.isNegative()
+          ? bad(key, value)
+          : d.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) > 0 ? MAX_TIMEOUT_NANOS : d.toNanos();
     }
     if (value instanceof Number n) {
       double ms = n.doubleValue();
-      return ms < 0 || Double.isNaN(ms) ? bad(key, value) : (long) (ms * 1_000_000);
+      return ms < 0 || Double.isNaN(ms)
+          ? bad(key, value)
+          : (long) Math.min(ms * 1_000_000, (double) MAX_TIMEOUT_NANOS);
     }
     String text = value.toString().trim();
     try {
       return text.startsWith("P") || text.startsWith("p")
-          ? Duration.parse(text).toNanos()
+          ? timeoutNanos(Duration.parse(text), key)
           : timeoutNanos(Double.parseDouble(text), key);
     } catch (RuntimeException e) {
       return bad(key, value);

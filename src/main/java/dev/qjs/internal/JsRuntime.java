@@ -132,6 +132,7 @@ public final class JsRuntime implements AutoCloseable {
     final ByteBuffer mailbox; // written by native code until the runtime is freed
     final ConcurrentLinkedQueue<Long> deadHandles = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Long> deadRealms = new ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger liveHandles = new java.util.concurrent.atomic.AtomicInteger();
     volatile long rt;
     long accounted;
 
@@ -240,6 +241,7 @@ public final class JsRuntime implements AutoCloseable {
   private void exit() {
     if (state.lock.getHoldCount() == 1) {
       releaseHostObjects();
+      reclaimNearMemoryLimit();
       MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, 0L);
     }
     state.accountMemory();
@@ -813,8 +815,44 @@ public final class JsRuntime implements AutoCloseable {
   private JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
     JsHandle h = new JsHandle(this, realm, pointer, identity, kind);
     ConcurrentLinkedQueue<Long> dead = state.deadHandles;
-    CLEANER.register(h, () -> dead.add(pointer));
+    java.util.concurrent.atomic.AtomicInteger live = state.liveHandles;
+    live.incrementAndGet();
+    CLEANER.register(
+        h,
+        () -> {
+          live.decrementAndGet();
+          dead.add(pointer);
+        });
     return h;
+  }
+
+  /**
+   * A call ran out of heap while Java holds many handles: some are probably garbage (a caller's
+   * dropped exceptions pin their Error objects), and only the Java collector can tell. Ask for a
+   * collection; the cleaner queues what it finds and the next call frees it.
+   */
+  private void reclaimAfterMemoryLimit() {
+    int live = state.liveHandles.get();
+    if (live > 64 && live >= liveAtLastReclaim + 64) {
+      liveAtLastReclaim = live;
+      System.gc();
+    }
+  }
+
+  /** Handles live at the last collection asked for: at most one per 64 new handles. */
+  private int liveAtLastReclaim;
+
+  /**
+   * After a call, when the heap is three quarters full under a memory limit and Java holds many
+   * more handles than at the last check, the same collection, before the limit is hit.
+   */
+  private void reclaimNearMemoryLimit() {
+    if (appliedMemoryLimit > 0
+        && mailbox.getLong(QuickJsNative.MB_MALLOC_SIZE * 8) > appliedMemoryLimit / 4 * 3) {
+      reclaimAfterMemoryLimit();
+    } else if (state.liveHandles.get() < liveAtLastReclaim) {
+      liveAtLastReclaim = state.liveHandles.get();
+    }
   }
 
   private Object read(ByteBuffer b, Realm realm) {
@@ -944,6 +982,7 @@ public final class JsRuntime implements AutoCloseable {
       if (appliedMemoryLimit > 0) {
         text += " (memory limit of " + appliedMemoryLimit + " bytes)";
       }
+      reclaimAfterMemoryLimit();
     }
     return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
   }
