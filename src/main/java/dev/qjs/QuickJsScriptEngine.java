@@ -278,22 +278,13 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return h;
   }
 
-  private static boolean isObjectMethod(Method m) {
-    try {
-      Object.class.getMethod(m.getName(), m.getParameterTypes());
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
-  }
-
   /** The proxy, or null when the script lacks a function for an abstract method. */
   private <T> @Nullable T makeInterface(Realm realm, @Nullable JsHandle target, Class<T> clasz)
       throws ScriptException {
     Method single = null;
     int abstractCount = 0;
     for (Method m : clasz.getMethods()) {
-      if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
+      if (!Modifier.isAbstract(m.getModifiers()) || ArgumentConverter.isObjectMethod(m)) {
         continue;
       }
       abstractCount++;
@@ -301,7 +292,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     }
     boolean callSelf = false;
     for (Method m : clasz.getMethods()) {
-      if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
+      if (!Modifier.isAbstract(m.getModifiers()) || ArgumentConverter.isObjectMethod(m)) {
         continue;
       }
       if (!(runtime.get(realm, target, m.getName()) instanceof JsFunction)) {
@@ -315,7 +306,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Method selfMethod = callSelf ? single : null;
     InvocationHandler handler =
         (proxy, method, args) -> {
-          if (isObjectMethod(method)) {
+          if (ArgumentConverter.isObjectMethod(method)) {
             switch (method.getName()) {
               case "equals":
                 return proxy == args[0];

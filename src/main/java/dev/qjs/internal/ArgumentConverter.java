@@ -60,13 +60,33 @@ public final class ArgumentConverter {
     return Void.class;
   }
 
-  private static boolean isNumeric(Class<?> b) {
-    return b == Integer.class
-        || b == Long.class
-        || b == Double.class
-        || b == Float.class
-        || b == Short.class
-        || b == Byte.class;
+  /** n as the boxed numeric type b (Integer … BigDecimal); null when b is not numeric. */
+  private static Object numberAs(Number n, Class<?> b) {
+    if (b == Integer.class) {
+      return n.intValue();
+    }
+    if (b == Long.class) {
+      return n.longValue();
+    }
+    if (b == Double.class) {
+      return n.doubleValue();
+    }
+    if (b == Float.class) {
+      return n.floatValue();
+    }
+    if (b == Short.class) {
+      return n.shortValue();
+    }
+    if (b == Byte.class) {
+      return n.byteValue();
+    }
+    if (b == BigInteger.class) {
+      return n instanceof BigInteger bi ? bi : BigInteger.valueOf(n.longValue());
+    }
+    if (b == BigDecimal.class) {
+      return n instanceof BigInteger bi ? new BigDecimal(bi) : new BigDecimal(n.toString());
+    }
+    return null;
   }
 
   /**
@@ -155,29 +175,9 @@ public final class ArgumentConverter {
       return v;
     }
     if (v instanceof Number n) {
-      if (b == Integer.class) {
-        return n.intValue();
-      }
-      if (b == Long.class) {
-        return n.longValue();
-      }
-      if (b == Double.class) {
-        return n.doubleValue();
-      }
-      if (b == Float.class) {
-        return n.floatValue();
-      }
-      if (b == Short.class) {
-        return n.shortValue();
-      }
-      if (b == Byte.class) {
-        return n.byteValue();
-      }
-      if (b == BigInteger.class) {
-        return n instanceof BigInteger bi ? bi : BigInteger.valueOf(n.longValue());
-      }
-      if (b == BigDecimal.class) {
-        return n instanceof BigInteger bi ? new BigDecimal(bi) : BigDecimal.valueOf(n.doubleValue());
+      Object converted = numberAs(n, b);
+      if (converted != null) {
+        return converted;
       }
       if (b == String.class || b == CharSequence.class) {
         return n.toString();
@@ -283,8 +283,8 @@ public final class ArgumentConverter {
     }
   }
 
-  /** The single abstract method of a functional interface, or null. */
-  static Method samOf(Class<?> iface) {
+  /** The single abstract method of an interface (methods of Object aside), or null. */
+  public static Method samOf(Class<?> iface) {
     Method sam = null;
     for (Method m : iface.getMethods()) {
       if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
@@ -298,7 +298,8 @@ public final class ArgumentConverter {
     return sam;
   }
 
-  private static boolean isObjectMethod(Method m) {
+  /** True for a method that {@code Object} declares too (equals, hashCode, toString …). */
+  public static boolean isObjectMethod(Method m) {
     try {
       Object.class.getMethod(m.getName(), m.getParameterTypes());
       return true;
@@ -362,29 +363,11 @@ public final class ArgumentConverter {
     if (b == String.class || b == CharSequence.class) {
       return value.toString();
     }
-    if (value instanceof Number n && (isNumeric(b) || b == BigInteger.class || b == BigDecimal.class)) {
-      if (b == Integer.class) {
-        return n.intValue();
+    if (value instanceof Number n) {
+      Object converted = numberAs(n, b);
+      if (converted != null) {
+        return converted;
       }
-      if (b == Long.class) {
-        return n.longValue();
-      }
-      if (b == Double.class) {
-        return n.doubleValue();
-      }
-      if (b == Float.class) {
-        return n.floatValue();
-      }
-      if (b == Short.class) {
-        return n.shortValue();
-      }
-      if (b == Byte.class) {
-        return n.byteValue();
-      }
-      if (b == BigInteger.class) {
-        return n instanceof BigInteger bi ? bi : BigInteger.valueOf(n.longValue());
-      }
-      return new BigDecimal(n.toString());
     }
     if (b == Boolean.class) {
       return truthy(value);

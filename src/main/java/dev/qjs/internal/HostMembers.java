@@ -516,12 +516,7 @@ final class HostMembers {
       if (c.getParameterCount() != args.length) {
         continue;
       }
-      int cost = 0;
-      Class<?>[] types = c.getParameterTypes();
-      for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
-        int k = converter.cost(args[i], types[i]);
-        cost = k < 0 ? Integer.MAX_VALUE : cost + k;
-      }
+      int cost = cost(c.getParameterTypes(), args);
       if (cost < bestCost) {
         best = c;
         bestCost = cost;
@@ -538,14 +533,7 @@ final class HostMembers {
     try {
       return exposable(best.newInstance(converted));
     } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new HostCallException(cause);
+      throw unwrap(e);
     } catch (ReflectiveOperationException e) {
       throw new Refusal("cannot construct " + type.getName() + ": " + e.getMessage());
     }
@@ -570,14 +558,9 @@ final class HostMembers {
       if (packed == null) {
         continue;
       }
-      int cost = 0;
-      Class<?>[] types = m.getParameterTypes();
-      for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
-        int c = converter.cost(packed[i], types[i]);
-        cost = c < 0 ? Integer.MAX_VALUE : cost + c;
-      }
-      if (m.isVarArgs() && packed != args) {
-        cost += 1; // prefer an exact arity
+      int cost = cost(m.getParameterTypes(), packed);
+      if (cost != Integer.MAX_VALUE && m.isVarArgs() && packed != args) {
+        cost += 1; // prefer an exact arity (and never overflow into a "best" match)
       }
       if (cost < bestCost) {
         best = m;
@@ -633,17 +616,32 @@ final class HostMembers {
       Object result = m.invoke(target, args);
       return m.getReturnType() == void.class ? VOID : result;
     } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new HostCallException(cause);
+      throw unwrap(e);
     } catch (IllegalAccessException e) {
       throw new Refusal("'" + m.getName() + "' is not accessible: " + e.getMessage());
     }
+  }
+
+  /** What a host method or constructor threw, to be thrown on unchanged. */
+  private static RuntimeException unwrap(InvocationTargetException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new HostCallException(cause);
+  }
+
+  /** How well the arguments fit the parameter types: the sum of their costs, MAX_VALUE: not at all. */
+  private int cost(Class<?>[] types, Object[] args) {
+    int cost = 0;
+    for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
+      int c = converter.cost(args[i], types[i]);
+      cost = c < 0 ? Integer.MAX_VALUE : cost + c;
+    }
+    return cost;
   }
 
   /** Carries a checked exception of a host method out of the reflective call unchanged. */
@@ -850,7 +848,7 @@ final class HostMembers {
       if (iface.isAnnotationPresent(FunctionalInterface.class) && isUsable(iface)) {
         Method sam = null;
         for (Method m : iface.getMethods()) {
-          if (Modifier.isAbstract(m.getModifiers()) && !isObjectMethod(m)) {
+          if (Modifier.isAbstract(m.getModifiers()) && !ArgumentConverter.isObjectMethod(m)) {
             if (sam != null) {
               return null;
             }
@@ -868,13 +866,5 @@ final class HostMembers {
       return null;
     }
 
-    private static boolean isObjectMethod(Method m) {
-      try {
-        Object.class.getMethod(m.getName(), m.getParameterTypes());
-        return true;
-      } catch (NoSuchMethodException e) {
-        return false;
-      }
-    }
   }
 }
