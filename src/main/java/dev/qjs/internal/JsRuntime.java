@@ -836,6 +836,19 @@ public final class JsRuntime implements AutoCloseable {
     if (live > 64 && live >= liveAtLastReclaim + 64) {
       liveAtLastReclaim = live;
       System.gc();
+      // give the cleaner a moment to queue what the collection found (as NativeMemory does),
+      // then free it now, under this lock, before the next call needs the room
+      for (int i = 0; i < 20 && state.liveHandles.get() >= live; i++) {
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (state.rt != 0) {
+        freeQueued(state.rt);
+      }
     }
   }
 
