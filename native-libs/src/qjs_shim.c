@@ -656,6 +656,17 @@ static void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v)
 
 /* ---------- decoding ---------- */
 
+/* The end of decoding one value that had to be made: 0, or -2 (a JS exception is
+   pending) with *out left undefined. */
+static int made(JSValue *out)
+{
+    if (JS_IsException(*out)) {
+        *out = JS_UNDEFINED;
+        return -2;
+    }
+    return 0;
+}
+
 static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
 {
     uint8_t tag;
@@ -704,31 +715,19 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             }
         }
         r->p += bytes;
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2; /* a JS exception is pending */
-        }
-        return 0;
+        return made(out);
     }
     case QJS_T_BIGINT:
         if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
         *out = qjsi_new_bigint(ctx, (const char *)r->p, (size_t)len);
         r->p += len;
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     case QJS_T_DATE:
         if (r->end - r->p < 8) return -1;
         memcpy(&d, r->p, 8);
         r->p += 8;
         *out = JS_NewDate(ctx, d);
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     case QJS_T_BYTES: {
         JSValue ab;
         if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
@@ -741,11 +740,7 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             *out = JS_NewTypedArray(ctx, 3, (JSValueConst *)argv3, JS_TYPED_ARRAY_UINT8);
         }
         JS_FreeValue(ctx, ab);
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     }
     case QJS_T_JSON:
         /* JSON text (UTF-8, NUL-terminated after len bytes): a Jackson JsonNode, say */
@@ -753,20 +748,12 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             return -1;
         *out = JS_ParseJSON(ctx, (const char *)r->p, (size_t)len, "<json>");
         r->p += len + 1;
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     case QJS_T_ARRAYBUF:
         if (rd_i32(r, &len) < 0 || len < 0 || r->end - r->p < len) return -1;
         *out = JS_NewArrayBufferCopy(ctx, r->p, (size_t)len);
         r->p += len;
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     case QJS_T_EXTBUF: {
         /* [host id i32][address i64][length i64]: a direct ByteBuffer, shared, not copied */
         int64_t addr, n64;
@@ -794,11 +781,7 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         uint8_t variant;
         if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0) return -1;
         *out = host_object_new_variant(ctx, i, variant);
-        if (JS_IsException(*out)) {
-            *out = JS_UNDEFINED;
-            return -2;
-        }
-        return 0;
+        return made(out);
     }
     default:
         return -1;
