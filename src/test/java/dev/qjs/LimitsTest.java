@@ -34,7 +34,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -218,18 +217,35 @@ class LimitsTest {
     }
 
     @Test
-    @Disabled("engine bug: a recursion that catches its stack overflow and recurses again stops"
-        + " 300-400 ms late with a 200 ms limit on a 1 MB thread stack (5.6 s late on an 8 MB one):"
-        + " QuickJS polls the interrupt handler once per 10,000 calls (JS_INTERRUPT_COUNTER_INIT)"
-        + " and each overflow builds a backtrace of the whole stack (build_backtrace, O(depth)"
-        + " with line-number decoding) that the counter does not account for; needs a QuickJS"
-        + " patch (cap the backtrace or charge it to interrupt_counter)")
     void aRecursionThatCatchesItsStackOverflowStopsWithinTheLimit() throws ScriptException {
       QuickJsScriptEngine engine = limitedTo(LIMIT_MS);
       engine.eval("var kept = {answer: 42}");
       stopsWith(JsTimeoutException.class, "timeout/" + way() + "/RECURSION_CATCHING_OVERFLOW",
           LIMIT_MS, () -> engine.eval(RECURSION_CATCHING_OVERFLOW));
       assertWorksAndKeptState(engine);
+    }
+
+    @Test
+    void aRecursionThatCatchesItsStackOverflowOnAnEightMegabyteStackStopsWithinTheLimit()
+        throws Exception {
+      // a deeper stack makes every overflow's backtrace longer: 5.6 s late before patch 3
+      QuickJsScriptEngine engine = limitedTo(LIMIT_MS);
+      engine.eval("var kept = {answer: 42}");
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread deep = new Thread(null, () -> {
+        try {
+          stopsWith(JsTimeoutException.class, "timeout/" + way() + "/RECURSION_CATCHING_OVERFLOW_8MB",
+              LIMIT_MS, () -> engine.eval(RECURSION_CATCHING_OVERFLOW));
+          assertWorksAndKeptState(engine);
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "eight-megabyte-stack", 8L << 20);
+      deep.start();
+      deep.join();
+      if (failure.get() != null) {
+        throw new AssertionError(failure.get());
+      }
     }
 
     @Test
