@@ -89,7 +89,16 @@ final class QuickJsNative {
         }
         Native.register(QuickJsNative.class, NativeLibrary.getInstance(file.getAbsolutePath()));
       } else {
-        Native.register(QuickJsNative.class, LIBRARY);
+        NativeLibraryFiles.initialiseJna();
+        File cached =
+            NativeLibraryFiles.cachedFile(
+                QuickJsNative.class.getClassLoader(),
+                Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName(LIBRARY));
+        if (cached != null) {
+          Native.register(QuickJsNative.class, NativeLibrary.getInstance(cached.getAbsolutePath()));
+        } else {
+          Native.register(QuickJsNative.class, LIBRARY);
+        }
       }
     } catch (Throwable t) {
       failure = t;
