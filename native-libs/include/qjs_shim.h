@@ -39,6 +39,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_NOT_FUNCTION 2   /* qjs_invoke: the member is missing or not callable */
 #define QJS_BAD_INPUT -1     /* the encoded input was malformed */
 #define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */
+#define QJS_PENDING 3        /* qjs_promise_watch: still pending, reactions attached;
+                                qjs_eval of a module: output = [promise][namespace] */
 
 /* Mailbox: an array of int64 slots shared with the caller (caller-owned memory). */
 #define QJS_MB_OUT_PTR 0       /* written by C: address of the output bytes */
@@ -53,7 +55,13 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_RELEASED_PTR 8   /* written by C: int32 host ids whose count to give back */
 #define QJS_MB_RELEASED_COUNT 9 /* C appends; the host resets it to 0 after reading */
 #define QJS_MB_REALM 10         /* written by C before a host callback: the calling realm */
-#define QJS_MB_SLOTS 11
+#define QJS_MB_BOUND_PTR 11     /* written by C: (i64 future id, i64 handle, i64 realm) triples,
+                                   one for each QJS_T_FUTURE decoded: the handle holds the
+                                   promise's resolving functions, for qjs_promise_settle */
+#define QJS_MB_BOUND_COUNT 12   /* C appends; the host resets it to 0 after reading */
+#define QJS_MB_UNHANDLED 13     /* written by C: rejections no handler has taken so far; the host
+                                   collects them with qjs_unhandled_take */
+#define QJS_MB_SLOTS 14
 
 /* Host callback operations (first argument `op`). */
 #define QJS_OP_PRINT 1         /* a = level (0 print/log, 1 info, 2 debug, 3 warn, 4 error); data = string */
@@ -67,6 +75,17 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OP_HOST_INVOKE 10  /* a = host id; data = [name][argc i32][args]; reply = value */
 #define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface or a Java class);
                                   data = [u8 1 for new][argc i32][args]; reply = value */
+#define QJS_OP_PROMISE_SETTLED 12 /* a = watch id (qjs_promise_watch); data = [u8 0][value] when
+                                  fulfilled, [u8 1][exception, as a QJS_EXCEPTION output] when
+                                  rejected; no reply */
+#define QJS_OP_TIMER 13        /* a = timer id (per realm); data = [f64 delay ms][u8 repeat] */
+#define QJS_OP_TIMER_CANCEL 14 /* a = timer id (per realm) */
+#define QJS_OP_MODULE_RESOLVE 15 /* a = 0 import, 1 require; data = [referrer: string or
+                                  undefined][specifier string]; reply = [id string] */
+#define QJS_OP_MODULE_LOAD 16  /* a = 0 import, 1 require; data = [id string]; reply = [u8 format]
+                                  then by format: 0 ES module [source]; 1 CommonJS [source]
+                                  [dirname]; 2 JSON [source]; 3 host module [i32 n][n names] */
+#define QJS_OP_HOST_MODULE 17  /* data = [id string]; reply = [i32 n]([name string][value])* */
 
 /* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
    threw (reply = [host id of the throwable i32][message value]), 2 for a TypeError
@@ -105,6 +124,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_EXTBUF 18    /* host->C: i32 host id, i64 address, i64 length: an ArrayBuffer
                              over a direct ByteBuffer, which stays referenced while it lives */
 #define QJS_T_ARRAYBUF 19  /* u32 length, bytes: an ArrayBuffer, copied */
+#define QJS_T_FUTURE 20    /* host->C: i64 future id: a new promise whose resolving functions
+                             are published in QJS_MB_BOUND_* */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
                              1 map, 2 list or array, 3 functional interface,
                              4 Java class (static members, a constructor) */
@@ -128,7 +149,9 @@ QJS_EXPORT void qjs_handles_free(qjs_rt *rt, const int64_t *handles, int32_t n);
 /* Evaluates src (WTF-8, src_len bytes followed by a NUL) in the realm. flags:
    1 = compile only (the result is a bytecode handle), 2 = strict, 4 = compile,
    run, and put the bytecode first in the output: [u8 1][i64 handle] then the
-   result or exception ([u8 0] alone when no handle could be kept). At the end
+   result or exception ([u8 0] alone when no handle could be kept), 8 = an ES
+   module named filename: the output is its namespace once evaluated, its error,
+   or with QJS_PENDING [evaluation promise][namespace] while a top-level await waits. At the end
    of every outermost call the promise jobs it queued run before the result is
    encoded. */
 QJS_EXPORT int32_t qjs_eval(qjs_rt *rt, int64_t realm, const uint8_t *src, int32_t src_len,
@@ -171,6 +194,27 @@ QJS_EXPORT int32_t qjs_to_json(qjs_rt *rt, int64_t realm, const uint8_t *in, int
 /* in = [value]; output = the value as JavaScript holds it (e.g. T_JSON parsed). */
 QJS_EXPORT int32_t qjs_echo(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 QJS_EXPORT int32_t qjs_to_java(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+
+/* ---- promises, Java futures, timers, modules ---- */
+
+/* Watches a promise handle: QJS_OK with the value when it is fulfilled, QJS_EXCEPTION with the
+   reason when it is rejected, or QJS_PENDING after attaching reactions that later report its
+   settlement through QJS_OP_PROMISE_SETTLED with `id`. Either way the promise counts as
+   handled from then on. */
+QJS_EXPORT int32_t qjs_promise_watch(qjs_rt *rt, int64_t realm, int64_t promise, int64_t id);
+/* Settles the promise made for a QJS_T_FUTURE: `resolvers` is the handle published in
+   QJS_MB_BOUND_* (consumed); in = [u8 0][value] to fulfil, [u8 1][value] to reject with a
+   value, [u8 2][host id i32][message value] to reject with a Java throwable (an Error with
+   javaException). Runs the jobs it enables; output = undefined or the exception. */
+QJS_EXPORT int32_t qjs_promise_settle(qjs_rt *rt, int64_t realm, int64_t resolvers,
+                                      const uint8_t *in, int32_t len);
+/* Runs the callback of timer `id` of the realm (a one-shot timer is forgotten first);
+   output = the callback's result or its exception. An unknown id does nothing. */
+QJS_EXPORT int32_t qjs_timer_fire(qjs_rt *rt, int64_t realm, int64_t id);
+/* Output = [count i32] then, for each rejection no handler took since the last take (and each
+   exception thrown by a queueMicrotask callback), [realm i64] and its exception encoding;
+   forgets them. */
+QJS_EXPORT int32_t qjs_unhandled_take(qjs_rt *rt);
 
 #ifdef __cplusplus
 }

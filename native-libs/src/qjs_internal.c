@@ -168,3 +168,45 @@ JSRuntime *qjsi_new_runtime(int *oom_flag)
 {
     return JS_NewRuntime2(&qjsi_malloc_funcs, oom_flag);
 }
+
+int qjsi_promise_then(JSContext *ctx, JSValueConst promise, JSValueConst on_fulfilled,
+                      JSValueConst on_rejected)
+{
+    JSValueConst handlers[2], no_result[2];
+    if (!JS_GetOpaque(promise, JS_CLASS_PROMISE))
+        return -1;
+    handlers[0] = on_fulfilled;
+    handlers[1] = on_rejected;
+    no_result[0] = JS_UNDEFINED; /* QuickJS's own extension: no derived promise */
+    no_result[1] = JS_UNDEFINED;
+    return perform_promise_then(ctx, promise, handlers, no_result);
+}
+
+JSValue qjsi_require_module(JSContext *ctx, const char *id)
+{
+    JSModuleDef *m;
+    JSValue promise, result;
+    int state;
+    m = js_host_resolve_imported_module(ctx, id, id);
+    if (!m)
+        return JS_EXCEPTION;
+    if (js_resolve_module(ctx, m) < 0) {
+        js_free_modules(ctx, JS_FREE_MODULE_NOT_RESOLVED);
+        return JS_EXCEPTION;
+    }
+    promise = JS_EvalFunction(ctx, JS_NewModuleValue(ctx, m));
+    if (JS_IsException(promise))
+        return promise;
+    state = (int)JS_PromiseState(ctx, promise);
+    if (state != JS_PROMISE_PENDING)
+        qjsi_promise_then(ctx, promise, JS_UNDEFINED, JS_UNDEFINED); /* handled: it is thrown here */
+    if (state == JS_PROMISE_FULFILLED) {
+        result = JS_GetModuleNamespace(ctx, m);
+    } else if (state == JS_PROMISE_REJECTED) {
+        result = JS_Throw(ctx, JS_PromiseResult(ctx, promise));
+    } else {
+        result = JS_ThrowTypeError(ctx, "require() of the ES module %s, which awaits at its top level: load it with import()", id);
+    }
+    JS_FreeValue(ctx, promise);
+    return result;
+}

@@ -37,6 +37,14 @@ int qjsi_check_stack(JSContext *ctx);
 void qjsi_drop_jobs(JSRuntime *rt);
 /* A runtime whose allocator sets *oom_flag to 1 whenever it refuses an allocation. */
 JSRuntime *qjsi_new_runtime(int *oom_flag);
+/* Adds reactions to a promise with the intrinsic then (a script's own Promise.prototype.then
+   never runs) and no derived promise; marks it handled. -1 when it is not a promise. */
+int qjsi_promise_then(JSContext *ctx, JSValueConst promise, JSValueConst on_fulfilled,
+                      JSValueConst on_rejected);
+/* require() of an ES module: loads (through the runtime's module loader), links and evaluates
+   module `id` synchronously; its namespace, or an exception (also when it awaits at its top
+   level, which a synchronous require cannot wait for). */
+JSValue qjsi_require_module(JSContext *ctx, const char *id);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

@@ -48,7 +48,17 @@ typedef struct qjs_realm {
        realm, so a wrapper never carries one realm's prototypes into another */
     void **wrappers;
     int32_t wrappers_cap;
+    JSValue timers;     /* timer id -> [callback, repeat, ...arguments] */
+    int64_t next_timer;
+    JSValue cjs_cache;  /* CommonJS module id -> module object (require.cache) */
 } qjs_realm;
+
+/* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
+typedef struct qjs_unhandled {
+    JSContext *ctx;
+    JSValue promise;
+    JSValue reason;
+} qjs_unhandled;
 
 struct qjs_rt {
     JSRuntime *rt;
@@ -70,6 +80,11 @@ struct qjs_rt {
     /* host ids whose count the host must give back (see QJS_MB_RELEASED_*) */
     int32_t *released;
     int32_t released_cap;
+    /* (future id, resolving functions handle) pairs for the host (see QJS_MB_BOUND_*) */
+    int64_t *bound;
+    int32_t bound_cap;
+    qjs_unhandled *unhandled;
+    int32_t unhandled_n, unhandled_cap;
 };
 
 /* Java objects seen from JavaScript, by variant: a plain object (bean), a Map, a List or
@@ -328,6 +343,34 @@ static void box_free(qjs_rt *st, qjs_box *b)
 static JSValue host_object_new(JSContext *ctx, int32_t id);
 static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
 
+/* An Error for a Java throwable: message from the reader (when given and not empty), and
+   javaException = the host object `id` (when id >= 0). */
+static JSValue host_error(JSContext *ctx, qjs_rt *st, int32_t id, reader *r)
+{
+    JSValue err, msg = JS_UNDEFINED;
+    err = JS_NewError(ctx);
+    if (JS_IsException(err))
+        return err;
+    if (r && r->end - r->p > 0) {
+        if (dec_value(ctx, st, r, &msg) < 0) {
+            if (JS_HasException(ctx))
+                JS_FreeValue(ctx, JS_GetException(ctx));
+            msg = JS_UNDEFINED;
+        }
+    }
+    if (!JS_IsUndefined(msg))
+        JS_DefinePropertyValueStr(ctx, err, "message", msg,
+                                  JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    if (id >= 0) {
+        JSValue h = host_object_new(ctx, id);
+        if (!JS_IsException(h))
+            JS_DefinePropertyValueStr(ctx, err, "javaException", h, JS_PROP_CONFIGURABLE);
+        else
+            JS_FreeValue(ctx, JS_GetException(ctx));
+    }
+    return err;
+}
+
 static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
 {
     int32_t rc;
@@ -371,29 +414,14 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
     }
     if (rc != 0) {
         int32_t id = -1;
-        JSValue err, msg = JS_UNDEFINED;
+        JSValue err;
         if (!ctx)
             return 1;
         if (reply->p)
             rd_i32(reply, &id);
-        err = JS_NewError(ctx);
-        if (JS_IsException(err))
-            return 1;
-        if (reply->p && reply->end - reply->p > 0) {
-            if (dec_value(ctx, st, reply, &msg) < 0)
-                msg = JS_UNDEFINED;
-        }
-        if (!JS_IsUndefined(msg))
-            JS_DefinePropertyValueStr(ctx, err, "message", msg,
-                                      JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
-        if (id >= 0) {
-            JSValue h = host_object_new(ctx, id);
-            if (!JS_IsException(h))
-                JS_DefinePropertyValueStr(ctx, err, "javaException", h, JS_PROP_CONFIGURABLE);
-            else
-                JS_FreeValue(ctx, JS_GetException(ctx));
-        }
-        JS_Throw(ctx, err);
+        err = host_error(ctx, st, id, reply->p ? reply : NULL);
+        if (!JS_IsException(err))
+            JS_Throw(ctx, err);
         return 1;
     }
     return 0;
@@ -436,6 +464,26 @@ static void host_release(qjs_rt *st, int32_t id)
     }
     st->released[n] = id;
     st->mb[QJS_MB_RELEASED_COUNT] = n + 1;
+}
+
+/* Publishes a (future id, resolvers handle, realm) triple for the host; -1 when out of memory. */
+static int bound_append(qjs_rt *st, int64_t id, int64_t handle, int64_t realm)
+{
+    int64_t n = st->mb[QJS_MB_BOUND_COUNT];
+    if (n >= st->bound_cap) {
+        int32_t cap = st->bound_cap ? st->bound_cap * 2 : 16;
+        int64_t *a = realloc(st->bound, sizeof(int64_t) * 3 * (size_t)cap);
+        if (!a)
+            return -1;
+        st->bound = a;
+        st->bound_cap = cap;
+        st->mb[QJS_MB_BOUND_PTR] = (int64_t)(uintptr_t)a;
+    }
+    st->bound[3 * n] = id;
+    st->bound[3 * n + 1] = handle;
+    st->bound[3 * n + 2] = realm;
+    st->mb[QJS_MB_BOUND_COUNT] = n + 1;
+    return 0;
 }
 
 static void host_finalizer(JSRuntime *rt, JSValue val)
@@ -777,6 +825,38 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         *out = JS_DupValue(ctx, b->v);
         return 0;
     }
+    case QJS_T_FUTURE: {
+        /* a Java CompletionStage: a new promise, settled later by qjs_promise_settle */
+        JSValue funcs[2], pair;
+        int64_t fid, ph;
+        if (rd_i64(r, &fid) < 0) return -1;
+        *out = JS_NewPromiseCapability(ctx, funcs);
+        if (JS_IsException(*out)) {
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        pair = JS_NewArray(ctx);
+        if (JS_IsException(pair)) {
+            JS_FreeValue(ctx, funcs[0]);
+            JS_FreeValue(ctx, funcs[1]);
+            JS_FreeValue(ctx, *out);
+            *out = JS_UNDEFINED;
+            return -2;
+        }
+        JS_SetPropertyUint32(ctx, pair, 0, funcs[0]);
+        JS_SetPropertyUint32(ctx, pair, 1, funcs[1]);
+        ph = box_new(st, pair);
+        if (!ph || bound_append(st, fid, ph, (int64_t)(uintptr_t)JS_GetContextOpaque(ctx)) < 0) {
+            if (ph)
+                box_free(st, box_get(ph));
+            else
+                JS_FreeValue(ctx, pair);
+            JS_FreeValue(ctx, *out);
+            *out = JS_ThrowOutOfMemory(ctx);
+            return made(out);
+        }
+        return 0;
+    }
     case QJS_T_HOST: {
         uint8_t variant;
         if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0) return -1;
@@ -865,20 +945,13 @@ static JSValue to_string_quiet(JSContext *ctx, JSValueConst v)
     return s;
 }
 
-/* Output: [thrown value][name][message][stack][java host id i32][stop reason i32]. */
-static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
+/* Encodes an exception value (borrowed): [thrown value][name][message][stack]
+   [java host id i32][stop reason i32]. */
+static void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc, int32_t reason)
 {
-    JSValue exc;
-    if (st->depth == 1 && st->mb[QJS_MB_STOP_REASON] != 0)
-        qjsi_drop_jobs(st->rt); /* the stopped call's jobs go with it */
-    run_jobs_outermost(ctx, st);
-    exc = JS_GetException(ctx);
     JSValue name = JS_UNDEFINED, msg = JS_UNDEFINED, stack = JS_UNDEFINED, jex = JS_UNDEFINED;
     int32_t host_id = -1;
     int is_error = JS_IsError(ctx, exc);
-    int32_t reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
-    if (reason == 0 && st->oom)
-        reason = 3; /* the heap was full: whatever was thrown, this call ran out of memory */
 
     if (is_error) {
         JSValue n = get_prop_quiet(ctx, exc, "name");
@@ -915,19 +988,39 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
     if (JS_HasException(ctx))
         JS_FreeValue(ctx, JS_GetException(ctx));
 
-    buf_reset(&st->out);
-    enc_value(ctx, st, &st->out, exc);
-    enc_value(ctx, st, &st->out, name);
-    enc_value(ctx, st, &st->out, msg);
-    enc_value(ctx, st, &st->out, stack);
-    buf_i32(&st->out, host_id);
-    buf_i32(&st->out, reason);
-    JS_FreeValue(ctx, exc);
+    enc_value(ctx, st, b, exc);
+    enc_value(ctx, st, b, name);
+    enc_value(ctx, st, b, msg);
+    enc_value(ctx, st, b, stack);
+    buf_i32(b, host_id);
+    buf_i32(b, reason);
     JS_FreeValue(ctx, name);
     JS_FreeValue(ctx, msg);
     JS_FreeValue(ctx, stack);
+}
+
+static void publish_out(qjs_rt *st)
+{
     st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
     st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
+}
+
+/* Output: the pending exception, encoded as enc_exception does. */
+static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
+{
+    JSValue exc;
+    int32_t reason;
+    if (st->depth == 1 && st->mb[QJS_MB_STOP_REASON] != 0)
+        qjsi_drop_jobs(st->rt); /* the stopped call's jobs go with it */
+    run_jobs_outermost(ctx, st);
+    exc = JS_GetException(ctx);
+    reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
+    if (reason == 0 && st->oom)
+        reason = 3; /* the heap was full: whatever was thrown, this call ran out of memory */
+    buf_reset(&st->out);
+    enc_exception(ctx, st, &st->out, exc, reason);
+    JS_FreeValue(ctx, exc);
+    publish_out(st);
     return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_EXCEPTION;
 }
 
@@ -1316,6 +1409,888 @@ static JSValue js_is_array(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     return r < 0 ? JS_EXCEPTION : JS_NewBool(ctx, r);
 }
 
+/* ---------- promises, Java futures, timers, unhandled rejections ---------- */
+
+static void enc_cstr(JSContext *ctx, qjs_buf *b, const char *str)
+{
+    JSValue v = JS_NewString(ctx, str ? str : "");
+    if (JS_IsException(v)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        b->failed = 1;
+        return;
+    }
+    enc_string(ctx, b, v);
+    JS_FreeValue(ctx, v);
+}
+
+/* Takes promise and reason (owned). */
+static void unhandled_add(qjs_rt *st, JSContext *ctx, JSValue promise, JSValue reason)
+{
+    if (st->unhandled_n == st->unhandled_cap) {
+        int32_t cap = st->unhandled_cap ? st->unhandled_cap * 2 : 8;
+        qjs_unhandled *a = realloc(st->unhandled, sizeof(*a) * (size_t)cap);
+        if (!a) {
+            JS_FreeValue(ctx, promise);
+            JS_FreeValue(ctx, reason);
+            return;
+        }
+        st->unhandled = a;
+        st->unhandled_cap = cap;
+    }
+    st->unhandled[st->unhandled_n].ctx = JS_DupContext(ctx);
+    st->unhandled[st->unhandled_n].promise = promise;
+    st->unhandled[st->unhandled_n].reason = reason;
+    st->unhandled_n++;
+    st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
+}
+
+static void unhandled_free_at(qjs_rt *st, int32_t i)
+{
+    qjs_unhandled u = st->unhandled[i];
+    st->unhandled[i] = st->unhandled[--st->unhandled_n];
+    st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
+    JS_FreeValue(u.ctx, u.promise);
+    JS_FreeValue(u.ctx, u.reason);
+    JS_FreeContext(u.ctx);
+}
+
+/* Forgets the unhandled rejections of one context (NULL: of all). */
+static void unhandled_drop(qjs_rt *st, JSContext *ctx)
+{
+    int32_t i = 0;
+    while (i < st->unhandled_n) {
+        if (!ctx || st->unhandled[i].ctx == ctx)
+            unhandled_free_at(st, i);
+        else
+            i++;
+    }
+}
+
+/* Frees what the realm holds for the shim (before its context goes). */
+static void realm_release_values(qjs_realm *r)
+{
+    unhandled_drop(r->st, r->ctx);
+    JS_FreeValue(r->ctx, r->timers);
+    JS_FreeValue(r->ctx, r->cjs_cache);
+    r->timers = JS_UNDEFINED;
+    r->cjs_cache = JS_UNDEFINED;
+}
+
+static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason,
+                              JS_BOOL is_handled, void *opaque)
+{
+    qjs_rt *st = opaque;
+    int32_t i;
+    if (!is_handled) {
+        unhandled_add(st, ctx, JS_DupValue(ctx, promise), JS_DupValue(ctx, reason));
+        return;
+    }
+    for (i = 0; i < st->unhandled_n; i++) {
+        if (JS_IsObject(st->unhandled[i].promise) &&
+            JS_VALUE_GET_PTR(st->unhandled[i].promise) == JS_VALUE_GET_PTR(promise)) {
+            unhandled_free_at(st, i);
+            return;
+        }
+    }
+}
+
+int32_t qjs_unhandled_take(qjs_rt *st)
+{
+    int32_t i, n;
+    if (!st)
+        return QJS_BAD_INPUT;
+    enter(st);
+    n = st->unhandled_n;
+    buf_reset(&st->out);
+    buf_i32(&st->out, n);
+    /* encoding may run getters that queue more: those stay for the next take */
+    for (i = 0; i < n; i++) {
+        qjs_unhandled *u = &st->unhandled[i];
+        buf_i64(&st->out, (int64_t)(uintptr_t)JS_GetContextOpaque(u->ctx));
+        enc_exception(u->ctx, st, &st->out, u->reason, 0);
+    }
+    for (i = 0; i < n; i++) {
+        JS_FreeValue(st->unhandled[i].ctx, st->unhandled[i].promise);
+        JS_FreeValue(st->unhandled[i].ctx, st->unhandled[i].reason);
+        JS_FreeContext(st->unhandled[i].ctx);
+    }
+    memmove(st->unhandled, st->unhandled + n, sizeof(qjs_unhandled) * (size_t)(st->unhandled_n - n));
+    st->unhandled_n -= n;
+    st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
+    publish_out(st);
+    leave(st);
+    return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+}
+
+/* A reaction of a watched promise: reports the settlement to the host. */
+static JSValue js_promise_settled(JSContext *ctx, JSValueConst this_val, int argc,
+                                  JSValueConst *argv, int magic, JSValue *data)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    int64_t id;
+    JSValueConst v = argc > 0 ? argv[0] : JS_UNDEFINED;
+    (void)this_val;
+    if (JS_ToInt64(ctx, &id, data[0]) < 0)
+        return JS_EXCEPTION;
+    buf_reset(&st->up);
+    buf_u8(&st->up, (uint8_t)magic);
+    if (magic)
+        enc_exception(ctx, st, &st->up, v, 0);
+    else
+        enc_value(ctx, st, &st->up, v);
+    if (call_host(ctx, st, QJS_OP_PROMISE_SETTLED, id, &reply))
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
+static void promise_mark_handled(JSContext *ctx, JSValueConst promise)
+{
+    if (qjsi_promise_then(ctx, promise, JS_UNDEFINED, JS_UNDEFINED) < 0 && JS_HasException(ctx))
+        JS_FreeValue(ctx, JS_GetException(ctx));
+}
+
+static int32_t finish_value(JSContext *ctx, qjs_rt *st, JSValue v);
+
+#define BEGIN(realm)                                  \
+    JSContext *ctx;                                   \
+    int32_t rc;                                       \
+    if (!st || !(ctx = realm_ctx(realm)))             \
+        return QJS_BAD_INPUT;                         \
+    enter(st);
+
+#define END() leave(st); return rc;
+
+static JSContext *realm_ctx(int64_t realm);
+
+int32_t qjs_promise_watch(qjs_rt *st, int64_t realm, int64_t promise, int64_t id)
+{
+    qjs_box *b = box_get(promise);
+    JSValue p, handlers[2], idv;
+    int state, k;
+    BEGIN(realm);
+    if (!b || (int)JS_PromiseState(ctx, b->v) < 0) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    p = JS_DupValue(ctx, b->v);
+    state = (int)JS_PromiseState(ctx, p);
+    if (state == JS_PROMISE_PENDING) {
+        idv = JS_NewInt64(ctx, id);
+        for (k = 0; k < 2; k++)
+            handlers[k] = JS_NewCFunctionData(ctx, js_promise_settled, 1, k, 1, &idv);
+        if (JS_IsException(handlers[0]) || JS_IsException(handlers[1]) ||
+            qjsi_promise_then(ctx, p, handlers[0], handlers[1]) < 0) {
+            JS_FreeValue(ctx, handlers[0]);
+            JS_FreeValue(ctx, handlers[1]);
+            JS_FreeValue(ctx, p);
+            if (!JS_HasException(ctx))
+                JS_ThrowOutOfMemory(ctx);
+            rc = finish_exception(ctx, st);
+            END();
+        }
+        JS_FreeValue(ctx, handlers[0]);
+        JS_FreeValue(ctx, handlers[1]);
+        JS_FreeValue(ctx, p);
+        buf_reset(&st->out);
+        publish_out(st);
+        rc = QJS_PENDING;
+        END();
+    }
+    promise_mark_handled(ctx, p);
+    if (state == JS_PROMISE_FULFILLED) {
+        rc = finish_value(ctx, st, JS_PromiseResult(ctx, p));
+    } else {
+        JS_Throw(ctx, JS_PromiseResult(ctx, p));
+        rc = finish_exception(ctx, st);
+    }
+    JS_FreeValue(ctx, p);
+    END();
+}
+
+int32_t qjs_promise_settle(qjs_rt *st, int64_t realm, int64_t resolvers, const uint8_t *in,
+                           int32_t len)
+{
+    qjs_box *b = box_get(resolvers);
+    reader r = { in, in ? in + len : NULL };
+    uint8_t form = 0;
+    int32_t hid = -1;
+    JSValue fn, v = JS_UNDEFINED, res;
+    int drc = 0;
+    BEGIN(realm);
+    if (!b || !in || len < 1 || !JS_IsArray(ctx, b->v) || rd_u8(&r, &form) < 0 || form > 2 ||
+        (form == 2 && rd_i32(&r, &hid) < 0)) {
+        rc = QJS_BAD_INPUT;
+        END();
+    }
+    if (form == 2)
+        v = host_error(ctx, st, hid, &r);
+    else
+        drc = dec_value(ctx, st, &r, &v);
+    fn = JS_GetPropertyUint32(ctx, b->v, form == 0 ? 0 : 1);
+    box_free(st, b);
+    if (drc < 0 || JS_IsException(v)) {
+        JS_FreeValue(ctx, fn);
+        if (drc == -1 && !JS_HasException(ctx))
+            JS_ThrowTypeError(ctx, "malformed settlement of a Java future");
+        rc = finish_exception(ctx, st);
+        END();
+    }
+    res = JS_Call(ctx, fn, JS_UNDEFINED, 1, (JSValueConst *)&v);
+    JS_FreeValue(ctx, fn);
+    JS_FreeValue(ctx, v);
+    if (JS_IsException(res)) {
+        rc = finish_exception(ctx, st);
+        END();
+    }
+    JS_FreeValue(ctx, res);
+    rc = finish_value(ctx, st, JS_UNDEFINED);
+    END();
+}
+
+static JSAtom timer_atom(JSContext *ctx, int64_t id)
+{
+    JSValue key = JS_NewInt64(ctx, id);
+    JSAtom atom = JS_ValueToAtom(ctx, key);
+    JS_FreeValue(ctx, key);
+    return atom;
+}
+
+/* setTimeout (magic 0) and setInterval (magic 1): the callback and its arguments stay in the
+   realm's timer table; the host keeps the time and calls qjs_timer_fire. */
+static JSValue js_set_timer(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                            int magic)
+{
+    qjs_rt *st = rt_of(ctx);
+    qjs_realm *rl = JS_GetContextOpaque(ctx);
+    double delay = 0;
+    int64_t id;
+    JSValue entry;
+    JSAtom atom;
+    reader reply;
+    int i;
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "%s: the callback must be a function",
+                                 magic ? "setInterval" : "setTimeout");
+    if (argc > 1 && JS_ToFloat64(ctx, &delay, argv[1]) < 0)
+        return JS_EXCEPTION;
+    if (!(delay >= 1))
+        delay = magic ? 1 : 0; /* NaN, negative, or an interval below 1 ms */
+    if (delay > 2147483647.0)
+        delay = 1; /* as Node and browsers do with delays past 2^31 - 1 ms */
+    entry = JS_NewArray(ctx);
+    if (JS_IsException(entry))
+        return JS_EXCEPTION;
+    JS_SetPropertyUint32(ctx, entry, 0, JS_DupValue(ctx, argv[0]));
+    JS_SetPropertyUint32(ctx, entry, 1, JS_NewBool(ctx, magic));
+    for (i = 2; i < argc; i++)
+        JS_SetPropertyUint32(ctx, entry, (uint32_t)i, JS_DupValue(ctx, argv[i]));
+    id = ++rl->next_timer;
+    atom = timer_atom(ctx, id);
+    if (atom == JS_ATOM_NULL) {
+        JS_FreeValue(ctx, entry);
+        return JS_EXCEPTION;
+    }
+    if (JS_DefinePropertyValue(ctx, rl->timers, atom, entry, JS_PROP_C_W_E) < 0) {
+        JS_FreeAtom(ctx, atom);
+        return JS_EXCEPTION;
+    }
+    buf_reset(&st->up);
+    buf_f64(&st->up, delay);
+    buf_u8(&st->up, (uint8_t)magic);
+    if (call_host(ctx, st, QJS_OP_TIMER, id, &reply)) {
+        JS_DeleteProperty(ctx, rl->timers, atom, 0);
+        JS_FreeAtom(ctx, atom);
+        return JS_EXCEPTION;
+    }
+    JS_FreeAtom(ctx, atom);
+    return JS_NewInt64(ctx, id);
+}
+
+/* clearTimeout and clearInterval (either clears both kinds, as in browsers and Node). */
+static JSValue js_clear_timer(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    qjs_rt *st = rt_of(ctx);
+    qjs_realm *rl = JS_GetContextOpaque(ctx);
+    int64_t id;
+    JSAtom atom;
+    int had;
+    reader reply;
+    (void)this_val;
+    if (argc < 1 || !JS_IsNumber(argv[0]))
+        return JS_UNDEFINED;
+    if (JS_ToInt64(ctx, &id, argv[0]) < 0)
+        return JS_EXCEPTION;
+    if (id <= 0 || id > rl->next_timer)
+        return JS_UNDEFINED;
+    atom = timer_atom(ctx, id);
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    had = JS_GetOwnProperty(ctx, NULL, rl->timers, atom);
+    if (had > 0)
+        JS_DeleteProperty(ctx, rl->timers, atom, 0);
+    JS_FreeAtom(ctx, atom);
+    if (had < 0)
+        return JS_EXCEPTION;
+    if (had > 0) {
+        buf_reset(&st->up);
+        if (call_host(ctx, st, QJS_OP_TIMER_CANCEL, id, &reply))
+            return JS_EXCEPTION;
+    }
+    return JS_UNDEFINED;
+}
+
+int32_t qjs_timer_fire(qjs_rt *st, int64_t realm, int64_t id)
+{
+    qjs_realm *rl = (qjs_realm *)(uintptr_t)realm;
+    JSValue entry, fn, ret, len_v, *args = NULL;
+    JSAtom atom;
+    uint32_t len = 0, argc = 0, i;
+    int repeat;
+    BEGIN(realm);
+    atom = timer_atom(ctx, id);
+    if (atom == JS_ATOM_NULL) {
+        rc = finish_exception(ctx, st);
+        END();
+    }
+    entry = JS_GetProperty(ctx, rl->timers, atom);
+    if (!JS_IsObject(entry)) { /* cleared meanwhile */
+        JS_FreeAtom(ctx, atom);
+        JS_FreeValue(ctx, entry);
+        rc = finish_value(ctx, st, JS_UNDEFINED);
+        END();
+    }
+    fn = JS_GetPropertyUint32(ctx, entry, 0);
+    repeat = JS_ToBool(ctx, JS_GetPropertyUint32(ctx, entry, 1)); /* a boolean: nothing to free */
+    if (!repeat)
+        JS_DeleteProperty(ctx, rl->timers, atom, 0);
+    JS_FreeAtom(ctx, atom);
+    len_v = JS_GetPropertyStr(ctx, entry, "length");
+    if (JS_ToUint32(ctx, &len, len_v) < 0)
+        len = 2;
+    JS_FreeValue(ctx, len_v);
+    argc = len > 2 ? len - 2 : 0;
+    args = js_malloc(ctx, sizeof(JSValue) * (argc ? argc : 1));
+    if (!args) {
+        JS_FreeValue(ctx, fn);
+        JS_FreeValue(ctx, entry);
+        rc = finish_exception(ctx, st);
+        END();
+    }
+    for (i = 0; i < argc; i++)
+        args[i] = JS_GetPropertyUint32(ctx, entry, i + 2);
+    JS_FreeValue(ctx, entry);
+    ret = JS_Call(ctx, fn, JS_UNDEFINED, (int)argc, (JSValueConst *)args);
+    for (i = 0; i < argc; i++)
+        JS_FreeValue(ctx, args[i]);
+    js_free(ctx, args);
+    JS_FreeValue(ctx, fn);
+    if (!JS_IsException(ret)) {
+        JS_FreeValue(ctx, ret); /* nobody reads a timer callback's result */
+        ret = JS_UNDEFINED;
+    }
+    rc = finish(ctx, st, ret);
+    END();
+}
+
+/* The job of queueMicrotask: an exception has no caller, so it is reported like an unhandled
+   rejection rather than lost. */
+static JSValue microtask_job(JSContext *ctx, int argc, JSValueConst *argv)
+{
+    JSValue ret = JS_Call(ctx, argv[0], JS_UNDEFINED, 0, NULL);
+    (void)argc;
+    if (JS_IsException(ret)) {
+        JSValue exc = JS_GetException(ctx);
+        unhandled_add(rt_of(ctx), ctx, JS_UNDEFINED, exc);
+        return JS_UNDEFINED;
+    }
+    JS_FreeValue(ctx, ret);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_queue_microtask(JSContext *ctx, JSValueConst this_val, int argc,
+                                  JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "queueMicrotask: the callback must be a function");
+    if (JS_EnqueueJob(ctx, microtask_job, 1, argv) < 0)
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
+/* ---------- modules and CommonJS ---------- */
+
+#define FORMAT_ESM 0
+#define FORMAT_COMMONJS 1
+#define FORMAT_JSON 2
+#define FORMAT_HOST 3
+
+/* The id of `specifier` asked for from `referrer` (NULL: the script being run), through the
+   host's loaders; a new string (JS_FreeValue) or JS_EXCEPTION. */
+static JSValue module_resolve(JSContext *ctx, qjs_rt *st, JSValueConst referrer,
+                              JSValueConst specifier, int require)
+{
+    reader reply;
+    JSValue id = JS_UNDEFINED;
+    buf_reset(&st->up);
+    enc_value(ctx, st, &st->up, referrer);
+    enc_value(ctx, st, &st->up, specifier);
+    if (call_host(ctx, st, QJS_OP_MODULE_RESOLVE, require, &reply))
+        return JS_EXCEPTION;
+    if (!reply.p || dec_value(ctx, st, &reply, &id) < 0 || !JS_IsString(id)) {
+        JS_FreeValue(ctx, id);
+        if (!JS_HasException(ctx))
+            JS_ThrowInternalError(ctx, "bad module id from the host");
+        return JS_EXCEPTION;
+    }
+    return id;
+}
+
+static char *module_normalize(JSContext *ctx, const char *base, const char *name, void *opaque)
+{
+    qjs_rt *st = opaque;
+    JSValue referrer, specifier, id;
+    const char *s;
+    char *res;
+    referrer = base && *base ? JS_NewString(ctx, base) : JS_UNDEFINED;
+    specifier = JS_NewString(ctx, name);
+    if (JS_IsException(referrer) || JS_IsException(specifier)) {
+        JS_FreeValue(ctx, referrer);
+        JS_FreeValue(ctx, specifier);
+        return NULL;
+    }
+    id = module_resolve(ctx, st, referrer, specifier, 0);
+    JS_FreeValue(ctx, referrer);
+    JS_FreeValue(ctx, specifier);
+    if (JS_IsException(id))
+        return NULL;
+    s = JS_ToCString(ctx, id);
+    JS_FreeValue(ctx, id);
+    if (!s)
+        return NULL;
+    res = js_strdup(ctx, s);
+    JS_FreeCString(ctx, s);
+    return res;
+}
+
+/* Asks the host for module `id`: its format, and the source (a new string) and, for
+   CommonJS, dirname; host modules give their export names through *names / *count. */
+static int module_fetch(JSContext *ctx, qjs_rt *st, JSValueConst id, int require,
+                        JSValue *source, JSValue *dirname, char ***names, int32_t *count)
+{
+    reader reply;
+    uint8_t format;
+    *source = JS_UNDEFINED;
+    *dirname = JS_UNDEFINED;
+    buf_reset(&st->up);
+    enc_value(ctx, st, &st->up, id);
+    if (call_host(ctx, st, QJS_OP_MODULE_LOAD, require, &reply))
+        return -1;
+    if (!reply.p || rd_u8(&reply, &format) < 0 || format > FORMAT_HOST)
+        goto bad;
+    if (format == FORMAT_HOST) {
+        int32_t n, i;
+        if (!names) /* require(): the names are not needed */
+            return format;
+        if (rd_i32(&reply, &n) < 0 || n < 0 || n > 100000)
+            goto bad;
+        *names = js_mallocz(ctx, sizeof(char *) * (size_t)(n + 1));
+        if (!*names)
+            return -1;
+        for (i = 0; i < n; i++) {
+            JSValue nm;
+            const char *c;
+            if (dec_value(ctx, st, &reply, &nm) < 0 || !JS_IsString(nm)) {
+                JS_FreeValue(ctx, nm);
+                goto bad_names;
+            }
+            c = JS_ToCString(ctx, nm);
+            JS_FreeValue(ctx, nm);
+            if (!c)
+                goto bad_names;
+            (*names)[i] = js_strdup(ctx, c);
+            JS_FreeCString(ctx, c);
+            if (!(*names)[i])
+                goto bad_names;
+        }
+        *count = n;
+        return format;
+    bad_names:
+        for (i = 0; (*names)[i]; i++)
+            js_free(ctx, (*names)[i]);
+        js_free(ctx, *names);
+        *names = NULL;
+        goto bad;
+    }
+    if (dec_value(ctx, st, &reply, source) < 0 || !JS_IsString(*source))
+        goto bad;
+    if (format == FORMAT_COMMONJS &&
+        (dec_value(ctx, st, &reply, dirname) < 0 || !JS_IsString(*dirname)))
+        goto bad;
+    return format;
+bad:
+    JS_FreeValue(ctx, *source);
+    JS_FreeValue(ctx, *dirname);
+    *source = JS_UNDEFINED;
+    *dirname = JS_UNDEFINED;
+    if (!JS_HasException(ctx))
+        JS_ThrowInternalError(ctx, "bad module from the host");
+    return -1;
+}
+
+/* The exports of a host module as one object: asks the host (one call). */
+static JSValue host_module_object(JSContext *ctx, qjs_rt *st, JSValueConst id)
+{
+    reader reply;
+    int32_t n, i;
+    JSValue obj;
+    buf_reset(&st->up);
+    enc_value(ctx, st, &st->up, id);
+    if (call_host(ctx, st, QJS_OP_HOST_MODULE, 0, &reply))
+        return JS_EXCEPTION;
+    if (!reply.p || rd_i32(&reply, &n) < 0 || n < 0)
+        return JS_ThrowInternalError(ctx, "bad host module reply");
+    obj = JS_NewObject(ctx);
+    if (JS_IsException(obj))
+        return obj;
+    for (i = 0; i < n; i++) {
+        JSValue name, value;
+        JSAtom atom;
+        if (dec_value(ctx, st, &reply, &name) < 0 || !JS_IsString(name) ||
+            dec_value(ctx, st, &reply, &value) < 0) {
+            JS_FreeValue(ctx, name);
+            JS_FreeValue(ctx, obj);
+            if (!JS_HasException(ctx))
+                JS_ThrowInternalError(ctx, "bad host module reply");
+            return JS_EXCEPTION;
+        }
+        atom = JS_ValueToAtom(ctx, name);
+        JS_FreeValue(ctx, name);
+        if (atom == JS_ATOM_NULL ||
+            JS_DefinePropertyValue(ctx, obj, atom, value, JS_PROP_ENUMERABLE) < 0) {
+            if (atom != JS_ATOM_NULL)
+                JS_FreeAtom(ctx, atom);
+            JS_FreeValue(ctx, obj);
+            return JS_EXCEPTION;
+        }
+        JS_FreeAtom(ctx, atom);
+    }
+    return obj;
+}
+
+static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id);
+
+/* require(specifier), bound to the module that asks (data[0]: its id, or undefined). */
+static JSValue js_require(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                          int magic, JSValue *data)
+{
+    qjs_rt *st = rt_of(ctx);
+    JSValue id, exports;
+    (void)this_val;
+    if (argc < 1 || !JS_IsString(argv[0]))
+        return JS_ThrowTypeError(ctx, "%s: the module name must be a string",
+                                 magic ? "require.resolve" : "require");
+    id = module_resolve(ctx, st, data[0], argv[0], 1);
+    if (JS_IsException(id) || magic)
+        return id;
+    exports = cjs_load(ctx, st, id);
+    JS_FreeValue(ctx, id);
+    return exports;
+}
+
+static JSValue cjs_cache(JSContext *ctx)
+{
+    qjs_realm *rl = JS_GetContextOpaque(ctx);
+    if (JS_IsUndefined(rl->cjs_cache)) {
+        rl->cjs_cache = JS_NewObjectProto(ctx, JS_NULL);
+        if (JS_IsException(rl->cjs_cache)) {
+            rl->cjs_cache = JS_UNDEFINED;
+            return JS_EXCEPTION;
+        }
+    }
+    return JS_DupValue(ctx, rl->cjs_cache);
+}
+
+/* A require function for code of module `referrer` (a string, or undefined for scripts). */
+static JSValue cjs_require_fn(JSContext *ctx, JSValueConst referrer)
+{
+    JSValue fn, resolve, cache;
+    fn = JS_NewCFunctionData(ctx, js_require, 1, 0, 1, &referrer);
+    if (JS_IsException(fn))
+        return fn;
+    resolve = JS_NewCFunctionData(ctx, js_require, 1, 1, 1, &referrer);
+    cache = cjs_cache(ctx);
+    if (JS_IsException(resolve) || JS_IsException(cache)) {
+        JS_FreeValue(ctx, resolve);
+        JS_FreeValue(ctx, fn);
+        return JS_EXCEPTION;
+    }
+    JS_DefinePropertyValueStr(ctx, fn, "resolve", resolve, JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, fn, "cache", cache, JS_PROP_C_W_E);
+    return fn;
+}
+
+/* Loads and runs a CommonJS or JSON module once per realm; its module.exports. */
+static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
+{
+    static const char head[] = "(function (exports, require, module, __filename, __dirname) {";
+    static const char tail[] = "\n})";
+    JSValue cache, module, exports, source, dirname, fn, req, ret, args[5];
+    JSAtom atom;
+    const char *id_c = NULL, *src = NULL;
+    size_t src_len;
+    char *text;
+    int format;
+
+    cache = cjs_cache(ctx);
+    if (JS_IsException(cache))
+        return cache;
+    atom = JS_ValueToAtom(ctx, id);
+    if (atom == JS_ATOM_NULL) {
+        JS_FreeValue(ctx, cache);
+        return JS_EXCEPTION;
+    }
+    module = JS_GetProperty(ctx, cache, atom);
+    if (JS_IsObject(module)) { /* loaded, or loading (a cycle): its exports so far */
+        exports = JS_GetPropertyStr(ctx, module, "exports");
+        JS_FreeValue(ctx, module);
+        JS_FreeValue(ctx, cache);
+        JS_FreeAtom(ctx, atom);
+        return exports;
+    }
+    JS_FreeValue(ctx, module);
+    format = module_fetch(ctx, st, id, 1, &source, &dirname, NULL, NULL);
+    if (format < 0)
+        goto fail;
+    if (format == FORMAT_ESM) { /* as Node 22 does: the namespace, when it needs no await */
+        id_c = JS_ToCString(ctx, id);
+        if (!id_c)
+            goto fail;
+        ret = qjsi_require_module(ctx, id_c);
+        if (JS_IsException(ret))
+            goto fail;
+        JS_DefinePropertyValue(ctx, cache, atom, JS_NewObject(ctx), JS_PROP_C_W_E);
+        module = JS_GetProperty(ctx, cache, atom);
+        if (JS_IsObject(module)) {
+            JS_DefinePropertyValueStr(ctx, module, "id", JS_DupValue(ctx, id), JS_PROP_C_W_E);
+            JS_DefinePropertyValueStr(ctx, module, "loaded", JS_TRUE, JS_PROP_C_W_E);
+            JS_DefinePropertyValueStr(ctx, module, "exports", JS_DupValue(ctx, ret), JS_PROP_C_W_E);
+        }
+        JS_FreeValue(ctx, module);
+        JS_FreeValue(ctx, cache);
+        JS_FreeValue(ctx, source);
+        JS_FreeValue(ctx, dirname);
+        JS_FreeCString(ctx, id_c);
+        JS_FreeAtom(ctx, atom);
+        return ret;
+    }
+    module = JS_NewObject(ctx);
+    exports = JS_NewObject(ctx);
+    if (JS_IsException(module) || JS_IsException(exports)) {
+        JS_FreeValue(ctx, module);
+        JS_FreeValue(ctx, exports);
+        goto fail;
+    }
+    JS_DefinePropertyValueStr(ctx, module, "id", JS_DupValue(ctx, id), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, module, "filename", JS_DupValue(ctx, id), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, module, "loaded", JS_FALSE, JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, module, "exports", JS_DupValue(ctx, exports), JS_PROP_C_W_E);
+    JS_DefinePropertyValue(ctx, cache, atom, JS_DupValue(ctx, module), JS_PROP_C_W_E);
+
+    if (format == FORMAT_HOST) {
+        ret = host_module_object(ctx, st, id);
+        if (JS_IsException(ret))
+            goto fail_loading;
+        JS_SetPropertyStr(ctx, module, "exports", ret);
+    } else if (format == FORMAT_JSON) {
+        src = JS_ToCStringLen(ctx, &src_len, source);
+        id_c = JS_ToCString(ctx, id);
+        if (!src || !id_c)
+            goto fail_loading;
+        ret = JS_ParseJSON(ctx, src, src_len, id_c);
+        if (JS_IsException(ret))
+            goto fail_loading;
+        JS_SetPropertyStr(ctx, module, "exports", ret);
+    } else {
+        src = JS_ToCStringLen(ctx, &src_len, source);
+        id_c = JS_ToCString(ctx, id);
+        if (!src || !id_c)
+            goto fail_loading;
+        text = js_malloc(ctx, sizeof(head) - 1 + src_len + sizeof(tail));
+        if (!text)
+            goto fail_loading;
+        memcpy(text, head, sizeof(head) - 1);
+        memcpy(text + sizeof(head) - 1, src, src_len);
+        memcpy(text + sizeof(head) - 1 + src_len, tail, sizeof(tail));
+        fn = JS_Eval(ctx, text, sizeof(head) - 1 + src_len + sizeof(tail) - 1, id_c,
+                     JS_EVAL_TYPE_GLOBAL);
+        js_free(ctx, text);
+        if (JS_IsException(fn))
+            goto fail_loading;
+        req = cjs_require_fn(ctx, id);
+        if (JS_IsException(req)) {
+            JS_FreeValue(ctx, fn);
+            goto fail_loading;
+        }
+        args[0] = exports;
+        args[1] = req;
+        args[2] = module;
+        args[3] = (JSValue)id;
+        args[4] = dirname;
+        ret = JS_Call(ctx, fn, exports, 5, (JSValueConst *)args);
+        JS_FreeValue(ctx, fn);
+        JS_FreeValue(ctx, req);
+        if (JS_IsException(ret))
+            goto fail_loading;
+        JS_FreeValue(ctx, ret);
+    }
+    JS_SetPropertyStr(ctx, module, "loaded", JS_TRUE);
+    ret = JS_GetPropertyStr(ctx, module, "exports");
+    JS_FreeValue(ctx, module);
+    JS_FreeValue(ctx, exports);
+    JS_FreeValue(ctx, cache);
+    JS_FreeValue(ctx, source);
+    JS_FreeValue(ctx, dirname);
+    if (src)
+        JS_FreeCString(ctx, src);
+    if (id_c)
+        JS_FreeCString(ctx, id_c);
+    JS_FreeAtom(ctx, atom);
+    return ret;
+
+fail_loading: /* a failed module is forgotten, so a later require tries again */
+    {
+        JSValue exc = JS_GetException(ctx);
+        JS_DeleteProperty(ctx, cache, atom, 0);
+        JS_Throw(ctx, exc);
+    }
+    JS_FreeValue(ctx, module);
+    JS_FreeValue(ctx, exports);
+fail:
+    JS_FreeValue(ctx, cache);
+    JS_FreeValue(ctx, source);
+    JS_FreeValue(ctx, dirname);
+    if (src)
+        JS_FreeCString(ctx, src);
+    if (id_c)
+        JS_FreeCString(ctx, id_c);
+    JS_FreeAtom(ctx, atom);
+    return JS_EXCEPTION;
+}
+
+/* A CommonJS, JSON or host module imported from an ES module: its module.exports as the
+   default export, filled when the module is evaluated; a host module also exports each of its
+   names. */
+static int synthetic_module_fill(JSContext *ctx, JSModuleDef *m, int named)
+{
+    qjs_rt *st = rt_of(ctx);
+    JSAtom name = JS_GetModuleName(ctx, m);
+    JSValue id = JS_AtomToString(ctx, name);
+    JSValue exports;
+    JS_FreeAtom(ctx, name);
+    if (JS_IsException(id))
+        return -1;
+    exports = cjs_load(ctx, st, id);
+    JS_FreeValue(ctx, id);
+    if (JS_IsException(exports))
+        return -1;
+    if (named && JS_IsObject(exports)) {
+        JSPropertyEnum *tab;
+        uint32_t len, i;
+        if (JS_GetOwnPropertyNames(ctx, &tab, &len, exports,
+                                   JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0) {
+            JS_FreeValue(ctx, exports);
+            return -1;
+        }
+        for (i = 0; i < len; i++) {
+            const char *key = JS_AtomToCString(ctx, tab[i].atom);
+            if (key && strcmp(key, "default") != 0) {
+                JSValue v = JS_GetProperty(ctx, exports, tab[i].atom);
+                if (JS_IsException(v))
+                    JS_FreeValue(ctx, JS_GetException(ctx));
+                else
+                    JS_SetModuleExport(ctx, m, key, v);
+            }
+            if (key)
+                JS_FreeCString(ctx, key);
+            JS_FreeAtom(ctx, tab[i].atom);
+        }
+        js_free(ctx, tab);
+    }
+    return JS_SetModuleExport(ctx, m, "default", exports);
+}
+
+static int cjs_module_init(JSContext *ctx, JSModuleDef *m)
+{
+    return synthetic_module_fill(ctx, m, 0);
+}
+
+static int host_module_init(JSContext *ctx, JSModuleDef *m)
+{
+    return synthetic_module_fill(ctx, m, 1);
+}
+
+static JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque)
+{
+    qjs_rt *st = opaque;
+    JSValue id, source, dirname, fn, meta;
+    JSModuleDef *m = NULL;
+    char **names = NULL;
+    int32_t count = 0, i;
+    int format;
+    const char *src;
+    size_t src_len;
+
+    id = JS_NewString(ctx, name);
+    if (JS_IsException(id))
+        return NULL;
+    format = module_fetch(ctx, st, id, 0, &source, &dirname, &names, &count);
+    JS_FreeValue(ctx, id);
+    JS_FreeValue(ctx, dirname);
+    if (format < 0)
+        return NULL;
+    if (format == FORMAT_ESM) {
+        src = JS_ToCStringLen(ctx, &src_len, source);
+        JS_FreeValue(ctx, source);
+        if (!src)
+            return NULL;
+        fn = JS_Eval(ctx, src, src_len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+        JS_FreeCString(ctx, src);
+        if (JS_IsException(fn))
+            return NULL;
+        m = JS_VALUE_GET_PTR(fn);
+        JS_FreeValue(ctx, fn);
+        meta = JS_GetImportMeta(ctx, m);
+        if (!JS_IsException(meta)) {
+            JS_DefinePropertyValueStr(ctx, meta, "url", JS_NewString(ctx, name), JS_PROP_C_W_E);
+            JS_FreeValue(ctx, meta);
+        } else {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        }
+        return m;
+    }
+    JS_FreeValue(ctx, source);
+    m = JS_NewCModule(ctx, name, format == FORMAT_HOST ? host_module_init : cjs_module_init);
+    if (m) {
+        for (i = 0; i < count; i++) {
+            if (strcmp(names[i], "default") != 0 && JS_AddModuleExport(ctx, m, names[i]) < 0) {
+                m = NULL;
+                break;
+            }
+        }
+        if (m && JS_AddModuleExport(ctx, m, "default") < 0)
+            m = NULL;
+    }
+    if (names) {
+        for (i = 0; i < count; i++)
+            js_free(ctx, names[i]);
+        js_free(ctx, names);
+    }
+    return m;
+}
+
 static int install_realm(JSContext *ctx)
 {
     JSValue global = JS_GetGlobalObject(ctx);
@@ -1343,6 +2318,33 @@ static int install_realm(JSContext *ctx)
         JS_NewCFunctionMagic(ctx, js_print, "trace", 1, JS_CFUNC_generic_magic, 4), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, global, "console", console,
                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+
+    /* timers and microtasks, as in browsers and Node; require() through the host's loaders */
+    {
+        qjs_realm *rl = JS_GetContextOpaque(ctx);
+        rl->timers = JS_NewObjectProto(ctx, JS_NULL);
+        if (JS_IsException(rl->timers)) {
+            rl->timers = JS_UNDEFINED;
+            ok = 0;
+        }
+        JS_DefinePropertyValueStr(ctx, global, "setTimeout",
+            JS_NewCFunctionMagic(ctx, js_set_timer, "setTimeout", 2, JS_CFUNC_generic_magic, 0),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValueStr(ctx, global, "setInterval",
+            JS_NewCFunctionMagic(ctx, js_set_timer, "setInterval", 2, JS_CFUNC_generic_magic, 1),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValueStr(ctx, global, "clearTimeout",
+            JS_NewCFunction(ctx, js_clear_timer, "clearTimeout", 1),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValueStr(ctx, global, "clearInterval",
+            JS_NewCFunction(ctx, js_clear_timer, "clearInterval", 1),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValueStr(ctx, global, "queueMicrotask",
+            JS_NewCFunction(ctx, js_queue_microtask, "queueMicrotask", 1),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValueStr(ctx, global, "require", cjs_require_fn(ctx, JS_UNDEFINED),
+            JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    }
 
     /* prototypes of Java objects: Object.prototype for beans and maps, Array.prototype for
        lists and arrays (so map, filter, join … work on them), Function.prototype for
@@ -1442,6 +2444,8 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     JS_SetRuntimeOpaque(st->rt, st);
     JS_SetMaxStackSize(st->rt, 0);
     JS_SetInterruptHandler(st->rt, interrupt_handler, st);
+    JS_SetHostPromiseRejectionTracker(st->rt, rejection_tracker, st);
+    JS_SetModuleLoaderFunc(st->rt, module_normalize, module_loader, st);
     for (v = 0; v < HOST_VARIANTS; v++) {
         if (JS_NewClass(st->rt, host_class_ids[v], &host_defs[v]) < 0) {
             JS_FreeRuntime(st->rt);
@@ -1467,9 +2471,11 @@ void qjs_runtime_free(qjs_rt *st)
     list_for_each_safe(el, el1, &st->boxes) {
         box_free(st, list_entry(el, qjs_box, link));
     }
+    unhandled_drop(st, NULL);
     list_for_each_safe(el, el1, &st->realms) {
         qjs_realm *r = list_entry(el, qjs_realm, link);
         list_del(&r->link);
+        realm_release_values(r);
         JS_FreeContext(r->ctx);
         free(r->wrappers);
         free(r);
@@ -1479,6 +2485,8 @@ void qjs_runtime_free(qjs_rt *st)
     free(st->up.data);
     free(st->track);
     free(st->released);
+    free(st->bound);
+    free(st->unhandled);
     free(st);
 }
 
@@ -1528,11 +2536,14 @@ int64_t qjs_realm_new(qjs_rt *st)
     if (!r)
         return 0;
     enter(st);
+    r->timers = JS_UNDEFINED;
+    r->cjs_cache = JS_UNDEFINED;
     r->ctx = JS_NewContext(st->rt);
     if (r->ctx) {
         r->st = st;
         JS_SetContextOpaque(r->ctx, r);
         if (!install_realm(r->ctx)) {
+            realm_release_values(r);
             JS_FreeContext(r->ctx);
             r->ctx = NULL;
         }
@@ -1559,6 +2570,7 @@ void qjs_realm_free(qjs_rt *st, int64_t realm)
         return;
     enter(st);
     list_del(&r->link);
+    realm_release_values(r);
     JS_FreeContext(r->ctx);
     free(r->wrappers);
     free(r);
@@ -1581,14 +2593,57 @@ void qjs_handles_free(qjs_rt *st, const int64_t *handles, int32_t n)
 
 /* ---------- calls that run JavaScript ---------- */
 
-#define BEGIN(realm)                                  \
-    JSContext *ctx;                                   \
-    int32_t rc;                                       \
-    if (!st || !(ctx = realm_ctx(realm)))             \
-        return QJS_BAD_INPUT;                         \
-    enter(st);
-
-#define END() leave(st); return rc;
+/* Evaluates an ES module: its namespace, its error, or (QJS_PENDING) [promise][namespace]
+   while a top-level await waits. */
+static int32_t eval_module(JSContext *ctx, qjs_rt *st, const char *src, size_t len,
+                           const char *name)
+{
+    JSValue fn, promise, ns, meta;
+    JSModuleDef *m;
+    int state;
+    fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    if (JS_IsException(fn))
+        return finish_exception(ctx, st);
+    m = JS_VALUE_GET_PTR(fn);
+    meta = JS_GetImportMeta(ctx, m);
+    if (JS_IsException(meta)) {
+        JS_FreeValue(ctx, fn);
+        return finish_exception(ctx, st);
+    }
+    JS_DefinePropertyValueStr(ctx, meta, "url", JS_NewString(ctx, name), JS_PROP_C_W_E);
+    JS_FreeValue(ctx, meta);
+    promise = JS_EvalFunction(ctx, fn); /* links and evaluates; frees the module on failure */
+    if (JS_IsException(promise))
+        return finish_exception(ctx, st);
+    if (run_jobs_outermost(ctx, st)) {
+        JS_FreeValue(ctx, promise);
+        JS_ThrowInternalError(ctx, "interrupted");
+        return finish_exception(ctx, st);
+    }
+    state = (int)JS_PromiseState(ctx, promise);
+    if (state == JS_PROMISE_REJECTED) {
+        promise_mark_handled(ctx, promise);
+        JS_Throw(ctx, JS_PromiseResult(ctx, promise));
+        JS_FreeValue(ctx, promise);
+        return finish_exception(ctx, st);
+    }
+    ns = JS_GetModuleNamespace(ctx, m);
+    if (JS_IsException(ns)) {
+        JS_FreeValue(ctx, promise);
+        return finish_exception(ctx, st);
+    }
+    if (state != JS_PROMISE_PENDING) {
+        JS_FreeValue(ctx, promise);
+        return finish_value(ctx, st, ns);
+    }
+    buf_reset(&st->out);
+    enc_value(ctx, st, &st->out, promise);
+    enc_value(ctx, st, &st->out, ns);
+    JS_FreeValue(ctx, promise);
+    JS_FreeValue(ctx, ns);
+    publish_out(st);
+    return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_PENDING;
+}
 
 int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
                  const char *filename, int32_t flags)
@@ -1598,6 +2653,11 @@ int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
     BEGIN(realm);
     if (!src || src_len < 0 || src[src_len] != 0) {
         rc = QJS_BAD_INPUT;
+        END();
+    }
+    if (flags & 8) {
+        rc = eval_module(ctx, st, (const char *)src, (size_t)src_len,
+                         filename ? filename : "<module>");
         END();
     }
     if (flags & 2)
@@ -2098,7 +3158,29 @@ int32_t qjs_to_string(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     } else if (JS_IsSymbol(v)) {
         rc = finish_value(ctx, st, to_string_quiet(ctx, v));
     } else {
-        rc = finish(ctx, st, JS_ToString(ctx, v));
+        JSValue text = JS_ToString(ctx, v);
+        if (JS_IsException(text) && JS_IsObject(v) && st->mb[QJS_MB_STOP_REASON] == 0) {
+            /* no usable toString (a module namespace, an Object.create(null)): what
+               Object.prototype.toString says, as a console would show it */
+            JSValue saved = JS_GetException(ctx);
+            JSValue global = JS_GetGlobalObject(ctx);
+            JSValue object = JS_GetPropertyStr(ctx, global, "Object");
+            JSValue proto = JS_GetPropertyStr(ctx, object, "prototype");
+            JSValue fn = JS_GetPropertyStr(ctx, proto, "toString");
+            text = JS_IsFunction(ctx, fn) ? JS_Call(ctx, fn, v, 0, NULL) : JS_EXCEPTION;
+            JS_FreeValue(ctx, fn);
+            JS_FreeValue(ctx, proto);
+            JS_FreeValue(ctx, object);
+            JS_FreeValue(ctx, global);
+            if (JS_IsException(text)) {
+                if (JS_HasException(ctx))
+                    JS_FreeValue(ctx, JS_GetException(ctx));
+                JS_Throw(ctx, saved);
+            } else {
+                JS_FreeValue(ctx, saved);
+            }
+        }
+        rc = finish(ctx, st, text);
     }
     JS_FreeValue(ctx, v);
     END();

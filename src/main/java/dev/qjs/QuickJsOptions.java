@@ -1,7 +1,11 @@
 package dev.qjs;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * or milliseconds as a {@code Number}), {@code quickjs.memoryLimit} and
  * {@code quickjs.maxStackSize} (bytes). System properties of the same names are process-wide
  * defaults. An entry beats the options, the options beat a system property.
+ *
+ * <p>Modules: {@link Builder#moduleLoader(ModuleLoader)} decides where {@code import} and
+ * {@code require} find code (by default npm WebJars on the class path, nothing else);
+ * {@link Builder#hostModule(HostModule)} publishes Java modules under {@code host:} names.
  */
 public final class QuickJsOptions {
   private static final QuickJsOptions DEFAULTS = new Builder().build();
@@ -30,6 +38,10 @@ public final class QuickJsOptions {
   private final long memoryLimit;
   private final long maxStackSize;
   private final long gcThreshold;
+  private final @Nullable ModuleLoader moduleLoader;
+  private final List<HostModule> hostModules;
+  private final boolean discoverHostModules;
+  private final @Nullable Consumer<? super JsException> uncaughtErrorHandler;
 
   private QuickJsOptions(Builder b) {
     this.classFilter = b.classFilter;
@@ -37,6 +49,10 @@ public final class QuickJsOptions {
     this.memoryLimit = b.memoryLimit;
     this.maxStackSize = b.maxStackSize;
     this.gcThreshold = b.gcThreshold;
+    this.moduleLoader = b.moduleLoader;
+    this.hostModules = List.copyOf(b.hostModules);
+    this.discoverHostModules = b.discoverHostModules;
+    this.uncaughtErrorHandler = b.uncaughtErrorHandler;
   }
 
   /** The options of an engine made by {@code ScriptEngineManager}: no Java class access. */
@@ -73,8 +89,37 @@ public final class QuickJsOptions {
     return gcThreshold;
   }
 
+  /** Where {@code import} and {@code require} find modules; null for the default (WebJars). */
+  public @Nullable ModuleLoader moduleLoader() {
+    return moduleLoader;
+  }
+
+  /** The host modules given to the builder (not those ServiceLoader finds). */
+  public List<HostModule> hostModules() {
+    return hostModules;
+  }
+
+  /** Whether {@link HostModule}s listed in {@code META-INF/services} are published too. */
+  public boolean discoverHostModules() {
+    return discoverHostModules;
+  }
+
+  /**
+   * Receives what no script caught: promise rejections no handler took by the end of a call,
+   * and errors thrown by timer and {@code queueMicrotask} callbacks; null to print them to the
+   * context's error writer.
+   */
+  public @Nullable Consumer<? super JsException> uncaughtErrorHandler() {
+    return uncaughtErrorHandler;
+  }
+
   /** Builds {@link QuickJsOptions}. */
   public static final class Builder {
+    private static final Pattern HOST_MODULE_NAME = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
+    private @Nullable ModuleLoader moduleLoader;
+    private final List<HostModule> hostModules = new ArrayList<>();
+    private boolean discoverHostModules = true;
+    private @Nullable Consumer<? super JsException> uncaughtErrorHandler;
     private @Nullable ClassFilter classFilter;
     private @Nullable Duration timeLimit;
     private long memoryLimit;
@@ -124,6 +169,53 @@ public final class QuickJsOptions {
      */
     public Builder classFilter(ClassFilter filter) {
       this.classFilter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /**
+     * Where {@code import}, {@code import()} and {@code require} find modules, e.g.
+     * {@code ModuleLoader.directory(root).orElse(ModuleLoader.webJars(loader))}. Without one,
+     * npm WebJars on the class path of the thread that makes the engine.
+     */
+    public Builder moduleLoader(ModuleLoader loader) {
+      this.moduleLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /** Publishes a Java module that scripts import as {@code "host:" + module.name()}. */
+    public Builder hostModule(HostModule module) {
+      Objects.requireNonNull(module, "module");
+      String name = module.name();
+      if (name == null || !HOST_MODULE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "a host module name is 1-200 letters, digits or . _ - /, not " + name);
+      }
+      for (HostModule m : hostModules) {
+        if (m.name().equals(name)) {
+          throw new IllegalArgumentException("two host modules are named " + name);
+        }
+      }
+      hostModules.add(module);
+      return this;
+    }
+
+    /**
+     * Whether host modules listed in {@code META-INF/services/dev.qjs.HostModule} on the class
+     * path are published too (default true); one given to {@link #hostModule} wins over a
+     * discovered one of the same name.
+     */
+    public Builder discoverHostModules(boolean discover) {
+      this.discoverHostModules = discover;
+      return this;
+    }
+
+    /**
+     * Receives rejections no handler took and errors thrown by timer and {@code queueMicrotask}
+     * callbacks, instead of the context's error writer. Runs on the thread that ran the engine,
+     * inside the engine's lock: keep it short and do not call the engine from it.
+     */
+    public Builder uncaughtErrorHandler(Consumer<? super JsException> handler) {
+      this.uncaughtErrorHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 

@@ -52,6 +52,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   static final String TIMEOUT_KEY = "quickjs.timeout";
   static final String MEMORY_LIMIT_KEY = "quickjs.memoryLimit";
   static final String MAX_STACK_SIZE_KEY = "quickjs.maxStackSize";
+  static final String MODULE_KEY = "quickjs.module";
 
   private final Limits defaults;
 
@@ -75,10 +76,22 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
             this::getContext,
             filter == null ? null : filter::exposeToScripts,
             this::limitsFor);
+    runtime.configure(
+        new dev.qjs.internal.ModuleRegistry(
+            options.moduleLoader(),
+            options.hostModules(),
+            options.discoverHostModules(),
+            contextClassLoader()),
+        options.uncaughtErrorHandler());
     if (options.gcThreshold() > 0) {
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
+  }
+
+  private static ClassLoader contextClassLoader() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    return cl != null ? cl : QuickJsScriptEngine.class.getClassLoader();
   }
 
   /** The limits of a call in ctx: its ENGINE_SCOPE entries, else the options, else system properties. */
@@ -173,7 +186,21 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   public @Nullable Object eval(String script, ScriptContext ctx) throws ScriptException {
     Objects.requireNonNull(script, "script");
     Objects.requireNonNull(ctx, "context");
-    return inScope(ctx, realm -> runtime.eval(realm, script, fileName(ctx)));
+    String fileName = fileName(ctx);
+    if (isModule(ctx, fileName)) {
+      return inScope(ctx, realm -> runtime.evalModule(realm, script, fileName));
+    }
+    return inScope(ctx, realm -> runtime.eval(realm, script, fileName));
+  }
+
+  /** ENGINE_SCOPE {@code quickjs.module} is true, or the file name ends in {@code .mjs}. */
+  private static boolean isModule(ScriptContext ctx, String fileName) {
+    if (fileName.endsWith(".mjs")) {
+      return true;
+    }
+    Bindings scope = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
+    Object flag = scope == null ? null : scope.get(MODULE_KEY);
+    return Boolean.TRUE.equals(flag) || (flag instanceof String s && s.trim().equalsIgnoreCase("true"));
   }
 
   @Override

@@ -65,6 +65,15 @@ public final class JsRuntime implements AutoCloseable {
   /** close() was called inside a call; the outermost exit() frees the runtime. */
   private volatile boolean closeRequested;
 
+  /** Timers, Java futures awaited by scripts, promises awaited by Java. */
+  private final EventLoop loop = new EventLoop(this);
+  /** Where import and require find modules; null until configured (then WebJars). */
+  private ModuleRegistry modules;
+  /** Receives uncaught script errors; null: the context's error writer. */
+  private java.util.function.Consumer<? super dev.qjs.JsException> uncaughtHandler;
+  /** The file name of the script or module being evaluated: the referrer of require(). */
+  private String currentFile;
+
   /** The Java global's script, given the host object behind it; see {@link HostMembers.JavaGlobal}. */
   private static final String JAVA_GLOBAL_INSTALLER =
       "(function (j) {\n"
@@ -121,6 +130,25 @@ public final class JsRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** Sets the module registry and the handler of uncaught script errors (null: print). */
+  public void configure(
+      ModuleRegistry modules, java.util.function.Consumer<? super dev.qjs.JsException> uncaught) {
+    this.modules = modules;
+    this.uncaughtHandler = uncaught;
+  }
+
+  private ModuleRegistry modules() {
+    if (modules == null) {
+      modules = new ModuleRegistry(null, List.of(), true, contextClassLoader());
+    }
+    return modules;
+  }
+
+  static ClassLoader contextClassLoader() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    return cl != null ? cl : JsRuntime.class.getClassLoader();
   }
 
   // ---------------------------------------------------------------- lifecycle and locking
@@ -182,10 +210,12 @@ public final class JsRuntime implements AutoCloseable {
         closeRequested = true;
         return;
       }
+      loop.close();
       state.run();
       hosts.clear();
     } finally {
       state.lock.unlock();
+      loop.runCompletions();
     }
   }
 
@@ -239,17 +269,179 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   private void exit() {
-    if (state.lock.getHoldCount() == 1) {
+    boolean outermost = state.lock.getHoldCount() == 1;
+    if (outermost && state.rt != 0 && !closeRequested) {
+      endOfCall();
+    }
+    if (outermost) {
       releaseHostObjects();
       reclaimNearMemoryLimit();
       MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, 0L);
     }
     state.accountMemory();
-    if (closeRequested && state.lock.getHoldCount() == 1) {
+    if (closeRequested && outermost) {
+      loop.close();
       state.run();
       hosts.clear();
     }
     state.lock.unlock();
+    if (outermost) {
+      loop.runCompletions();
+    }
+  }
+
+  /**
+   * The end of an outermost call: publishes the promises made for Java futures, watches the
+   * promises Java received, and reports rejections nothing handled.
+   */
+  private void endOfCall() {
+    long rt = state.rt;
+    try {
+      readBound();
+      loop.endOfCall(rt);
+      readBound();
+      if (mailbox.getLong(QuickJsNative.MB_UNHANDLED * 8) > 0) {
+        takeUnhandled(rt);
+      }
+    } catch (RuntimeException | Error e) {
+      // the call's own result or exception goes to the caller; this bookkeeping never replaces it
+    }
+  }
+
+  private void readBound() {
+    int n = (int) mailbox.getLong(QuickJsNative.MB_BOUND_COUNT * 8);
+    if (n <= 0) {
+      return;
+    }
+    long[] triples = new Pointer(mailbox.getLong(QuickJsNative.MB_BOUND_PTR * 8)).getLongArray(0, 3 * n);
+    mailbox.putLong(QuickJsNative.MB_BOUND_COUNT * 8, 0);
+    for (int i = 0; i < n; i++) {
+      loop.bind(triples[3 * i], triples[3 * i + 1], triples[3 * i + 2]);
+    }
+  }
+
+  /** Watches a promise Java received (under the lock, between calls). */
+  void watch(long rt, PromiseFuture f, long id, EventLoop loop) {
+    Realm realm = f.handle.realm();
+    int rc = QuickJsNative.qjs_promise_watch(rt, realm.pointer, f.handle.pointer(), id);
+    if (rc == QuickJsNative.PENDING) {
+      loop.watching(id, f);
+    } else if (rc == QuickJsNative.OK) {
+      loop.completeNow(f, false, read(output(), realm));
+    } else if (rc == QuickJsNative.EXCEPTION) {
+      loop.completeNow(f, true, readException(output(), realm, null));
+    } else {
+      loop.completeNow(f, true, new IllegalStateException(
+          "QuickJS could not watch the promise (native memory exhausted)"));
+    }
+  }
+
+  private void takeUnhandled(long rt) {
+    if (QuickJsNative.qjs_unhandled_take(rt) != QuickJsNative.OK) {
+      return;
+    }
+    ByteBuffer out = output();
+    int n = out.getInt();
+    List<ScriptException> errors = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      WeakReference<Realm> ref = realmsByAddress.get(out.getLong());
+      errors.add(readException(out, ref == null ? null : ref.get(), null));
+    }
+    for (ScriptException e : errors) {
+      reportUncaught(e, "Uncaught (in promise)");
+    }
+  }
+
+  /** Hands a script error nothing caught to the handler, else the context's error writer. */
+  private void reportUncaught(ScriptException e, String what) {
+    try {
+      if (uncaughtHandler != null && e instanceof dev.qjs.JsException js) {
+        uncaughtHandler.accept(js);
+        return;
+      }
+      Writer err = currentContext().getErrorWriter();
+      if (err != null) {
+        String stack = e instanceof dev.qjs.JsException js ? js.getJsStack() : null;
+        err.write(what + " " + e.getMessage()
+            + (stack != null && !stack.isEmpty() ? System.lineSeparator() + stack.stripTrailing() : "")
+            + System.lineSeparator());
+        err.flush();
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // a failing handler or writer must not break the engine
+    }
+  }
+
+  /** On the event loop's worker: runs a due timer's callback in its realm. */
+  void fireTimer(EventLoop loop, EventLoop.TimerKey key) {
+    try {
+      locked(null, () -> {
+        EventLoop.Timer t = loop.timerToFire(key);
+        if (t == null || state.rt == 0) {
+          return null;
+        }
+        int rc = QuickJsNative.qjs_timer_fire(state.rt, t.realm.pointer, t.id);
+        if (rc == QuickJsNative.EXCEPTION) {
+          reportUncaught(readException(output(), t.realm, null), "Uncaught (in a timer callback)");
+        }
+        return null;
+      });
+    } catch (ScriptException | NoSuchMethodException | IllegalStateException e) {
+      // a closed engine: its timers are gone
+    }
+  }
+
+  /** On the event loop's worker: settles the promise made for a Java future. */
+  void settleJavaFuture(EventLoop loop, long id, Object value, Throwable error) {
+    try {
+      locked(null, () -> {
+        long[] bound = loop.takeBound(id);
+        long rt = state.rt;
+        if (bound == null || rt == 0) {
+          return null;
+        }
+        WeakReference<Realm> ref = realmsByAddress.get(bound[1]);
+        Realm realm = ref == null ? null : ref.get();
+        if (realm == null) {
+          QuickJsNative.qjs_handles_free(rt, new long[] {bound[0]}, 1);
+          return null;
+        }
+        ValueWriter w = in.reset();
+        if (error == null) {
+          w.u8(0).value(value);
+        } else {
+          Throwable t = error;
+          while ((t instanceof java.util.concurrent.CompletionException
+                  || t instanceof java.util.concurrent.ExecutionException)
+              && t.getCause() != null) {
+            t = t.getCause();
+          }
+          Object js = originalJsError(t);
+          if (js != null) {
+            w.u8(1);
+            if (js == THROWN_UNDEFINED) {
+              w.undefined();
+            } else {
+              w.value(js == THROWN_NULL ? null : js);
+            }
+          } else {
+            String m = t.getMessage();
+            w.u8(2).i32(hosts.acquire(t)).string(m != null ? m : t.getClass().getName());
+          }
+        }
+        int rc = QuickJsNative.qjs_promise_settle(rt, realm.pointer, bound[0], w.address(), w.length());
+        if (rc == QuickJsNative.EXCEPTION) {
+          reportUncaught(readException(output(), realm, null), "Uncaught");
+        }
+        return null;
+      });
+    } catch (ScriptException | NoSuchMethodException | IllegalStateException e) {
+      // a closed engine: nothing waits any more
+    }
+  }
+
+  EventLoop eventLoop() {
+    return loop;
   }
 
   /**
@@ -467,9 +659,39 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Evaluates an ES module named fileName in a realm: its namespace (a JsObject), or, while a
+   * top-level await waits, a CompletableFuture of the namespace.
+   */
+  public Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
+    long rt = enter();
+    String savedFile = currentFile;
+    currentFile = fileName;
+    try {
+      ValueWriter w = in.reset().source(source);
+      int rc = QuickJsNative.qjs_eval(
+          rt, realm.pointer, w.address(), w.length(), cString(fileName), QuickJsNative.EVAL_MODULE);
+      if (rc != QuickJsNative.PENDING) {
+        return result(rc, realm, fileName);
+      }
+      ByteBuffer out = output();
+      Object evaluation = read(out, realm);
+      Object namespace = read(out, realm);
+      if (evaluation instanceof java.util.concurrent.CompletableFuture<?> f) {
+        return f.thenApply(done -> namespace);
+      }
+      return namespace;
+    } finally {
+      currentFile = savedFile;
+      exit();
+    }
+  }
+
   /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
   public Object eval(Realm realm, String source, String fileName) throws ScriptException {
     long rt = enter();
+    String savedFile = currentFile;
+    currentFile = fileName;
     try {
       boolean cacheable = source.length() <= EVAL_CACHE_MAX_CHARS;
       EvalKey key = cacheable ? new EvalKey(fileName, source) : null;
@@ -491,6 +713,7 @@ public final class JsRuntime implements AutoCloseable {
       }
       return decodeResult(rc, out, realm, fileName);
     } finally {
+      currentFile = savedFile;
       exit();
     }
   }
@@ -801,7 +1024,10 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   JsHandle handleOf(Object value) {
-    JsHandle h = value instanceof JsHandle jh ? jh : mirrors.handleOf(value);
+    JsHandle h =
+        value instanceof JsHandle jh
+            ? jh
+            : value instanceof PromiseFuture pf ? pf.handle : mirrors.handleOf(value);
     return h != null && h.runtime() == this ? h : null;
   }
 
@@ -940,6 +1166,8 @@ public final class JsRuntime implements AutoCloseable {
             return mirrors.symbol(h);
           case QuickJsNative.KIND_BYTECODE:
             return h;
+          case QuickJsNative.KIND_PROMISE:
+            return loop.promise(h);
           default:
             return mirrors.object(h);
         }
@@ -1252,6 +1480,47 @@ public final class JsRuntime implements AutoCloseable {
         Object[] argv = readArgs(args, realm);
         Object result = members.call(hosts.get((int) a), argv, construct);
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
+      }
+      case QuickJsNative.OP_PROMISE_SETTLED: {
+        boolean rejected = args.get() != 0;
+        Object settlement = rejected ? readException(args, realm, null) : read(args, realm);
+        replyNone();
+        loop.settled(a, rejected, settlement);
+        return 0;
+      }
+      case QuickJsNative.OP_TIMER: {
+        double delay = args.getDouble();
+        boolean repeat = args.get() != 0;
+        replyNone();
+        if (realm != null) {
+          loop.schedule(realm, a, delay, repeat);
+        }
+        return 0;
+      }
+      case QuickJsNative.OP_TIMER_CANCEL:
+        replyNone();
+        if (realm != null) {
+          loop.cancel(realm, a);
+        }
+        return 0;
+      case QuickJsNative.OP_MODULE_RESOLVE: {
+        Object referrer = read(args, realm);
+        String specifier = (String) read(args, realm);
+        String id = modules().resolve(
+            specifier, referrer instanceof String r ? r : currentFile, a == 1);
+        return send(reply.reset().string(id));
+      }
+      case QuickJsNative.OP_MODULE_LOAD: {
+        String id = (String) read(args, realm);
+        ValueWriter w = reply.reset();
+        modules().load(id, w);
+        return send(w);
+      }
+      case QuickJsNative.OP_HOST_MODULE: {
+        String id = (String) read(args, realm);
+        ValueWriter w = reply.reset();
+        modules().exports(id, w);
+        return send(w);
       }
       default:
         replyNone();

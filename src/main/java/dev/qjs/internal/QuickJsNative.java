@@ -21,6 +21,7 @@ final class QuickJsNative {
   static final int NOT_FUNCTION = 2;
   static final int BAD_INPUT = -1;
   static final int OUT_OF_MEMORY = -2;
+  static final int PENDING = 3;
 
   static final int MB_OUT_PTR = 0;
   static final int MB_OUT_LEN = 1;
@@ -33,7 +34,10 @@ final class QuickJsNative {
   static final int MB_RELEASED_PTR = 8;
   static final int MB_RELEASED_COUNT = 9;
   static final int MB_REALM = 10;
-  static final int MB_SLOTS = 11;
+  static final int MB_BOUND_PTR = 11;
+  static final int MB_BOUND_COUNT = 12;
+  static final int MB_UNHANDLED = 13;
+  static final int MB_SLOTS = 14;
 
   static final int OP_PRINT = 1;
   static final int OP_LOOKUP = 2;
@@ -45,6 +49,12 @@ final class QuickJsNative {
   static final int OP_HOST_KEYS = 9;
   static final int OP_HOST_INVOKE = 10;
   static final int OP_HOST_CALL = 11;
+  static final int OP_PROMISE_SETTLED = 12;
+  static final int OP_TIMER = 13;
+  static final int OP_TIMER_CANCEL = 14;
+  static final int OP_MODULE_RESOLVE = 15;
+  static final int OP_MODULE_LOAD = 16;
+  static final int OP_HOST_MODULE = 17;
 
   static final int KIND_OBJECT = 0;
   static final int KIND_ARRAY = 1;
@@ -74,6 +84,14 @@ final class QuickJsNative {
   static final byte T_JSON = 17;
   static final byte T_EXTBUF = 18;
   static final byte T_ARRAYBUF = 19;
+  static final byte T_FUTURE = 20;
+
+  static final byte FORMAT_ESM = 0;
+  static final byte FORMAT_COMMONJS = 1;
+  static final byte FORMAT_JSON = 2;
+  static final byte FORMAT_HOST = 3;
+
+  static final int EVAL_MODULE = 8;
 
   private static final Throwable LOAD_FAILURE;
 
@@ -179,4 +197,12 @@ final class QuickJsNative {
   static native int qjs_to_json(long rt, long realm, long in, int len);
 
   static native int qjs_echo(long rt, long realm, long in, int len);
+
+  static native int qjs_promise_watch(long rt, long realm, long promise, long id);
+
+  static native int qjs_promise_settle(long rt, long realm, long resolvers, long in, int len);
+
+  static native int qjs_timer_fire(long rt, long realm, long id);
+
+  static native int qjs_unhandled_take(long rt);
 }

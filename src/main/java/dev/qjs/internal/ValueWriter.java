@@ -224,6 +224,13 @@ final class ValueWriter {
     if (h != null) {
       return handle(h.pointer());
     }
+    if (v instanceof java.util.concurrent.CompletionStage<?> stage) {
+      // awaitable in JavaScript: a promise settled when the stage completes
+      long id = runtime.eventLoop().stage(stage);
+      ensure(9);
+      buf.put(QuickJsNative.T_FUTURE).putLong(id);
+      return this;
+    }
     int variant = HostMembers.variantOf(v);
     int id = runtime.hostObjects().acquire(v);
     ensure(6);

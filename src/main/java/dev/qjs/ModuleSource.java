@@ -1,0 +1,123 @@
+package dev.qjs;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The text of one module and how to run it: an ES module, a CommonJS module or a JSON document.
+ * A {@link ModuleLoader} returns one from {@link ModuleLoader#load(String)}; immutable.
+ *
+ * <pre>{@code
+ * ModuleSource esm = ModuleSource.esm("greet.js", "export const hi = () => 'hi'");
+ * ModuleSource cjs = ModuleSource.commonJs("legacy.js", "module.exports = 42");
+ * ModuleSource data = ModuleSource.json("config.json", "{\"debug\": true}");
+ * ModuleSource.byExtension("lib.cjs", "exports.x = 1").format(); // COMMONJS
+ * }</pre>
+ *
+ * <p>How the ready-made loaders choose the format: {@code .mjs} is ESM, {@code .cjs} CommonJS,
+ * {@code .json} JSON. Any other file ({@code .js}, no extension) takes the {@code "type"} of the
+ * nearest {@code package.json} above it ({@code "module"} or {@code "commonjs"}), as in Node.
+ * When no {@code package.json} says, a file reached through a package's {@code "module"} field or
+ * an {@code "import"}/{@code "module"} export condition is ESM, then the source decides, as in
+ * Node 22: an {@code import}/{@code export} statement or {@code import.meta} makes it ESM, a
+ * {@code require(…)}, {@code module.exports} or {@code exports.x} CommonJS. A file showing
+ * neither is ESM in {@link ModuleLoader#ofMap}, {@link ModuleLoader#directory} and
+ * {@link ModuleLoader#classpath} (scripts written for this engine), CommonJS in
+ * {@link ModuleLoader#nodeModules} and {@link ModuleLoader#webJars} (Node's default).
+ */
+public final class ModuleSource {
+  /** How a module's text is run. */
+  public enum Format {
+    /** An ECMAScript module: {@code import}/{@code export}, strict, evaluated once. */
+    ESM,
+    /**
+     * A CommonJS module: run as the body of {@code function (exports, require, module,
+     * __filename, __dirname)}; what it leaves in {@code module.exports} is its value.
+     */
+    COMMONJS,
+    /**
+     * A JSON document: its parsed value is the module's value (the default export of an ES
+     * import, the result of {@code require}). The text is not checked here.
+     */
+    JSON
+  }
+
+  private final String id;
+  private final String text;
+  private final Format format;
+
+  private ModuleSource(String id, String text, Format format) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.text = Objects.requireNonNull(text, "text");
+    this.format = Objects.requireNonNull(format, "format");
+  }
+
+  /** A module with the given format. */
+  public static ModuleSource of(String id, String text, Format format) {
+    return new ModuleSource(id, text, format);
+  }
+
+  /** An ES module. */
+  public static ModuleSource esm(String id, String text) {
+    return new ModuleSource(id, text, Format.ESM);
+  }
+
+  /** A CommonJS module. */
+  public static ModuleSource commonJs(String id, String text) {
+    return new ModuleSource(id, text, Format.COMMONJS);
+  }
+
+  /** A JSON module. */
+  public static ModuleSource json(String id, String text) {
+    return new ModuleSource(id, text, Format.JSON);
+  }
+
+  /**
+   * A module whose format follows the id's extension alone: {@code .cjs} is CommonJS,
+   * {@code .json} JSON, anything else ESM.
+   */
+  public static ModuleSource byExtension(String id, String text) {
+    String lower = Objects.requireNonNull(id, "id").toLowerCase(Locale.ROOT);
+    Format format =
+        lower.endsWith(".cjs") ? Format.COMMONJS : lower.endsWith(".json") ? Format.JSON : Format.ESM;
+    return new ModuleSource(id, text, format);
+  }
+
+  /**
+   * The id this source was loaded for: the module's name in stack traces and
+   * {@code import.meta.url}, and the referrer of the specifiers it imports.
+   */
+  public String id() {
+    return id;
+  }
+
+  /** The module's text. */
+  public String text() {
+    return text;
+  }
+
+  /** How the text is run. */
+  public Format format() {
+    return format;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof ModuleSource
+        && ((ModuleSource) o).id.equals(id)
+        && ((ModuleSource) o).format == format
+        && ((ModuleSource) o).text.equals(text);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, format, text);
+  }
+
+  /** The id, format and length, never the text. */
+  @Override
+  public String toString() {
+    return "ModuleSource[" + id + ", " + format + ", " + text.length() + " chars]";
+  }
+}

@@ -1,0 +1,128 @@
+package dev.qjs.internal;
+
+import dev.qjs.HostModule;
+import dev.qjs.ModuleLoader;
+import dev.qjs.ModuleNotFoundException;
+import dev.qjs.ModuleSource;
+import dev.qjs.internal.modules.ModuleLookup;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * The modules one engine can reach: its {@link ModuleLoader} and its host modules. Answers the
+ * shim's module callbacks: resolve a specifier to an id, and load an id as the shim needs it.
+ * Host modules are named {@code host:<name>} and always win over loaders.
+ */
+public final class ModuleRegistry {
+  static final String HOST_PREFIX = "host:";
+
+  private final ModuleLoader loader;
+  private final List<HostModule> given;
+  private final boolean discover;
+  private final ClassLoader classLoader;
+  private Map<String, HostModule> hostModules; // made on first use: discovery reads the class path
+
+  /**
+   * A registry over a loader (null: WebJars of the given class loader) and host modules (given
+   * first, then, when asked, those ServiceLoader finds).
+   */
+  public ModuleRegistry(
+      ModuleLoader loader, List<HostModule> given, boolean discover, ClassLoader classLoader) {
+    this.loader = loader != null ? loader : ModuleLoader.webJars(classLoader);
+    this.given = List.copyOf(given);
+    this.discover = discover;
+    this.classLoader = classLoader;
+  }
+
+  private synchronized Map<String, HostModule> hostModules() {
+    if (hostModules == null) {
+      Map<String, HostModule> modules = new LinkedHashMap<>();
+      for (HostModule m : given) {
+        modules.put(m.name(), m);
+      }
+      if (discover) {
+        try {
+          for (HostModule m : ServiceLoader.load(HostModule.class, classLoader)) {
+            modules.putIfAbsent(m.name(), m);
+          }
+        } catch (ServiceConfigurationError e) {
+          throw new IllegalStateException(
+              "a HostModule listed in META-INF/services could not be loaded: " + e.getMessage(), e);
+        }
+      }
+      hostModules = modules;
+    }
+    return hostModules;
+  }
+
+  /** The id of specifier imported (or required) from referrer (null: a top-level script). */
+  String resolve(String specifier, String referrer, boolean require) throws IOException {
+    if (referrer != null && referrer.startsWith("<")) {
+      referrer = null; // "<eval>" and the like: a script without a file name
+    }
+    if (specifier.startsWith(HOST_PREFIX)) {
+      Map<String, HostModule> hostModules = hostModules();
+      if (hostModules.containsKey(specifier.substring(HOST_PREFIX.length()))) {
+        return specifier;
+      }
+      throw new ModuleNotFoundException(specifier, referrer,
+          "no host module is named " + specifier.substring(HOST_PREFIX.length())
+              + (hostModules.isEmpty() ? " (this engine has none)" : " (this engine has "
+                  + String.join(", ", hostModules.keySet()) + ")"),
+          List.of());
+    }
+    return ModuleLookup.resolve(
+        loader, specifier, referrer, require ? ModuleLoader.Kind.REQUIRE : ModuleLoader.Kind.IMPORT);
+  }
+
+  /**
+   * Writes what the shim needs to load module id: [format] then the ES module source, the
+   * CommonJS source and its directory, the JSON text, or a host module's export names.
+   */
+  void load(String id, ValueWriter w) throws IOException {
+    HostModule host = hostModule(id);
+    if (host != null) {
+      Map<String, ?> exports = host.exports();
+      w.u8(QuickJsNative.FORMAT_HOST).i32(exports.size());
+      for (String name : exports.keySet()) {
+        w.string(name);
+      }
+      return;
+    }
+    ModuleSource source = ModuleLookup.load(loader, id);
+    switch (source.format()) {
+      case ESM:
+        w.u8(QuickJsNative.FORMAT_ESM).string(source.text());
+        break;
+      case COMMONJS:
+        w.u8(QuickJsNative.FORMAT_COMMONJS).string(source.text()).string(ModuleLookup.directoryOf(id));
+        break;
+      case JSON:
+        w.u8(QuickJsNative.FORMAT_JSON).string(source.text());
+        break;
+      default:
+        throw new IOException("unknown module format " + source.format() + " of " + id);
+    }
+  }
+
+  /** Writes a host module's exports: [count]([name][value])*. */
+  void exports(String id, ValueWriter w) throws IOException {
+    HostModule host = hostModule(id);
+    if (host == null) {
+      throw new IOException("no host module " + id);
+    }
+    Map<String, ?> exports = host.exports();
+    w.i32(exports.size());
+    for (Map.Entry<String, ?> e : exports.entrySet()) {
+      w.string(e.getKey()).value(e.getValue());
+    }
+  }
+
+  private HostModule hostModule(String id) {
+    return id.startsWith(HOST_PREFIX) ? hostModules().get(id.substring(HOST_PREFIX.length())) : null;
+  }
+}

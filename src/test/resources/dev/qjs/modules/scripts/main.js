@@ -1,0 +1,2 @@
+import { twice } from './lib/util.js';
+export default twice(21);
