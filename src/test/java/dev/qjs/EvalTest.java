@@ -526,10 +526,11 @@ class EvalTest {
     }
 
     @Test
-    void evalReturningAPromiseGivesItsMirror() throws ScriptException {
+    void evalReturningAPromiseGivesACompletedFuture() throws Exception {
       Object p = engine.eval("Promise.resolve(5)");
-      assertInstanceOf(JsObject.class, p);
-      assertEquals("[object Promise]", p.toString());
+      java.util.concurrent.CompletableFuture<?> f =
+          assertInstanceOf(java.util.concurrent.CompletableFuture.class, p);
+      assertEquals(5, f.getNow(null), "the promise was settled when eval returned");
     }
   }
 
