@@ -2783,7 +2783,23 @@ static int dec_target(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
 static int dec_key(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom)
 {
     JSValue k;
-    int rc = dec_value(ctx, st, r, &k);
+    int rc;
+    if (r->end - r->p >= 5 && r->p[0] == QJS_T_STRING8) {
+        /* the usual key, a short ASCII name: straight to an atom, no string made first */
+        int32_t n, i;
+        const uint8_t *q = r->p + 5;
+        memcpy(&n, r->p + 1, 4);
+        if (n >= 0 && n <= 256 && r->end - q >= n) {
+            for (i = 0; i < n && q[i] < 0x80; i++)
+                ;
+            if (i == n) {
+                *atom = JS_NewAtomLen(ctx, (const char *)q, (size_t)n);
+                r->p = q + n;
+                return *atom == JS_ATOM_NULL ? -2 : 0;
+            }
+        }
+    }
+    rc = dec_value(ctx, st, r, &k);
     if (rc < 0)
         return rc;
     *atom = JS_ValueToAtom(ctx, k);
@@ -2794,19 +2810,30 @@ static int dec_key(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom)
 int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
-    JSValue target = JS_UNDEFINED, this_val = JS_UNDEFINED, name = JS_UNDEFINED, fn;
+    JSValue target = JS_UNDEFINED, this_val = JS_UNDEFINED, fn;
     JSValue *args = NULL, small_args[8];
+    JSAtom atom = JS_ATOM_NULL;
     int32_t argc = 0, i, n = 0;
-    int drc;
+    int drc, has_name = 0;
     BEGIN(realm);
     if (!in || len < 0) {
         rc = QJS_BAD_INPUT;
         END();
     }
     if ((drc = dec_value(ctx, st, &r, &target)) < 0 ||
-        (drc = dec_value(ctx, st, &r, &this_val)) < 0 ||
-        (drc = dec_value(ctx, st, &r, &name)) < 0 ||
-        (drc = rd_i32(&r, &argc)) < 0 || argc < 0 || argc > 65535) {
+        (drc = dec_value(ctx, st, &r, &this_val)) < 0) {
+        rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
+        goto done;
+    }
+    if (r.p < r.end && r.p[0] == QJS_T_UNDEFINED) {
+        r.p++; /* no name: call the target itself */
+    } else if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
+        rc = finish_decode_error(ctx, st, drc);
+        goto done;
+    } else {
+        has_name = 1;
+    }
+    if ((drc = rd_i32(&r, &argc)) < 0 || argc < 0 || argc > 65535) {
         rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
         goto done;
     }
@@ -2822,21 +2849,14 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
             goto done;
         }
     }
-    if (!JS_IsUndefined(name)) {
-        JSAtom atom;
+    if (has_name) {
         if (JS_IsUndefined(target))
             target = JS_GetGlobalObject(ctx);
         if (!JS_IsObject(target)) {
             rc = QJS_BAD_INPUT;
             goto done;
         }
-        atom = JS_ValueToAtom(ctx, name);
-        if (atom == JS_ATOM_NULL) {
-            rc = finish_exception(ctx, st);
-            goto done;
-        }
         fn = JS_GetProperty(ctx, target, atom);
-        JS_FreeAtom(ctx, atom);
         if (JS_IsException(fn)) {
             rc = finish_exception(ctx, st);
             goto done;
@@ -2862,7 +2882,8 @@ done:
         js_free(ctx, args);
     JS_FreeValue(ctx, target);
     JS_FreeValue(ctx, this_val);
-    JS_FreeValue(ctx, name);
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, atom);
     END();
 }
 

@@ -7,6 +7,8 @@ module dev.qjs {
 
   exports dev.qjs;
 
+  uses dev.qjs.HostModule;
+
   provides javax.script.ScriptEngineFactory with
       dev.qjs.QuickJsScriptEngineFactory;
 }

@@ -33,6 +33,13 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
     return realm;
   }
 
+  /** True when no host-side setting ({@code quickjs.*}, {@code javax.script.*}) is set. */
+  public boolean hasNoSettings() {
+    synchronized (settings) {
+      return settings.isEmpty();
+    }
+  }
+
   /** True for keys that configure the host and never become JS globals. */
   public static boolean isHostKey(String key) {
     return key.startsWith("quickjs.") || key.startsWith("javax.script.");
