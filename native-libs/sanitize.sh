@@ -187,6 +187,7 @@ MVN_LOG=$OUT/mvn-verify.log
     -Dquickjs.native.skip=true \
     -Dquickjs.library.path="$LIB" \
     -Djvm="$WRAPPER" \
+    -Dquickjs.tests.underSanitizer=true \
     "$@" 2>&1; echo $? >"$OUT/mvn-verify.rc") | tee "$MVN_LOG"; } || :
 rc=$(cat "$OUT/mvn-verify.rc" 2>/dev/null) || rc=1
 T1=$(date +%s)
