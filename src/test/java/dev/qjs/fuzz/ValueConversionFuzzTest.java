@@ -1,13 +1,16 @@
 package dev.qjs.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.qjs.JsArray;
+import dev.qjs.JsException;
 import dev.qjs.JsObject;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,17 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzes value conversions both ways with random nested values: Java maps, lists, strings with
- * lone surrogates and NULs, ints, longs, doubles (NaN, -0, infinities), BigIntegers and byte
- * arrays go into JavaScript, are deep-copied there and come back with {@link JsObject#toJava()};
- * the same values written as JavaScript source come back the same; JSON writes and reads them
- * back. A failing input is saved as its (seed, index) and replayed by {@link
- * FuzzRegressionTest}.
+ * Jazzer targets for value conversions both ways. {@link #roundTrip}: a nested value built from
+ * the input (maps, lists, strings with lone surrogates and NULs, ints, longs, doubles with -0, NaN
+ * and infinities, BigIntegers, byte arrays) goes into JavaScript as a binding and as an argument,
+ * is deep-copied there and comes back with {@link JsObject#toJava()} equal; written as JavaScript
+ * source it evaluates to the same; written as JSON and read back it is the same. {@link
+ * #jsonText}: any text given to {@code parseJson} is a value or a {@link JsException}, and JSON
+ * written from the value reads back to the same JSON.
  */
 class ValueConversionFuzzTest {
   /** JS side of the round trip: copies host lists, maps and arrays into plain JS values. */
@@ -50,72 +51,72 @@ class ValueConversionFuzzTest {
       function __id(v) { return v; }
       """;
 
-  private QuickJsScriptEngine engine;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    engine = (QuickJsScriptEngine) new QuickJsScriptEngineFactory().getScriptEngine();
-    engine.eval(DEEP_COPY);
-  }
-
-  @AfterEach
-  void tearDown() {
-    engine.close();
-  }
-
-  @Test
-  void javaToJsAndBack() throws Exception {
-    Fuzz.loop("values java->js->java", (i, r) -> property(i, "javaToJs"));
-  }
-
-  @Test
-  void jsSourceToJava() throws Exception {
-    Fuzz.loop("values js source->java", (i, r) -> property(i, "jsSource"));
-  }
-
-  @Test
-  void jsonBothWays() throws Exception {
-    Fuzz.loop("values json", (i, r) -> property(i, "json"));
-  }
-
-  /** Runs one property on input {@code index}; on failure saves "property seed index". */
-  void property(int index, String which) {
-    try {
-      check(engine, which, Fuzz.random(index));
-    } catch (Throwable t) {
-      byte[] input =
-          (which + " " + Fuzz.SEED + " " + index + "\n").getBytes(StandardCharsets.UTF_8);
-      Fuzz.saveAndFail("value", "txt", input, which + " failed for input " + index, t);
+  /** The first byte picks JSON-safe values (all three ways) or exotic ones (no JSON). */
+  @FuzzTest(maxDuration = "30s")
+  void roundTrip(FuzzedDataProvider data) throws Exception {
+    boolean exotic = data.consumeBoolean();
+    Object value = randomValue(new FuzzedRandom(data), 0, exotic);
+    try (QuickJsScriptEngine engine =
+        (QuickJsScriptEngine) new QuickJsScriptEngineFactory().getScriptEngine()) {
+      engine.eval(DEEP_COPY);
+      javaToJsAndBack(engine, value);
+      jsSourceToJava(engine, value);
+      if (!exotic) {
+        jsonBothWays(engine, value);
+      }
+      assertEquals(2, engine.eval("1 + 1"), "the engine works after the input");
     }
   }
 
-  static void check(QuickJsScriptEngine engine, String which, Random r) throws Exception {
-    switch (which) {
-      case "javaToJs" -> {
-        Object v = randomValue(r, 0, true);
-        Object expected = normalize(v);
-        engine.put("__v", v);
-        Object direct = engine.eval("__v");
-        if (!(v instanceof Map || v instanceof List)) {
-          assertSame(expected, direct, "a primitive through a binding");
-          assertSame(expected, engine.invokeFunction("__id", v), "a primitive as an argument");
-        }
-        assertSame(expected, toJava(engine.eval("__deepCopy(__v)")), "a deep copy made in JS");
-        engine.put("__v", null);
-      }
-      case "jsSource" -> {
-        Object v = randomValue(r, 0, true);
-        String src = "(" + jsSource(v) + ")";
-        assertSame(normalize(v), toJava(engine.eval(src)), "eval of " + abbreviate(src));
-      }
-      case "json" -> {
-        Object v = randomValue(r, 0, false);
-        String json = engine.toJson(v);
-        Object back = toJava(engine.parseJson(Objects.requireNonNull(json)));
-        // JSON writes -0 as 0
-        assertSame(normalize(minusZeroToZero(v)), back, "JSON " + abbreviate(json));
-      }
-      default -> throw new IllegalArgumentException(which);
+  @FuzzTest(maxDuration = "30s")
+  void jsonText(FuzzedDataProvider data) throws Exception {
+    try (QuickJsScriptEngine engine = EvalFuzzTest.newEngine()) {
+      parseJsonOnce(engine, data.consumeRemainingAsString());
+    }
+  }
+
+  static void javaToJsAndBack(QuickJsScriptEngine engine, Object v) throws Exception {
+    Object expected = normalize(v);
+    engine.put("__v", v);
+    Object direct = engine.eval("__v");
+    if (!(v instanceof Map || v instanceof List)) {
+      assertSame(expected, direct, "a primitive through a binding");
+      assertSame(expected, engine.invokeFunction("__id", v), "a primitive as an argument");
+    }
+    assertSame(expected, toJava(engine.eval("__deepCopy(__v)")), "a deep copy made in JS");
+    engine.put("__v", null);
+  }
+
+  static void jsSourceToJava(QuickJsScriptEngine engine, Object v) throws Exception {
+    String src = "(" + jsSource(v) + ")";
+    assertSame(normalize(v), toJava(engine.eval(src)), "eval of " + abbreviate(src));
+  }
+
+  static void jsonBothWays(QuickJsScriptEngine engine, Object v) throws Exception {
+    String json = engine.toJson(v);
+    Object back = toJava(engine.parseJson(Objects.requireNonNull(json)));
+    // JSON writes -0 as 0
+    assertSame(normalize(minusZeroToZero(v)), back, "JSON " + abbreviate(json));
+  }
+
+  /**
+   * The JSON text property: a value or a JsException; the value survives a deep copy to Java,
+   * and writing it and reading it back is stable: toJson(parse(toJson(parse(x)))) ==
+   * toJson(parse(x)).
+   */
+  static void parseJsonOnce(QuickJsScriptEngine engine, String text) throws Exception {
+    Object parsed;
+    try {
+      parsed = engine.parseJson(text);
+    } catch (JsException expected) {
+      assertEquals(2, engine.eval("1 + 1"), "the engine works after a JSON syntax error");
+      return;
+    }
+    toJava(parsed);
+    String once = engine.toJson(parsed);
+    if (once != null) {
+      String twice = engine.toJson(engine.parseJson(once));
+      assertEquals(once, twice, "JSON written, read and written again changed");
     }
   }
 
@@ -165,10 +166,10 @@ class ValueConversionFuzzTest {
         }
       case 5:
       case 6:
-        return Fuzz.randomString(r, r.nextInt(4) == 0 ? 200 : 12);
+        return JsGrammar.randomString(r, r.nextInt(4) == 0 ? 200 : 12);
       case 7:
         if (!exotic) {
-          return Fuzz.randomString(r, 3);
+          return JsGrammar.randomString(r, 3);
         }
         if (r.nextBoolean()) {
           byte[] b = new byte[r.nextInt(40)];
@@ -197,7 +198,7 @@ class ValueConversionFuzzTest {
             String key = r.nextInt(4) == 0
                 ? new String[] {"0", "1", "4294967295", "__proto__", "constructor", "", "-1",
                   "toString", "length", "\uD800"}[r.nextInt(10)]
-                : Fuzz.randomString(r, 6);
+                : JsGrammar.randomString(r, 6);
             m.put(key, randomValue(r, depth + 1, exotic));
           }
           return m;
@@ -261,7 +262,7 @@ class ValueConversionFuzzTest {
       return "null";
     }
     if (v instanceof String s) {
-      return "'" + EvalFuzzTest.JsGrammar.jsEscape(s) + "'";
+      return "'" + JsGrammar.jsEscape(s) + "'";
     }
     if (v instanceof Double d) {
       if (d.isNaN()) {
@@ -295,7 +296,7 @@ class ValueConversionFuzzTest {
     if (v instanceof Map<?, ?> m) {
       // computed keys: "__proto__" as a plain own property, like the Java map's entry
       StringBuilder sb = new StringBuilder("{");
-      m.forEach((k, x) -> sb.append("['").append(EvalFuzzTest.JsGrammar.jsEscape((String) k))
+      m.forEach((k, x) -> sb.append("['").append(JsGrammar.jsEscape((String) k))
           .append("']: ").append(jsSource(x)).append(", "));
       return sb.append("}").toString();
     }

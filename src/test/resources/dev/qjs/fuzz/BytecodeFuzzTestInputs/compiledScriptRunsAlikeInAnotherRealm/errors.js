@@ -1,0 +1,3 @@
+function thrower() { null.f(); }
+try { thrower(); } catch (e) { globalThis.caught = e.constructor.name; }
+throw new RangeError('from compiled code: ' + caught);

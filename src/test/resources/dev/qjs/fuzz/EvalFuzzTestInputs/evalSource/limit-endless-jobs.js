@@ -1,0 +1,1 @@
+Promise.resolve().then(function again() { return Promise.resolve().then(again) }); "scheduled"
