@@ -511,6 +511,14 @@ patch_line quickjs.c \
 patch_line quickjs.c \
     '    return JS_ThrowInternalError(ctx, "stack overflow");' \
     '    ctx->interrupt_counter = 1; return JS_ThrowInternalError(ctx, "stack overflow"); /* quickjs-jsr223 patch 3 */'
+# 5. async_func_init puts a new async function state on the runtime's GC list and, when the
+#    next allocation (its frame) fails under a memory limit, frees the state without taking it
+#    off the list: the collector then walks freed memory (found by fuzzing with Jazzer: an abort
+#    in mark_children or a SIGSEGV of the JVM; AddressSanitizer names the use after free). The
+#    patch unlinks it first.
+patch_line quickjs.c \
+    '    if (!sf->arg_buf) {' \
+    '    if (!sf->arg_buf) { remove_gc_object(&s->header); /* quickjs-jsr223 patch 5 */'
 PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----

@@ -1117,4 +1117,34 @@ class LimitsTest {
     }
   }
 
+
+  @Nested
+  class MemoryLimitInsideQuickJs {
+    /**
+     * A fuzz finding: QuickJS's async_func_init left a freed async function state on the GC list
+     * when its frame could not be allocated (build-time patch 5). Async functions started at
+     * every memory limit in a band make the frame allocation fail at some of them; the engine is
+     * then closed, which walks the GC list. Before the patch the sanitizer run reported a use
+     * after free here and the plain JVM could abort.
+     */
+    @Test
+    void asyncFunctionsStartedAtTheMemoryLimitLeaveNothingBehind() throws ScriptException {
+      String src = "for (let i = 0; i < 100000; i++) {"
+          + " (async () => { await 1; var b = encodeURIComponent([1,1,1,1,1,1,1,1]) })() }";
+      int stopped = 0;
+      for (long limit = 700_000; limit < 1_500_000; limit += 2_000) {
+        QuickJsScriptEngine engine = new QuickJsScriptEngineFactory().getScriptEngine(
+            QuickJsOptions.builder().memoryLimit(limit).maxStackSize(256 << 10).build());
+        try {
+          engine.eval(src);
+        } catch (JsMemoryLimitException e) {
+          stopped++;
+        }
+        engine.close();
+      }
+      assertTrue(stopped > 0, "no limit in the band was hit: the test no longer reaches the path");
+      QuickJsScriptEngine after = new QuickJsScriptEngineFactory().getScriptEngine();
+      assertEquals(3, after.eval("1 + 2"));
+    }
+  }
 }
