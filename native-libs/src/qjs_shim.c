@@ -2035,9 +2035,11 @@ static JSValue cjs_require_fn(JSContext *ctx, JSValueConst referrer)
 /* Loads and runs a CommonJS or JSON module once per realm; its module.exports. */
 static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
 {
-    static const char head[] = "(function (exports, require, module, __filename, __dirname) {";
+    /* `global` is Node's name for the global object: code written for Node reads it
+       (handlebars: `typeof global !== 'undefined' ? global : window`), as bundlers provide */
+    static const char head[] = "(function (exports, require, module, __filename, __dirname, global) {";
     static const char tail[] = "\n})";
-    JSValue cache, module, exports, source, dirname, fn, req, ret, args[5];
+    JSValue cache, module, exports, source, dirname, fn, req, ret, args[6];
     JSAtom atom;
     const char *id_c = NULL, *src = NULL;
     size_t src_len;
@@ -2139,7 +2141,9 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
         args[2] = module;
         args[3] = (JSValue)id;
         args[4] = dirname;
-        ret = JS_Call(ctx, fn, exports, 5, (JSValueConst *)args);
+        args[5] = JS_GetGlobalObject(ctx);
+        ret = JS_Call(ctx, fn, exports, 6, (JSValueConst *)args);
+        JS_FreeValue(ctx, args[5]);
         JS_FreeValue(ctx, fn);
         JS_FreeValue(ctx, req);
         if (JS_IsException(ret))
