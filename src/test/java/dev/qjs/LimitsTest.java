@@ -1143,7 +1143,7 @@ class LimitsTest {
         engine.close();
       }
       assertTrue(stopped > 0, "no limit in the band was hit: the test no longer reaches the path");
-      QuickJsScriptEngine after = new QuickJsScriptEngineFactory().getScriptEngine();
+      javax.script.ScriptEngine after = new QuickJsScriptEngineFactory().getScriptEngine();
       assertEquals(3, after.eval("1 + 2"));
     }
   }
