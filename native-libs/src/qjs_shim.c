@@ -342,6 +342,7 @@ static void box_free(qjs_rt *st, qjs_box *b)
    0 on success, 1 when the host threw (the JS exception is already set). */
 static JSValue host_object_new(JSContext *ctx, int32_t id);
 static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
+static void promise_mark_handled(JSContext *ctx, JSValueConst promise);
 
 /* An Error for a Java throwable: message from the reader (when given and not empty), and
    javaException = the host object `id` (when id >= 0). */
@@ -845,6 +846,9 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         }
         JS_SetPropertyUint32(ctx, pair, 0, funcs[0]);
         JS_SetPropertyUint32(ctx, pair, 1, funcs[1]);
+        /* a failed Java future is Java's to report: its promise never counts as unhandled
+           (what a script derives from it, an awaiting async function, still does) */
+        promise_mark_handled(ctx, *out);
         ph = box_new(st, pair);
         if (!ph || bound_append(st, fid, ph, (int64_t)(uintptr_t)JS_GetContextOpaque(ctx)) < 0) {
             if (ph)

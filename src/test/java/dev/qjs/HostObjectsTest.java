@@ -1222,6 +1222,23 @@ public class HostObjectsTest {
     }
 
     @Test
+    void applyCallAndBindOfAJavaFunctionAreJavaScriptsEvenWhenItsMethodHasThatName()
+        throws ScriptException {
+      // Function.apply and Callable.call would otherwise hide Function.prototype.apply and call,
+      // which libraries use on any function they are given (memoize, json-logic operations)
+      engine.put("shout", (Function<Object, Object>) x -> x + "!");
+      engine.put("answer", (Callable<Object>) () -> 42);
+      engine.put("add", (BiFunction<Object, Object, Object>)
+          (a, b) -> ((Number) a).intValue() + ((Number) b).intValue());
+      assertEquals("x!", eval("shout.apply(null, ['x'])"));
+      assertEquals("y!", eval("shout.call({}, 'y')"));
+      assertEquals("z!", eval("shout.bind(null, 'z')()"));
+      assertEquals(42, eval("answer.call(null)"));
+      assertEquals(5, eval("add.apply(undefined, [2, 3])"));
+      assertEquals("w!", eval("(function memo(f) { return function () { return f.apply(this, arguments) } })(shout)('w')"));
+    }
+
+    @Test
     void suppliersRunnablesCallablesAndBiFunctionsAreCallable() throws ScriptException {
       AtomicInteger runs = new AtomicInteger();
       Supplier<Object> s = () -> "supplied";

@@ -208,6 +208,12 @@ final class HostMembers {
       return false;
     }
     ClassMembers members = MEMBERS.get(target.getClass());
+    if (members.functional != null
+        && (key.equals("apply") || key.equals("call") || key.equals("bind"))) {
+      // a Java function is a JavaScript function: apply, call and bind are Function.prototype's,
+      // as libraries expect (memoize, json-logic's operations); its Java method is the call itself
+      return false;
+    }
     Method getter = target instanceof Map ? null : members.getters.get(key);
     if (getter != null) {
       reply.u8(1).value(exposable(invoke(getter, target, new Object[0])));

@@ -16,7 +16,6 @@ import javax.script.Invocable;
 import javax.script.ScriptEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,11 +104,6 @@ class JsonLogicTest {
   }
 
   @Test
-  @Disabled(
-      "engine gap: json-logic calls operations[op].apply(data, values); on a java.util.function.Function"
-          + " 'apply' is the Java method apply(Object), which refuses (JsObject, JsArray), so"
-          + " Function.prototype.apply is never reached. The same breaks lodash's memoize/debounce of a Java"
-          + " Function and Callable.call(thisArg). Workaround: wrap the Java function in an arrow.")
   void aJavaFunctionItselfBecomesAnOperation() throws Exception {
     engine.put("priceOf", (Function<String, Double>) Map.of("TEA", 3.5)::get);
     engine.eval("jsonLogic.add_operation('price', priceOf)");
