@@ -511,6 +511,20 @@ patch_line quickjs.c \
 patch_line quickjs.c \
     '    return JS_ThrowInternalError(ctx, "stack overflow");' \
     '    ctx->interrupt_counter = 1; return JS_ThrowInternalError(ctx, "stack overflow"); /* quickjs-jsr223 patch 3 */'
+# 4. A module def is reference-counted (JS_TAG_MODULE values) but JS_FreeContext frees every
+#    module of the context regardless of that count. A module still waiting at a top-level
+#    await (or a dynamic import() of one) has reactions holding a module value; when the
+#    context goes first (closing the engine, or a realm collected, in the same GC cycle), those
+#    reactions are finalized after it and decrement the count in freed memory (a use-after-free
+#    found by AddressSanitizer, often an abort in malloc). The patch keeps the struct of a module
+#    that values still refer to, emptied, until the last of them is freed; JS_FreeValueRT, where
+#    a module's count reaching zero used to abort ("never freed here"), then frees it.
+patch_line quickjs.c \
+    '    js_free(ctx, m);' \
+    '    if (--m->header.ref_count > 0) return; /* quickjs-jsr223 patch 4: still referenced, freed by JS_FreeValueRT */ js_free(ctx, m);'
+patch_line quickjs.c \
+    '        abort(); /* never freed here */' \
+    '        js_free_rt(rt, JS_VALUE_GET_PTR(v)); /* quickjs-jsr223 patch 4: a module its context already emptied */'
 PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----
