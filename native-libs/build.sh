@@ -525,6 +525,15 @@ patch_line quickjs.c \
 patch_line quickjs.c \
     '        abort(); /* never freed here */' \
     '        js_free_rt(rt, JS_VALUE_GET_PTR(v)); /* quickjs-jsr223 patch 4: a module its context already emptied */'
+# 5. A module body runs as an async function even without a top-level await; when it throws,
+#    js_execute_sync_module takes the error out of that function's rejected promise without
+#    marking the promise handled, so the rejection tracker saw an unhandled rejection for every
+#    module that failed (the error was reported as "Uncaught (in promise)" and also thrown to the
+#    caller of eval, import() or require()). The patch handles that internal promise, which
+#    tells the tracker, before taking its result.
+patch_line quickjs.c \
+    '            *pvalue = JS_PromiseResult(ctx, promise);' \
+    '            { JSValueConst no_fn[2] = { JS_UNDEFINED, JS_UNDEFINED }; if (perform_promise_then(ctx, promise, no_fn, no_fn) < 0) JS_FreeValue(ctx, JS_GetException(ctx)); } *pvalue = JS_PromiseResult(ctx, promise); /* quickjs-jsr223 patch 5 */'
 PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----
