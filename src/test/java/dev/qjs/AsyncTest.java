@@ -571,6 +571,53 @@ class AsyncTest {
     }
   }
 
+  // ------------------------------------------------------------------ closing under load
+
+  @Nested
+  class ClosingUnderLoad {
+    @Test
+    void closingWhileTimersFireAndFuturesCompleteOnOtherThreadsIsClean() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        for (int round = 0; round < 20; round++) {
+          QuickJsScriptEngine e = engine();
+          List<CompletableFuture<Integer>> futures = new ArrayList<>();
+          for (int i = 0; i < 200; i++) {
+            futures.add(new CompletableFuture<>());
+          }
+          e.put("futures", futures);
+          e.eval("var n = 0; setInterval(() => n++, 1); for (const f of futures) f.then(v => n += v);"
+              + " for (let i = 0; i < 50; i++) setTimeout(() => Promise.reject(new Error('x')).catch(() => {}), i % 5)");
+          CompletableFuture<?> pending = future(e.eval("new Promise(r => setTimeout(r, 100000))"));
+          CountDownLatch go = new CountDownLatch(1);
+          List<Future<?>> completers = new ArrayList<>();
+          for (int t = 0; t < 4; t++) {
+            int first = t;
+            completers.add(pool.submit(() -> {
+              go.await();
+              for (int i = first; i < futures.size(); i += 4) {
+                futures.get(i).complete(i);
+              }
+              return null;
+            }));
+          }
+          go.countDown();
+          Thread.sleep(round % 5);
+          e.close();
+          for (Future<?> c : completers) {
+            c.get(WAIT, TimeUnit.SECONDS);
+          }
+          ExecutionException x = assertThrows(ExecutionException.class, () -> pending.get(WAIT, TimeUnit.SECONDS));
+          assertInstanceOf(IllegalStateException.class, x.getCause());
+          assertThrows(IllegalStateException.class, () -> e.eval("n"));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(2, engine().eval("1 + 1"));
+    }
+  }
+
   // ------------------------------------------------------------------ timers
 
   @Nested
@@ -975,6 +1022,15 @@ class AsyncTest {
       QuickJsScriptEngine e = handled();
       e.eval("Promise.reject(new Error('other realm')); 0", e.createBindings());
       assertTrue(nextUncaught().getMessage().contains("other realm"));
+    }
+
+    @Test
+    void aRejectionIsReportedEvenWhenTheCallThrows() throws Exception {
+      ScriptEngine e = handled();
+      JsException thrown = assertThrows(JsException.class,
+          () -> e.eval("Promise.reject(new Error('lost')); throw new Error('thrown')"));
+      assertTrue(thrown.getMessage().contains("thrown"));
+      assertTrue(nextUncaught().getMessage().contains("lost"));
     }
 
     @Test
