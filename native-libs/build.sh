@@ -511,14 +511,37 @@ patch_line quickjs.c \
 patch_line quickjs.c \
     '    return JS_ThrowInternalError(ctx, "stack overflow");' \
     '    ctx->interrupt_counter = 1; return JS_ThrowInternalError(ctx, "stack overflow"); /* quickjs-jsr223 patch 3 */'
-# 5. async_func_init puts a new async function state on the runtime's GC list and, when the
+# 4. A module def is reference-counted (JS_TAG_MODULE values) but JS_FreeContext frees every
+#    module of the context regardless of that count. A module still waiting at a top-level
+#    await (or a dynamic import() of one) has reactions holding a module value; when the
+#    context goes first (closing the engine, or a realm collected, in the same GC cycle), those
+#    reactions are finalized after it and decrement the count in freed memory (a use-after-free
+#    found by AddressSanitizer, often an abort in malloc). The patch keeps the struct of a module
+#    that values still refer to, emptied, until the last of them is freed; JS_FreeValueRT, where
+#    a module's count reaching zero used to abort ("never freed here"), then frees it.
+patch_line quickjs.c \
+    '    js_free(ctx, m);' \
+    '    if (--m->header.ref_count > 0) return; /* quickjs-jsr223 patch 4: still referenced, freed by JS_FreeValueRT */ js_free(ctx, m);'
+patch_line quickjs.c \
+    '        abort(); /* never freed here */' \
+    '        js_free_rt(rt, JS_VALUE_GET_PTR(v)); /* quickjs-jsr223 patch 4: a module its context already emptied */'
+# 5. A module body runs as an async function even without a top-level await; when it throws,
+#    js_execute_sync_module takes the error out of that function's rejected promise without
+#    marking the promise handled, so the rejection tracker saw an unhandled rejection for every
+#    module that failed (the error was reported as "Uncaught (in promise)" and also thrown to the
+#    caller of eval, import() or require()). The patch handles that internal promise, which
+#    tells the tracker, before taking its result.
+patch_line quickjs.c \
+    '            *pvalue = JS_PromiseResult(ctx, promise);' \
+    '            { JSValueConst no_fn[2] = { JS_UNDEFINED, JS_UNDEFINED }; if (perform_promise_then(ctx, promise, no_fn, no_fn) < 0) JS_FreeValue(ctx, JS_GetException(ctx)); } *pvalue = JS_PromiseResult(ctx, promise); /* quickjs-jsr223 patch 5 */'
+# 6. async_func_init puts a new async function state on the runtime's GC list and, when the
 #    next allocation (its frame) fails under a memory limit, frees the state without taking it
 #    off the list: the collector then walks freed memory (found by fuzzing with Jazzer: an abort
 #    in mark_children or a SIGSEGV of the JVM; AddressSanitizer names the use after free). The
 #    patch unlinks it first.
 patch_line quickjs.c \
     '    if (!sf->arg_buf) {' \
-    '    if (!sf->arg_buf) { remove_gc_object(&s->header); /* quickjs-jsr223 patch 5 */'
+    '    if (!sf->arg_buf) { remove_gc_object(&s->header); /* quickjs-jsr223 patch 6 */'
 PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----

@@ -2129,6 +2129,8 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
             goto fail_loading;
         memcpy(text, head, sizeof(head) - 1);
         memcpy(text + sizeof(head) - 1, src, src_len);
+        if (src_len >= 2 && src[0] == '#' && src[1] == '!')
+            memcpy(text + sizeof(head) - 1, "//", 2); /* a shebang line, as Node skips it */
         memcpy(text + sizeof(head) - 1 + src_len, tail, sizeof(tail));
         fn = JS_Eval(ctx, text, sizeof(head) - 1 + src_len + sizeof(tail) - 1, id_c,
                      JS_EVAL_TYPE_GLOBAL);

@@ -1122,7 +1122,7 @@ class LimitsTest {
   class MemoryLimitInsideQuickJs {
     /**
      * A fuzz finding: QuickJS's async_func_init left a freed async function state on the GC list
-     * when its frame could not be allocated (build-time patch 5). Async functions started at
+     * when its frame could not be allocated (build-time patch 6). Async functions started at
      * every memory limit in a band make the frame allocation fail at some of them; the engine is
      * then closed, which walks the GC list. Before the patch the sanitizer run reported a use
      * after free here and the plain JVM could abort.

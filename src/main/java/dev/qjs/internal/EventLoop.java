@@ -243,8 +243,25 @@ final class EventLoop {
     complete(f, rejected, valueOrError);
   }
 
-  /** Runs the completions queued so far; call without holding the lock. */
+  /**
+   * Runs the completions queued so far; call without holding the lock. On a thread that is
+   * working through this engine's queue (a timer firing, a Java future settling), they are
+   * handed to another worker instead: a dependent stage that blocks, say on another promise of
+   * this engine, must not hold up the timers and futures that would settle it (nor the
+   * completions that would release it, so they are not serialized either).
+   */
   void runCompletions() {
+    if (completions.isEmpty()) {
+      return;
+    }
+    if (queue.isDrainingOnThisThread()) {
+      WORKERS.execute(this::runCompletionsHere);
+    } else {
+      runCompletionsHere();
+    }
+  }
+
+  private void runCompletionsHere() {
     for (Runnable r; (r = completions.poll()) != null; ) {
       r.run();
     }
@@ -283,6 +300,8 @@ final class EventLoop {
   private static final class SerialQueue {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The queue the current thread is draining, if any. */
+    private static final ThreadLocal<SerialQueue> DRAINING = new ThreadLocal<>();
     private final java.util.Set<TimerKey> waitingTimers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void submit(Runnable task) {
@@ -311,7 +330,12 @@ final class EventLoop {
       }
     }
 
+    boolean isDrainingOnThisThread() {
+      return DRAINING.get() == this;
+    }
+
     private void drain() {
+      DRAINING.set(this);
       try {
         for (Runnable r; (r = tasks.poll()) != null; ) {
           try {
@@ -321,6 +345,7 @@ final class EventLoop {
           }
         }
       } finally {
+        DRAINING.remove();
         scheduled.set(false);
         if (!tasks.isEmpty()) {
           kick();

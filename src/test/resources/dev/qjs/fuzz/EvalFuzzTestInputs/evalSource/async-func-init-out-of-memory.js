@@ -9,6 +9,6 @@
 // file with memoryLimit 1000600 bytes, no time limit, maxStackSize 256 KiB: "heap-use-after-free
 // ... in list_del ... __JS_FreeValueRT", freed by async_func_init. The release library's memory
 // accounting differs; under EvalFuzzTest's limits the JVM dies within a few evaluations of
-// programs like this one. Fixed by build-time patch 5; LimitsTest$MemoryLimitInsideQuickJs sweeps
+// programs like this one. Fixed by build-time patch 6; LimitsTest$MemoryLimitInsideQuickJs sweeps
 // the memory limits that reach the path. Every build replays this file.
 for (let i = 0; i < 100000; i++) { (async () => { await 1; var b = encodeURIComponent([1,1,1,1,1,1,1,1]) })() }
