@@ -212,7 +212,8 @@ QJS_EXPORT int32_t qjs_promise_settle(qjs_rt *rt, int64_t realm, int64_t resolve
    output = the callback's result or its exception. An unknown id does nothing. */
 QJS_EXPORT int32_t qjs_timer_fire(qjs_rt *rt, int64_t realm, int64_t id);
 /* Output = [count i32] then, for each rejection no handler took since the last take (and each
-   exception thrown by a queueMicrotask callback), [realm i64] and its exception encoding;
+   exception thrown by a queueMicrotask callback), [realm i64][u8 1 for a microtask's error]
+   and its exception encoding;
    forgets them. */
 QJS_EXPORT int32_t qjs_unhandled_take(qjs_rt *rt);
 

@@ -51,6 +51,7 @@ typedef struct qjs_realm {
     JSValue timers;     /* timer id -> [callback, repeat, ...arguments] */
     int64_t next_timer;
     JSValue cjs_cache;  /* CommonJS module id -> module object (require.cache) */
+    JSValue futures;    /* Java future id -> its promise, while the future is pending */
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -343,6 +344,7 @@ static void box_free(qjs_rt *st, qjs_box *b)
 static JSValue host_object_new(JSContext *ctx, int32_t id);
 static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
 static void promise_mark_handled(JSContext *ctx, JSValueConst promise);
+static JSAtom timer_atom(JSContext *ctx, int64_t id);
 
 /* An Error for a Java throwable: message from the reader (when given and not empty), and
    javaException = the host object `id` (when id >= 0). */
@@ -716,6 +718,21 @@ static int made(JSValue *out)
     return 0;
 }
 
+/* Drops the realm's promise of Java future `fid` (settled, or never handed out). */
+static void forget_future(JSContext *ctx, qjs_realm *rl, int64_t fid)
+{
+    JSAtom key;
+    if (!JS_IsObject(rl->futures))
+        return;
+    key = timer_atom(ctx, fid);
+    if (key == JS_ATOM_NULL) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return;
+    }
+    JS_DeleteProperty(ctx, rl->futures, key, 0);
+    JS_FreeAtom(ctx, key);
+}
+
 static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
 {
     uint8_t tag;
@@ -827,11 +844,39 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         return 0;
     }
     case QJS_T_FUTURE: {
-        /* a Java CompletionStage: a new promise, settled later by qjs_promise_settle */
-        JSValue funcs[2], pair;
+        /* a Java CompletionStage: its promise in this realm (one per pending future), settled
+           later by qjs_promise_settle */
+        JSValue funcs[2], pair, known;
+        JSAtom key;
+        qjs_realm *rl = JS_GetContextOpaque(ctx);
         int64_t fid, ph;
         if (rd_i64(r, &fid) < 0) return -1;
+        if (JS_IsUndefined(rl->futures)) {
+            rl->futures = JS_NewObjectProto(ctx, JS_NULL);
+            if (JS_IsException(rl->futures)) {
+                rl->futures = JS_UNDEFINED;
+                return -2;
+            }
+        }
+        key = timer_atom(ctx, fid);
+        if (key == JS_ATOM_NULL)
+            return -2;
+        known = JS_GetProperty(ctx, rl->futures, key);
+        if (JS_IsObject(known)) {
+            JS_FreeAtom(ctx, key);
+            *out = known;
+            return 0;
+        }
+        JS_FreeValue(ctx, known);
         *out = JS_NewPromiseCapability(ctx, funcs);
+        if (!JS_IsException(*out) &&
+            JS_DefinePropertyValue(ctx, rl->futures, key, JS_DupValue(ctx, *out), JS_PROP_C_W_E) < 0) {
+            JS_FreeValue(ctx, funcs[0]);
+            JS_FreeValue(ctx, funcs[1]);
+            JS_FreeValue(ctx, *out);
+            *out = JS_EXCEPTION;
+        }
+        JS_FreeAtom(ctx, key);
         if (JS_IsException(*out)) {
             *out = JS_UNDEFINED;
             return -2;
@@ -842,10 +887,12 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             JS_FreeValue(ctx, funcs[1]);
             JS_FreeValue(ctx, *out);
             *out = JS_UNDEFINED;
+            forget_future(ctx, rl, fid);
             return -2;
         }
         JS_SetPropertyUint32(ctx, pair, 0, funcs[0]);
         JS_SetPropertyUint32(ctx, pair, 1, funcs[1]);
+        JS_SetPropertyUint32(ctx, pair, 2, JS_NewInt64(ctx, fid));
         /* a failed Java future is Java's to report: its promise never counts as unhandled
            (what a script derives from it, an awaiting async function, still does) */
         promise_mark_handled(ctx, *out);
@@ -856,6 +903,7 @@ static int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
             else
                 JS_FreeValue(ctx, pair);
             JS_FreeValue(ctx, *out);
+            forget_future(ctx, rl, fid);
             *out = JS_ThrowOutOfMemory(ctx);
             return made(out);
         }
@@ -1476,8 +1524,10 @@ static void realm_release_values(qjs_realm *r)
     unhandled_drop(r->st, r->ctx);
     JS_FreeValue(r->ctx, r->timers);
     JS_FreeValue(r->ctx, r->cjs_cache);
+    JS_FreeValue(r->ctx, r->futures);
     r->timers = JS_UNDEFINED;
     r->cjs_cache = JS_UNDEFINED;
+    r->futures = JS_UNDEFINED;
 }
 
 static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason,
@@ -1511,6 +1561,7 @@ int32_t qjs_unhandled_take(qjs_rt *st)
     for (i = 0; i < n; i++) {
         qjs_unhandled *u = &st->unhandled[i];
         buf_i64(&st->out, (int64_t)(uintptr_t)JS_GetContextOpaque(u->ctx));
+        buf_u8(&st->out, JS_IsUndefined(u->promise) ? 1 : 0); /* 1: thrown by a microtask */
         enc_exception(u->ctx, st, &st->out, u->reason, 0);
     }
     for (i = 0; i < n; i++) {
@@ -1632,6 +1683,13 @@ int32_t qjs_promise_settle(qjs_rt *st, int64_t realm, int64_t resolvers, const u
     else
         drc = dec_value(ctx, st, &r, &v);
     fn = JS_GetPropertyUint32(ctx, b->v, form == 0 ? 0 : 1);
+    {
+        JSValue idv = JS_GetPropertyUint32(ctx, b->v, 2);
+        int64_t fid;
+        if (JS_IsNumber(idv) && JS_ToInt64(ctx, &fid, idv) == 0)
+            forget_future(ctx, (qjs_realm *)(uintptr_t)realm, fid);
+        JS_FreeValue(ctx, idv);
+    }
     box_free(st, b);
     if (drc < 0 || JS_IsException(v)) {
         JS_FreeValue(ctx, fn);
@@ -2190,6 +2248,24 @@ fail:
     return JS_EXCEPTION;
 }
 
+/* 1 and the value (a new reference) when obj has an own property `name`, 0 when not, -1 on error. */
+static int own_property_str(JSContext *ctx, JSValueConst obj, const char *name, JSValue *out)
+{
+    JSPropertyDescriptor desc;
+    JSAtom atom = JS_NewAtom(ctx, name);
+    int has;
+    if (atom == JS_ATOM_NULL)
+        return -1;
+    has = JS_GetOwnProperty(ctx, &desc, obj, atom);
+    JS_FreeAtom(ctx, atom);
+    if (has <= 0)
+        return has;
+    JS_FreeValue(ctx, desc.getter);
+    JS_FreeValue(ctx, desc.setter);
+    *out = desc.value;
+    return 1;
+}
+
 /* A CommonJS, JSON or host module imported from an ES module: its module.exports as the
    default export, filled when the module is evaluated; a host module also exports each of its
    names. */
@@ -2228,6 +2304,15 @@ static int synthetic_module_fill(JSContext *ctx, JSModuleDef *m, int named)
             JS_FreeAtom(ctx, tab[i].atom);
         }
         js_free(ctx, tab);
+    }
+    if (named && JS_IsObject(exports)) {
+        /* a host module's own entry named "default" is its default export */
+        JSValue def = JS_UNDEFINED;
+        int has = own_property_str(ctx, exports, "default", &def);
+        if (has > 0) {
+            JS_FreeValue(ctx, exports);
+            return JS_SetModuleExport(ctx, m, "default", def);
+        }
     }
     return JS_SetModuleExport(ctx, m, "default", exports);
 }
@@ -2548,6 +2633,7 @@ int64_t qjs_realm_new(qjs_rt *st)
     enter(st);
     r->timers = JS_UNDEFINED;
     r->cjs_cache = JS_UNDEFINED;
+    r->futures = JS_UNDEFINED;
     r->ctx = JS_NewContext(st->rt);
     if (r->ctx) {
         r->st = st;

@@ -35,7 +35,6 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -524,10 +523,6 @@ class AsyncTest {
     }
 
     @Test
-    @Disabled("bug: every conversion of a Java future makes a new promise and registers a new callback on it, so a "
-        + "future in a Map is a different promise at each read (box.f !== box.f) and a script reading a pending one "
-        + "in a loop adds a dependent stage and a bound resolver pair per read, kept until the future completes "
-        + "(100,000 reads: 100,000 dependents); one promise per future and realm (a weak map) would fix both")
     void aFutureReadTwiceFromAMapIsTheSamePromise() throws Exception {
       ScriptEngine e = engine();
       CompletableFuture<String> pending = new CompletableFuture<>();
@@ -786,6 +781,38 @@ class AsyncTest {
       e.eval("setTimeout(() => report(message), 100)");
       e.put("message", "put later");
       assertEquals("put later", nextReport());
+    }
+
+    @Test
+    void anIntervalInBindingsNobodyHoldsStopsOnceTheyAreCollected() throws Exception {
+      QuickJsScriptEngine e = engine();
+      java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+      intervalInBindingsThatAreDropped(e, ticks);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int seen = -1;
+      boolean stopped = false;
+      while (System.nanoTime() < deadline && !stopped) {
+        System.gc();
+        e.eval("0"); // an engine call frees the realms the cleaner queued
+        Thread.sleep(100);
+        int now = ticks.get();
+        stopped = now > 0 && now == seen;
+        seen = now;
+      }
+      assertTrue(stopped, "the interval of dropped bindings still ticks: " + ticks.get());
+      assertEquals(3, e.eval("1 + 2"));
+    }
+
+    private void intervalInBindingsThatAreDropped(
+        QuickJsScriptEngine e, java.util.concurrent.atomic.AtomicInteger ticks) throws Exception {
+      Bindings dropped = e.createBindings();
+      dropped.put("tick", (Runnable) ticks::incrementAndGet);
+      e.eval("setInterval(tick, 1)", dropped);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (ticks.get() == 0 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+      assertTrue(ticks.get() > 0, "the interval never ticked");
     }
 
     @Test

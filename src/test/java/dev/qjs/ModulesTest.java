@@ -745,11 +745,6 @@ class ModulesTest {
     }
 
     @Test
-    @Disabled("bug: with ScriptEngine.FILENAME set to a name no loader knows (app.js, app.mjs: how JSR-223 code names "
-        + "its scripts, and the documented way to make an eval a module), relative import/require from that script "
-        + "fail with 'no module loader knows it': the file name is passed to the loaders as the referrer, and a "
-        + "relative specifier from a referrer that is not the loader's own is not its business. Resolving against "
-        + "the root, as for a script without a file name, when no loader knows the referrer would fix it")
     void relativeImportsFromAScriptWithAFileNameNoLoaderKnowsResolveFromTheRoot() throws Exception {
       ScriptEngine e = engine("lib/util.js", "export default 'util'", "legacy.cjs", "module.exports = 'legacy'");
       e.put(ScriptEngine.FILENAME, "app.js");
@@ -828,9 +823,6 @@ class ModulesTest {
     }
 
     @Test
-    @Disabled("bug: a host module export named 'default' is ignored by `import d from 'host:x'` (d is the object of all "
-        + "exports, the entry is only d.default), though HostModule says its exports are exactly the map's entries; "
-        + "synthetic_module_fill in qjs_shim.c always sets default to the whole exports object")
     void anExportNamedDefaultIsTheDefaultExport() throws Exception {
       ScriptEngine e = engine(QuickJsOptions.builder().moduleLoader(ModuleLoader.ofMap(Map.of()))
           .hostModule(HostModule.of("explicit", Map.of("default", "the default", "other", 1))).build());

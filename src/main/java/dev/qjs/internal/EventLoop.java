@@ -50,8 +50,15 @@ final class EventLoop {
   private final Map<Long, PromiseFuture> watched = new HashMap<>();
   /** Promises decoded during the current call, watched when it ends. */
   private final ArrayDeque<PromiseFuture> toWatch = new ArrayDeque<>();
-  /** The resolving functions of the promise made for each Java future, by future id. */
-  private final Map<Long, long[]> bound = new HashMap<>();
+  /**
+   * The resolving functions (and realm) of the promises made for each Java future, by future id:
+   * one promise per realm while the future is pending.
+   */
+  private final Map<Long, List<long[]>> bound = new HashMap<>();
+  /** Pending Java futures handed to JavaScript, and their ids: the same future, the same id. */
+  private final java.util.IdentityHashMap<CompletionStage<?>, Long> stageIds =
+      new java.util.IdentityHashMap<>();
+  private final Map<Long, CompletionStage<?>> stagesById = new HashMap<>();
   /** Completions of PromiseFutures, run outside the lock (any thread may add). */
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private long nextId;
@@ -108,9 +115,18 @@ final class EventLoop {
 
   // ------------------------------------------------------------------ Java futures seen by JS
 
-  /** An id for a Java future handed to JavaScript; settles its promise when it completes. */
+  /**
+   * The id of a Java future handed to JavaScript (the same id each time while it is pending, so
+   * a realm sees one promise for it); its promises are settled when it completes.
+   */
   long stage(CompletionStage<?> stage) {
+    Long known = stageIds.get(stage);
+    if (known != null) {
+      return known;
+    }
     long id = ++nextId;
+    stageIds.put(stage, id);
+    stagesById.put(id, stage);
     WeakReference<EventLoop> ref = self;
     stage.whenComplete(
         (value, error) -> {
@@ -127,13 +143,21 @@ final class EventLoop {
     runtime.settleJavaFuture(this, id, value, error);
   }
 
-  /** The resolving functions of future `id`, once published by the shim (null: none). */
-  long[] takeBound(long id) {
-    return bound.remove(id);
+  /**
+   * Forgets future `id` (it completed) and gives the resolving functions of each promise made
+   * for it, with their realms (empty: none).
+   */
+  List<long[]> takeBound(long id) {
+    CompletionStage<?> stage = stagesById.remove(id);
+    if (stage != null) {
+      stageIds.remove(stage);
+    }
+    List<long[]> all = bound.remove(id);
+    return all != null ? all : List.of();
   }
 
   void bind(long id, long handle, long realm) {
-    bound.put(id, new long[] {handle, realm});
+    bound.computeIfAbsent(id, k -> new ArrayList<>(1)).add(new long[] {handle, realm});
   }
 
   // ------------------------------------------------------------------ timers
@@ -145,12 +169,15 @@ final class EventLoop {
     TimerKey key = new TimerKey(realm.pointer, id);
     Timer timer = new Timer(realm, id, repeat);
     long micros = (long) Math.ceil(delayMs * 1000);
-    TimerTick tick = new TimerTick(self, key);
+    TimerTick tick = new TimerTick(self, key, timer);
     timer.future =
         repeat
             ? CLOCK.scheduleWithFixedDelay(tick, micros, micros, TimeUnit.MICROSECONDS)
             : CLOCK.schedule(tick, micros, TimeUnit.MICROSECONDS);
-    timers.put(key, timer);
+    Timer stale = timers.put(key, timer);
+    if (stale != null) {
+      stale.future.cancel(false); // a freed realm's timer whose address and id came back
+    }
   }
 
   void cancel(Realm realm, long id) {
@@ -160,38 +187,61 @@ final class EventLoop {
     }
   }
 
+  /** The realm at this address was freed: its timers go with it. */
+  void forgetRealm(long realmPointer) {
+    timers.values().removeIf(t -> {
+      if (t.realmPointer == realmPointer) {
+        t.future.cancel(false);
+        return true;
+      }
+      return false;
+    });
+  }
+
   /** The timer thread's task: only enqueues the firing on the engine's queue. */
   private static final class TimerTick implements Runnable {
     private final WeakReference<EventLoop> loop;
     private final TimerKey key;
+    private final Timer timer;
 
-    TimerTick(WeakReference<EventLoop> loop, TimerKey key) {
+    TimerTick(WeakReference<EventLoop> loop, TimerKey key, Timer timer) {
       this.loop = loop;
       this.key = key;
+      this.timer = timer;
     }
 
     @Override
     public void run() {
       EventLoop l = loop.get();
-      if (l == null) {
-        throw new IllegalStateException("engine collected"); // stops a repeating timer
+      if (l == null || timer.realm.get() == null) {
+        // the engine, or the realm (its bindings dropped), is gone: stop a repeating timer
+        throw new IllegalStateException("timer's engine or realm collected");
       }
-      l.queue.submitTimer(key, () -> l.fire(key));
+      l.queue.submitTimer(key, () -> l.fire(key, timer));
     }
   }
 
-  /** On a worker: runs timer `key` in its realm. */
-  private void fire(TimerKey key) {
-    runtime.fireTimer(this, key);
+  /** On a worker: runs the timer in its realm. */
+  private void fire(TimerKey key, Timer timer) {
+    runtime.fireTimer(this, key, timer);
   }
 
-  /** The timer's realm for firing (a one-shot timer is forgotten), or null when it is gone. */
-  Timer timerToFire(TimerKey key) {
-    Timer t = timers.get(key);
-    if (t != null && !t.repeat) {
+  /**
+   * The realm to fire the timer in (a one-shot timer is forgotten), or null when the timer was
+   * cleared or replaced, or its realm was collected.
+   */
+  Realm timerToFire(TimerKey key, Timer timer) {
+    if (timers.get(key) != timer) {
+      return null;
+    }
+    Realm realm = timer.realm.get();
+    if (realm == null || !timer.repeat) {
       timers.remove(key);
+      if (realm == null) {
+        timer.future.cancel(false);
+      }
     }
-    return t;
+    return realm;
   }
 
   int timerCount() {
@@ -200,14 +250,20 @@ final class EventLoop {
 
   record TimerKey(long realm, long id) {}
 
+  /**
+   * A scheduled timer. Its realm is held weakly: a timer set in bindings nobody holds any more
+   * stops when they are collected, instead of keeping them alive for ever.
+   */
   static final class Timer {
-    final Realm realm;
+    final WeakReference<Realm> realm;
+    final long realmPointer;
     final long id;
     final boolean repeat;
     ScheduledFuture<?> future;
 
     Timer(Realm realm, long id, boolean repeat) {
-      this.realm = realm;
+      this.realm = new WeakReference<>(realm);
+      this.realmPointer = realm.pointer;
       this.id = id;
       this.repeat = repeat;
     }
@@ -279,6 +335,8 @@ final class EventLoop {
     watched.clear();
     toWatch.clear();
     bound.clear();
+    stageIds.clear();
+    stagesById.clear();
     queue.clear();
     for (PromiseFuture f : waiting) {
       completions.add(() -> f.completeExceptionally(closedError()));

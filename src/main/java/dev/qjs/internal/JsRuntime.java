@@ -343,12 +343,14 @@ public final class JsRuntime implements AutoCloseable {
     ByteBuffer out = output();
     int n = out.getInt();
     List<ScriptException> errors = new ArrayList<>(n);
+    List<String> labels = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       WeakReference<Realm> ref = realmsByAddress.get(out.getLong());
+      labels.add(out.get() == 1 ? "Uncaught (in a queueMicrotask callback)" : "Uncaught (in promise)");
       errors.add(readException(out, ref == null ? null : ref.get(), null));
     }
-    for (ScriptException e : errors) {
-      reportUncaught(e, "Uncaught (in promise)");
+    for (int i = 0; i < n; i++) {
+      reportUncaught(errors.get(i), labels.get(i));
     }
   }
 
@@ -373,16 +375,16 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** On the event loop's worker: runs a due timer's callback in its realm. */
-  void fireTimer(EventLoop loop, EventLoop.TimerKey key) {
+  void fireTimer(EventLoop loop, EventLoop.TimerKey key, EventLoop.Timer timer) {
     try {
       locked(null, () -> {
-        EventLoop.Timer t = loop.timerToFire(key);
-        if (t == null || state.rt == 0) {
+        Realm realm = loop.timerToFire(key, timer);
+        if (realm == null || state.rt == 0) {
           return null;
         }
-        int rc = QuickJsNative.qjs_timer_fire(state.rt, t.realm.pointer, t.id);
+        int rc = QuickJsNative.qjs_timer_fire(state.rt, realm.pointer, timer.id);
         if (rc == QuickJsNative.EXCEPTION) {
-          reportUncaught(readException(output(), t.realm, null), "Uncaught (in a timer callback)");
+          reportUncaught(readException(output(), realm, null), "Uncaught (in a timer callback)");
         }
         return null;
       });
@@ -391,52 +393,59 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  /** On the event loop's worker: settles the promise made for a Java future. */
+  /** On the event loop's worker: settles the promises made for a Java future that completed. */
   void settleJavaFuture(EventLoop loop, long id, Object value, Throwable error) {
     try {
       locked(null, () -> {
-        long[] bound = loop.takeBound(id);
+        List<long[]> bindings = loop.takeBound(id);
         long rt = state.rt;
-        if (bound == null || rt == 0) {
-          return null;
-        }
-        WeakReference<Realm> ref = realmsByAddress.get(bound[1]);
-        Realm realm = ref == null ? null : ref.get();
-        if (realm == null) {
-          QuickJsNative.qjs_handles_free(rt, new long[] {bound[0]}, 1);
-          return null;
-        }
-        ValueWriter w = in.reset();
-        if (error == null) {
-          w.u8(0).value(value);
-        } else {
-          Throwable t = error;
-          while ((t instanceof java.util.concurrent.CompletionException
-                  || t instanceof java.util.concurrent.ExecutionException)
-              && t.getCause() != null) {
-            t = t.getCause();
+        for (long[] bound : bindings) {
+          if (rt == 0) {
+            break;
           }
-          Object js = originalJsError(t);
-          if (js != null) {
-            w.u8(1);
-            if (js == THROWN_UNDEFINED) {
-              w.undefined();
-            } else {
-              w.value(js == THROWN_NULL ? null : js);
-            }
-          } else {
-            String m = t.getMessage();
-            w.u8(2).i32(hosts.acquire(t)).string(m != null ? m : t.getClass().getName());
+          WeakReference<Realm> ref = realmsByAddress.get(bound[1]);
+          Realm realm = ref == null ? null : ref.get();
+          if (realm == null) {
+            QuickJsNative.qjs_handles_free(rt, new long[] {bound[0]}, 1);
+            continue;
           }
-        }
-        int rc = QuickJsNative.qjs_promise_settle(rt, realm.pointer, bound[0], w.address(), w.length());
-        if (rc == QuickJsNative.EXCEPTION) {
-          reportUncaught(readException(output(), realm, null), "Uncaught");
+          ValueWriter w = in.reset();
+          writeSettlement(w, value, error);
+          int rc = QuickJsNative.qjs_promise_settle(rt, realm.pointer, bound[0], w.address(), w.length());
+          if (rc == QuickJsNative.EXCEPTION) {
+            reportUncaught(readException(output(), realm, null), "Uncaught");
+          }
         }
         return null;
       });
     } catch (ScriptException | NoSuchMethodException | IllegalStateException e) {
       // a closed engine: nothing waits any more
+    }
+  }
+
+  /** [0][value] for a value; [1][thrown JS value] or [2][host id][message] for a failure. */
+  private void writeSettlement(ValueWriter w, Object value, Throwable error) {
+    if (error == null) {
+      w.u8(0).value(value);
+      return;
+    }
+    Throwable t = error;
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    Object js = originalJsError(t);
+    if (js != null) {
+      w.u8(1);
+      if (js == THROWN_UNDEFINED) {
+        w.undefined();
+      } else {
+        w.value(js == THROWN_NULL ? null : js);
+      }
+    } else {
+      String m = t.getMessage();
+      w.u8(2).i32(hosts.acquire(t)).string(m != null ? m : t.getClass().getName());
     }
   }
 
@@ -477,6 +486,7 @@ public final class JsRuntime implements AutoCloseable {
     for (Long r; (r = state.deadRealms.poll()) != null; ) {
       QuickJsNative.qjs_realm_free(rt, r);
       realmsByAddress.remove(r);
+      loop.forgetRealm(r);
     }
   }
 

@@ -75,9 +75,24 @@ public final class ModuleRegistry {
                   + String.join(", ", hostModules.keySet()) + ")"),
           List.of());
     }
-    return ModuleLookup.resolve(
-        loader, specifier, referrer, require ? ModuleLoader.Kind.REQUIRE : ModuleLoader.Kind.IMPORT);
+    ModuleLoader.Kind kind = require ? ModuleLoader.Kind.REQUIRE : ModuleLoader.Kind.IMPORT;
+    try {
+      return ModuleLookup.resolve(loader, specifier, referrer, kind);
+    } catch (ModuleNotFoundException e) {
+      // a script's FILENAME ("app.mjs", "report.js") that no loader knows: its relative imports
+      // resolve from the loaders' roots, as for a script without a file name
+      if (referrer == null || !NO_LOADER.equals(e.reason())) {
+        throw e;
+      }
+      try {
+        return ModuleLookup.resolve(loader, specifier, null, kind);
+      } catch (ModuleNotFoundException again) {
+        throw e; // the message names the script that asked
+      }
+    }
   }
+
+  private static final String NO_LOADER = "no module loader knows it";
 
   /**
    * Writes what the shim needs to load module id: [format] then the ES module source, the
