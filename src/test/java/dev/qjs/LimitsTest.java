@@ -1119,6 +1119,31 @@ class LimitsTest {
 
 
   @Nested
+  class EngineSetUpIsNotAScript {
+    @Test
+    void anEngineWithATimeLimitShorterThanItsOwnSetUpIsStillMade() throws ScriptException {
+      // making a global object (and the Java global's helper script) is the engine's work: the
+      // limit is for scripts; on a busy machine or under the sanitizer set-up takes milliseconds
+      for (int i = 0; i < 50; i++) {
+        QuickJsScriptEngine engine = new QuickJsScriptEngineFactory().getScriptEngine(
+            QuickJsOptions.builder().timeLimit(Duration.ofNanos(1)).classFilter(name -> true).build());
+        Bindings other = engine.createBindings();
+        assertThrows(JsTimeoutException.class, () -> engine.eval("while (true) {}"));
+        assertThrows(JsTimeoutException.class, () -> engine.eval("while (true) {}", other));
+        engine.close();
+      }
+    }
+
+    @Test
+    void aGlobalObjectThatDoesNotFitTheMemoryLimitIsAClearError() {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> new QuickJsScriptEngineFactory().getScriptEngine(
+              QuickJsOptions.builder().memoryLimit(4096).build()));
+      assertTrue(e.getMessage().contains("memory limit of 4096 bytes"), e.getMessage());
+    }
+  }
+
+  @Nested
   class MemoryLimitInsideQuickJs {
     /**
      * A fuzz finding: QuickJS's async_func_init left a freed async function state on the GC list

@@ -521,10 +521,19 @@ public final class JsRuntime implements AutoCloseable {
   /** A new realm: a fresh global object with ECMAScript's built-ins, print and console. */
   public Realm newRealm() {
     long rt = enter();
+    // making a global object is the engine's own work, not a script's: no time limit applies
+    // (on a slow or busy machine it can take longer than a few milliseconds' limit)
+    long deadline = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8);
+    MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, 0L);
     try {
       long ptr = QuickJsNative.qjs_realm_new(rt);
       if (ptr == 0) {
-        throw new OutOfMemoryError("QuickJS could not create a realm");
+        if (appliedMemoryLimit > 0) {
+          throw new IllegalStateException("QuickJS could not create a global object within the memory limit of "
+              + appliedMemoryLimit + " bytes (" + mailbox.getLong(QuickJsNative.MB_MALLOC_SIZE * 8)
+              + " in use): raise the limit");
+        }
+        throw new OutOfMemoryError("QuickJS could not create a realm: native memory exhausted");
       }
       Realm realm = new Realm(this, ptr);
       realmsByAddress.put(ptr, new WeakReference<>(realm));
@@ -535,6 +544,7 @@ public final class JsRuntime implements AutoCloseable {
       }
       return realm;
     } finally {
+      MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, deadline);
       exit();
     }
   }
