@@ -92,14 +92,7 @@ public final class ClasspathTree implements FileTree {
 
   @Override
   public @Nullable String absolute(String specifier) throws IOException {
-    if (!specifier.startsWith("/")) {
-      return null;
-    }
-    String path = TreePath.join("", specifier);
-    if (path == null) {
-      throw new RootEscapeException("the path climbs above " + describeRoot());
-    }
-    return path;
+    return TreePath.absoluteInPlainTree(specifier, describeRoot());
   }
 
   @Override

@@ -56,14 +56,7 @@ public final class MapTree implements FileTree {
 
   @Override
   public @Nullable String absolute(String specifier) throws RootEscapeException {
-    if (!specifier.startsWith("/")) {
-      return null;
-    }
-    String path = TreePath.join("", specifier);
-    if (path == null) {
-      throw new RootEscapeException("the path climbs above " + describeRoot());
-    }
-    return path;
+    return TreePath.absoluteInPlainTree(specifier, describeRoot());
   }
 
   @Override

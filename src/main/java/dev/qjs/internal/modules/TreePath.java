@@ -13,6 +13,23 @@ final class TreePath {
    * {@code relative} (segments joined by {@code /}; {@code .}, {@code ..} and empty segments
    * allowed) taken from directory {@code dir}, normalized; null when it climbs above the root.
    */
+  /**
+   * The path an absolute specifier ({@code /x}) names in a tree of plain paths (no drive letters,
+   * no {@code file:} URLs): null for a specifier that is not absolute.
+   *
+   * @throws RootEscapeException when the path climbs above the root, described by {@code root}
+   */
+  static @Nullable String absoluteInPlainTree(String specifier, String root) throws RootEscapeException {
+    if (!specifier.startsWith("/")) {
+      return null;
+    }
+    String path = join("", specifier);
+    if (path == null) {
+      throw new RootEscapeException("the path climbs above " + root);
+    }
+    return path;
+  }
+
   static @Nullable String join(String dir, String relative) {
     Deque<String> segments = new ArrayDeque<>();
     for (String part : (dir + "/" + relative).split("/", -1)) {
