@@ -33,6 +33,8 @@ public final class MicrobenchRunner {
     js.put("__nanoClock", (LongSupplier) System::nanoTime);
     js.put("scriptArgs", argv);
     js.eval(SHIM);
+    // as under qjs, no CommonJS: microbench.js takes a global require() for Node and asks for 'fs'
+    js.eval("delete globalThis.require");
     js.eval("scriptArgs = Array.prototype.slice.call(scriptArgs)");
     Engines.eval(js, "microbench.js", src);
     System.out.flush();
