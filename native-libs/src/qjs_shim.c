@@ -2101,7 +2101,8 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
        (handlebars: `typeof global !== 'undefined' ? global : window`), as bundlers provide */
     static const char head[] = "(function (exports, require, module, __filename, __dirname, global) {";
     static const char tail[] = "\n})";
-    JSValue cache, module, exports, source, dirname, fn, req, ret, args[6];
+    JSValue cache, module = JS_UNDEFINED, exports = JS_UNDEFINED, source = JS_UNDEFINED;
+    JSValue dirname = JS_UNDEFINED, fn, req, ret = JS_EXCEPTION, args[6];
     JSAtom atom;
     const char *id_c = NULL, *src = NULL;
     size_t src_len;
@@ -2118,44 +2119,28 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
     }
     module = JS_GetProperty(ctx, cache, atom);
     if (JS_IsObject(module)) { /* loaded, or loading (a cycle): its exports so far */
-        exports = JS_GetPropertyStr(ctx, module, "exports");
-        JS_FreeValue(ctx, module);
-        JS_FreeValue(ctx, cache);
-        JS_FreeAtom(ctx, atom);
-        return exports;
+        ret = JS_GetPropertyStr(ctx, module, "exports");
+        goto done;
     }
     JS_FreeValue(ctx, module);
+    module = JS_UNDEFINED;
     format = module_fetch(ctx, st, id, 1, &source, &dirname, NULL, NULL);
     if (format < 0)
-        goto fail;
+        goto done;
     if (format == FORMAT_ESM) { /* as Node 22 does: the namespace, when it needs no await */
         id_c = JS_ToCString(ctx, id);
-        if (!id_c)
-            goto fail;
-        ret = qjsi_require_module(ctx, id_c);
-        if (JS_IsException(ret))
-            goto fail;
-        JS_DefinePropertyValue(ctx, cache, atom, JS_NewObject(ctx), JS_PROP_C_W_E);
-        module = JS_GetProperty(ctx, cache, atom);
-        if (JS_IsObject(module)) {
-            JS_DefinePropertyValueStr(ctx, module, "id", JS_DupValue(ctx, id), JS_PROP_C_W_E);
-            JS_DefinePropertyValueStr(ctx, module, "loaded", JS_TRUE, JS_PROP_C_W_E);
-            JS_DefinePropertyValueStr(ctx, module, "exports", JS_DupValue(ctx, ret), JS_PROP_C_W_E);
-        }
-        JS_FreeValue(ctx, module);
-        JS_FreeValue(ctx, cache);
-        JS_FreeValue(ctx, source);
-        JS_FreeValue(ctx, dirname);
-        JS_FreeCString(ctx, id_c);
-        JS_FreeAtom(ctx, atom);
-        return ret;
+        exports = id_c ? qjsi_require_module(ctx, id_c) : JS_EXCEPTION;
+    } else {
+        exports = JS_NewObject(ctx);
+    }
+    if (JS_IsException(exports)) {
+        exports = JS_UNDEFINED;
+        goto done;
     }
     module = JS_NewObject(ctx);
-    exports = JS_NewObject(ctx);
-    if (JS_IsException(module) || JS_IsException(exports)) {
-        JS_FreeValue(ctx, module);
-        JS_FreeValue(ctx, exports);
-        goto fail;
+    if (JS_IsException(module)) {
+        module = JS_UNDEFINED;
+        goto done;
     }
     JS_DefinePropertyValueStr(ctx, module, "id", JS_DupValue(ctx, id), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, module, "filename", JS_DupValue(ctx, id), JS_PROP_C_W_E);
@@ -2177,7 +2162,7 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
         if (JS_IsException(ret))
             goto fail_loading;
         JS_SetPropertyStr(ctx, module, "exports", ret);
-    } else {
+    } else if (format == FORMAT_COMMONJS) {
         src = JS_ToCStringLen(ctx, &src_len, source);
         id_c = JS_ToCString(ctx, id);
         if (!src || !id_c)
@@ -2216,6 +2201,16 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
     }
     JS_SetPropertyStr(ctx, module, "loaded", JS_TRUE);
     ret = JS_GetPropertyStr(ctx, module, "exports");
+    goto done;
+
+fail_loading: /* a failed module is forgotten, so a later require tries again */
+    {
+        JSValue exc = JS_GetException(ctx);
+        JS_DeleteProperty(ctx, cache, atom, 0);
+        JS_Throw(ctx, exc);
+    }
+    ret = JS_EXCEPTION;
+done:
     JS_FreeValue(ctx, module);
     JS_FreeValue(ctx, exports);
     JS_FreeValue(ctx, cache);
@@ -2227,25 +2222,6 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
         JS_FreeCString(ctx, id_c);
     JS_FreeAtom(ctx, atom);
     return ret;
-
-fail_loading: /* a failed module is forgotten, so a later require tries again */
-    {
-        JSValue exc = JS_GetException(ctx);
-        JS_DeleteProperty(ctx, cache, atom, 0);
-        JS_Throw(ctx, exc);
-    }
-    JS_FreeValue(ctx, module);
-    JS_FreeValue(ctx, exports);
-fail:
-    JS_FreeValue(ctx, cache);
-    JS_FreeValue(ctx, source);
-    JS_FreeValue(ctx, dirname);
-    if (src)
-        JS_FreeCString(ctx, src);
-    if (id_c)
-        JS_FreeCString(ctx, id_c);
-    JS_FreeAtom(ctx, atom);
-    return JS_EXCEPTION;
 }
 
 /* 1 and the value (a new reference) when obj has an own property `name`, 0 when not, -1 on error. */

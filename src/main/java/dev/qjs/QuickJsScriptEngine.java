@@ -75,14 +75,13 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
             Mirrors.INSTANCE,
             this::getContext,
             filter == null ? null : filter::exposeToScripts,
-            this::limitsFor);
-    runtime.configure(
-        new dev.qjs.internal.ModuleRegistry(
-            options.moduleLoader(),
-            options.hostModules(),
-            options.discoverHostModules(),
-            contextClassLoader()),
-        options.uncaughtErrorHandler());
+            this::limitsFor,
+            new dev.qjs.internal.ModuleRegistry(
+                options.moduleLoader(),
+                options.hostModules(),
+                options.discoverHostModules(),
+                contextClassLoader()),
+            options.uncaughtErrorHandler());
     if (options.gcThreshold() > 0) {
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }

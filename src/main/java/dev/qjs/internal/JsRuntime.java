@@ -67,10 +67,10 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Timers, Java futures awaited by scripts, promises awaited by Java. */
   private final EventLoop loop = new EventLoop(this);
-  /** Where import and require find modules; null until configured (then WebJars). */
-  private ModuleRegistry modules;
+  /** Where import and require find modules. */
+  private final ModuleRegistry modules;
   /** Receives uncaught script errors; null: the context's error writer. */
-  private java.util.function.Consumer<? super dev.qjs.JsException> uncaughtHandler;
+  private final java.util.function.Consumer<? super dev.qjs.JsException> uncaughtHandler;
   /** The file name of the script or module being evaluated: the referrer of require(). */
   private String currentFile;
 
@@ -101,7 +101,9 @@ public final class JsRuntime implements AutoCloseable {
       MirrorFactory mirrors,
       Supplier<ScriptContext> defaultContext,
       java.util.function.Predicate<String> classFilter,
-      java.util.function.Function<ScriptContext, Limits> limits) {
+      java.util.function.Function<ScriptContext, Limits> limits,
+      ModuleRegistry modules,
+      java.util.function.Consumer<? super dev.qjs.JsException> uncaught) {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.mirrors = mirrors;
@@ -109,6 +111,8 @@ public final class JsRuntime implements AutoCloseable {
     this.classFilter = classFilter;
     this.limits = limits;
     this.defaultContext = defaultContext;
+    this.modules = modules;
+    this.uncaughtHandler = uncaught;
     this.mailbox =
         ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
     this.in = new ValueWriter(this, 16 << 10);
@@ -130,25 +134,6 @@ public final class JsRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Sets the module registry and the handler of uncaught script errors (null: print). */
-  public void configure(
-      ModuleRegistry modules, java.util.function.Consumer<? super dev.qjs.JsException> uncaught) {
-    this.modules = modules;
-    this.uncaughtHandler = uncaught;
-  }
-
-  private ModuleRegistry modules() {
-    if (modules == null) {
-      modules = new ModuleRegistry(null, List.of(), true, contextClassLoader());
-    }
-    return modules;
-  }
-
-  static ClassLoader contextClassLoader() {
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    return cl != null ? cl : JsRuntime.class.getClassLoader();
   }
 
   // ---------------------------------------------------------------- lifecycle and locking
@@ -1526,20 +1511,20 @@ public final class JsRuntime implements AutoCloseable {
       case QuickJsNative.OP_MODULE_RESOLVE: {
         Object referrer = read(args, realm);
         String specifier = (String) read(args, realm);
-        String id = modules().resolve(
+        String id = modules.resolve(
             specifier, referrer instanceof String r ? r : currentFile, a == 1);
         return send(reply.reset().string(id));
       }
       case QuickJsNative.OP_MODULE_LOAD: {
         String id = (String) read(args, realm);
         ValueWriter w = reply.reset();
-        modules().load(id, w);
+        modules.load(id, w);
         return send(w);
       }
       case QuickJsNative.OP_HOST_MODULE: {
         String id = (String) read(args, realm);
         ValueWriter w = reply.reset();
-        modules().exports(id, w);
+        modules.exports(id, w);
         return send(w);
       }
       default:
