@@ -372,56 +372,8 @@ if [ -z "$QJS_DIR" ]; then
 fi
 
 # d. Debian source package, through a temporary deb-src list
-debian_mirror() {
-    dm_uri=''
-    for dm_f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$dm_f" ] || continue
-        dm_uri=$({ cat "$dm_f"; echo; } | awk '
-            function reset() { uri = ""; enabled = ""; deb = 0; sec = 0 }
-            function flush() {
-                if (uri != "" && enabled != "no" && deb && !sec && uri !~ /security/ && uri !~ /^cdrom:/) {
-                    print uri; done = 1; exit
-                }
-                reset()
-            }
-            BEGIN { reset() }
-            /^[ \t]*#/ { next }
-            /^[ \t]*$/ { flush(); next }
-            tolower($1) == "uris:" { uri = $2 }
-            tolower($1) == "enabled:" { enabled = tolower($2) }
-            tolower($1) == "suites:" {
-                for (i = 2; i <= NF; i++) {
-                    s = $i
-                    if (s ~ /security/) sec = 1
-                    sub(/-.*/, "", s)
-                    if (s ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|stable|oldstable|oldoldstable|testing|unstable|experimental)$/) deb = 1
-                }
-            }
-            END { if (!done) flush() }')
-        if [ -n "$dm_uri" ]; then printf '%s\n' "$dm_uri"; return 0; fi
-    done
-    if [ -f /etc/apt/sources.list ]; then
-        dm_uri=$(awk '
-            $1 == "deb" || $1 == "deb-src" {
-                i = 2
-                if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                uri = $i; suite = $(i + 1)
-                if (uri ~ /^(https?|ftp):\/\// && uri ~ /\/debian\/?$/ && suite !~ /security/) { print uri; exit }
-            }' /etc/apt/sources.list)
-        if [ -n "$dm_uri" ]; then printf '%s\n' "$dm_uri"; return 0; fi
-    fi
-    return 1
-}
-
-# the most telling error line of an apt log
-apt_err() {
-    ae=$(grep -E 'Failed to fetch|^E:' "$1" 2>/dev/null | sed -n 1p) || :
-    [ -n "$ae" ] || ae=$(grep -E '^(E|W):' "$1" 2>/dev/null | tail -n 1) || :
-    # keep the mirror's address out of logs: it is the machine's configuration, not ours
-    printf '%s\n' "$ae" | sed -E 's#[a-z+]+://[^ ]+#<mirror>#g'
-}
-# did `apt-get update` fail? (a download failure is only a warning to apt)
-apt_update_failed() { grep -qE '^E:|^W: (Failed to fetch|Some index files failed)' "$1"; }
+# debian_mirror, apt_err and apt_update_failed: native-libs/debian-apt.sh
+. "$SCRIPT_DIR/debian-apt.sh"
 
 fetch_debian() {
     if ! have apt-get; then
