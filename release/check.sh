@@ -74,7 +74,8 @@ JARS="$BASE.jar $BASE-sources.jar $BASE-javadoc.jar"
 log "build 1: mvn -B -Prelease clean verify $*"
 mvn -B -Prelease clean verify -Dgpg.keyname="$KEY" "$@" > "$WORK/build1.log" 2>&1 || {
   tail -n 60 "$WORK/build1.log" >&2; die "build 1 failed (the last 60 lines of its log are above)"; }
-grep -E 'Tests run:.*Fail' "$WORK/build1.log" | tail -n 1 || :
+tests=$(grep -E 'Tests run:.*Fail' "$WORK/build1.log" | tail -n 1 | sed 's/^\[[A-Z]*\] //') || :
+log "tests: ${tests:-skipped}"
 
 mkdir -p "$WORK/first"
 for f in $JARS; do
