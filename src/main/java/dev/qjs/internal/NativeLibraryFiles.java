@@ -63,6 +63,12 @@ final class NativeLibraryFiles {
    * libjnidispatch} and without the {@code ldconfig} child process where possible.
    */
   static void initialiseJna() {
+    // JNA's own folder is JNA's prefix, which says linux-x86-64 on musl too: JNA 5.19's jar has
+    // glibc builds of libjnidispatch only (NEEDED libc.so.6). They load on musl all the same:
+    // musl's loader takes any libc.so.* for itself, musl exports every symbol they use but
+    // __strdup, and the JVM loads them lazily (RTLD_LAZY), which leaves that one unbound. JNA
+    // calls it only for callbacks given a CallbackThreadInitializer, and this library gives none.
+    // A -Djna.boot.library.path the user sets (Alpine's java-jna-native: /usr/lib) wins.
     ClassLoader loader = NativeLibraryFiles.class.getClassLoader();
     String dispatchName = System.mapLibraryName("jnidispatch").replace(".dylib", ".jnilib");
     File dispatch =
@@ -122,7 +128,7 @@ final class NativeLibraryFiles {
       throws IOException {
     long crc = entry.getCrc();
     long size = entry.getSize();
-    Path root = cacheRoot();
+    Path root = cacheFolder();
     if (crc < 0 || size < 0 || root == null) {
       return null;
     }
@@ -158,7 +164,7 @@ final class NativeLibraryFiles {
   }
 
   /** The cache folder: the property, else the platform's per-user cache; null when unknown. */
-  private static @Nullable Path cacheRoot() {
+  static @Nullable Path cacheFolder() {
     String configured = System.getProperty(CACHE_PROPERTY);
     if (configured != null && !configured.isBlank()) {
       return Paths.get(configured);

@@ -1,21 +1,14 @@
 package dev.qjs.internal;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import java.io.File;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JNA direct mapping of {@code native-libs/include/qjs_shim.h}. Only pointers, integers and
  * byte buffers cross; see the header for ownership rules and the encoding.
  */
 final class QuickJsNative {
-  static final String LIBRARY = "quickjs-jsr223";
-  /** Set to the absolute path of a library to use instead of the bundled one. */
-  static final String LIBRARY_PATH_PROPERTY = "quickjs.library.path";
-
   static final int OK = 0;
   static final int EXCEPTION = 1;
   static final int NOT_FUNCTION = 2;
@@ -93,54 +86,19 @@ final class QuickJsNative {
 
   static final int EVAL_MODULE = 8;
 
-  private static final Throwable LOAD_FAILURE;
-
-  static {
-    Throwable failure = null;
-    try {
-      String path = System.getProperty(LIBRARY_PATH_PROPERTY);
-      if (path != null && !path.isBlank()) {
-        File file = new File(path);
-        if (!file.isFile()) {
-          throw new UnsatisfiedLinkError(
-              "-D" + LIBRARY_PATH_PROPERTY + "=" + path + " does not name a file");
-        }
-        Native.register(QuickJsNative.class, NativeLibrary.getInstance(file.getAbsolutePath()));
-      } else {
-        NativeLibraryFiles.initialiseJna();
-        File cached =
-            NativeLibraryFiles.cachedFile(
-                QuickJsNative.class.getClassLoader(),
-                Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName(LIBRARY));
-        if (cached != null) {
-          Native.register(QuickJsNative.class, NativeLibrary.getInstance(cached.getAbsolutePath()));
-        } else {
-          Native.register(QuickJsNative.class, LIBRARY);
-        }
-      }
-    } catch (Throwable t) {
-      failure = t;
-    }
-    LOAD_FAILURE = failure;
-  }
+  /** Null when the library is loaded and registered, else what {@link #ensureLoaded} reports. */
+  private static final @Nullable IllegalStateException LOAD_FAILURE =
+      NativeLibraryLoader.register(QuickJsNative.class);
 
   private QuickJsNative() {}
 
-  /** Throws a clear error when the native library could not be loaded. */
+  /**
+   * Throws a clear error when the native library could not be loaded: what this JVM is, what was
+   * looked for, what the class path holds, the loader's own words and the way out.
+   */
   static void ensureLoaded() {
     if (LOAD_FAILURE != null) {
-      throw new IllegalStateException(
-          "quickjs-jsr223 could not load its native library for platform "
-              + Platform.RESOURCE_PREFIX
-              + " (expected the class path resource "
-              + Platform.RESOURCE_PREFIX
-              + "/"
-              + System.mapLibraryName(LIBRARY)
-              + ", or -D"
-              + LIBRARY_PATH_PROPERTY
-              + "=/path/to/library): "
-              + LOAD_FAILURE.getMessage(),
-          LOAD_FAILURE);
+      throw new IllegalStateException(LOAD_FAILURE.getMessage(), LOAD_FAILURE.getCause());
     }
   }
 

@@ -1,0 +1,329 @@
+package dev.qjs.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place that names native platforms: which folder of the jar holds the library for this
+ * JVM, detected from {@code os.name}, {@code os.arch} and, on Linux, the C library the JVM itself
+ * runs on.
+ *
+ * <p>Folders are JNA's resource prefixes ({@code linux-x86-64}, {@code darwin-aarch64}, {@code
+ * win32-x86-64} …, mapped from {@code os.name} and {@code os.arch} the way JNA's {@code Platform}
+ * does), plus our own {@code linux-<arch>-musl}: JNA has no musl prefix and says {@code
+ * linux-x86-64} on Alpine too.
+ *
+ * <p>glibc or musl is decided by the C library this process has mapped ({@code /proc/self/maps}),
+ * then by the dynamic loader that {@code /proc/self/exe} or {@code java.home/bin/java} asks for,
+ * else glibc. It is never decided by which loaders exist on disk: Debian's {@code musl} package
+ * installs {@code /lib/ld-musl-x86_64.so.1} next to glibc, and a glibc JVM on Alpine (with a glibc
+ * compatibility package) must get the glibc library.
+ *
+ * <p>{@code -Dquickjs.platform=<folder>} (for example {@code linux-x86-64-musl}) names the folder
+ * instead, for a machine the detection gets wrong; nothing is detected then.
+ */
+final class NativePlatform {
+  static final String PLATFORM_PROPERTY = "quickjs.platform";
+  static final String LIBRARY = "quickjs-jsr223";
+
+  /** Every folder a complete jar holds, in the order an error message lists them. */
+  static final List<String> KNOWN_FOLDERS =
+      List.of(
+          "linux-x86-64",
+          "linux-aarch64",
+          "linux-x86-64-musl",
+          "linux-aarch64-musl",
+          "darwin-x86-64",
+          "darwin-aarch64",
+          "win32-x86-64",
+          "win32-aarch64");
+
+  private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern GLIBC_LIBC = Pattern.compile("libc-2\\.\\d+(\\.\\d+)?\\.so");
+  private static final Pattern GLIBC_LOADER =
+      Pattern.compile("ld-linux[-a-z0-9_.]*\\.so\\.\\d+|ld-2\\.\\d+(\\.\\d+)?\\.so|ld64\\.so\\.\\d+");
+
+  /** The C library of a Linux process. */
+  enum Libc {
+    GLIBC("glibc"),
+    MUSL("musl");
+
+    private final String label;
+
+    Libc(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /** A C library and the observation it was concluded from, for error messages. */
+  record LibcEvidence(Libc libc, String reason) {}
+
+  private final String osName;
+  private final String osArch;
+  private final String arch;
+  private final @Nullable LibcEvidence libc;
+  private final String folder;
+  private final boolean overridden;
+
+  private NativePlatform(
+      String osName, String osArch, @Nullable LibcEvidence libc, String folder, boolean overridden) {
+    this.osName = osName;
+    this.osArch = osArch;
+    this.arch = canonicalArch(osArch);
+    this.libc = libc;
+    this.folder = folder;
+    this.overridden = overridden;
+  }
+
+  /**
+   * This JVM's platform, detected anew at each call (the library is loaded once).
+   *
+   * @throws IllegalArgumentException when {@code -Dquickjs.platform} is no folder name
+   */
+  static NativePlatform current() {
+    // Android says os.name=Linux; its libc (bionic) is neither glibc nor musl, and JNA's prefix
+    // for it is android-<arch>
+    boolean android =
+        System.getProperty("java.vm.name", "").toLowerCase(Locale.ROOT).contains("dalvik");
+    return of(
+        android ? "Android" : System.getProperty("os.name", ""),
+        System.getProperty("os.arch", ""),
+        System.getProperty(PLATFORM_PROPERTY),
+        NativePlatform::detectLibc);
+  }
+
+  /**
+   * The platform of a JVM with these properties: {@code override} (the value of {@code
+   * -Dquickjs.platform}) when set, else the folder for the OS, architecture and, on Linux, the C
+   * library {@code detector} reports.
+   *
+   * @throws IllegalArgumentException when {@code override} is no folder name
+   */
+  static NativePlatform of(
+      String osName, String osArch, @Nullable String override, Supplier<LibcEvidence> detector) {
+    if (override != null && !override.isBlank()) {
+      String name = override.trim();
+      if (!FOLDER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "-D" + PLATFORM_PROPERTY + "=" + override + " is not a folder name (letters, digits,"
+                + " '.', '_' and '-', such as linux-x86-64-musl)");
+      }
+      return new NativePlatform(osName, osArch, null, name, true);
+    }
+    String prefix = jnaPrefix(osName, osArch);
+    if (!isLinux(osName)) {
+      return new NativePlatform(osName, osArch, null, prefix, false);
+    }
+    LibcEvidence libc = detector.get();
+    return new NativePlatform(
+        osName, osArch, libc, libc.libc() == Libc.MUSL ? prefix + "-musl" : prefix, false);
+  }
+
+  /** The folder to load the library from. */
+  String folder() {
+    return folder;
+  }
+
+  /** True when {@code -Dquickjs.platform} chose the folder. */
+  boolean overridden() {
+    return overridden;
+  }
+
+  /** The C library detected on Linux; null elsewhere, and when the folder was overridden. */
+  @Nullable Libc libc() {
+    return libc == null ? null : libc.libc();
+  }
+
+  /** This JVM's processor in JNA's names ({@code x86-64}, {@code aarch64} …). */
+  String arch() {
+    return arch;
+  }
+
+  /** The class path resource of the library: folder and file name. */
+  String resource() {
+    return folder + "/" + libraryFile(folder);
+  }
+
+  /** The folder a glibc JVM on this processor would use: JNA's prefix. */
+  String glibcFolder() {
+    return jnaPrefix(osName, osArch);
+  }
+
+  /**
+   * For messages: {@code os.name=Linux, os.arch=amd64, C library musl
+   * (/lib/ld-musl-x86_64.so.1 is mapped into this JVM)}.
+   */
+  String description() {
+    StringBuilder text = new StringBuilder();
+    text.append("os.name=").append(osName).append(", os.arch=").append(osArch);
+    if (libc != null) {
+      text.append(", C library ").append(libc.libc()).append(" (").append(libc.reason()).append(')');
+    }
+    if (overridden) {
+      text.append(", folder ").append(folder).append(" chosen by -D").append(PLATFORM_PROPERTY);
+    }
+    return text.toString();
+  }
+
+  /** The library's file name in a folder: {@code .dll} for win32, {@code .dylib} for darwin. */
+  static String libraryFile(String folder) {
+    if (folder.startsWith("win32-")) {
+      return LIBRARY + ".dll";
+    }
+    if (folder.startsWith("darwin-")) {
+      return "lib" + LIBRARY + ".dylib";
+    }
+    return "lib" + LIBRARY + ".so";
+  }
+
+  /**
+   * JNA's resource prefix for these {@code os.name} and {@code os.arch} values ({@code
+   * linux-x86-64}, {@code darwin-aarch64}, {@code win32-x86-64} …), as JNA's {@code Platform}
+   * computes it (whose method for it is not public). Unlike JNA, {@code arm64} also means {@code
+   * aarch64}; JNA's soft-float {@code armel} is not told apart from {@code arm}.
+   */
+  static String jnaPrefix(String osName, String osArch) {
+    String name = osName.trim();
+    String os;
+    if (isLinux(name)) {
+      os = "linux";
+    } else if (name.startsWith("Mac") || name.startsWith("Darwin")) {
+      os = "darwin";
+    } else if (name.startsWith("Windows")) {
+      os = "win32";
+    } else if (name.startsWith("Solaris") || name.startsWith("SunOS")) {
+      os = "sunos";
+    } else if (name.startsWith("FreeBSD")) {
+      os = "freebsd";
+    } else if (name.startsWith("OpenBSD")) {
+      os = "openbsd";
+    } else if (name.equalsIgnoreCase("NetBSD")) {
+      os = "netbsd";
+    } else if (name.startsWith("AIX")) {
+      os = "aix";
+    } else {
+      os = name.toLowerCase(Locale.ROOT);
+      int space = os.indexOf(' ');
+      if (space >= 0) {
+        os = os.substring(0, space);
+      }
+    }
+    return os + "-" + canonicalArch(osArch);
+  }
+
+  /** {@code os.arch} in JNA's architecture names. */
+  static String canonicalArch(String osArch) {
+    String arch = osArch.toLowerCase(Locale.ROOT).trim();
+    return switch (arch) {
+      case "x86_64", "amd64" -> "x86-64";
+      case "aarch64", "arm64" -> "aarch64";
+      case "i386", "i486", "i586", "i686", "x86" -> "x86";
+      case "powerpc" -> "ppc";
+      case "powerpc64" -> "ppc64";
+      case "powerpc64le", "ppc64le" -> "ppc64le";
+      case "zarch_64" -> "s390x";
+      default -> arch;
+    };
+  }
+
+  private static boolean isLinux(String osName) {
+    return osName.trim().startsWith("Linux");
+  }
+
+  /** This process's C library: its memory map, else its loader, else glibc. */
+  private static LibcEvidence detectLibc() {
+    try (Reader maps = Files.newBufferedReader(Paths.get("/proc/self/maps"), StandardCharsets.ISO_8859_1)) {
+      LibcEvidence seen = libcOfMaps(maps);
+      if (seen != null) {
+        return seen;
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc (a sandbox, or a kernel without it): ask the program's loader
+    }
+    String javaHome = System.getProperty("java.home", "");
+    for (Path program : new Path[] {Paths.get("/proc/self/exe"), Paths.get(javaHome, "bin", "java")}) {
+      ByteBuffer header = ExecutableHeader.read(program);
+      String interpreter = header == null ? null : ExecutableHeader.elfInterpreter(header);
+      Libc libc = interpreter == null ? null : libcOfFile(interpreter);
+      if (libc != null) {
+        return new LibcEvidence(libc, program + " asks for the loader " + interpreter);
+      }
+    }
+    return new LibcEvidence(Libc.GLIBC, "assumed: neither /proc/self/maps nor the java program said");
+  }
+
+  /**
+   * The C library a process runs on, from the text of its {@code /proc/self/maps}: the libc or
+   * dynamic loader it has mapped executable. Null when the text names neither.
+   *
+   * <p>When both kinds appear, musl wins: musl's loader treats any {@code libc.so.6} it is asked
+   * for as itself, so a musl process never maps glibc's libc, while a compatibility layer (such as
+   * gcompat's {@code ld-linux-x86-64.so.2}) can bring a glibc-named file into a musl process.
+   */
+  static @Nullable LibcEvidence libcOfMaps(Reader maps) throws IOException {
+    BufferedReader lines = maps instanceof BufferedReader b ? b : new BufferedReader(maps);
+    String glibc = null;
+    for (String line; (line = lines.readLine()) != null; ) {
+      // address perms offset dev inode path; the path may hold spaces
+      String[] fields = line.trim().split("\\s+", 6);
+      if (fields.length < 6 || fields[1].indexOf('x') < 0) {
+        continue;
+      }
+      String path = fields[5];
+      if (path.endsWith(" (deleted)")) {
+        path = path.substring(0, path.length() - " (deleted)".length());
+      }
+      Libc libc = libcOfFile(path);
+      if (libc == Libc.MUSL) {
+        return new LibcEvidence(Libc.MUSL, path + " is mapped into this JVM");
+      }
+      if (libc == Libc.GLIBC && glibc == null) {
+        glibc = path;
+      }
+    }
+    return glibc == null ? null : new LibcEvidence(Libc.GLIBC, glibc + " is mapped into this JVM");
+  }
+
+  /**
+   * The C library a libc or dynamic loader file belongs to, by its name: musl's {@code
+   * ld-musl-<arch>.so.1}, {@code libc.musl-<arch>.so.1} or plain {@code libc.so} (where Debian's
+   * and Void's musl keep it; glibc's {@code libc.so} is a linker script no process maps), glibc's
+   * {@code libc.so.6}, {@code libc-2.NN.so}, {@code ld-linux*.so.N}, {@code ld-2.NN.so} or {@code
+   * ld64.so.N}. Null for any other file.
+   */
+  static @Nullable Libc libcOfFile(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    if (name.startsWith("ld-musl-") && name.contains(".so")
+        || name.startsWith("libc.musl-") && name.contains(".so")
+        || name.equals("libc.so")) {
+      return Libc.MUSL;
+    }
+    if (name.equals("libc.so.6")
+        || GLIBC_LIBC.matcher(name).matches()
+        || GLIBC_LOADER.matcher(name).matches()) {
+      return Libc.GLIBC;
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return folder + " (" + description() + ")";
+  }
+}
