@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs the engine's own JUnit tests in an arm64 JVM under qemu-user, against the linux-aarch64
+# library the jar carries: Debian's arm64 OpenJDK 17 is unpacked into the cache (nothing is
+# installed) and Maven's test runner forks it through a two-line wrapper.
+#
+# Usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]
+#
+#   <lib-out-dir>   the folder native-libs/build-all.sh filled (it must hold linux-aarch64/)
+#   maven arguments e.g. -Dtest='EvalTest,AsyncTest' to choose other tests than the default
+#
+# The default selection covers evaluation, values both ways, Java objects, errors, threads and
+# stack limits, async code, modules and the loader; the stress, limit-sweep, fuzz and package
+# suites are left to native runs (emulation makes them take tens of minutes).
+# Needs qemu-user, apt-get and dpkg-deb. POSIX sh (runs under dash).
+
+set -eu
+
+log() { printf '[quickjs-emulated] %s\n' "$*" >&2; }
+die() { printf '[quickjs-emulated] ERROR: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+DEFAULT_TESTS='EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,dev.qjs.internal.**.*Test'
+
+[ $# -ge 1 ] && [ -n "$1" ] || { echo "usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]" >&2; exit 2; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+NATIVES=$(CDPATH='' cd -- "$1" && pwd -P) || die "no such folder: $1"
+shift
+[ -f "$NATIVES/linux-aarch64/libquickjs-jsr223.so" ] || die "$NATIVES/linux-aarch64/libquickjs-jsr223.so is missing (run native-libs/build-all.sh first)"
+have qemu-aarch64 || die "qemu-aarch64 not found (apt-get install qemu-user)"
+have mvn || die "mvn not found"
+
+if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
+else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
+fi
+# debian_unpack
+. "$SCRIPT_DIR/debian-apt.sh"
+
+SYSROOT=$CACHE_ROOT/sysroot/arm64-jre17
+debian_unpack arm64 "$SYSROOT" openjdk-17-jre-headless
+JAVA_ARM64=$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java
+[ -x "$JAVA_ARM64" ] || die "the arm64 OpenJDK package holds no $JAVA_ARM64"
+
+# Maven's test runner wants a path ending in bin/java
+WRAPPER_HOME=$CACHE_ROOT/sysroot/arm64-jvm-wrapper
+mkdir -p "$WRAPPER_HOME/bin"
+cat >"$WRAPPER_HOME/bin/java.tmp" <<EOF
+#!/bin/sh
+exec qemu-aarch64 -L "$SYSROOT" "$JAVA_ARM64" "\$@"
+EOF
+chmod +x "$WRAPPER_HOME/bin/java.tmp"
+mv -f "$WRAPPER_HOME/bin/java.tmp" "$WRAPPER_HOME/bin/java"
+
+arch=$("$WRAPPER_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/os.arch =/ { print $2 }')
+[ "$arch" = aarch64 ] || die "the emulated JVM reports os.arch '$arch', expected aarch64"
+log "arm64 JVM: $("$WRAPPER_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+
+case " $* " in
+    *" -Dtest="*) ;;
+    *) set -- "-Dtest=$DEFAULT_TESTS" "$@" ;;
+esac
+cd "$SCRIPT_DIR/.."
+# the library comes from NATIVES, not from a build for this machine
+exec mvn -B -ntp test -Dquickjs.native.skip=true "-Dnative.out=$NATIVES" "-Djvm=$WRAPPER_HOME/bin/java" \
+    "$@"
