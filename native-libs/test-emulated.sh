@@ -9,8 +9,8 @@
 #   maven arguments e.g. -Dtest='EvalTest,AsyncTest' to choose other tests than the default
 #
 # The default selection covers evaluation, values both ways, Java objects, errors, threads and
-# stack limits, async code, modules and the loader; the stress, limit-sweep, fuzz and package
-# suites are left to native runs (emulation makes them take tens of minutes).
+# stack limits, async code, modules, real npm packages and the loader; the stress, limit-sweep
+# and fuzz suites are left to native runs (emulation makes them take tens of minutes).
 # Needs qemu-user, apt-get and dpkg-deb. POSIX sh (runs under dash).
 
 set -eu
@@ -19,7 +19,7 @@ log() { printf '[quickjs-emulated] %s\n' "$*" >&2; }
 die() { printf '[quickjs-emulated] ERROR: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-DEFAULT_TESTS='EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,dev.qjs.internal.**.*Test'
+DEFAULT_TESTS='dev.qjs.modules.*Test,dev.qjs.packages.*Test,EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,dev.qjs.internal.**.*Test'
 
 [ $# -ge 1 ] && [ -n "$1" ] || { echo "usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]" >&2; exit 2; }
 SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
