@@ -6,7 +6,7 @@
 # have loaded its own platform's library from the jar.
 #
 # Usage: sh native-libs/try-jar.sh <quickjs-jsr223 jar> <dependencies class path>
-#   e.g. mvn -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=cp.txt
+#   e.g. mvn -q dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=cp.txt
 #        sh native-libs/try-jar.sh target/quickjs-jsr223-0.1.0.jar "$(cat cp.txt)"
 # Needs qemu-user, apt-get and dpkg-deb. POSIX sh (runs under dash).
 
