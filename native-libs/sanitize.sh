@@ -92,8 +92,8 @@ log "JVM: $REAL_JAVA"
 STAGE=$OUT/native-libs
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp "$SCRIPT_DIR/build.sh" "$STAGE/"
-cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$STAGE/"
+cp "$SCRIPT_DIR/build.sh" "$SCRIPT_DIR/debian-apt.sh" "$STAGE/"
+cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$SCRIPT_DIR/compat" "$STAGE/"
 cp "$SCRIPT_DIR/sanitizer/qjs_sanitizer_canary.c" "$STAGE/src/"
 
 LIB_OUT=$OUT/lib
