@@ -40,12 +40,14 @@ debian_unpack arm64 "$SYSROOT" openjdk-17-jre-headless
 JAVA_ARM64=$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java
 [ -x "$JAVA_ARM64" ] || die "the arm64 OpenJDK package holds no $JAVA_ARM64"
 
-# Maven's test runner wants a path ending in bin/java
+# Maven's test runner wants a path ending in bin/java. Child processes start with vfork and exec
+# (not through the JDK's arm64 spawn helper, which the host cannot exec without binfmt_misc), so
+# a test's child JVM, started through this same wrapper, is emulated too.
 WRAPPER_HOME=$CACHE_ROOT/sysroot/arm64-jvm-wrapper
 mkdir -p "$WRAPPER_HOME/bin"
 cat >"$WRAPPER_HOME/bin/java.tmp" <<EOF
 #!/bin/sh
-exec qemu-aarch64 -L "$SYSROOT" "$JAVA_ARM64" "\$@"
+exec qemu-aarch64 -L "$SYSROOT" "$JAVA_ARM64" -Djdk.lang.Process.launchMechanism=VFORK "\$@"
 EOF
 chmod +x "$WRAPPER_HOME/bin/java.tmp"
 mv -f "$WRAPPER_HOME/bin/java.tmp" "$WRAPPER_HOME/bin/java"
@@ -61,4 +63,5 @@ esac
 cd "$SCRIPT_DIR/.."
 # the library comes from NATIVES, not from a build for this machine
 exec mvn -B -ntp test -Dquickjs.native.skip=true "-Dnative.out=$NATIVES" "-Djvm=$WRAPPER_HOME/bin/java" \
+    "-Dquickjs.tests.java=$WRAPPER_HOME/bin/java" \
     "$@"
