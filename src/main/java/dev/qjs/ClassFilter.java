@@ -16,6 +16,14 @@ package dev.qjs;
  */
 @FunctionalInterface
 public interface ClassFilter {
-  /** True when scripts may use the class of this fully qualified name. */
+  /**
+   * Whether scripts may use the class of this name. Asked with the name as the script wrote it
+   * and, when that answer is false, with the class's binary name ({@code java.util.Map.Entry},
+   * then {@code java.util.Map$Entry}). A public class that is not always blocked is exposed when
+   * either answer is true; primitive types ({@code Java.type('int')}) are not asked about.
+   *
+   * @param className the fully qualified name of the class a script asks for
+   * @return true to expose the class, false to refuse it
+   */
   boolean exposeToScripts(String className);
 }

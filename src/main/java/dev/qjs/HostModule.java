@@ -26,13 +26,29 @@ public interface HostModule {
   /**
    * The module's name: scripts import it as {@code "host:" + name()}. Letters, digits and
    * {@code . _ - /}.
+   *
+   * @return the name; {@link QuickJsOptions.Builder#hostModule(HostModule)} accepts 1 to 200 of
+   *     those characters
    */
   String name();
 
-  /** The exports, by name; read when a script first imports the module in a realm. */
+  /**
+   * The exports, by name; read when a script first imports the module in a realm.
+   *
+   * @return the exported values by export name; each is converted as a value put into the engine
+   */
   Map<String, ?> exports();
 
-  /** A host module with fixed exports. */
+  /**
+   * A host module with fixed exports.
+   *
+   * @param name the module's name, imported as {@code "host:" + name}; checked when the module
+   *     is given to {@link QuickJsOptions.Builder#hostModule(HostModule)}
+   * @param exports the exports by name; copied, so later changes to the map are not seen
+   * @return a module whose {@link #exports()} is an unmodifiable copy of {@code exports}
+   * @throws NullPointerException when {@code name} or {@code exports} is null, or the map holds
+   *     a null key or value
+   */
   static HostModule of(String name, Map<String, ?> exports) {
     java.util.Objects.requireNonNull(name, "name");
     Map<String, ?> copy = Map.copyOf(exports);

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A live view of a JavaScript array as a {@code List}. Reads and writes go to the array itself;
  * iteration and {@code toArray} read every element in one call. Passed back into JavaScript it is
- * the same array.
+ * the same array. Methods that run script code throw {@link UncheckedScriptException} when the
+ * script fails; once the engine is closed, those that read or write the array throw
+ * {@link IllegalStateException}.
  *
  * <pre>{@code
  * JsArray a = (JsArray) engine.eval("[1, 'two', 3.5]");
@@ -57,6 +59,10 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
    * <pre>{@code
    * List<Object> rows = ((JsArray) engine.eval("[{a: 1}, [2, 3]]")).toJava(); // [{a=1}, [2, 3]]
    * }</pre>
+   *
+   * @return a new, modifiable list with one entry per index up to {@code length}, holes as null
+   * @throws UncheckedScriptException when script code run by the copy throws (a getter or a
+   *     proxy trap), or the array is nested too deeply to copy
    */
   @SuppressWarnings("unchecked")
   public List<@Nullable Object> toJava() {
@@ -67,7 +73,13 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     }
   }
 
-  /** {@code JSON.stringify} of this value, in one call; null when JSON cannot show it. */
+  /**
+   * {@code JSON.stringify} of this array, in one call.
+   *
+   * @return the JSON text, or null when {@code JSON.stringify} gives undefined
+   * @throws UncheckedScriptException when {@code JSON.stringify} throws: a cycle, a BigInt, or a
+   *     {@code toJSON} method or getter that throws
+   */
   public @Nullable String toJson() {
     try {
       return runtime().toJson(Mirrors.realm(handle), this, null);

@@ -24,7 +24,9 @@ public sealed class JsException extends ScriptException
     permits JsTimeoutException, JsInterruptedException, JsMemoryLimitException, JsStackOverflowException {
   private static final long serialVersionUID = 1L;
 
+  /** The JavaScript error's name; null when a non-error was thrown. */
   private final @Nullable String errorName;
+  /** The JavaScript stack trace; null when there is none. */
   private final @Nullable String jsStack;
   private final transient @Nullable Object thrownValue;
 
@@ -42,12 +44,20 @@ public sealed class JsException extends ScriptException
     this.thrownValue = thrownValue;
   }
 
-  /** The JavaScript error's name, such as {@code RangeError}; null when a non-error was thrown. */
+  /**
+   * The JavaScript error's name, such as {@code RangeError}.
+   *
+   * @return the error's {@code name}; null when a non-error was thrown
+   */
   public @Nullable String getErrorName() {
     return errorName;
   }
 
-  /** The JavaScript stack trace, one {@code at} line per frame; null when there is none. */
+  /**
+   * The JavaScript stack trace, one {@code at} line per frame.
+   *
+   * @return the error's {@code stack}, cut after 100 frames; null when there is none
+   */
   public @Nullable String getJsStack() {
     return jsStack;
   }
@@ -55,6 +65,9 @@ public sealed class JsException extends ScriptException
   /**
    * The value the script threw, converted like any other value: a {@link JsObject} for an error
    * object, a {@code String} for {@code throw 'x'}, null for {@code throw null}.
+   *
+   * @return the thrown value; null for {@code null} or {@code undefined}, and always null once
+   *     the exception has been serialized and read back
    */
   public @Nullable Object getThrownValue() {
     return thrownValue;

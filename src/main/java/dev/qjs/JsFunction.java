@@ -20,12 +20,29 @@ public final class JsFunction extends JsObject {
     super(handle);
   }
 
-  /** Calls the function with {@code this} undefined. */
+  /**
+   * Calls the function with {@code this} undefined.
+   *
+   * @param args the arguments, converted as values put into the engine are; null or none for no
+   *     arguments
+   * @return the function's result, converted as {@code eval} results are; null for undefined or
+   *     null
+   * @throws UncheckedScriptException when the function throws
+   */
   public @Nullable Object call(@Nullable Object... args) {
     return callOn(null, args);
   }
 
-  /** Calls the function with the given {@code this}. */
+  /**
+   * Calls the function with the given {@code this}.
+   *
+   * @param thiz the {@code this} of the call, converted as an argument is; null for undefined
+   * @param args the arguments, converted as values put into the engine are; null or none for no
+   *     arguments
+   * @return the function's result, converted as {@code eval} results are; null for undefined or
+   *     null
+   * @throws UncheckedScriptException when the function throws
+   */
   public @Nullable Object callOn(@Nullable Object thiz, @Nullable Object... args) {
     try {
       return runtime().invoke(Mirrors.realm(handle), handle, thiz, null, Mirrors.args(args));

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * A live view of a JavaScript object, as a {@code Map} of its own enumerable string-keyed
  * properties (like Nashorn's {@code ScriptObjectMirror}). Reads and writes go to the object
  * itself; passed back into JavaScript it is the same object. Methods that run script code throw
- * {@link UncheckedScriptException} when the script fails.
+ * {@link UncheckedScriptException} when the script fails; once the engine is closed, those that
+ * read or write the object throw {@link IllegalStateException}.
  *
  * <pre>{@code
  * JsObject point = (JsObject) engine.eval("({x: 1, y: 2, norm() { return Math.hypot(this.x, this.y) }})");
@@ -37,7 +38,14 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     return handle.runtime();
   }
 
-  /** The property {@code name}, or null when it is missing or undefined. */
+  /**
+   * The property {@code name} ({@code object[name]}), own or inherited; getters run.
+   *
+   * @param name the property's name
+   * @return the value, converted as {@code eval} results are; null when the property is missing,
+   *     undefined or null
+   * @throws UncheckedScriptException when a getter or proxy trap throws
+   */
   public @Nullable Object getMember(String name) {
     Objects.requireNonNull(name, "name");
     try {
@@ -47,7 +55,15 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
-  /** Sets the property {@code name}. */
+  /**
+   * Sets the property {@code name} ({@code object[name] = value}); setters run.
+   *
+   * @param name the property's name
+   * @param value the new value, converted as values put into the engine are; null is
+   *     JavaScript's {@code null}
+   * @throws UncheckedScriptException when the assignment throws: a read-only property, a frozen
+   *     object, a setter or proxy trap that throws
+   */
   public void setMember(String name, @Nullable Object value) {
     Objects.requireNonNull(name, "name");
     try {
@@ -57,7 +73,14 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
-  /** True when {@code name in object} (own or inherited). */
+  /**
+   * Whether {@code name in object}: the property is own or inherited.
+   *
+   * @param name the property's name
+   * @return true when the object or its prototype chain has the property, even if its value is
+   *     undefined
+   * @throws UncheckedScriptException when a proxy trap throws
+   */
   public boolean hasMember(String name) {
     Objects.requireNonNull(name, "name");
     try {
@@ -67,7 +90,14 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
-  /** Deletes the property {@code name}. */
+  /**
+   * Deletes the own property {@code name}. A property that cannot be deleted (a global
+   * {@code var}) is set to undefined instead; nothing happens when there is no such property.
+   *
+   * @param name the property's name
+   * @throws UncheckedScriptException when a proxy trap throws, or the property can be neither
+   *     deleted nor set (a frozen object's)
+   */
   public void removeMember(String name) {
     Objects.requireNonNull(name, "name");
     try {
@@ -77,7 +107,17 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
-  /** Calls the method {@code name} with this object as {@code this}. */
+  /**
+   * Calls the method {@code name} with this object as {@code this}.
+   *
+   * @param name the method's property name
+   * @param args the arguments, converted as values put into the engine are; null or none for no
+   *     arguments
+   * @return the method's result, converted as {@code eval} results are; null for undefined or
+   *     null
+   * @throws UncheckedScriptException when the method throws, or when the property is missing or
+   *     not a function (a {@code TypeError})
+   */
   public @Nullable Object callMember(String name, @Nullable Object... args) {
     Objects.requireNonNull(name, "name");
     try {
@@ -98,6 +138,11 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    * <pre>{@code
    * Map<String, Object> order = ((JsObject) engine.eval("({id: 7, lines: [{sku: 'a'}]})")).toJava();
    * }</pre>
+   *
+   * @return a new, modifiable map of the own enumerable string-keyed properties, in the object's
+   *     order; for a {@link JsFunction}, the function itself
+   * @throws UncheckedScriptException when script code run by the copy throws (a getter or a
+   *     proxy trap), or the object is nested too deeply to copy
    */
   @SuppressWarnings("unchecked")
   public Map<String, @Nullable Object> toJava() {
@@ -109,7 +154,14 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
     }
   }
 
-  /** {@code JSON.stringify} of this value, in one call; null when JSON cannot show it. */
+  /**
+   * {@code JSON.stringify} of this object, in one call.
+   *
+   * @return the JSON text, or null when {@code JSON.stringify} gives undefined (a function, or a
+   *     {@code toJSON} method that returns undefined)
+   * @throws UncheckedScriptException when {@code JSON.stringify} throws: a cycle, a BigInt, or a
+   *     {@code toJSON} method or getter that throws
+   */
   public @Nullable String toJson() {
     try {
       return runtime().toJson(Mirrors.realm(handle), this, null);

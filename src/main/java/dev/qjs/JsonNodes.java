@@ -25,7 +25,15 @@ public final class JsonNodes {
 
   private JsonNodes() {}
 
-  /** A value that came from a script, as a JsonNode (with a plain ObjectMapper). */
+  /**
+   * A value that came from a script, as a JsonNode (with a plain ObjectMapper).
+   *
+   * @param jsValue a value from the engine: a mirror, a primitive, or null
+   * @return the tree, never null; a {@code NullNode} for null, undefined and functions
+   * @throws UncheckedScriptException when {@code JSON.stringify} of a mirror throws (a cycle, a
+   *     BigInt)
+   * @throws IllegalArgumentException when Jackson cannot convert a value that is not a mirror
+   */
   public static JsonNode of(@Nullable Object jsValue) {
     return of(jsValue, DEFAULT_MAPPER);
   }
@@ -34,6 +42,13 @@ public final class JsonNodes {
    * A value that came from a script, as a JsonNode read by the given mapper: a mirror is
    * serialized by QuickJS's {@code JSON.stringify} in one call; a primitive directly; undefined
    * and functions give a {@code NullNode}.
+   *
+   * @param jsValue a value from the engine: a mirror, a primitive, or null
+   * @param mapper reads the JSON text, or converts a value that is not a mirror
+   * @return the tree, never null; a {@code NullNode} for null, undefined and functions
+   * @throws UncheckedScriptException when {@code JSON.stringify} of a mirror throws (a cycle, a
+   *     BigInt)
+   * @throws IllegalArgumentException when the mapper cannot convert a value that is not a mirror
    */
   public static JsonNode of(@Nullable Object jsValue, ObjectMapper mapper) {
     Objects.requireNonNull(mapper, "mapper");
@@ -52,7 +67,19 @@ public final class JsonNodes {
     }
   }
 
-  /** A POJO, record or any value the mapper can write, as a JavaScript value of the engine. */
+  /**
+   * A POJO, record or any value the mapper can write, as a JavaScript value of the engine:
+   * written to JSON by the mapper, then parsed by the engine's {@code JSON.parse}.
+   *
+   * @param engine the engine that gets the value
+   * @param value the value to write; null gives null
+   * @param mapper writes {@code value} as JSON
+   * @return a {@link JsObject}, a {@link JsArray}, a primitive, or null for JSON {@code null}
+   * @throws ScriptException a {@link JsException} when the engine cannot parse the text within
+   *     its limits (time, memory, stack depth)
+   * @throws IllegalArgumentException when the mapper cannot write {@code value}
+   * @throws IllegalStateException when the engine is closed
+   */
   public static @Nullable Object toJs(QuickJsScriptEngine engine, @Nullable Object value, ObjectMapper mapper)
       throws ScriptException {
     Objects.requireNonNull(engine, "engine");

@@ -55,7 +55,14 @@ import org.jspecify.annotations.Nullable;
  * symbolic link. See {@link ModuleSource} for how a file's format is decided.
  */
 public interface ModuleLoader {
-  /** How a module is asked for: it selects export conditions and package entry points. */
+  /**
+   * How a module is asked for: it selects export conditions and package entry points.
+   *
+   * <pre>{@code
+   * loader.resolve("lodash-es", null, ModuleLoader.Kind.IMPORT);  // import … from 'lodash-es'
+   * loader.resolve("./util", "/app/main.js", ModuleLoader.Kind.REQUIRE); // require('./util')
+   * }</pre>
+   */
   enum Kind {
     /**
      * An {@code import} statement or {@code import()}: export conditions {@code "import"},
@@ -74,7 +81,10 @@ public interface ModuleLoader {
    * The id of the module that {@code specifier} names when module {@code referrer} asks for it;
    * null when this loader does not know the specifier.
    *
+   * @param specifier the specifier as written in the {@code import} or {@code require}
    * @param referrer the id of the importing module, or null for a top-level script
+   * @param kind whether an {@code import} or a {@code require} asks
+   * @return the module's id; null when the specifier is not this loader's business
    * @throws ModuleNotFoundException when the specifier is this loader's but cannot be resolved
    * @throws IOException when the files behind the loader cannot be read
    */
@@ -83,7 +93,9 @@ public interface ModuleLoader {
   /**
    * The source of the module with this id; null when the id is not one this loader resolves.
    *
-   * @throws IOException when the module's file cannot be read
+   * @param id an id that {@link #resolve} returned
+   * @return the module's source; null when the id is not this loader's
+   * @throws IOException when the module's file cannot be read, or is gone
    */
   @Nullable ModuleSource load(String id) throws IOException;
 
@@ -92,6 +104,9 @@ public interface ModuleLoader {
    * is loaded by the loader that resolved it. When a loader throws {@link
    * ModuleNotFoundException}, the next ones are still asked; the first such exception is thrown
    * if none resolves the specifier.
+   *
+   * @param next the loader asked when this one does not resolve a specifier
+   * @return a loader that asks this loader, then {@code next}
    */
   default ModuleLoader orElse(ModuleLoader next) {
     return ModuleChain.of(this, Objects.requireNonNull(next, "next"));
@@ -103,8 +118,12 @@ public interface ModuleLoader {
    * ({@code ./util.js} from {@code lib/main.js}); extensions and {@code index} files are probed.
    * The map is copied.
    *
-   * @throws IllegalArgumentException when a name is empty, contains NUL, or leaves the root
-   *     through {@code ..}
+   * @param sources module texts by name
+   * @return a loader over a copy of {@code sources}
+   * @throws IllegalArgumentException when a name is empty, contains NUL, leaves the root
+   *     through {@code ..}, or names the same module as another name ({@code a.js} and
+   *     {@code ./a.js})
+   * @throws NullPointerException when {@code sources} holds a null name or text
    */
   static ModuleLoader ofMap(Map<String, String> sources) {
     return TreeLoader.ofMap(sources);
@@ -114,6 +133,12 @@ public interface ModuleLoader {
    * The resources below {@code root} on {@code loader}'s class path ({@code "scripts"}, or
    * {@code ""} for every resource): {@code import 'lib/x.js'} and {@code import '/lib/x.js'}
    * name {@code scripts/lib/x.js}; nothing above {@code root} can be reached.
+   *
+   * @param loader the class loader whose resources are read
+   * @param root the resource folder that holds the modules; {@code ""} for all resources
+   * @return a loader of the resources below {@code root}
+   * @throws IllegalArgumentException when {@code root} climbs above the class path's root
+   *     through {@code ..}, or contains NUL
    */
   static ModuleLoader classpath(ClassLoader loader, String root) {
     return TreeLoader.classpath(loader, root);
@@ -125,6 +150,8 @@ public interface ModuleLoader {
    * only inside the root. A path that leaves the root, by {@code ..}, an absolute path, a drive
    * letter or a symbolic link, is refused with {@link ModuleNotFoundException}.
    *
+   * @param root the directory that holds the modules
+   * @return a loader of the files below {@code root}
    * @throws IllegalArgumentException when {@code root} is not a readable directory
    */
   static ModuleLoader directory(Path root) {
@@ -141,6 +168,8 @@ public interface ModuleLoader {
    * #directory}. Not supported: built-in modules ({@code node:fs}: not this loader's
    * business), {@code NODE_PATH} and global folders, the {@code "browser"} field.
    *
+   * @param projectDir the project's directory, the outermost that may hold {@code node_modules}
+   * @return a loader with Node's resolution inside {@code projectDir}
    * @throws IllegalArgumentException when {@code projectDir} is not a readable directory
    */
   static ModuleLoader nodeModules(Path projectDir) {
@@ -154,6 +183,9 @@ public interface ModuleLoader {
    * The version is read from the WebJar's {@code pom.properties} (group {@code
    * org.webjars.npm}, then {@code org.webjars}); a scoped package {@code @scope/name} is the
    * WebJar {@code scope__name}. A package's own imports of other packages are WebJars too.
+   *
+   * @param loader the class loader whose WebJars are read
+   * @return a loader of the npm packages in WebJars on {@code loader}'s class path
    */
   static ModuleLoader webJars(ClassLoader loader) {
     return TreeLoader.webJars(loader);

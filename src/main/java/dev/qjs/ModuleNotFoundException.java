@@ -30,15 +30,27 @@ public final class ModuleNotFoundException extends IOException {
   private static final int MAX_SHOWN_CHARS = 200;
   private static final int MAX_SHOWN_TRIED = 12;
 
+  /** The specifier as written in the importing module. */
   private final String specifier;
+  /** The id of the importing module; null for a top-level script. */
   private final @Nullable String referrer;
+  /** Why resolution failed, as a short clause. */
   private final String reason;
+  /** The candidate ids tried, in order; unmodifiable. */
   private final List<String> tried;
 
   /**
    * A failure to resolve {@code specifier} imported from {@code referrer} (null for a top-level
    * script) because of {@code reason} (a short clause such as {@code "no such file"}), after
-   * trying the candidate ids in {@code tried} (may be empty).
+   * trying the candidate ids in {@code tried} (may be empty). The message is made from these;
+   * long values and control characters are shortened and escaped in it, not in the accessors.
+   *
+   * @param specifier the specifier as written in the importing module
+   * @param referrer the id of the importing module, or null for a top-level script
+   * @param reason why it failed, a short clause without the specifier or referrer
+   * @param tried the candidate ids tried, in order; copied
+   * @throws NullPointerException when {@code specifier}, {@code reason} or {@code tried} is null,
+   *     or {@code tried} holds null
    */
   public ModuleNotFoundException(
       String specifier, @Nullable String referrer, String reason, List<String> tried) {
@@ -49,22 +61,39 @@ public final class ModuleNotFoundException extends IOException {
     this.tried = List.copyOf(tried);
   }
 
-  /** The specifier as written in the importing module. */
+  /**
+   * The specifier as written in the importing module.
+   *
+   * @return the specifier, never null
+   */
   public String specifier() {
     return specifier;
   }
 
-  /** The id of the importing module; null for a top-level script. */
+  /**
+   * The id of the importing module.
+   *
+   * @return the referrer's id; null for a top-level script
+   */
   public @Nullable String referrer() {
     return referrer;
   }
 
-  /** Why it failed, without the specifier and referrer: {@code "no such file"}, … */
+  /**
+   * Why it failed, without the specifier and referrer: {@code "no such file"}, …
+   *
+   * @return the reason given to the constructor, never null
+   */
   public String reason() {
     return reason;
   }
 
-  /** The candidate ids tried, in order; empty when nothing was looked up. */
+  /**
+   * The candidate ids tried, in order.
+   *
+   * @return an unmodifiable list, all of them (the message shows at most 12); empty when
+   *     nothing was looked up
+   */
   public List<String> tried() {
     return tried;
   }

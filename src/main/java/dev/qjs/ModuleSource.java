@@ -27,7 +27,14 @@ import org.jspecify.annotations.Nullable;
  * {@link ModuleLoader#nodeModules} and {@link ModuleLoader#webJars} (Node's default).
  */
 public final class ModuleSource {
-  /** How a module's text is run. */
+  /**
+   * How a module's text is run.
+   *
+   * <pre>{@code
+   * ModuleSource settings = ModuleSource.of("settings", "{\"debug\": true}", ModuleSource.Format.JSON);
+   * ModuleSource.byExtension("util.mjs", "export {}").format();  // Format.ESM
+   * }</pre>
+   */
   public enum Format {
     /** An ECMAScript module: {@code import}/{@code export}, strict, evaluated once. */
     ESM,
@@ -53,29 +60,64 @@ public final class ModuleSource {
     this.format = Objects.requireNonNull(format, "format");
   }
 
-  /** A module with the given format. */
+  /**
+   * A module with the given format.
+   *
+   * @param id the module's id, as its loader resolved it
+   * @param text the module's source text
+   * @param format how the text is run
+   * @return the source
+   * @throws NullPointerException when an argument is null
+   */
   public static ModuleSource of(String id, String text, Format format) {
     return new ModuleSource(id, text, format);
   }
 
-  /** An ES module. */
+  /**
+   * An ES module.
+   *
+   * @param id the module's id, as its loader resolved it
+   * @param text the module's source text
+   * @return the source, in {@link Format#ESM}
+   * @throws NullPointerException when an argument is null
+   */
   public static ModuleSource esm(String id, String text) {
     return new ModuleSource(id, text, Format.ESM);
   }
 
-  /** A CommonJS module. */
+  /**
+   * A CommonJS module.
+   *
+   * @param id the module's id, as its loader resolved it
+   * @param text the module's source text
+   * @return the source, in {@link Format#COMMONJS}
+   * @throws NullPointerException when an argument is null
+   */
   public static ModuleSource commonJs(String id, String text) {
     return new ModuleSource(id, text, Format.COMMONJS);
   }
 
-  /** A JSON module. */
+  /**
+   * A JSON module.
+   *
+   * @param id the module's id, as its loader resolved it
+   * @param text the module's source text
+   * @return the source, in {@link Format#JSON}
+   * @throws NullPointerException when an argument is null
+   */
   public static ModuleSource json(String id, String text) {
     return new ModuleSource(id, text, Format.JSON);
   }
 
   /**
    * A module whose format follows the id's extension alone: {@code .cjs} is CommonJS,
-   * {@code .json} JSON, anything else ESM.
+   * {@code .json} JSON, anything else ESM. Case does not matter ({@code .JSON}); the text and
+   * any {@code package.json} are not looked at.
+   *
+   * @param id the module's id, as its loader resolved it
+   * @param text the module's source text
+   * @return the source, in the format of the id's extension
+   * @throws NullPointerException when an argument is null
    */
   public static ModuleSource byExtension(String id, String text) {
     String lower = Objects.requireNonNull(id, "id").toLowerCase(Locale.ROOT);
@@ -87,17 +129,27 @@ public final class ModuleSource {
   /**
    * The id this source was loaded for: the module's name in stack traces and
    * {@code import.meta.url}, and the referrer of the specifiers it imports.
+   *
+   * @return the id, never null
    */
   public String id() {
     return id;
   }
 
-  /** The module's text. */
+  /**
+   * The module's text.
+   *
+   * @return the text, never null
+   */
   public String text() {
     return text;
   }
 
-  /** How the text is run. */
+  /**
+   * How the text is run.
+   *
+   * @return the format, never null
+   */
   public Format format() {
     return format;
   }

@@ -55,51 +55,95 @@ public final class QuickJsOptions {
     this.uncaughtErrorHandler = b.uncaughtErrorHandler;
   }
 
-  /** The options of an engine made by {@code ScriptEngineManager}: no Java class access. */
+  /**
+   * The options of an engine made by {@code ScriptEngineManager}: no Java class access.
+   *
+   * @return the shared default options: no class filter, no limits beyond system properties,
+   *     WebJars as modules, discovered host modules
+   */
   public static QuickJsOptions defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * Starts a set of options, each setting at its default.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The filter for {@code Java.type}; null when scripts get no {@code Java} object. */
+  /**
+   * The filter for {@code Java.type}.
+   *
+   * @return the filter; null when scripts get no {@code Java} object
+   */
   public @Nullable ClassFilter classFilter() {
     return classFilter;
   }
 
-  /** How long one call (eval, invokeFunction, a mirror method …) may run; null for no limit. */
+  /**
+   * How long one call (eval, invokeFunction, a mirror method …) may run.
+   *
+   * @return the time limit, positive; null when the options set none
+   */
   public @Nullable Duration timeLimit() {
     return timeLimit;
   }
 
-  /** Bytes the engine's heap may use; 0 for no limit. */
+  /**
+   * Bytes the engine's heap may use.
+   *
+   * @return the memory limit in bytes; 0 when the options set none
+   */
   public long memoryLimit() {
     return memoryLimit;
   }
 
-  /** Bytes of stack scripts may use; 0 for as much of the calling thread's stack as is safe. */
+  /**
+   * Bytes of stack scripts may use.
+   *
+   * @return the stack limit in bytes; 0 when the options set none (as much of the calling
+   *     thread's stack as is safe)
+   */
   public long maxStackSize() {
     return maxStackSize;
   }
 
-  /** Bytes allocated between garbage collections; 0 for QuickJS's default. */
+  /**
+   * Bytes allocated between garbage collections.
+   *
+   * @return the threshold in bytes; 0 for QuickJS's default
+   */
   public long gcThreshold() {
     return gcThreshold;
   }
 
-  /** Where {@code import} and {@code require} find modules; null for the default (WebJars). */
+  /**
+   * Where {@code import} and {@code require} find modules.
+   *
+   * @return the loader; null for the default, npm WebJars on the class path of the thread that
+   *     makes the engine
+   */
   public @Nullable ModuleLoader moduleLoader() {
     return moduleLoader;
   }
 
-  /** The host modules given to the builder (not those ServiceLoader finds). */
+  /**
+   * The host modules given to the builder (not those ServiceLoader finds).
+   *
+   * @return an unmodifiable list, in the order they were given; empty when none were
+   */
   public List<HostModule> hostModules() {
     return hostModules;
   }
 
-  /** Whether {@link HostModule}s listed in {@code META-INF/services} are published too. */
+  /**
+   * Whether {@link HostModule}s listed in {@code META-INF/services} are published too.
+   *
+   * @return true (the default) when they are discovered with {@link java.util.ServiceLoader}
+   */
   public boolean discoverHostModules() {
     return discoverHostModules;
   }
@@ -108,12 +152,24 @@ public final class QuickJsOptions {
    * Receives what no script caught: promise rejections no handler took by the end of a call,
    * and errors thrown by timer and {@code queueMicrotask} callbacks; null to print them to the
    * context's error writer.
+   *
+   * @return the handler; null when none was set
    */
   public @Nullable Consumer<? super JsException> uncaughtErrorHandler() {
     return uncaughtErrorHandler;
   }
 
-  /** Builds {@link QuickJsOptions}. */
+  /**
+   * Builds {@link QuickJsOptions}. Each setter checks its argument at once and returns this
+   * builder; {@link #build()} may be called more than once, and later changes do not reach
+   * options already built. Not thread-safe.
+   *
+   * <pre>{@code
+   * QuickJsOptions.Builder b = QuickJsOptions.builder().memoryLimit(32L << 20);
+   * QuickJsOptions plain = b.build();
+   * QuickJsOptions withJava = b.classFilter(name -> name.equals("java.util.UUID")).build();
+   * }</pre>
+   */
   public static final class Builder {
     private static final Pattern HOST_MODULE_NAME = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     private @Nullable ModuleLoader moduleLoader;
@@ -128,7 +184,13 @@ public final class QuickJsOptions {
 
     private Builder() {}
 
-    /** A limit on each call's running time; past it the call throws JsTimeoutException. */
+    /**
+     * A limit on each call's running time; past it the call throws {@link JsTimeoutException}.
+     *
+     * @param limit the longest a call may run, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code limit} is zero or negative
+     */
     public Builder timeLimit(Duration limit) {
       Objects.requireNonNull(limit, "limit");
       if (limit.isNegative() || limit.isZero()) {
@@ -138,19 +200,39 @@ public final class QuickJsOptions {
       return this;
     }
 
-    /** A limit on the engine's heap in bytes; past it the call throws JsMemoryLimitException. */
+    /**
+     * A limit on the engine's heap in bytes; past it the call throws
+     * {@link JsMemoryLimitException}.
+     *
+     * @param bytes the most the heap may hold, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is zero or negative
+     */
     public Builder memoryLimit(long bytes) {
       this.memoryLimit = positive(bytes, "memory limit");
       return this;
     }
 
-    /** A limit on the stack scripts use, in bytes (never more than the thread safely has). */
+    /**
+     * A limit on the stack scripts use, in bytes (never more than the thread safely has); past
+     * it the call throws {@link JsStackOverflowException}.
+     *
+     * @param bytes the most stack scripts may use, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is zero or negative
+     */
     public Builder maxStackSize(long bytes) {
       this.maxStackSize = positive(bytes, "stack size");
       return this;
     }
 
-    /** Bytes allocated between garbage collections. */
+    /**
+     * Bytes allocated between garbage collections.
+     *
+     * @param bytes the threshold, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is zero or negative
+     */
     public Builder gcThreshold(long bytes) {
       this.gcThreshold = positive(bytes, "GC threshold");
       return this;
@@ -166,6 +248,9 @@ public final class QuickJsOptions {
     /**
      * Gives scripts a {@code Java} object ({@code Java.type}, {@code Java.from}, {@code Java.to})
      * for the classes this filter exposes.
+     *
+     * @param filter decides which classes scripts may reach by name
+     * @return this builder
      */
     public Builder classFilter(ClassFilter filter) {
       this.classFilter = Objects.requireNonNull(filter, "filter");
@@ -176,13 +261,23 @@ public final class QuickJsOptions {
      * Where {@code import}, {@code import()} and {@code require} find modules, e.g.
      * {@code ModuleLoader.directory(root).orElse(ModuleLoader.webJars(loader))}. Without one,
      * npm WebJars on the class path of the thread that makes the engine.
+     *
+     * @param loader finds the modules; replaces any loader set before
+     * @return this builder
      */
     public Builder moduleLoader(ModuleLoader loader) {
       this.moduleLoader = Objects.requireNonNull(loader, "loader");
       return this;
     }
 
-    /** Publishes a Java module that scripts import as {@code "host:" + module.name()}. */
+    /**
+     * Publishes a Java module that scripts import as {@code "host:" + module.name()}.
+     *
+     * @param module the module; its {@link HostModule#name()} is read now
+     * @return this builder
+     * @throws IllegalArgumentException when the name is not 1 to 200 letters, digits or
+     *     {@code . _ - /}, or another module given to this builder has the same name
+     */
     public Builder hostModule(HostModule module) {
       Objects.requireNonNull(module, "module");
       String name = module.name();
@@ -203,6 +298,9 @@ public final class QuickJsOptions {
      * Whether host modules listed in {@code META-INF/services/dev.qjs.HostModule} on the class
      * path are published too (default true); one given to {@link #hostModule} wins over a
      * discovered one of the same name.
+     *
+     * @param discover false to publish only the modules given to {@link #hostModule}
+     * @return this builder
      */
     public Builder discoverHostModules(boolean discover) {
       this.discoverHostModules = discover;
@@ -213,12 +311,20 @@ public final class QuickJsOptions {
      * Receives rejections no handler took and errors thrown by timer and {@code queueMicrotask}
      * callbacks, instead of the context's error writer. Runs on the thread that ran the engine,
      * inside the engine's lock: keep it short and do not call the engine from it.
+     *
+     * @param handler receives each uncaught error as a {@link JsException}
+     * @return this builder
      */
     public Builder uncaughtErrorHandler(Consumer<? super JsException> handler) {
       this.uncaughtErrorHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
+    /**
+     * The options as set so far.
+     *
+     * @return new, immutable options
+     */
     public QuickJsOptions build() {
       return new QuickJsOptions(this);
     }

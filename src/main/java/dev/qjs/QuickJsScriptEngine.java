@@ -170,7 +170,16 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     runtime.interrupt();
   }
 
-  /** QuickJS's memory statistics for this engine. */
+  /**
+   * QuickJS's memory statistics for this engine.
+   *
+   * <pre>{@code
+   * long used = engine.memoryUsage().mallocSize();
+   * }</pre>
+   *
+   * @return a snapshot taken now
+   * @throws IllegalStateException when the engine is closed
+   */
   public MemoryUsage memoryUsage() {
     return MemoryUsage.of(runtime.memoryUsage());
   }
@@ -220,6 +229,12 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   /**
    * {@code JSON.parse} in this engine's global object, in one call: a {@link JsObject},
    * {@link JsArray} or primitive. A syntax error is a {@link JsException}.
+   *
+   * @param json the JSON text
+   * @return the parsed value; null for JSON {@code null}
+   * @throws ScriptException a {@link JsException} when {@code json} is not valid JSON or a limit
+   *     stops the parse (time, memory, stack depth)
+   * @throws IllegalStateException when the engine is closed
    */
   public @Nullable Object parseJson(String json) throws ScriptException {
     Objects.requireNonNull(json, "json");
@@ -229,6 +244,12 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   /**
    * {@code JSON.stringify(value)} in one call, for a value of this engine or any Java value
    * scripts could be given; null for what JSON cannot show (a function, undefined).
+   *
+   * @param value a mirror of this engine or a Java value; null is JSON {@code null}
+   * @return the JSON text; null when {@code JSON.stringify} gives undefined
+   * @throws ScriptException a {@link JsException} when {@code JSON.stringify} throws: a cycle, a
+   *     BigInt, or a {@code toJSON} method or getter that throws
+   * @throws IllegalStateException when the engine is closed
    */
   public @Nullable String toJson(@Nullable Object value) throws ScriptException {
     return inScope(context, realm -> runtime.toJson(realm, value, null));

@@ -116,7 +116,20 @@ public final class QuickJsScriptEngineFactory implements ScriptEngineFactory {
     return new QuickJsScriptEngine(this, QuickJsOptions.defaults());
   }
 
-  /** A new, independent engine with the given options. */
+  /**
+   * A new, independent engine with the given options.
+   *
+   * <pre>{@code
+   * QuickJsScriptEngine engine = new QuickJsScriptEngineFactory()
+   *     .getScriptEngine(QuickJsOptions.builder().timeLimit(Duration.ofSeconds(1)).build());
+   * }</pre>
+   *
+   * @param options the engine's settings, fixed for its life
+   * @return a new engine with its own QuickJS runtime; close it to free its native memory at once
+   * @throws IllegalArgumentException when a limit the options leave unset comes from a system
+   *     property ({@code quickjs.timeout}, {@code quickjs.memoryLimit},
+   *     {@code quickjs.maxStackSize}) that is not a valid value
+   */
   public QuickJsScriptEngine getScriptEngine(QuickJsOptions options) {
     return new QuickJsScriptEngine(this, Objects.requireNonNull(options, "options"));
   }

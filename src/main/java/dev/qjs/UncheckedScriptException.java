@@ -21,6 +21,12 @@ import javax.script.ScriptException;
 public final class UncheckedScriptException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Wraps a script failure; the message is the cause's.
+   *
+   * @param cause the failure, usually a {@link JsException}
+   * @throws NullPointerException when {@code cause} is null
+   */
   public UncheckedScriptException(ScriptException cause) {
     super(Objects.requireNonNull(cause, "cause").getMessage(), cause);
   }
