@@ -694,8 +694,8 @@ if [ -s "$TMP_ROOT/link.log" ]; then cat "$TMP_ROOT/link.log" >&2; fi
 exported_symbols() {
     case $OS in
         linux)
-            if [ "$CROSS" = false ] && have nm; then es_nm=nm
-            elif have llvm-nm; then es_nm=llvm-nm
+            if [ "$CROSS" = false ] && have nm; then es_nm='nm'
+            elif have llvm-nm; then es_nm='llvm-nm'
             else return 2
             fi
             $es_nm -D --defined-only "$1" | awk 'NF >= 3 { print $3 }' ;;

