@@ -121,7 +121,9 @@ check_library() {
 # build_all OUT_DIR [TESTS_DIR]: every target into OUT_DIR through build.sh.
 build_all() {
     for t in $TARGETS; do
-        QJS_TARGET=$t CC="$ZIG_BIN cc -target $(zig_target "$t")" LDFLAGS="${LDFLAGS:-} -s" \
+        # a PE header holds a link time stamp: /Brepro makes it a hash of the content
+        case $t in win32-*) ba_ld='-s -Wl,/Brepro' ;; *) ba_ld='-s' ;; esac
+        QJS_TARGET=$t CC="$ZIG_BIN cc -target $(zig_target "$t")" LDFLAGS="${LDFLAGS:-} $ba_ld" \
             ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
             ZIG_LOCAL_CACHE_DIR=${ZIG_LOCAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
             sh "$SCRIPT_DIR/build.sh" "$1" ${2:+"$2"} || die "building $t failed"
