@@ -11,7 +11,6 @@ import com.sun.jna.Platform;
 import dev.qjs.internal.NativePlatform.Libc;
 import dev.qjs.internal.NativePlatform.LibcEvidence;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -29,7 +28,7 @@ class NativePlatformTest {
       };
 
   private static LibcEvidence fromMaps(String maps) throws IOException {
-    return NativePlatform.libcOfMaps(new StringReader(maps));
+    return NativePlatform.libcOfMaps(maps);
   }
 
   @Nested
