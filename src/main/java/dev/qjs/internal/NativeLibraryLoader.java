@@ -103,7 +103,7 @@ final class NativeLibraryLoader {
                 + "); name the library file itself, such as /opt/lib/"
                 + System.mapLibraryName(NativePlatform.LIBRARY) + ".");
       }
-      return load(platform, file, origin, List.of());
+      return load(platform, file, origin, null);
     }
     String resource = platform.resource();
     URL url = loader.getResource(resource);
@@ -142,15 +142,20 @@ final class NativeLibraryLoader {
           + ", extracted by JNA into its temporary folder because " + cacheText
           + " could not be used";
     }
-    return load(platform, file, origin, foldersPresent(loader));
+    return load(platform, file, origin, loader);
   }
 
-  /** Loads {@code file}; {@code present} are the folders a message may offer instead. */
-  private static Opened load(NativePlatform platform, File file, String origin, List<String> present) {
+  /**
+   * Loads {@code file}; when that fails, the message offers the folders {@code loader}'s class
+   * path holds (looked up only then: eight resource lookups cost milliseconds of a cold start).
+   */
+  private static Opened load(
+      NativePlatform platform, File file, String origin, @Nullable ClassLoader loader) {
     try {
       return new Opened(NativeLibrary.getInstance(file.getAbsolutePath()), file, origin);
     } catch (Throwable t) {
-      throw new IllegalStateException(loadFailedMessage(platform, file, origin, t, present), t);
+      throw new IllegalStateException(
+          loadFailedMessage(platform, file, origin, t, foldersPresent(loader)), t);
     }
   }
 
