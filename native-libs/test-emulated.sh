@@ -8,9 +8,11 @@
 #   <lib-out-dir>   the folder native-libs/build-all.sh filled (it must hold linux-aarch64/)
 #   maven arguments e.g. -Dtest='EvalTest,AsyncTest' to choose other tests than the default
 #
-# The default selection covers evaluation, values both ways, Java objects, errors, threads and
-# stack limits, async code, modules, real npm packages and the loader; the stress, limit-sweep
-# and fuzz suites are left to native runs (emulation makes them take tens of minutes).
+# The default selection is the whole suite but for the limit sweeps (LimitsTest), the stress
+# tests and the fuzz targets' replays, which emulation stretches to tens of minutes: evaluation,
+# values both ways, Java objects, errors, threads and stack limits, async code, modules, real npm
+# packages, JSON, QuickJS's own test files, Spring's clients and the loader (about 1,380 tests,
+# 4 to 5 minutes).
 # Needs qemu-user, apt-get and dpkg-deb. POSIX sh (runs under dash).
 
 set -eu
@@ -19,7 +21,7 @@ log() { printf '[quickjs-emulated] %s\n' "$*" >&2; }
 die() { printf '[quickjs-emulated] ERROR: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-DEFAULT_TESTS='dev.qjs.modules.*Test,dev.qjs.packages.*Test,EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,dev.qjs.internal.**.*Test'
+DEFAULT_TESTS='dev.qjs.modules.*Test,dev.qjs.packages.*Test,EvalTest,InvocableTest,CompilableTest,ValuesTest,ValueConversionsTest,JavaTypeTest,HostObjectsTest,ErrorsTest,BoundaryErrorsTest,ScopesTest,FactoryTest,ThreadsAndStackTest,AsyncTest,ModulesTest,LifecycleTest,JsonTest,QuickJsOwnTestsTest,RulesEngineMigrationTest,dev.qjs.spring.*Test,dev.qjs.internal.**.*Test'
 
 if [ $# -lt 1 ] || [ -z "$1" ]; then
     echo "usage: sh native-libs/test-emulated.sh <lib-out-dir> [maven arguments...]" >&2
