@@ -66,6 +66,11 @@ case " $* " in
     *) set -- "-Dtest=$DEFAULT_TESTS" "$@" ;;
 esac
 cd "$SCRIPT_DIR/.."
+# QuickJsOwnTestsTest reads QuickJS's tests/*.js, which build.sh copies out of the verified source
+if [ ! -f target/quickjs-tests/test_builtin.js ]; then
+    log "copying QuickJS's test files into target/quickjs-tests (native-libs/build.sh)"
+    sh native-libs/build.sh target/native/lib target/quickjs-tests
+fi
 # the library comes from NATIVES, not from a build for this machine
 exec mvn -B -ntp test -Dquickjs.native.skip=true "-Dnative.out=$NATIVES" "-Djvm=$WRAPPER_HOME/bin/java" \
     "-Dquickjs.tests.java=$WRAPPER_HOME/bin/java" \
