@@ -111,3 +111,23 @@ debian_unpack() {
     printf '%s\n%s package(s)\n' "$du_want" "$du_n" >"$du_dest/.packages"
     log "unpacked $du_n $du_arch package(s) into $du_dest"
 }
+
+# arm64_java CACHE_ROOT: Debian's arm64 OpenJDK 17 (unpacked under CACHE_ROOT/sysroot/arm64-jre17
+# with debian_unpack) behind a launcher that runs it with qemu-aarch64; prints the launcher's path,
+# which ends in bin/java as Maven's test runner wants. Child processes of that JVM start with vfork
+# and exec, not through the JDK's arm64 spawn helper (which the host cannot exec without
+# binfmt_misc), so a child JVM started through the same launcher is emulated too.
+arm64_java() {
+    aj_sysroot=$1/sysroot/arm64-jre17
+    have qemu-aarch64 || die "qemu-aarch64 not found (apt-get install qemu-user)"
+    debian_unpack arm64 "$aj_sysroot" openjdk-17-jre-headless
+    aj_java=$aj_sysroot/usr/lib/jvm/java-17-openjdk-arm64/bin/java
+    [ -x "$aj_java" ] || die "the arm64 OpenJDK package holds no $aj_java"
+    aj_home=$1/sysroot/arm64-jvm-wrapper
+    mkdir -p "$aj_home/bin"
+    printf '#!/bin/sh\nexec qemu-aarch64 -L "%s" "%s" -Djdk.lang.Process.launchMechanism=VFORK "$@"\n' \
+        "$aj_sysroot" "$aj_java" >"$aj_home/bin/java.tmp"
+    chmod +x "$aj_home/bin/java.tmp"
+    mv -f "$aj_home/bin/java.tmp" "$aj_home/bin/java"
+    printf '%s\n' "$aj_home/bin/java"
+}

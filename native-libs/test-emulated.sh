@@ -31,35 +31,18 @@ SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 NATIVES=$(CDPATH='' cd -- "$1" && pwd -P) || die "no such folder: $1"
 shift
 [ -f "$NATIVES/linux-aarch64/libquickjs-jsr223.so" ] || die "$NATIVES/linux-aarch64/libquickjs-jsr223.so is missing (run native-libs/build-all.sh first)"
-have qemu-aarch64 || die "qemu-aarch64 not found (apt-get install qemu-user)"
 have mvn || die "mvn not found"
 
 if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
 else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
 fi
-# debian_unpack
+# arm64_java
 . "$SCRIPT_DIR/debian-apt.sh"
+JAVA_ARM64=$(arm64_java "$CACHE_ROOT")
 
-SYSROOT=$CACHE_ROOT/sysroot/arm64-jre17
-debian_unpack arm64 "$SYSROOT" openjdk-17-jre-headless
-JAVA_ARM64=$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java
-[ -x "$JAVA_ARM64" ] || die "the arm64 OpenJDK package holds no $JAVA_ARM64"
-
-# Maven's test runner wants a path ending in bin/java. Child processes start with vfork and exec
-# (not through the JDK's arm64 spawn helper, which the host cannot exec without binfmt_misc), so
-# a test's child JVM, started through this same wrapper, is emulated too.
-WRAPPER_HOME=$CACHE_ROOT/sysroot/arm64-jvm-wrapper
-mkdir -p "$WRAPPER_HOME/bin"
-cat >"$WRAPPER_HOME/bin/java.tmp" <<EOF
-#!/bin/sh
-exec qemu-aarch64 -L "$SYSROOT" "$JAVA_ARM64" -Djdk.lang.Process.launchMechanism=VFORK "\$@"
-EOF
-chmod +x "$WRAPPER_HOME/bin/java.tmp"
-mv -f "$WRAPPER_HOME/bin/java.tmp" "$WRAPPER_HOME/bin/java"
-
-arch=$("$WRAPPER_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/os.arch =/ { print $2 }')
+arch=$("$JAVA_ARM64" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/os.arch =/ { print $2 }')
 [ "$arch" = aarch64 ] || die "the emulated JVM reports os.arch '$arch', expected aarch64"
-log "arm64 JVM: $("$WRAPPER_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+log "arm64 JVM: $("$JAVA_ARM64" -version 2>&1 | sed -n 2p)"
 
 case " $* " in
     *" -Dtest="*) ;;
@@ -72,6 +55,6 @@ if [ ! -f target/quickjs-tests/test_builtin.js ]; then
     sh native-libs/build.sh target/native/lib target/quickjs-tests
 fi
 # the library comes from NATIVES, not from a build for this machine
-exec mvn -B -ntp test -Dquickjs.native.skip=true "-Dnative.out=$NATIVES" "-Djvm=$WRAPPER_HOME/bin/java" \
-    "-Dquickjs.tests.java=$WRAPPER_HOME/bin/java" \
+exec mvn -B -ntp test -Dquickjs.native.skip=true "-Dnative.out=$NATIVES" "-Djvm=$JAVA_ARM64" \
+    "-Dquickjs.tests.java=$JAVA_ARM64" \
     "$@"

@@ -22,15 +22,13 @@ case $2 in *jna*) ;; *) die "the class path '$2' holds no JNA jar" ;; esac
 SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 CP="$1:$2"
 SCRIPT=$SCRIPT_DIR/../examples/hello.js
-have qemu-aarch64 || die "qemu-aarch64 not found (apt-get install qemu-user)"
 
 if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
 else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
 fi
-# debian_unpack
+# arm64_java
 . "$SCRIPT_DIR/debian-apt.sh"
-SYSROOT=$CACHE_ROOT/sysroot/arm64-jre17
-debian_unpack arm64 "$SYSROOT" openjdk-17-jre-headless
+JAVA_ARM64=$(arm64_java "$CACHE_ROOT")
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/quickjs-try-jar.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -56,7 +54,7 @@ case $(uname -m) in
 esac
 if ldd --version 2>&1 | grep -qi musl; then host_folder=$host_folder-musl; fi
 try host "$host_folder" java
-try arm64 linux-aarch64 qemu-aarch64 -L "$SYSROOT" "$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java"
+try arm64 linux-aarch64 "$JAVA_ARM64"
 cmp -s "$WORK/host.out" "$WORK/arm64.out" || { diff "$WORK/host.out" "$WORK/arm64.out" >&2 || :; die "the JVMs printed different lines"; }
 grep -q 'The answer is 42' "$WORK/host.out" || die "the example printed something else: $(cat "$WORK/host.out")"
 log "the same jar printed the same $(wc -l <"$WORK/host.out" | tr -d ' ') lines in both JVMs"

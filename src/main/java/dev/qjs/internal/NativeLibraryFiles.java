@@ -101,9 +101,11 @@ final class NativeLibraryFiles {
    */
   static @Nullable File cachedFile(ClassLoader loader, String resource) {
     URL url = loader.getResource(resource);
-    if (url == null) {
-      return null;
-    }
+    return url == null ? null : cachedFile(url, resource);
+  }
+
+  /** As {@link #cachedFile(ClassLoader, String)}, for the resource already found at {@code url}. */
+  static @Nullable File cachedFile(URL url, String resource) {
     try {
       if ("file".equals(url.getProtocol())) {
         return new File(url.toURI());

@@ -117,7 +117,7 @@ final class NativeLibraryLoader {
         throw new IllegalStateException(noLibraryMessage(platform, foldersPresent(loader)), e);
       }
     }
-    File file = NativeLibraryFiles.cachedFile(loader, resource);
+    File file = NativeLibraryFiles.cachedFile(url, resource);
     String origin;
     if (file != null) {
       origin = "the class path resource " + resource
