@@ -47,6 +47,12 @@ void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit)
     }
 }
 
+void qjsi_get_stack(JSRuntime *rt, uintptr_t *top, uintptr_t *limit)
+{
+    *top = rt->stack_top;
+    *limit = rt->stack_limit;
+}
+
 int64_t qjsi_malloc_size(JSRuntime *rt)
 {
     return (int64_t)rt->malloc_state.malloc_size;

@@ -18,6 +18,8 @@ JSValue qjsi_new_string8(JSContext *ctx, const uint8_t *buf, uint32_t len);
 JSValue qjsi_new_string16(JSContext *ctx, const uint16_t *buf, uint32_t len);
 /* Sets the stack top and an absolute lower limit (0 disables the check). */
 void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit);
+/* The stack top and limit last set (to be set again with qjsi_set_stack). */
+void qjsi_get_stack(JSRuntime *rt, uintptr_t *top, uintptr_t *limit);
 /* Parses a decimal BigInt without running any JavaScript. */
 JSValue qjsi_new_bigint(JSContext *ctx, const char *decimal, size_t len);
 /* String(symbol): "Symbol(description)"; runs no JavaScript. */

@@ -61,6 +61,15 @@ typedef struct qjs_unhandled {
     JSValue reason;
 } qjs_unhandled;
 
+/* Another thread may enter while the thread below waits in a host call (the Java side lends
+   the runtime then, up to 64 entries deep): its entry measures its own stack, and the stack
+   bounds of the entry below come back when it leaves. */
+#define QJS_MAX_STACK_SAVES 80
+typedef struct {
+    int depth;
+    uintptr_t thread, top, limit;
+} qjs_stack_save;
+
 struct qjs_rt {
     JSRuntime *rt;
     int64_t *mb;
@@ -86,6 +95,11 @@ struct qjs_rt {
     int32_t bound_cap;
     qjs_unhandled *unhandled;
     int32_t unhandled_n, unhandled_cap;
+    /* the thread whose stack QuickJS's stack check measures now (see enter) */
+    uintptr_t stack_thread;
+    /* the stack bounds of the entries below, saved by entries from other threads */
+    qjs_stack_save stack_saves[QJS_MAX_STACK_SAVES];
+    int stack_saves_n;
 };
 
 /* Java objects seen from JavaScript, by variant: a plain object (bean), a Map, a List or
@@ -157,28 +171,53 @@ static uintptr_t stack_reserve(void)
     return 26 * page + 96 * 1024;
 }
 
+/* This thread's identity: the address of one of its thread-local variables. */
+static uintptr_t this_thread(void)
+{
+    return (uintptr_t)&t_stack_low;
+}
+
+/* Points QuickJS's stack check at the calling thread's stack, from here down. */
+static void measure_this_stack(qjs_rt *st)
+{
+    uintptr_t top = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t low = thread_stack_low();
+    uintptr_t limit = 0;
+    if (low > 1) {
+        limit = low + stack_reserve();
+        if (limit >= top)
+            limit = top; /* no room at all: every JS call is a RangeError */
+    }
+    if (st->max_stack > 0 && top > (uintptr_t)st->max_stack &&
+        top - (uintptr_t)st->max_stack > limit)
+        limit = top - (uintptr_t)st->max_stack;
+    qjsi_set_stack(st->rt, top, limit);
+    st->stack_thread = this_thread();
+}
+
 static void enter(qjs_rt *st)
 {
     if (st->depth++ == 0) {
-        uintptr_t top = (uintptr_t)__builtin_frame_address(0);
-        uintptr_t low = thread_stack_low();
-        uintptr_t limit = 0;
-        if (low > 1) {
-            limit = low + stack_reserve();
-            if (limit >= top)
-                limit = top; /* no room at all: every JS call is a RangeError */
-        }
-        if (st->max_stack > 0 && top > (uintptr_t)st->max_stack &&
-            top - (uintptr_t)st->max_stack > limit)
-            limit = top - (uintptr_t)st->max_stack;
-        qjsi_set_stack(st->rt, top, limit);
+        measure_this_stack(st);
         __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 0, __ATOMIC_RELAXED);
         st->oom = 0;
+    } else if (st->stack_thread != this_thread() && st->stack_saves_n < QJS_MAX_STACK_SAVES) {
+        /* an entry from another thread while the one below waits in a host call */
+        qjs_stack_save *s = &st->stack_saves[st->stack_saves_n++];
+        s->depth = st->depth;
+        s->thread = st->stack_thread;
+        qjsi_get_stack(st->rt, &s->top, &s->limit);
+        measure_this_stack(st);
     }
 }
 
 static void leave(qjs_rt *st)
 {
+    if (st->stack_saves_n > 0 && st->stack_saves[st->stack_saves_n - 1].depth == st->depth) {
+        qjs_stack_save *s = &st->stack_saves[--st->stack_saves_n];
+        qjsi_set_stack(st->rt, s->top, s->limit);
+        st->stack_thread = s->thread;
+    }
     st->depth--;
     st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
 }

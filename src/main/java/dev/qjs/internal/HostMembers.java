@@ -60,6 +60,12 @@ final class HostMembers {
   /** What a void method returns here: JavaScript then sees undefined, not null. */
   static final Object VOID = new Object();
 
+  /** What {@link #get} returns for a method. */
+  static final Object METHOD = new Object();
+
+  /** What {@link #get} returns when there is no such member. */
+  static final Object ABSENT = new Object();
+
   static final int VARIANT_OBJECT = 0;
   static final int VARIANT_MAP = 1;
   static final int VARIANT_LIST = 2;
@@ -143,87 +149,78 @@ final class HostMembers {
   // ------------------------------------------------------------------ members
 
   /**
-   * Writes the member {@code key} of target into the reply: [1][value] for a value, [2] for a
-   * method (the shim makes a bound function). Returns false when there is no such member.
+   * The member {@code key} of target: its value, {@link #METHOD} for a method (the shim makes a
+   * bound function) or {@link #ABSENT} when there is no such member. Runs the target's Java
+   * code (getters, a map's look-up) and touches nothing of the runtime, so it may run while the
+   * runtime is lent.
    */
-  boolean get(Object target, String key, ValueWriter reply) {
+  Object get(Object target, String key) {
     checkTarget(target);
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
     if (target instanceof Map<?, ?> map && map.containsKey(key)) {
-      reply.u8(1).value(exposable(map.get(key)));
-      return true;
+      return exposable(map.get(key));
     }
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
     }
     if (target instanceof JavaGlobal) {
       if (JAVA_GLOBAL_METHODS.contains(key)) {
-        reply.u8(2);
-        return true;
+        return METHOD;
       }
-      return false;
+      return ABSENT;
     }
     if (target instanceof StaticClass sc) {
       ClassMembers members = MEMBERS.get(sc.type);
       java.lang.reflect.Field f = members.staticFields.get(key);
       if (f != null) {
-        reply.u8(1).value(exposable(readField(f)));
-        return true;
+        return exposable(readField(f));
       }
       if (members.staticMethods.containsKey(key)) {
-        reply.u8(2);
-        return true;
+        return METHOD;
       }
-      return false;
+      return ABSENT;
     }
     if (target instanceof Map<?, ?> map) {
       Object k = mapKey(map, key);
       if (k != null) {
-        reply.u8(1).value(exposable(map.get(k)));
-        return true;
+        return exposable(map.get(k));
       }
     } else if (target instanceof List<?> list) {
       if (key.equals("length")) {
-        reply.u8(1).value(list.size());
-        return true;
+        return list.size();
       }
       int i = index(key);
       if (i >= 0) {
         if (i >= list.size()) {
-          return false;
+          return ABSENT;
         }
-        reply.u8(1).value(exposable(list.get(i)));
-        return true;
+        return exposable(list.get(i));
       }
     } else if (target.getClass().isArray()) {
       if (key.equals("length")) {
-        reply.u8(1).value(Array.getLength(target));
-        return true;
+        return Array.getLength(target);
       }
       int i = index(key);
       if (i >= 0 && i < Array.getLength(target)) {
-        reply.u8(1).value(exposable(Array.get(target, i)));
-        return true;
+        return exposable(Array.get(target, i));
       }
-      return false;
+      return ABSENT;
     }
     ClassMembers members = MEMBERS.get(target.getClass());
     if (members.functional != null
         && (key.equals("apply") || key.equals("call") || key.equals("bind"))) {
       // a Java function is a JavaScript function: apply, call and bind are Function.prototype's,
       // as libraries expect (memoize, json-logic's operations); its Java method is the call itself
-      return false;
+      return ABSENT;
     }
     Method getter = target instanceof Map ? null : members.getters.get(key);
     if (getter != null) {
-      reply.u8(1).value(exposable(invoke(getter, target, new Object[0])));
-      return true;
+      return exposable(invoke(getter, target, new Object[0]));
     }
     if (members.methods.containsKey(key)) {
-      reply.u8(2);
-      return true;
+      return METHOD;
     }
-    return false;
+    return ABSENT;
   }
 
   void set(Object target, String key, Object value) {

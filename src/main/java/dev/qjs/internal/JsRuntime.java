@@ -140,7 +140,7 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Native state shared with the cleaner; holds no reference to the runtime object. */
   private static final class NativeState implements Runnable {
-    final ReentrantLock lock = new ReentrantLock();
+    final RuntimeLock lock;
     final int token;
     final ByteBuffer mailbox; // written by native code until the runtime is freed
     final ConcurrentLinkedQueue<Long> deadHandles = new ConcurrentLinkedQueue<>();
@@ -153,6 +153,19 @@ public final class JsRuntime implements AutoCloseable {
       this.rt = rt;
       this.token = token;
       this.mailbox = mailbox;
+      this.lock = new RuntimeLock("QuickJS engine #" + token, this::stopRequested);
+    }
+
+    /** The current call is being stopped: its interrupt flag is set or its deadline passed. */
+    boolean stopRequested() {
+      if (rt == 0) {
+        return true;
+      }
+      if ((long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8) != 0) {
+        return true;
+      }
+      long deadline = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8);
+      return deadline != 0 && System.nanoTime() - deadline >= 0;
     }
 
     void accountMemory() {
@@ -163,85 +176,136 @@ public final class JsRuntime implements AutoCloseable {
 
     @Override
     public void run() {
-      lock.lock();
+      lock.acquire(false);
       try {
-        if (rt != 0) {
-          QuickJsNative.qjs_runtime_free(rt);
-          rt = 0;
-          NativeMemory.add(-accounted);
-          accounted = 0;
-          BY_TOKEN.remove(token);
-          deadHandles.clear();
-          deadRealms.clear();
-        }
+        free();
       } finally {
-        lock.unlock();
+        lock.release();
+      }
+    }
+
+    /** Frees the native runtime; called under the lock. */
+    void free() {
+      if (rt != 0) {
+        QuickJsNative.qjs_runtime_free(rt);
+        rt = 0;
+        NativeMemory.add(-accounted);
+        accounted = 0;
+        BY_TOKEN.remove(token);
+        deadHandles.clear();
+        deadRealms.clear();
       }
     }
   }
 
+  /**
+   * Closes the runtime. From another thread while a call runs, the call is stopped (as by
+   * {@link #interrupt()}) and the runtime freed when it has ended; from inside a call (a host
+   * callback, or a thread the call waits for), the call is stopped at its next interrupt check and
+   * the runtime freed when the outermost call returns.
+   */
   @Override
   public void close() {
-    if (state.lock.isLocked() && !state.lock.isHeldByCurrentThread()) {
+    if (state.rt == 0) {
+      return;
+    }
+    if (state.lock.isLocked() && !state.lock.isRunningHere()) {
       closing = true;
       interrupt(); // another thread is running a script: stop it, then free the runtime
     }
-    state.lock.lock();
+    int kind = state.lock.acquire(true);
     try {
-      if (state.lock.getHoldCount() > 1) {
+      if (kind != RuntimeLock.OUTERMOST) {
         // closed from inside one of our own calls (a host callback such as a Writer or a
-        // GLOBAL_SCOPE look-up): native frames below still use the runtime, so freeing it now
-        // would crash. Every later use fails; the outermost call frees it when it returns.
+        // GLOBAL_SCOPE look-up, or a thread that call waits for): native frames below still
+        // use the runtime, so freeing it now would crash. The running script stops at its next
+        // interrupt check, every later use fails, and the outermost call frees the runtime.
         closeRequested = true;
+        closing = true;
+        interrupt();
         return;
       }
       loop.close();
-      state.run();
+      state.free();
       hosts.clear();
     } finally {
-      state.lock.unlock();
-      loop.runCompletions();
+      state.lock.release();
+      if (kind == RuntimeLock.OUTERMOST) {
+        loop.runCompletions();
+      }
     }
   }
 
   /** Takes the lock and frees what the cleaner queued; every entry point starts here. */
   private long enter() {
-    return enter(null);
+    return enter(null, true);
   }
 
   /**
    * Takes the lock; on the outermost entry, applies the limits for the call's context (heap and
    * stack when they changed, the deadline and a cleared interrupt flag in the mailbox, which
-   * the shim's interrupt handler reads: no Java upcall on that path).
+   * the shim's interrupt handler reads: no Java upcall on that path). An entry made on top of
+   * a lender's call (another thread's, parked in a host call) runs under its own time limit
+   * and the lender's, whichever ends first.
    */
-  private long enter(ScriptContext context) {
-    state.lock.lock();
+  private long enter(ScriptContext context, boolean mayBorrow) {
+    int kind;
+    try {
+      kind = state.lock.acquire(mayBorrow);
+    } catch (RuntimeLock.WaitRefused refused) {
+      throw new IllegalStateException(refused.getMessage());
+    }
     long rt = state.rt;
     if (rt == 0 || closeRequested) {
-      state.lock.unlock();
+      state.lock.release();
       throw new IllegalStateException(
           "this QuickJS engine is closed; create a new engine to run more scripts");
     }
-    if (state.lock.getHoldCount() == 1) {
+    if (kind != RuntimeLock.NESTED) {
       try {
         Limits l = limits.apply(context != null ? context : currentContext());
-        if (l.memoryLimit() != appliedMemoryLimit || l.maxStack() != appliedMaxStack) {
-          QuickJsNative.qjs_runtime_set_limits(rt, l.memoryLimit(), l.maxStack(), 0);
-          appliedMemoryLimit = l.memoryLimit();
-          appliedMaxStack = l.maxStack();
+        if (kind == RuntimeLock.OUTERMOST) {
+          if (l.memoryLimit() != appliedMemoryLimit || l.maxStack() != appliedMaxStack) {
+            QuickJsNative.qjs_runtime_set_limits(rt, l.memoryLimit(), l.maxStack(), 0);
+            appliedMemoryLimit = l.memoryLimit();
+            appliedMaxStack = l.maxStack();
+          }
+          timeLimitNanos = l.timeoutNanos();
+          fatal = null;
+          MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8, 0L);
+          MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8,
+              timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
+        } else {
+          long lenderDeadline = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8);
+          borrowed.push(new long[] {lenderDeadline, timeLimitNanos});
+          long own = l.timeoutNanos() > 0 ? System.nanoTime() + l.timeoutNanos() : 0L;
+          if (own != 0 && (lenderDeadline == 0 || own - lenderDeadline < 0)) {
+            timeLimitNanos = l.timeoutNanos();
+            MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, own);
+          }
         }
-        timeLimitNanos = l.timeoutNanos();
-        MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8, 0L);
-        MAILBOX_SLOT.setVolatile(
-            mailbox, QuickJsNative.MB_DEADLINE * 8, timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
       } catch (RuntimeException | Error e) {
-        state.lock.unlock();
+        state.lock.release();
         throw e;
       }
     }
     freeQueued(rt);
     return rt;
   }
+
+  /** A JVM error that a host call threw during the current call; see {@link #dispatch}. */
+  private VirtualMachineError fatal;
+
+  private void throwFatal() {
+    VirtualMachineError e = fatal;
+    if (e != null) {
+      fatal = null;
+      throw e;
+    }
+  }
+
+  /** The lender's deadline and time limit of each entry made on top of a lender's call. */
+  private final java.util.ArrayDeque<long[]> borrowed = new java.util.ArrayDeque<>();
 
   private static final java.lang.invoke.VarHandle MAILBOX_SLOT =
       java.lang.invoke.MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -254,7 +318,8 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   private void exit() {
-    boolean outermost = state.lock.getHoldCount() == 1;
+    int kind = state.lock.releaseKind();
+    boolean outermost = kind == RuntimeLock.OUTERMOST;
     if (outermost && state.rt != 0 && !closeRequested) {
       endOfCall();
     }
@@ -262,16 +327,34 @@ public final class JsRuntime implements AutoCloseable {
       releaseHostObjects();
       reclaimNearMemoryLimit();
       MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, 0L);
+    } else if (kind == RuntimeLock.BORROWED) {
+      long[] lender = borrowed.pop();
+      MAILBOX_SLOT.setVolatile(mailbox, QuickJsNative.MB_DEADLINE * 8, lender[0]);
+      timeLimitNanos = lender[1];
     }
     state.accountMemory();
     if (closeRequested && outermost) {
       loop.close();
-      state.run();
+      state.free();
       hosts.clear();
     }
-    state.lock.unlock();
+    state.lock.release();
     if (outermost) {
       loop.runCompletions();
+    }
+  }
+
+  /**
+   * Runs a host call's Java code with the runtime lent: while this thread is parked there, other
+   * threads may enter on top of its call (see {@link RuntimeLock}). Nothing of the runtime's own
+   * state may be touched inside: arguments are decoded before and the reply encoded after.
+   */
+  private <T> T lent(Supplier<T> javaCode) {
+    int previous = state.lock.lend();
+    try {
+      return javaCode.get();
+    } finally {
+      state.lock.unlend(previous);
     }
   }
 
@@ -362,7 +445,7 @@ public final class JsRuntime implements AutoCloseable {
   /** On the event loop's worker: runs a due timer's callback in its realm. */
   void fireTimer(EventLoop loop, EventLoop.TimerKey key, EventLoop.Timer timer) {
     try {
-      locked(null, () -> {
+      locked(null, false, () -> {
         Realm realm = loop.timerToFire(key, timer);
         if (realm == null || state.rt == 0) {
           return null;
@@ -381,7 +464,7 @@ public final class JsRuntime implements AutoCloseable {
   /** On the event loop's worker: settles the promises made for a Java future that completed. */
   void settleJavaFuture(EventLoop loop, long id, Object value, Throwable error) {
     try {
-      locked(null, () -> {
+      locked(null, false, () -> {
         List<long[]> bindings = loop.takeBound(id);
         long rt = state.rt;
         for (long[] bound : bindings) {
@@ -478,7 +561,16 @@ public final class JsRuntime implements AutoCloseable {
   /** Runs an action under the lock with the given context as the current one. */
   public <T> T locked(ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
-    enter(context);
+    return locked(context, true, action);
+  }
+
+  /**
+   * Runs an action under the lock; without mayBorrow it never runs on top of another thread's
+   * call (timers and settlements are queued events: they wait for the running call to end).
+   */
+  private <T> T locked(ScriptContext context, boolean mayBorrow, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    enter(context, mayBorrow);
     ScriptContext saved = current;
     current = context != null ? context : current;
     try {
@@ -1060,9 +1152,12 @@ public final class JsRuntime implements AutoCloseable {
   private Object decodeResult(int rc, ByteBuffer out, Realm realm, String fileName)
       throws ScriptException {
     if (rc == QuickJsNative.OK) {
-      return read(out, realm);
+      Object value = read(out, realm);
+      throwFatal(); // the script caught the JVM error before its next interrupt check
+      return value;
     }
     if (rc == QuickJsNative.EXCEPTION) {
+      throwFatal();
       throw readException(out, realm, fileName);
     }
     return result(rc, realm, fileName);
@@ -1212,6 +1307,11 @@ public final class JsRuntime implements AutoCloseable {
     Object stack = read(b, realm);
     int hostId = b.getInt();
     int stopReason = b.getInt();
+    if (stopReason == 0 && state.stopRequested()) {
+      // the call is being stopped and ended before QuickJS checked (a host call that waited for
+      // another engine gave up because of it): the stop is what ended it
+      stopReason = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8) != 0 ? 1 : 2;
+    }
     Throwable cause = null;
     if (hostId >= 0) {
       Object o = hosts.get(hostId);
@@ -1299,6 +1399,13 @@ public final class JsRuntime implements AutoCloseable {
     try {
       return runtime.onHostCall(op, a, runtime.hostArguments(data, len));
     } catch (Throwable t) {
+      if (t instanceof VirtualMachineError fatal) {
+        // a JVM error (StackOverflowError, OutOfMemoryError) ends the call: the script is
+        // stopped at its next interrupt check whatever it catches, and the call's caller gets
+        // the error itself
+        runtime.fatal = fatal;
+        runtime.interrupt();
+      }
       try {
         if (t instanceof HostMembers.Refusal refusal) {
           runtime.send(runtime.reply.reset().string(refusal.getMessage()));
@@ -1423,8 +1530,18 @@ public final class JsRuntime implements AutoCloseable {
         ScriptContext ctx = currentContext();
         Writer out = a >= 3 ? ctx.getErrorWriter() : ctx.getWriter();
         if (out != null) {
-          out.write(sb.toString());
-          out.flush();
+          IOException failed = lent(() -> {
+            try {
+              out.write(sb.toString());
+              out.flush();
+              return null;
+            } catch (IOException e) {
+              return e;
+            }
+          });
+          if (failed != null) {
+            throw failed;
+          }
         }
         return 0;
       }
@@ -1433,41 +1550,62 @@ public final class JsRuntime implements AutoCloseable {
         ScriptContext ctx = currentContext();
         Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
         // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
-        if (global == null || name.isEmpty() || RealmBindings.isHostKey(name)
-            || !global.containsKey(name)) {
+        if (global == null || name.isEmpty() || RealmBindings.isHostKey(name)) {
           return send(reply.reset().u8(0));
         }
-        Object value = global.get(name);
-        return send(reply.reset().u8(1).value(value));
+        Object[] found = lent(() -> global.containsKey(name) ? new Object[] {global.get(name)} : null);
+        return found == null ? send(reply.reset().u8(0)) : send(reply.reset().u8(1).value(found[0]));
       }
       case QuickJsNative.OP_READ_LINE: {
         Reader r = currentContext().getReader();
-        String line = r == null ? null : readLine(r);
+        Object line = r == null ? null : lent(() -> {
+          try {
+            return readLine(r);
+          } catch (IOException e) {
+            return e;
+          }
+        });
+        if (line instanceof IOException e) {
+          throw e;
+        }
         return send(reply.reset().value(line));
       }
       case QuickJsNative.OP_HOST_TO_STRING:
         {
           // String.valueOf gives back whatever toString() returns, which may be null
-          String text = String.valueOf(hosts.get((int) a));
+          Object host = hosts.get((int) a);
+          String text = lent(() -> String.valueOf(host));
           return send(reply.reset().string(text != null ? text : "null"));
         }
       case QuickJsNative.OP_HOST_GET: {
         String key = (String) read(args, realm);
-        return members.get(hosts.get((int) a), key, reply.reset()) ? send(reply) : send(reply.reset().u8(0));
+        Object target = hosts.get((int) a);
+        Object member = lent(() -> members.get(target, key));
+        if (member == HostMembers.ABSENT) {
+          return send(reply.reset().u8(0));
+        }
+        return member == HostMembers.METHOD ? send(reply.reset().u8(2)) : send(reply.reset().u8(1).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
         String key = (String) read(args, realm);
         Object value = read(args, realm);
+        Object target = hosts.get((int) a);
+        lent(() -> {
+          members.set(target, key, value);
+          return null;
+        });
         replyNone();
-        members.set(hosts.get((int) a), key, value);
         return 0;
       }
       case QuickJsNative.OP_HOST_DELETE: {
         String key = (String) read(args, realm);
-        return send(reply.reset().u8(members.delete(hosts.get((int) a), key) ? 1 : 0));
+        Object target = hosts.get((int) a);
+        boolean deleted = lent(() -> members.delete(target, key));
+        return send(reply.reset().u8(deleted ? 1 : 0));
       }
       case QuickJsNative.OP_HOST_KEYS: {
-        List<String> keys = members.keys(hosts.get((int) a));
+        Object target = hosts.get((int) a);
+        List<String> keys = lent(() -> members.keys(target));
         ValueWriter w = reply.reset().i32(keys.size());
         for (String k : keys) {
           w.string(k);
@@ -1477,13 +1615,15 @@ public final class JsRuntime implements AutoCloseable {
       case QuickJsNative.OP_HOST_INVOKE: {
         String name = (String) read(args, realm);
         Object[] argv = readArgs(args, realm);
-        Object result = members.invoke(hosts.get((int) a), name, argv);
+        Object target = hosts.get((int) a);
+        Object result = lent(() -> members.invoke(target, name, argv));
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
         Object[] argv = readArgs(args, realm);
-        Object result = members.call(hosts.get((int) a), argv, construct);
+        Object target = hosts.get((int) a);
+        Object result = lent(() -> members.call(target, argv, construct));
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_PROMISE_SETTLED: {
