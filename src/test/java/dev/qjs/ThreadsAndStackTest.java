@@ -685,7 +685,7 @@ class ThreadsAndStackTest {
     }
 
     @Test
-    void aWriterThatOverflowsTheJavaStackIsAScriptErrorNotACrash() throws Exception {
+    void aWriterThatOverflowsTheJavaStackEndsTheCallWithThatErrorNotACrash() throws Exception {
       Writer overflowing =
           new Writer() {
             private int down(int n) {
@@ -704,15 +704,16 @@ class ThreadsAndStackTest {
             public void close() {}
           };
       engine.getContext().setWriter(overflowing);
-      JsException e = assertThrows(JsException.class, () -> engine.eval("print('x')"));
-      assertTrue(e.getMessage().contains("StackOverflowError"), e.getMessage());
-      assertInstanceOf(StackOverflowError.class, e.getCause());
+      // a JVM error is not a script error: no script catches it, the call ends with it
+      assertThrows(StackOverflowError.class,
+          () -> engine.eval("try { print('x') } catch (e) { 'caught' }"));
       // and when JavaScript is already deep in recursion when it calls out
       assertThrows(
-          JsException.class,
+          StackOverflowError.class,
           () -> engine.eval("function deepPrint(n) { return n === 0 ? print('x') : deepPrint(n - 1) } deepPrint(900)"));
+      // a thread with hardly any stack: QuickJS's own limit (a script error) or the JVM's
       Object small = onThread(256 * 1024, () -> engine.eval("print('x')"));
-      assertTrue(small instanceof JsException, String.valueOf(small));
+      assertTrue(small instanceof JsException || small instanceof StackOverflowError, String.valueOf(small));
       engine.getContext().setWriter(new StringBuilderWriter());
       assertEquals(3, engine.eval("1 + 2"));
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -53,12 +54,16 @@ final class RuntimeLock {
   /** One entry: a thread, how often it entered again, and whether it lends right now. */
   private static final class Entry {
     final Thread thread;
+    /** Its place in the stack: 0 for the outermost entry. */
+    final int index;
+    /** Changed only by its own thread. */
     int holds = 1;
     /** The hold count at the host call that lends this entry; lent while equal to holds. */
     int lentAt = -1;
 
-    Entry(Thread thread) {
+    Entry(Thread thread, int index) {
       this.thread = thread;
+      this.index = index;
     }
 
     boolean lent() {
@@ -79,13 +84,20 @@ final class RuntimeLock {
 
   private final ReentrantLock guard = new ReentrantLock();
   private final Condition changed = guard.newCondition();
+  /** The entries, oldest first (guarded). */
   private final List<Entry> entries = new ArrayList<>();
+  /** Threads waiting on {@link #changed} (changed under the guard, read without it). */
+  private volatile int waiters;
   private final String name;
   private final BooleanSupplier stopRequested;
-  /** The thread of the top entry (null when idle): read by other locks' deadlock checks. */
-  private volatile Thread running;
-  /** The top entry lends the runtime: a waiter that may borrow is not blocked by it for good. */
-  private volatile boolean runningLends;
+  /** The top entry (null when idle). */
+  private volatile Entry top;
+  /**
+   * The top entry lends the runtime and nobody has taken the loan: whoever sets it from true to
+   * false (a borrower, the lender re-entering or ending its loan) owns the runtime next. This
+   * one flag is what makes re-entry and lending cheap: no guard on those paths.
+   */
+  private final AtomicBoolean free = new AtomicBoolean();
 
   /**
    * @param name how errors name the runtime
@@ -104,31 +116,37 @@ final class RuntimeLock {
    */
   int acquire(boolean mayBorrow) {
     Thread me = Thread.currentThread();
+    Entry t = top;
+    if (t != null && t.thread == me && (!t.lent() || free.compareAndSet(true, false))) {
+      t.holds++; // re-entry (taking back its own loan first when it lends)
+      return NESTED;
+    }
     guard.lock();
     try {
       boolean registered = false;
       boolean interrupted = false;
       try {
         while (true) {
-          int n = entries.size();
-          if (n == 0) {
+          t = top;
+          if (t == null) {
             push(me);
             return OUTERMOST;
           }
-          Entry top = entries.get(n - 1);
-          if (top.thread == me) {
-            top.holds++;
-            runningLends = false;
+          if (t.thread == me && (!t.lent() || free.compareAndSet(true, false))) {
+            t.holds++;
             return NESTED;
           }
-          boolean lends = mayBorrow && top.lent() && n < MAX_ENTRIES;
-          if (lends && (isParked(top.thread) || WAITING.containsKey(top.thread))) {
+          boolean lends = mayBorrow && t.thread != me && free.get() && t.index + 1 < MAX_ENTRIES;
+          if (lends && (isParked(t.thread) || WAITING.containsKey(t.thread))
+              && free.compareAndSet(true, false)) {
             push(me);
             return BORROWED;
           }
           if (!registered) {
             WAITING.put(me, new Wait(this, mayBorrow, false));
             registered = true;
+            waiters++; // before the next look at free: a lender that sets it then sees a waiter
+            continue;
           }
           checkWaiting(me);
           try {
@@ -139,6 +157,7 @@ final class RuntimeLock {
         }
       } finally {
         if (registered) {
+          waiters--;
           WAITING.remove(me);
         }
         if (interrupted) {
@@ -150,41 +169,49 @@ final class RuntimeLock {
     }
   }
 
+  /** Guarded. */
   private void push(Thread me) {
-    entries.add(new Entry(me));
-    running = me;
-    runningLends = false;
+    Entry e = new Entry(me, entries.size());
+    entries.add(e);
+    top = e;
     INSIDE.get().add(this);
   }
 
   /** How the current thread's release will end its entry: OUTERMOST, BORROWED or NESTED. */
   int releaseKind() {
-    Entry top = entries.get(entries.size() - 1);
-    if (top.holds > 1) {
+    Entry t = top;
+    if (t.holds > 1) {
       return NESTED;
     }
-    return entries.size() == 1 ? OUTERMOST : BORROWED;
+    return t.index == 0 ? OUTERMOST : BORROWED;
   }
 
   /** Leaves once; the entry ends when the thread has left as often as it entered. */
   void release() {
+    Entry t = top;
+    if (t == null || t.thread != Thread.currentThread()) {
+      throw new IllegalMonitorStateException("the runtime's lock is not held by this thread");
+    }
+    if (t.holds > 1) {
+      if (--t.holds == t.lentAt) {
+        free.set(true); // back in the host call that lends the entry
+        wake();
+      }
+      return;
+    }
     guard.lock();
     try {
-      int n = entries.size();
-      Entry top = entries.get(n - 1);
-      if (top.thread != Thread.currentThread()) {
-        throw new IllegalMonitorStateException("the runtime's lock is not held by this thread");
+      t.holds = 0;
+      entries.remove(entries.size() - 1);
+      Entry below = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+      top = below;
+      // the entry below lends (nobody enters on top of an entry that does not): free again
+      free.set(below != null);
+      List<RuntimeLock> inside = INSIDE.get();
+      inside.remove(inside.size() - 1);
+      if (waiters > 0) {
+        changed.signalAll();
       }
-      if (--top.holds == 0) {
-        entries.remove(n - 1);
-        running = n > 1 ? entries.get(n - 2).thread : null;
-        runningLends = n > 1 && entries.get(n - 2).lent();
-        List<RuntimeLock> inside = INSIDE.get();
-        inside.remove(inside.size() - 1);
-      } else {
-        runningLends = top.lent();
-      }
-      changed.signalAll();
     } finally {
       guard.unlock();
     }
@@ -195,45 +222,41 @@ final class RuntimeLock {
    * {@link #unlend} needs to restore.
    */
   int lend() {
-    guard.lock();
-    try {
-      Entry top = entries.get(entries.size() - 1);
-      int previous = top.lentAt;
-      top.lentAt = top.holds;
-      runningLends = true;
-      changed.signalAll();
-      return previous;
-    } finally {
-      guard.unlock();
-    }
+    Entry t = top;
+    int previous = t.lentAt;
+    t.lentAt = t.holds;
+    free.set(true);
+    wake();
+    return previous;
   }
 
   /** Ends a loan: waits until every entry made on top of the current thread's has left. */
   void unlend(int previous) {
+    if (!free.compareAndSet(true, false)) {
+      awaitLoanBack();
+    }
+    top.lentAt = previous;
+  }
+
+  /** The slow end of a loan: another thread entered on top; waits until it has left. */
+  private void awaitLoanBack() {
     Thread me = Thread.currentThread();
     guard.lock();
     try {
-      boolean registered = false;
+      WAITING.put(me, new Wait(this, false, true));
+      waiters++;
       boolean interrupted = false;
       try {
-        while (entries.get(entries.size() - 1).thread != me) {
-          if (!registered) {
-            WAITING.put(me, new Wait(this, false, true));
-            registered = true;
-          }
+        while (!(top.thread == me && free.compareAndSet(true, false))) {
           try {
             changed.awaitNanos(CHECK_POLL_NANOS);
           } catch (InterruptedException e) {
             interrupted = true;
           }
         }
-        Entry top = entries.get(entries.size() - 1);
-        top.lentAt = previous;
-        runningLends = top.lent();
       } finally {
-        if (registered) {
-          WAITING.remove(me);
-        }
+        waiters--;
+        WAITING.remove(me);
         if (interrupted) {
           me.interrupt();
         }
@@ -243,24 +266,27 @@ final class RuntimeLock {
     }
   }
 
+  /** Wakes the threads waiting here, if any. */
+  private void wake() {
+    if (waiters > 0) {
+      guard.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        guard.unlock();
+      }
+    }
+  }
+
   /** True while some thread has an entry. */
   boolean isLocked() {
-    return running != null;
+    return top != null;
   }
 
   /** True when the current thread runs the top entry. */
   boolean isRunningHere() {
-    return running == Thread.currentThread();
-  }
-
-  /** The number of times the running thread entered its top entry (0 when idle). */
-  int holds() {
-    guard.lock();
-    try {
-      return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).holds;
-    } finally {
-      guard.unlock();
-    }
+    Entry t = top;
+    return t != null && t.thread == Thread.currentThread();
   }
 
   /** A lender parked in Java code: waiting for something, not computing. */
@@ -304,7 +330,8 @@ final class RuntimeLock {
     path.add(me);
     RuntimeLock lock = this;
     for (int i = 0; i < 32; i++) {
-      Thread holder = lock.running;
+      Entry holding = lock.top;
+      Thread holder = holding == null ? null : holding.thread;
       if (holder == null) {
         return null;
       }
@@ -319,7 +346,7 @@ final class RuntimeLock {
         return null;
       }
       Wait mine = WAITING.get(path.get(path.size() - 1));
-      if (mine != null && mine.mayBorrow && lock.runningLends) {
+      if (mine != null && mine.mayBorrow && lock.free.get()) {
         return null; // the holder lends while it waits: the waiter enters on top of it
       }
       path.add(holder);
