@@ -997,15 +997,78 @@ static JSValue to_string_quiet(JSContext *ctx, JSValueConst v)
     return s;
 }
 
-/* Encodes an exception value (borrowed): [thrown value][name][message][stack]
-   [java host id i32][stop reason i32]. */
-static void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc, int32_t reason)
+/* Script code run while describing a value (a thrown object's toString, a getter on `cause`,
+   toJSON) runs under the call's own limits and under a budget of its own, so that a toString
+   that loops ends even when the call has no time limit. The call's deadline and stop reason are
+   put back afterwards: the budget running out is no reason to stop the call. */
+#define DESCRIBE_BUDGET_NS 100000000LL /* 100 ms for everything one exception's text runs */
+
+typedef struct describe_budget {
+    int64_t deadline;
+    int64_t reason;
+} describe_budget;
+
+static void describe_begin(qjs_rt *st, describe_budget *b)
+{
+    int64_t mine = monotonic_ns() + DESCRIBE_BUDGET_NS;
+    b->deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
+    b->reason = __atomic_load_n(&st->mb[QJS_MB_STOP_REASON], __ATOMIC_RELAXED);
+    if (b->deadline == 0 || mine < b->deadline)
+        __atomic_store_n(&st->mb[QJS_MB_DEADLINE], mine, __ATOMIC_RELAXED);
+}
+
+static void describe_end(qjs_rt *st, describe_budget *b)
+{
+    __atomic_store_n(&st->mb[QJS_MB_DEADLINE], b->deadline, __ATOMIC_RELAXED);
+    __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], b->reason, __ATOMIC_RELAXED);
+}
+
+static int is_string_equal(JSContext *ctx, JSValueConst v, const char *text)
+{
+    const char *c;
+    int eq;
+    if (!JS_IsString(v))
+        return 0;
+    c = JS_ToCString(ctx, v);
+    if (!c) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return 0;
+    }
+    eq = strcmp(c, text) == 0;
+    JS_FreeCString(ctx, c);
+    return eq;
+}
+
+/* The text of a thrown value that is not an Error, as Nashorn and GraalJS show it: String(value);
+   for an object whose conversion throws or says only "[object Object]", its JSON, else
+   "[object Object]". A new string, or undefined. */
+static JSValue thrown_text(JSContext *ctx, JSValueConst v)
+{
+    JSValue s, json;
+    if (!JS_IsObject(v) || JS_IsFunction(ctx, v) || host_variant(v) >= 0)
+        return to_string_quiet(ctx, v); /* a Java object reads as its toString() */
+    s = to_string_quiet(ctx, v);
+    if (JS_IsString(s) && !is_string_equal(ctx, s, "[object Object]"))
+        return s;
+    JS_FreeValue(ctx, s);
+    json = JS_JSONStringify(ctx, v, JS_UNDEFINED, JS_UNDEFINED);
+    if (JS_IsException(json)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        json = JS_UNDEFINED;
+    }
+    if (JS_IsString(json))
+        return json;
+    JS_FreeValue(ctx, json);
+    return JS_NewString(ctx, "[object Object]");
+}
+
+/* Encodes one thrown value or cause (borrowed): [value][name][message][stack][java host id i32]. */
+static void enc_error_parts(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc)
 {
     JSValue name = JS_UNDEFINED, msg = JS_UNDEFINED, stack = JS_UNDEFINED, jex = JS_UNDEFINED;
     int32_t host_id = -1;
-    int is_error = JS_IsError(ctx, exc);
 
-    if (is_error) {
+    if (JS_IsError(ctx, exc)) {
         JSValue n = get_prop_quiet(ctx, exc, "name");
         name = to_string_quiet(ctx, n);
         JS_FreeValue(ctx, n); /* to_string_quiet borrows: the property value is ours to free */
@@ -1023,19 +1086,8 @@ static void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst e
         jex = get_prop_quiet(ctx, exc, "javaException");
         host_id = host_id_of(jex);
         JS_FreeValue(ctx, jex);
-    } else if (JS_IsObject(exc) && !JS_IsFunction(ctx, exc) &&
-               host_variant(exc) < 0) { /* a Java object reads as its toString() */
-        msg = JS_JSONStringify(ctx, exc, JS_UNDEFINED, JS_UNDEFINED);
-        if (JS_IsException(msg)) {
-            JS_FreeValue(ctx, JS_GetException(ctx));
-            msg = JS_UNDEFINED;
-        }
-        if (!JS_IsString(msg)) {
-            JS_FreeValue(ctx, msg);
-            msg = to_string_quiet(ctx, exc);
-        }
     } else {
-        msg = to_string_quiet(ctx, exc);
+        msg = thrown_text(ctx, exc);
     }
     if (JS_HasException(ctx))
         JS_FreeValue(ctx, JS_GetException(ctx));
@@ -1045,10 +1097,61 @@ static void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst e
     enc_value(ctx, st, b, msg);
     enc_value(ctx, st, b, stack);
     buf_i32(b, host_id);
-    buf_i32(b, reason);
     JS_FreeValue(ctx, name);
     JS_FreeValue(ctx, msg);
     JS_FreeValue(ctx, stack);
+}
+
+#define MAX_CAUSES 32
+
+/* Encodes an exception value (borrowed): its parts as enc_error_parts, [stop reason i32], then
+   [n i32] and the parts of each error in its `cause` chain: at most MAX_CAUSES, each error once
+   (a cycle ends the chain), none after a cause that is not an Error or that wraps a Java
+   exception (its own causes are Java's). An undefined cause or a throwing getter is no cause. */
+static void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc, int32_t reason)
+{
+    describe_budget budget;
+    void *seen[MAX_CAUSES + 1];
+    JSValue causes[MAX_CAUSES];
+    JSValueConst cur = exc;
+    int n = 0, nseen = 0, i;
+
+    describe_begin(st, &budget);
+    enc_error_parts(ctx, st, b, exc);
+    buf_i32(b, reason);
+    if (JS_IsObject(exc))
+        seen[nseen++] = JS_VALUE_GET_PTR(exc);
+    while (n < MAX_CAUSES && JS_IsError(ctx, cur)) {
+        JSValue jex = get_prop_quiet(ctx, cur, "javaException");
+        int wraps_java = host_id_of(jex) >= 0;
+        JSValue c;
+        int cycle = 0;
+        JS_FreeValue(ctx, jex);
+        if (wraps_java)
+            break;
+        c = get_prop_quiet(ctx, cur, "cause");
+        if (JS_HasException(ctx))
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        if (JS_IsUndefined(c))
+            break;
+        if (JS_IsObject(c)) {
+            for (i = 0; i < nseen; i++)
+                cycle |= seen[i] == JS_VALUE_GET_PTR(c);
+            if (cycle) {
+                JS_FreeValue(ctx, c);
+                break;
+            }
+            seen[nseen++] = JS_VALUE_GET_PTR(c);
+        }
+        causes[n++] = c;
+        cur = c;
+    }
+    buf_i32(b, n);
+    for (i = 0; i < n; i++)
+        enc_error_parts(ctx, st, b, causes[i]);
+    for (i = 0; i < n; i++)
+        JS_FreeValue(ctx, causes[i]);
+    describe_end(st, &budget);
 }
 
 static void publish_out(qjs_rt *st)
