@@ -1005,8 +1005,13 @@ public final class JsRuntime implements AutoCloseable {
 
   /** QuickJS's memory statistics, in JSMemoryUsage order. */
   public long[] memoryUsage() {
-    // the engine's own limits: a bad setting in a caller's foreign Bindings fails calls, not this
-    long rt = enter(NO_SETTINGS);
+    long rt;
+    try {
+      rt = enter();
+    } catch (IllegalArgumentException badSetting) {
+      // a bad setting in a caller's own Bindings (checked when a call reads it) fails calls, not this
+      rt = enter(NO_SETTINGS);
+    }
     try {
       long[] out = new long[26];
       QuickJsNative.qjs_runtime_memory(rt, out);
