@@ -35,7 +35,10 @@ typedef struct qjs_rt qjs_rt;
 
 /* Result codes of every call that runs JavaScript. */
 #define QJS_OK 0
-#define QJS_EXCEPTION 1      /* the output holds an encoded exception */
+#define QJS_EXCEPTION 1      /* the output holds an encoded exception: [thrown value][name]
+                                [message][stack][java host id i32][stop reason i32], then
+                                [n i32] causes (its `cause` chain, at most 32, no repeats),
+                                each [value][name][message][stack][java host id i32] */
 #define QJS_NOT_FUNCTION 2   /* qjs_invoke: the member is missing or not callable */
 #define QJS_BAD_INPUT -1     /* the encoded input was malformed */
 #define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */

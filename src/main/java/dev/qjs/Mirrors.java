@@ -1,6 +1,7 @@
 package dev.qjs;
 
 import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.JsRuntime;
 import dev.qjs.internal.MirrorFactory;
 import dev.qjs.internal.Realm;
 import javax.script.ScriptException;
@@ -56,29 +57,23 @@ final class Mirrors implements MirrorFactory {
       String jsStack,
       Object thrown,
       Throwable cause,
-      int stopReason) {
-    JsException e;
-    if (stopReason == 2) {
-      e = new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
-    } else if (stopReason == 1) {
-      e = new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
-    } else if (stopReason == 3 || isError(errorName, message, "out of memory")) {
-      e = new JsMemoryLimitException(message, fileName, line, column, errorName, jsStack, thrown);
-    } else if (isError(errorName, message, "stack overflow")) {
-      e = new JsStackOverflowException(message, fileName, line, column, errorName, jsStack, thrown);
-    } else {
-      e = new JsException(message, fileName, line, column, errorName, jsStack, thrown);
-    }
+      int kind) {
+    JsException e =
+        switch (kind) {
+          case JsRuntime.KIND_TIMEOUT ->
+              new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
+          case JsRuntime.KIND_INTERRUPTED ->
+              new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
+          case JsRuntime.KIND_MEMORY ->
+              new JsMemoryLimitException(message, fileName, line, column, errorName, jsStack, thrown);
+          case JsRuntime.KIND_STACK_OVERFLOW ->
+              new JsStackOverflowException(message, fileName, line, column, errorName, jsStack, thrown);
+          default -> new JsException(message, fileName, line, column, errorName, jsStack, thrown);
+        };
     if (cause != null) {
       e.initCause(cause);
     }
     return e;
-  }
-
-  /** QuickJS's own errors for exhausted resources: "InternalError: out of memory", … */
-  private static boolean isError(String errorName, String message, String what) {
-    return ("InternalError".equals(errorName) || "RangeError".equals(errorName))
-        && message.startsWith(errorName + ": " + what);
   }
 
   static Realm realm(JsHandle handle) {

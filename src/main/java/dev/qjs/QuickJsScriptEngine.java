@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
@@ -49,10 +50,10 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   private final JsRuntime runtime;
 
   /** ENGINE_SCOPE keys of the limits, read on every call; also system property names. */
-  static final String TIMEOUT_KEY = "quickjs.timeout";
-  static final String MEMORY_LIMIT_KEY = "quickjs.memoryLimit";
-  static final String MAX_STACK_SIZE_KEY = "quickjs.maxStackSize";
-  static final String MODULE_KEY = "quickjs.module";
+  static final String TIMEOUT_KEY = Limits.TIMEOUT_KEY;
+  static final String MEMORY_LIMIT_KEY = Limits.MEMORY_LIMIT_KEY;
+  static final String MAX_STACK_SIZE_KEY = Limits.MAX_STACK_SIZE_KEY;
+  static final String MODULE_KEY = Limits.MODULE_KEY;
 
   private final Limits defaults;
 
@@ -111,55 +112,12 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
         stack != null ? bytes(stack, MAX_STACK_SIZE_KEY) : defaults.maxStack());
   }
 
-  /**
-   * Longer time limits are cut to this (100 years): Duration.toNanos() overflows past 292 years,
-   * and the deadline, System.nanoTime() plus the limit, must not wrap round into the past.
-   */
-  private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(36_525).toNanos();
-
-  /** A Duration, milliseconds as a Number, or such text ("250", "PT2S"); null or 0: none. */
   private static long timeoutNanos(Object value, String key) {
-    if (value == null) {
-      return 0;
-    }
-    if (value instanceof Duration d) {
-      return d.isNegative()
-          ? bad(key, value)
-          : d.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) > 0 ? MAX_TIMEOUT_NANOS : d.toNanos();
-    }
-    if (value instanceof Number n) {
-      double ms = n.doubleValue();
-      return ms < 0 || Double.isNaN(ms)
-          ? bad(key, value)
-          : (long) Math.min(ms * 1_000_000, (double) MAX_TIMEOUT_NANOS);
-    }
-    String text = value.toString().trim();
-    try {
-      return text.startsWith("P") || text.startsWith("p")
-          ? timeoutNanos(Duration.parse(text), key)
-          : timeoutNanos(Double.parseDouble(text), key);
-    } catch (RuntimeException e) {
-      return bad(key, value);
-    }
+    return Limits.timeoutNanos(value, key);
   }
 
-  /** Bytes as a Number or text; null or 0: none. */
   private static long bytes(Object value, String key) {
-    if (value == null) {
-      return 0;
-    }
-    try {
-      long n = value instanceof Number num ? num.longValue() : Long.parseLong(value.toString().trim());
-      return n < 0 ? bad(key, value) : n;
-    } catch (NumberFormatException e) {
-      return bad(key, value);
-    }
-  }
-
-  private static long bad(String key, Object value) {
-    throw new IllegalArgumentException(
-        key + " must be " + (key.equals(TIMEOUT_KEY) ? "a Duration or milliseconds" : "a number of bytes")
-            + ", not " + value);
+    return Limits.bytes(value, key);
   }
 
   /**
@@ -207,13 +165,53 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
       return true;
     }
     Bindings scope = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
-    Object flag = scope == null ? null : scope.get(MODULE_KEY);
-    return Boolean.TRUE.equals(flag) || (flag instanceof String s && s.trim().equalsIgnoreCase("true"));
+    return Limits.flag(scope == null ? null : scope.get(MODULE_KEY), MODULE_KEY);
   }
 
   @Override
   public @Nullable Object eval(Reader reader, ScriptContext ctx) throws ScriptException {
     return eval(readAll(reader), ctx);
+  }
+
+  /**
+   * Sets the bindings of a scope; for ENGINE_SCOPE, a {@code quickjs.*} setting with a value it
+   * cannot take is refused first (see {@link QuickJsOptions} for the settings).
+   *
+   * @throws IllegalArgumentException naming the setting and the forms it accepts
+   */
+  @Override
+  public void setBindings(Bindings bindings, int scope) {
+    if (scope == ScriptContext.ENGINE_SCOPE && bindings != null) {
+      checkSettings(bindings);
+    }
+    super.setBindings(bindings, scope);
+  }
+
+  /**
+   * Sets the default context; a {@code quickjs.*} setting of its ENGINE_SCOPE with a value it
+   * cannot take is refused first.
+   *
+   * @throws IllegalArgumentException naming the setting and the forms it accepts
+   */
+  @Override
+  public void setContext(ScriptContext ctxt) {
+    Objects.requireNonNull(ctxt, "context");
+    Bindings scope = ctxt.getBindings(ScriptContext.ENGINE_SCOPE);
+    if (scope != null) {
+      checkSettings(scope);
+    }
+    super.setContext(ctxt);
+  }
+
+  private static void checkSettings(Bindings bindings) {
+    if (bindings instanceof RealmBindings) {
+      return; // checked at every put
+    }
+    for (Map.Entry<String, Object> e : bindings.entrySet()) {
+      if (e.getKey() != null && e.getKey().startsWith("quickjs.")) {
+        Limits.check(e.getKey(), e.getValue());
+      }
+    }
   }
 
   @Override

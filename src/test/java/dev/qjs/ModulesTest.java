@@ -166,7 +166,9 @@ class ModulesTest {
       assertInstanceOf(JsObject.class, e.eval("export const x = 1"));
       e.put("quickjs.module", Boolean.FALSE);
       assertEquals(3, e.eval("1 + 2"));
-      e.put("quickjs.module", "no");
+      e.put("quickjs.module", "FALSE");
+      assertEquals(3, e.eval("1 + 2"));
+      assertThrows(IllegalArgumentException.class, () -> e.put("quickjs.module", "no"), "neither true nor false");
       assertEquals(3, e.eval("1 + 2"));
     }
 

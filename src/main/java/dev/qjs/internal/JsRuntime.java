@@ -1,6 +1,7 @@
 package dev.qjs.internal;
 
 import com.sun.jna.Pointer;
+import dev.qjs.ModuleNotFoundException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -761,6 +762,7 @@ public final class JsRuntime implements AutoCloseable {
    * top-level await waits, a CompletableFuture of the namespace.
    */
   public Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
+    modules.remember(fileName, source);
     long rt = enter();
     String savedFile = currentFile;
     currentFile = fileName;
@@ -786,6 +788,7 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
   public Object eval(Realm realm, String source, String fileName) throws ScriptException {
+    modules.remember(fileName, source);
     long rt = enter();
     String savedFile = currentFile;
     currentFile = fileName;
@@ -1094,7 +1097,13 @@ public final class JsRuntime implements AutoCloseable {
 
   /** QuickJS's memory statistics, in JSMemoryUsage order. */
   public long[] memoryUsage() {
-    long rt = enter();
+    long rt;
+    try {
+      rt = enter();
+    } catch (IllegalArgumentException badSetting) {
+      // a bad setting in a caller's own Bindings (checked when a call reads it) fails calls, not this
+      rt = enter(NO_SETTINGS);
+    }
     try {
       long[] out = new long[26];
       QuickJsNative.qjs_runtime_memory(rt, out);
@@ -1300,35 +1309,102 @@ public final class JsRuntime implements AutoCloseable {
     return d;
   }
 
-  private ScriptException readException(ByteBuffer b, Realm realm, String fileName) {
+  /** What kind of failure an exception reports; see {@link #kindOf}. */
+  public static final int KIND_ERROR = 0;
+  public static final int KIND_INTERRUPTED = 1;
+  public static final int KIND_TIMEOUT = 2;
+  public static final int KIND_MEMORY = 3;
+  public static final int KIND_STACK_OVERFLOW = 4;
+
+  /**
+   * The one place that classifies a failure: the shim's stop reason (interrupt, deadline, full
+   * heap) first, then QuickJS's own messages for exhausted resources, compared exactly:
+   * "out of memory", and "stack overflow", which deep recursion raises as an InternalError and
+   * the parsers of source code and of {@code JSON.parse} raise as a SyntaxError.
+   */
+  static int kindOf(String errorName, String message, int stopReason) {
+    if (stopReason >= KIND_INTERRUPTED && stopReason <= KIND_MEMORY) {
+      return stopReason;
+    }
+    if (errorName == null) {
+      return KIND_ERROR;
+    }
+    boolean engineError = "InternalError".equals(errorName) || "RangeError".equals(errorName);
+    if (engineError && "out of memory".equals(message)) {
+      return KIND_MEMORY;
+    }
+    if ((engineError || "SyntaxError".equals(errorName)) && "stack overflow".equals(message)) {
+      return KIND_STACK_OVERFLOW;
+    }
+    return KIND_ERROR;
+  }
+
+  /** One thrown value or cause as the shim encodes it: see qjs_shim.h, QJS_EXCEPTION. */
+  private record ErrorParts(Object thrown, String errorName, String message, String jsStack, int hostId) {
+    /** "TypeError: x", the message alone for a thrown non-error. */
+    String text() {
+      String msg = message == null ? "" : message;
+      if (errorName == null) {
+        return msg;
+      }
+      return msg.isEmpty() ? errorName : errorName + ": " + msg;
+    }
+  }
+
+  private ErrorParts readParts(ByteBuffer b, Realm realm) {
     Object thrown = read(b, realm);
     Object name = read(b, realm);
     Object message = read(b, realm);
     Object stack = read(b, realm);
     int hostId = b.getInt();
+    return new ErrorParts(
+        thrown,
+        name instanceof String s ? s : null,
+        message == null ? null : message.toString(),
+        stack instanceof String s ? trimStack(s) : null,
+        hostId);
+  }
+
+  /** The Java exception a host call threw, which the error wraps; null when none. */
+  private Throwable hostThrowable(ErrorParts parts) {
+    if (parts.hostId() >= 0 && hosts.get(parts.hostId()) instanceof Throwable t) {
+      return t;
+    }
+    return parts.thrown() instanceof Throwable t ? t : null; // a Java exception thrown as it is
+  }
+
+  private ScriptException readException(ByteBuffer b, Realm realm, String fileName) {
+    ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
     if (stopReason == 0 && state.stopRequested()) {
       // the call is being stopped and ended before QuickJS checked (a host call that waited for
       // another engine gave up because of it): the stop is what ended it
       stopReason = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8) != 0 ? 1 : 2;
     }
-    Throwable cause = null;
-    if (hostId >= 0) {
-      Object o = hosts.get(hostId);
-      cause = o instanceof Throwable t ? t : null;
+    int causeCount = b.getInt();
+    ErrorParts[] causes = new ErrorParts[causeCount];
+    for (int i = 0; i < causeCount; i++) {
+      causes[i] = readParts(b, realm);
     }
-    String text;
-    String errorName = name instanceof String s ? s : null;
-    String msg = message == null ? "" : message.toString();
-    if (errorName != null) {
-      text = msg.isEmpty() ? errorName : errorName + ": " + msg;
-    } else {
-      text = msg;
+    // the cause chain, innermost first: a cause that wraps a Java exception is that exception
+    Throwable chain = null;
+    for (int i = causeCount - 1; i >= 0; i--) {
+      Throwable java = hostThrowable(causes[i]);
+      chain = java != null ? java : exception(causes[i], fileName, 0, chain, false);
     }
+    Throwable cause = top.hostId() >= 0 ? hostThrowable(top) : null;
+    return exception(top, fileName, stopReason, cause != null ? cause : chain, true);
+  }
+
+  private ScriptException exception(
+      ErrorParts parts, String fileName, int stopReason, Throwable cause, boolean outermost) {
+    String text = parts.text();
+    String errorName = parts.errorName();
+    String msg = parts.message() == null ? "" : parts.message();
     String file = fileName;
     int line = -1;
     int column = -1;
-    String jsStack = stack instanceof String s ? trimStack(s) : null;
+    String jsStack = parts.jsStack();
     if (jsStack != null) {
       for (String frame : jsStack.split("\n")) {
         Matcher m = FRAME.matcher(frame);
@@ -1340,11 +1416,22 @@ public final class JsRuntime implements AutoCloseable {
         }
       }
     }
-    if (stopReason == 2) {
+    if (line < 0 && cause instanceof ModuleNotFoundException missing) {
+      // a static import or import() fails where no script frame is running: the statement's place
+      String importer = missing.referrer() != null ? missing.referrer() : fileName != null ? fileName : currentFile;
+      int[] site = modules.importSite(importer, missing.specifier());
+      if (site != null) {
+        file = importer;
+        line = site[0];
+        column = site[1];
+      }
+    }
+    int kind = kindOf(errorName, msg, stopReason);
+    if (kind == KIND_TIMEOUT) {
       text += " (time limit of " + java.time.Duration.ofNanos(timeLimitNanos).toMillis() + " ms exceeded)";
-    } else if (stopReason == 1) {
+    } else if (kind == KIND_INTERRUPTED) {
       text += closing ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
-    } else if (stopReason == 3 || ("InternalError".equals(errorName) && "out of memory".equals(msg))) {
+    } else if (kind == KIND_MEMORY) {
       if (!"out of memory".equals(msg)) {
         // the error object itself could not be made: say what happened instead of "null"
         text = "InternalError: out of memory";
@@ -1353,10 +1440,15 @@ public final class JsRuntime implements AutoCloseable {
       if (appliedMemoryLimit > 0) {
         text += " (memory limit of " + appliedMemoryLimit + " bytes)";
       }
-      reclaimAfterMemoryLimit();
+      if (outermost) {
+        reclaimAfterMemoryLimit();
+      }
     }
-    return mirrors.exception(text, file, line, column, errorName, jsStack, thrown, cause, stopReason);
+    return mirrors.exception(text, file, line, column, errorName, jsStack, parts.thrown(), cause, kind);
   }
+
+  /** A context without settings: the limits read for it are the engine's defaults. */
+  private static final ScriptContext NO_SETTINGS = new javax.script.SimpleScriptContext();
 
   private static final int MAX_STACK_FRAMES = 100;
 

@@ -10,7 +10,10 @@ public interface MirrorFactory {
 
   Object symbol(JsHandle handle);
 
-  /** Makes the exception for a script failure; see {@code JsException}. */
+  /**
+   * Makes the exception for a script failure; see {@code JsException}. {@code kind} is one of
+   * {@code JsRuntime.KIND_*}, which chooses the exception's class.
+   */
   javax.script.ScriptException exception(
       String message,
       String fileName,
@@ -20,7 +23,7 @@ public interface MirrorFactory {
       String jsStack,
       Object thrown,
       Throwable cause,
-      int stopReason);
+      int kind);
 
   /** Returns the handle behind a mirror made by this factory, or null for any other object. */
   JsHandle handleOf(Object mirror);

@@ -94,6 +94,117 @@ public final class ModuleRegistry {
 
   private static final String NO_LOADER = "no module loader knows it";
 
+  /** Sources kept to find an import statement's position when its module is missing. */
+  private static final int KEPT_SOURCES = 32;
+  private static final int KEPT_SOURCE_MAX_CHARS = 1 << 20;
+
+  private final Map<String, String> sources =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > KEPT_SOURCES;
+        }
+      };
+
+  /**
+   * Keeps the source of a script or module that may import or require others (the last few,
+   * each up to 1 MiB), so that a missing module's error can name the importing statement.
+   */
+  void remember(String id, String source) {
+    if (id == null || source.length() > KEPT_SOURCE_MAX_CHARS
+        || (!source.contains("import") && !source.contains("require"))) {
+      return;
+    }
+    synchronized (sources) {
+      sources.put(id, source);
+    }
+  }
+
+  /**
+   * Where the module or script {@code id} asks for {@code specifier}: the 1-based line and
+   * column of the {@code import}/{@code export} statement, the {@code import(} or the
+   * {@code require(}; null when its source is not kept or the specifier is not written there as
+   * a string literal.
+   */
+  int[] importSite(String id, String specifier) {
+    String source;
+    synchronized (sources) {
+      source = id == null ? null : sources.get(id);
+    }
+    if (source == null) {
+      return null;
+    }
+    for (char quote : new char[] {'\'', '"', '`'}) {
+      String literal = quote + specifier + quote;
+      for (int at = source.indexOf(literal); at >= 0; at = source.indexOf(literal, at + 1)) {
+        int keyword = statementStart(source, at);
+        if (keyword >= 0) {
+          int line = 1;
+          int lineStart = 0;
+          for (int i = 0; i < keyword; i++) {
+            if (source.charAt(i) == '\n') {
+              line++;
+              lineStart = i + 1;
+            }
+          }
+          return new int[] {line, keyword - lineStart + 1};
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The offset of the keyword that asks for the string literal at {@code literal}: {@code import}
+   * or {@code require} just before it ({@code import 'x'}, {@code import('x')},
+   * {@code require('x')}), or, after {@code from}, the nearest {@code import}/{@code export}
+   * before; -1 when the literal is not a module specifier.
+   */
+  private static int statementStart(String source, int literal) {
+    int i = skipBack(source, literal);
+    if (i > 0 && source.charAt(i - 1) == '(') {
+      i = skipBack(source, i - 1);
+      for (String call : new String[] {"import", "require"}) {
+        if (endsWithWord(source, i, call)) {
+          return i - call.length();
+        }
+      }
+      return -1;
+    }
+    if (endsWithWord(source, i, "import")) {
+      return i - "import".length();
+    }
+    if (!endsWithWord(source, i, "from")) {
+      return -1;
+    }
+    int importAt = lastWord(source, "import", i);
+    int exportAt = lastWord(source, "export", i);
+    return Math.max(importAt, exportAt);
+  }
+
+  private static int skipBack(String source, int i) {
+    while (i > 0 && Character.isWhitespace(source.charAt(i - 1))) {
+      i--;
+    }
+    return i;
+  }
+
+  private static boolean endsWithWord(String source, int end, String word) {
+    int start = end - word.length();
+    return start >= 0 && source.startsWith(word, start)
+        && (start == 0 || !Character.isJavaIdentifierPart(source.charAt(start - 1)));
+  }
+
+  private static int lastWord(String source, String word, int before) {
+    for (int at = source.lastIndexOf(word, before - word.length()); at >= 0;
+        at = source.lastIndexOf(word, at - 1)) {
+      if (endsWithWord(source, at + word.length(), word)) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
   /**
    * Writes what the shim needs to load module id: [format] then the ES module source, the
    * CommonJS source and its directory, the JSON text, or a host module's export names.
@@ -109,6 +220,9 @@ public final class ModuleRegistry {
       return;
     }
     ModuleSource source = ModuleLookup.load(loader, id);
+    if (source.format() != ModuleSource.Format.JSON) {
+      remember(id, source.text());
+    }
     switch (source.format()) {
       case ESM:
         w.u8(QuickJsNative.FORMAT_ESM).string(source.text());

@@ -64,6 +64,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   public Object put(String name, Object value) {
     String key = checkKey(name);
     if (isHostKey(key)) {
+      Limits.check(key, value); // a bad limit is refused here, not by every later call
       synchronized (settings) {
         return settings.put(key, value);
       }
@@ -77,6 +78,12 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
 
   @Override
   public void putAll(Map<? extends String, ? extends Object> toMerge) {
+    for (Map.Entry<? extends String, ? extends Object> e : toMerge.entrySet()) {
+      String key = e.getKey();
+      if (key != null && isHostKey(key)) {
+        Limits.check(key, e.getValue()); // all or nothing: refused before any is put
+      }
+    }
     for (Map.Entry<? extends String, ? extends Object> e : toMerge.entrySet()) {
       put(e.getKey(), e.getValue());
     }
