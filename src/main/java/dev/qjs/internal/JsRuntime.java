@@ -1102,7 +1102,7 @@ public final class JsRuntime implements AutoCloseable {
       rt = enter();
     } catch (IllegalArgumentException badSetting) {
       // a bad setting in a caller's own Bindings (checked when a call reads it) fails calls, not this
-      rt = enter(NO_SETTINGS);
+      rt = enter(NO_SETTINGS, true);
     }
     try {
       long[] out = new long[26];
