@@ -95,8 +95,8 @@ public final class ModuleRegistry {
   private static final String NO_LOADER = "no module loader knows it";
 
   /** Sources kept to find an import statement's position when its module is missing. */
-  private static final int KEPT_SOURCES = 32;
-  private static final int KEPT_SOURCE_MAX_CHARS = 1 << 20;
+  private static final int KEPT_SOURCES = 8;
+  private static final int KEPT_SOURCE_MAX_CHARS = 256 << 10;
 
   private final Map<String, String> sources =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -108,7 +108,7 @@ public final class ModuleRegistry {
 
   /**
    * Keeps the source of a script or module that may import or require others (the last few,
-   * each up to 1 MiB), so that a missing module's error can name the importing statement.
+   * each up to 256 Ki characters), so that a missing module's error can name the importing statement.
    */
   void remember(String id, String source) {
     if (id == null || source.length() > KEPT_SOURCE_MAX_CHARS
