@@ -1453,7 +1453,8 @@ public final class JsRuntime implements AutoCloseable {
         }
       case QuickJsNative.OP_HOST_GET: {
         String key = (String) read(args, realm);
-        return members.get(hosts.get((int) a), key, reply.reset()) ? send(reply) : send(reply.reset().u8(0));
+        int mode = args.hasRemaining() ? args.get() : HostMembers.GET_VALUE;
+        return members.get(hosts.get((int) a), key, mode, reply.reset()) ? send(reply) : send(reply.reset().u8(0));
       }
       case QuickJsNative.OP_HOST_SET: {
         String key = (String) read(args, realm);
