@@ -541,4 +541,83 @@ public class JavaInteropRulesTest {
       assertFalse((Boolean) eval("Object.isFrozen(Object.assign({}, m)) "));
     }
   }
+
+  // ------------------------------------------------------------------ 9. files and threads
+
+  @Nested
+  class FileAndThreadClassesNeedAnExactName {
+    private ScriptEngine withFilter(ClassFilter filter) {
+      return new QuickJsScriptEngineFactory()
+          .getScriptEngine(QuickJsOptions.builder().classFilter(filter).build());
+    }
+
+    private String tryType(ScriptEngine e, String name) throws ScriptException {
+      return (String) e.eval("try { String(Java.type('" + name + "')) } catch (x) { x.name + ': ' + x.message }");
+    }
+
+    @Test
+    void aPackageWildcardDoesNotExposeFileOrThreadMakingClasses() throws Exception {
+      ScriptEngine e = withFilter(n -> n.startsWith("java.util.") || n.startsWith("java.io.") || n.startsWith("java.nio."));
+      try {
+        for (String name : new String[] {"java.util.Formatter", "java.util.Scanner", "java.util.Timer",
+            "java.util.logging.FileHandler", "java.util.zip.ZipFile", "java.util.jar.JarFile",
+            "java.util.concurrent.Executors", "java.util.concurrent.ForkJoinPool",
+            "java.util.concurrent.CompletableFuture", "java.util.concurrent.ThreadPoolExecutor",
+            "java.io.File", "java.io.FileOutputStream", "java.io.PrintWriter", "java.nio.file.Files",
+            "java.nio.file.Paths", "java.nio.channels.FileChannel"}) {
+          String r = tryType(e, name);
+          assertTrue(r.startsWith("TypeError:") && r.contains("only when it names it exactly"), name + ": " + r);
+        }
+        // the rest of the package stays reachable
+        assertEquals("[JavaClass java.util.ArrayList]", tryType(e, "java.util.ArrayList"));
+        assertEquals("[JavaClass java.util.concurrent.ConcurrentHashMap]", tryType(e, "java.util.concurrent.ConcurrentHashMap"));
+      } finally {
+        ((AutoCloseable) e).close();
+      }
+    }
+
+    @Test
+    void regularExpressionsAndPrefixesOfTheNameAreWildcardsToo() throws Exception {
+      for (ClassFilter f : new ClassFilter[] {
+          n -> n.matches("java\\.util\\.[A-Za-z]+"), n -> n.startsWith("java.util.Timer"), n -> true}) {
+        ScriptEngine e = withFilter(f);
+        try {
+          assertTrue(tryType(e, "java.util.Timer").contains("only when it names it exactly"));
+        } finally {
+          ((AutoCloseable) e).close();
+        }
+      }
+    }
+
+    @Test
+    void anExactNameExposesTheClass() throws Exception {
+      ScriptEngine e = withFilter(java.util.Set.of("java.util.Timer", "java.util.Formatter")::contains);
+      try {
+        assertEquals("[JavaClass java.util.Timer]", tryType(e, "java.util.Timer"));
+        assertEquals("x=1", e.eval("const F = Java.type('java.util.Formatter'); new F().format('x=%d', 1).toString()"));
+        assertTrue(tryType(e, "java.util.Scanner").contains("not exposed"));
+      } finally {
+        ((AutoCloseable) e).close();
+      }
+    }
+
+    @Test
+    void aFilterThatThrowsOrGarbageNamesGiveClearErrors() throws Exception {
+      ScriptEngine e = withFilter(n -> {
+        if (n.contains("Probe")) {
+          throw new IllegalStateException("filter bug");
+        }
+        return n.equals("java.util.Timer");
+      });
+      try {
+        assertThrows(Exception.class, () -> e.eval("Java.type('java.util.Timer')"));
+        for (String garbage : new String[] {"", ".", "java.util.", "..Timer", "java.util.Timer\\u0000"}) {
+          Object r = tryType(e, garbage);
+          assertTrue(String.valueOf(r).startsWith("TypeError"), garbage + ": " + r);
+        }
+      } finally {
+        ((AutoCloseable) e).close();
+      }
+    }
+  }
 }
