@@ -517,7 +517,29 @@ patch_line quickjs.c \
 patch_line quickjs.c \
     '    if (!sf->arg_buf) {' \
     '    if (!sf->arg_buf) { remove_gc_object(&s->header); /* quickjs-jsr223 patch 6 */'
-PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c | sha256_stdin)
+# 7. A method call `o.m(...)` reads o.m with the same opcode (get_field2) as destructuring,
+#    compound assignment and iterator steps, so an exotic object cannot tell a read for a call
+#    from a plain read. Java objects need to: a record's `p.x` is the component's value and
+#    `p.x()` its accessor method, and a missing Java method is an error that names the member
+#    and the class where a plain read is undefined. The patch adds one opcode, get_method_field
+#    (same layout and stack effect as get_field2), emitted only where the parser turns a
+#    property read into a method call (`o.m()`, `o?.m()`; not the optional call `o.m?.()`,
+#    which must read undefined when m is missing). Its handler asks the shim's
+#    qjs_get_method_field (qjs_shim.c) for objects of classes made outside QuickJS (the
+#    shim's host objects); every other value goes through JS_GetProperty as before.
+patch_line quickjs-opcode.h \
+    'DEF(     get_field2, 5, 1, 2, atom)' \
+    'DEF(     get_field2, 5, 1, 2, atom)\nDEF(get_method_field, 5, 1, 2, atom) /* quickjs-jsr223 patch 7 */'
+patch_line quickjs.c \
+    '        CASE(OP_get_field2):' \
+    '        CASE(OP_get_method_field): { extern JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom); JSValue val; JSAtom atom = get_u32(pc); pc += 4; sf->cur_pc = pc; val = (JS_VALUE_GET_TAG(sp[-1]) == JS_TAG_OBJECT && JS_VALUE_GET_OBJ(sp[-1])->class_id >= JS_CLASS_INIT_COUNT) ? qjs_get_method_field(ctx, sp[-1], atom) : JS_GetProperty(ctx, sp[-1], atom); if (unlikely(JS_IsException(val))) goto exception; *sp++ = val; } BREAK; /* quickjs-jsr223 patch 7 */\n        CASE(OP_get_field2):'
+patch_line quickjs.c \
+    '                    fd->byte_code.buf[fd->last_opcode_pos] = OP_get_field2;' \
+    '                    fd->byte_code.buf[fd->last_opcode_pos] = has_optional_chain ? OP_get_field2 : OP_get_method_field; /* quickjs-jsr223 patch 7 */'
+patch_line quickjs.c \
+    '                        fd->byte_code.buf[fd->last_opcode_pos] = OP_get_field2;' \
+    '                        fd->byte_code.buf[fd->last_opcode_pos] = OP_get_method_field; /* quickjs-jsr223 patch 7 */'
+PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c quickjs-opcode.h | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----
 

@@ -71,7 +71,10 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OP_LOOKUP 2        /* a = realm; data = name; reply = [found u8][value] */
 #define QJS_OP_READ_LINE 3     /* a = realm; reply = value (string or null) */
 #define QJS_OP_HOST_TO_STRING 5 /* a = host id; reply = string value */
-#define QJS_OP_HOST_GET 6      /* a = host id; data = key; reply = [u8 0 none | 1 value | 2 method][value] */
+#define QJS_OP_HOST_GET 6      /* a = host id; data = [key][u8 mode: 0 read, 1 read for a method
+                                  call, 2 describe]; reply = [u8 0 none | 1 value | 2 method |
+                                  3 property with a getter (describe: not read) | 4 no such
+                                  method (call mode)][value, or for 4 the message string] */
 #define QJS_OP_HOST_SET 7      /* a = host id; data = [key][value]; no reply */
 #define QJS_OP_HOST_DELETE 8   /* a = host id; data = key; reply = [u8 deleted] */
 #define QJS_OP_HOST_KEYS 9     /* a = host id; reply = [count i32][key strings] */

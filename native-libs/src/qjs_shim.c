@@ -1777,30 +1777,49 @@ static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst thi
     return v;
 }
 
+/* What a host get is for (the [u8 mode] after the key of QJS_OP_HOST_GET). */
+#define HOST_GET_VALUE 0    /* a read: the value */
+#define HOST_GET_CALL 1     /* a read for a method call: Java methods before properties */
+#define HOST_GET_DESCRIBE 2 /* a descriptor: a bean property is an accessor, not read */
+
+static JSValue host_property_getter(JSContext *ctx, JSValueConst this_val, int argc,
+                                    JSValueConst *argv, int magic, JSValue *data);
+
 /* Asks the host for a member. Returns -1 on exception, 0 when the object has no such
-   member, 1 with *out set (a value, or a bound function for a method). */
-static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValue *out, int *is_method)
+   member, 1 with *out set: *kind is 1 for a value, 2 for a method (a bound function), 3 for a
+   property with a getter (HOST_GET_DESCRIBE only: *out is the getter, nothing was read). In
+   HOST_GET_CALL mode, 0 leaves in *missing the host's message naming the member (a new string)
+   when the host has one. */
+static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSValue *out,
+                    int *kind, JSValue *missing)
 {
     qjs_rt *st = rt_of(ctx);
     reader reply;
-    uint8_t kind;
+    uint8_t k8;
     int k;
     buf_reset(&st->up);
     k = host_key(ctx, st, prop);
     if (k <= 0)
         return k;
+    buf_u8(&st->up, (uint8_t)mode);
     if (call_host(ctx, st, QJS_OP_HOST_GET, host_id_of(obj), &reply))
         return -1;
-    if (!reply.p || rd_u8(&reply, &kind) < 0 || kind == 0)
+    if (!reply.p || rd_u8(&reply, &k8) < 0 || k8 == 0)
         return 0;
-    *is_method = kind == 2;
-    if (kind == 2) {
+    if (k8 == 4) {
+        if (missing && dec_value(ctx, st, &reply, missing) < 0)
+            return JS_HasException(ctx) ? -1 : (JS_ThrowInternalError(ctx, "bad host reply"), -1);
+        return 0;
+    }
+    *kind = k8;
+    if (k8 == 2 || k8 == 3) {
         JSValue data[2];
         data[0] = (JSValue)obj;
         data[1] = JS_AtomToString(ctx, prop);
         if (JS_IsException(data[1]))
             return -1;
-        *out = JS_NewCFunctionData(ctx, host_method_call, 0, 0, 2, data);
+        *out = k8 == 2 ? JS_NewCFunctionData(ctx, host_method_call, 0, 0, 2, data)
+                       : JS_NewCFunctionData(ctx, host_property_getter, 0, 0, 2, data);
         JS_FreeValue(ctx, data[1]);
         return JS_IsException(*out) ? -1 : 1;
     }
@@ -1809,38 +1828,94 @@ static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValue *out,
     return 1;
 }
 
-static JSValue host_get_property(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst receiver)
+/* The getter of a bean property's descriptor: reads the property when called. */
+static JSValue host_property_getter(JSContext *ctx, JSValueConst this_val, int argc,
+                                    JSValueConst *argv, int magic, JSValue *data)
 {
-    JSValue v, proto;
-    int is_method = 0;
-    int r = host_get(ctx, obj, prop, &v, &is_method);
+    JSValue v;
+    int kind = 0;
+    JSAtom prop;
+    int r;
+    (void)this_val; (void)argc; (void)argv; (void)magic;
+    prop = JS_ValueToAtom(ctx, data[1]);
+    if (prop == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    r = host_get(ctx, data[0], prop, HOST_GET_VALUE, &v, &kind, NULL);
+    JS_FreeAtom(ctx, prop);
+    if (r < 0)
+        return JS_EXCEPTION;
+    return r > 0 ? v : JS_UNDEFINED;
+}
+
+static JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom prop,
+                                      JSValueConst receiver, int mode)
+{
+    JSValue v, proto, missing = JS_UNDEFINED;
+    int kind = 0;
+    int r = host_get(ctx, obj, prop, mode, &v, &kind, &missing);
     if (r < 0)
         return JS_EXCEPTION;
     if (r > 0)
         return v;
     proto = JS_GetPrototype(ctx, obj);
-    if (JS_IsException(proto))
+    if (JS_IsException(proto)) {
+        JS_FreeValue(ctx, missing);
         return proto;
-    if (!JS_IsObject(proto))
-        return JS_UNDEFINED;
-    v = JS_GetPropertyInternal(ctx, proto, prop, receiver, 0);
+    }
+    v = JS_IsObject(proto) ? JS_GetPropertyInternal(ctx, proto, prop, receiver, 0) : JS_UNDEFINED;
     JS_FreeValue(ctx, proto);
+    if (JS_IsUndefined(v) && JS_IsString(missing)) {
+        /* a method call of a member that neither the Java object nor its prototype has */
+        const char *msg = JS_ToCString(ctx, missing);
+        JS_FreeValue(ctx, missing);
+        if (!msg)
+            return JS_EXCEPTION;
+        JS_ThrowTypeError(ctx, "%s", msg);
+        JS_FreeCString(ctx, msg);
+        return JS_EXCEPTION;
+    }
+    JS_FreeValue(ctx, missing);
     return v;
+}
+
+static JSValue host_get_property(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst receiver)
+{
+    return host_get_property_mode(ctx, obj, prop, receiver, HOST_GET_VALUE);
+}
+
+/* The read of `obj.prop` for a method call `obj.prop(...)` (quickjs-jsr223 patch 7 in
+   build.sh): for a Java object, its Java method of that name before a property (a record's
+   `p.x()` is its accessor, `p.x` the value), and a TypeError naming the member and the class
+   when neither the object nor its prototype has it. Called for objects of classes made
+   outside QuickJS; others read as before. Not static: quickjs.c calls it. */
+JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom)
+{
+    if (host_variant(obj) < 0)
+        return JS_GetProperty(ctx, obj, atom);
+    return host_get_property_mode(ctx, obj, atom, obj, HOST_GET_CALL);
 }
 
 static int host_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
                                  JSValueConst obj, JSAtom prop)
 {
     JSValue v;
-    int is_method = 0;
-    int r = host_get(ctx, obj, prop, &v, &is_method);
+    int kind = 0;
+    /* describing never runs a getter: Object.keys, for-in and hasOwnProperty list and test
+       a bean's properties without reading them */
+    int r = host_get(ctx, obj, prop, HOST_GET_DESCRIBE, &v, &kind, NULL);
     if (r <= 0)
         return r;
     if (desc) {
-        desc->flags = is_method ? JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE
-                                : JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
-        desc->value = v;
-        desc->getter = JS_UNDEFINED;
+        if (kind == 3) {
+            desc->flags = JS_PROP_GETSET | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
+            desc->value = JS_UNDEFINED;
+            desc->getter = v;
+        } else {
+            desc->flags = kind == 2 ? JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE
+                                    : JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
+            desc->value = v;
+            desc->getter = JS_UNDEFINED;
+        }
         desc->setter = JS_UNDEFINED;
     } else {
         JS_FreeValue(ctx, v);
@@ -1884,7 +1959,11 @@ static int host_define_own_property(JSContext *ctx, JSValueConst this_obj, JSAto
 {
     (void)getter; (void)setter;
     if (!(flags & JS_PROP_HAS_VALUE)) {
-        JS_ThrowTypeError(ctx, "accessors cannot be defined on a Java object");
+        /* Object.freeze/seal, or defineProperty with get/set or attributes only */
+        JS_ThrowTypeError(ctx, "a Java object cannot be frozen or sealed, nor have accessors or "
+                          "property attributes defined: its properties are the Java object's "
+                          "live data. Copy it into a JavaScript object first, e.g. {...obj} or "
+                          "Object.assign({}, obj)");
         return -1;
     }
     return host_set(ctx, this_obj, prop, val);

@@ -6,6 +6,16 @@ package dev.qjs;
  * Whatever the filter says, reflection, class loading, threads, processes, {@code System} and
  * {@code Runtime} stay out of reach.
  *
+ * <p>Classes that reach files, the network or threads ({@code java.util.Formatter},
+ * {@code java.util.Scanner}, {@code java.util.Timer}, executors, {@code CompletableFuture},
+ * {@code java.io.File} and its streams, {@code java.nio.file}, {@code java.net}; the full list is
+ * in docs/security.md) are exposed only when the filter names them exactly, not through a
+ * pattern. That is tested, not trusted: such a class is exposed when the filter accepts its
+ * name and rejects two names no class can have, one beside it in its package
+ * ({@code java.util.QuickJsFilterProbe}) and one extending its name
+ * ({@code java.util.TimerQuickJsFilterProbe}). {@code Set.of("java.util.Timer")::contains}
+ * names {@code Timer} exactly; {@code name -> name.startsWith("java.util.")} does not.
+ *
  * <pre>{@code
  * QuickJsOptions options = QuickJsOptions.builder()
  *     .classFilter(name -> name.startsWith("java.time.") || name.equals("java.util.ArrayList"))

@@ -16,9 +16,18 @@ import javax.script.ScriptException;
 
 /**
  * Turns values that came from JavaScript into what a Java method parameter or return type asks
- * for: numbers into any numeric type, one-character strings into {@code char}, strings into enum
- * constants, JavaScript functions into functional interfaces, arrays into Java arrays. Also
- * scores how well a value fits a type, so overloads can be chosen by their arguments.
+ * for: numbers into numeric types without loss, one-character strings into {@code char}, strings
+ * into enum constants, JavaScript functions into functional interfaces, arrays into Java arrays.
+ * Also scores how well a value fits a type, so overloads can be chosen by their arguments.
+ *
+ * <p>The number rule (parameters, constructors, setters, fields, array elements, varargs):
+ * lossless only. {@code byte}, {@code short}, {@code int}, {@code long} and
+ * {@code BigInteger} (boxed or not) take only whole numbers in their range (no NaN, no
+ * Infinity, no 1.5); {@code double} takes any number (a BigInt only when exact); {@code float}
+ * takes any number, rounded to the nearest float as {@code Math.fround} does; {@code char}
+ * takes a one-character string; {@code boolean} takes only a boolean; null to a primitive is
+ * an error. Scripts convert explicitly: {@code Math.trunc(x)}, {@code Math.round(x)},
+ * {@code x | 0}.
  */
 public final class ArgumentConverter {
   static final int NO = -1;
@@ -108,7 +117,7 @@ public final class ArgumentConverter {
   /** How well v fits type: 0 exactly, higher is worse, NO when it cannot be converted. */
   int cost(Object v, Class<?> type) {
     if (v == null) {
-      return type.isPrimitive() ? 20 : 0;
+      return type.isPrimitive() ? NO : 0;
     }
     Class<?> b = boxed(type);
     if (b.isInstance(v)) {
@@ -117,16 +126,16 @@ public final class ArgumentConverter {
     if (v instanceof Number n) {
       boolean integral = isIntegral(n);
       if (b == Integer.class) {
-        return integral && fits(n, Integer.MIN_VALUE, Integer.MAX_VALUE) ? 1 : integral ? NO : 10;
+        return integral && fits(n, Integer.MIN_VALUE, Integer.MAX_VALUE) ? 1 : NO;
       }
       if (b == Long.class) {
-        return integral && fitsLong(n) ? 2 : integral ? NO : 11;
+        return integral && fitsLong(n) ? 2 : NO;
       }
       if (b == Double.class) {
-        return integral ? 3 : 1;
+        return !exactAsDouble(n) ? NO : integral ? 3 : 1;
       }
       if (b == Float.class) {
-        return 4;
+        return exactAsDouble(n) ? 4 : NO;
       }
       if (b == Short.class) {
         return integral && fits(n, Short.MIN_VALUE, Short.MAX_VALUE) ? 5 : NO;
@@ -137,7 +146,10 @@ public final class ArgumentConverter {
       if (b == BigInteger.class) {
         return integral ? 3 : NO;
       }
-      if (b == BigDecimal.class || b == Number.class) {
+      if (b == BigDecimal.class) {
+        return n instanceof BigInteger || Double.isFinite(n.doubleValue()) ? 3 : NO;
+      }
+      if (b == Number.class) {
         return 3;
       }
       if (b == String.class || b == CharSequence.class) {
@@ -168,13 +180,19 @@ public final class ArgumentConverter {
 
   Object convert(Object v, Class<?> type, Type generic) {
     if (v == null) {
-      return type.isPrimitive() ? defaultOf(type) : null;
+      if (type.isPrimitive()) {
+        throw new HostMembers.Refusal(reason(null, type));
+      }
+      return null;
     }
     Class<?> b = boxed(type);
     if (b.isInstance(v)) {
       return v;
     }
     if (v instanceof Number n) {
+      if (cost(n, type) == NO) {
+        throw new HostMembers.Refusal(reason(n, type));
+      }
       Object converted = numberAs(n, b);
       if (converted != null) {
         return converted;
@@ -201,8 +219,63 @@ public final class ArgumentConverter {
     if (type.isArray() && (v instanceof List || v.getClass().isArray())) {
       return toArray(v, type.getComponentType());
     }
-    throw new HostMembers.Refusal(
-        "cannot convert " + v.getClass().getSimpleName() + " to " + type.getName());
+    throw new HostMembers.Refusal(reason(v, type));
+  }
+
+  /** Why v cannot be passed as a type (for error messages), with the explicit conversion. */
+  String reason(Object v, Class<?> type) {
+    String t = type.getName();
+    if (v == null) {
+      return "null cannot be a Java " + t + " (a primitive has no null)";
+    }
+    Class<?> b = boxed(type);
+    if (v instanceof Number n && !(v instanceof BigInteger) && isNumeric(b)) {
+      double d = n.doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        return n + " cannot be a Java " + t;
+      }
+      if (!isIntegral(n)) {
+        return n + " is not a whole number, so it cannot be a Java " + t
+            + " (convert explicitly: Math.trunc(x), Math.round(x) or Math.floor(x))";
+      }
+      return n + " is outside the range of a Java " + t;
+    }
+    if (v instanceof BigInteger && (b == Double.class || b == Float.class)) {
+      return "the BigInt " + v + " cannot be a Java " + t + " without loss (convert explicitly: Number(x))";
+    }
+    if (v instanceof BigInteger && isNumeric(b)) {
+      return "the BigInt " + v + " is outside the range of a Java " + t;
+    }
+    if (b == Character.class) {
+      return "a Java char takes a one-character string, not " + describe(v);
+    }
+    if (b == Boolean.class) {
+      return "a Java boolean takes only true or false, not " + describe(v)
+          + " (convert explicitly: Boolean(x) or !!x)";
+    }
+    return "cannot convert " + v.getClass().getSimpleName() + " to " + t;
+  }
+
+  private static boolean isNumeric(Class<?> b) {
+    return b == Integer.class || b == Long.class || b == Short.class || b == Byte.class
+        || b == Double.class || b == Float.class || b == BigInteger.class || b == BigDecimal.class;
+  }
+
+  private static String describe(Object v) {
+    return v instanceof String s ? "the string '" + (s.length() > 20 ? s.substring(0, 20) + "…" : s) + "'"
+        : v instanceof Number || v instanceof Boolean ? String.valueOf(v) : "a " + v.getClass().getSimpleName();
+  }
+
+  /** True when n is exactly a double (a Long or BigInteger may not be). */
+  private static boolean exactAsDouble(Number n) {
+    if (n instanceof Long l) {
+      return (long) (double) l == l && l != Long.MAX_VALUE;
+    }
+    if (n instanceof BigInteger bi) {
+      double d = bi.doubleValue();
+      return Double.isFinite(d) && new BigDecimal(d).toBigInteger().equals(bi);
+    }
+    return true;
   }
 
   private Object toArray(Object v, Class<?> component) {

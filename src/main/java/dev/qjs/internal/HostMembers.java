@@ -66,11 +66,21 @@ final class HostMembers {
   /** What {@link #get} returns when there is no such member. */
   static final Object ABSENT = new Object();
 
+  /** What {@link #get} returns for a bean property only described (its getter not run). */
+  static final Object DESCRIBED = new Object();
+
   static final int VARIANT_OBJECT = 0;
   static final int VARIANT_MAP = 1;
   static final int VARIANT_LIST = 2;
   static final int VARIANT_FUNCTION = 3;
   static final int VARIANT_CLASS = 4;
+
+  /** Modes of a member read (the shim's HOST_GET_*). A plain read gives a property's value. */
+  static final int GET_VALUE = 0;
+  /** A read for a method call ({@code o.m()}): a Java method before a property of that name. */
+  static final int GET_CALL = 1;
+  /** A read for a descriptor (keys, for-in, hasOwnProperty): a getter is not run. */
+  static final int GET_DESCRIBE = 2;
 
   private static final ClassValue<ClassMembers> MEMBERS =
       new ClassValue<>() {
@@ -150,11 +160,19 @@ final class HostMembers {
 
   /**
    * The member {@code key} of target: its value, {@link #METHOD} for a method (the shim makes a
-   * bound function) or {@link #ABSENT} when there is no such member. Runs the target's Java
-   * code (getters, a map's look-up) and touches nothing of the runtime, so it may run while the
+   * bound function), {@link #DESCRIBED} for a bean property when only described (its getter is
+   * not run), a {@link Missing} when a method call finds no such member, or {@link #ABSENT}
+   * (its prototype's member then serves; a plain read is undefined). Runs the target's Java code
+   * (getters, a map's look-up) and touches nothing of the runtime, so it may run while the
    * runtime is lent.
+   *
+   * <p>A Java object's own members win over JavaScript's: {@code f.apply(x)} on a
+   * {@code java.util.function.Function} calls its Java {@code apply}; where the Java type has no
+   * {@code apply}, {@code call} or {@code bind}, Function.prototype's serve. For a method call
+   * ({@link #GET_CALL}) a method wins over a property of the same name (a record's
+   * {@code p.x()} is its accessor, {@code p.x} its value).
    */
-  Object get(Object target, String key) {
+  Object get(Object target, String key, int mode) {
     checkTarget(target);
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
     if (target instanceof Map<?, ?> map && map.containsKey(key)) {
@@ -167,7 +185,7 @@ final class HostMembers {
       if (JAVA_GLOBAL_METHODS.contains(key)) {
         return METHOD;
       }
-      return ABSENT;
+      return missing(mode, "Java has no function '" + key + "'");
     }
     if (target instanceof StaticClass sc) {
       ClassMembers members = MEMBERS.get(sc.type);
@@ -178,7 +196,7 @@ final class HostMembers {
       if (members.staticMethods.containsKey(key)) {
         return METHOD;
       }
-      return ABSENT;
+      return missing(mode, sc.type.getName() + " has no public static method or field '" + key + "'");
     }
     if (target instanceof Map<?, ?> map) {
       Object k = mapKey(map, key);
@@ -207,20 +225,27 @@ final class HostMembers {
       return ABSENT;
     }
     ClassMembers members = MEMBERS.get(target.getClass());
-    if (members.functional != null
-        && (key.equals("apply") || key.equals("call") || key.equals("bind"))) {
-      // a Java function is a JavaScript function: apply, call and bind are Function.prototype's,
-      // as libraries expect (memoize, json-logic's operations); its Java method is the call itself
-      return ABSENT;
-    }
-    Method getter = target instanceof Map ? null : members.getters.get(key);
+    boolean hasMethod = members.methods.containsKey(key);
+    Method getter = target instanceof Map || (mode == GET_CALL && hasMethod) ? null : members.getters.get(key);
     if (getter != null) {
-      return exposable(invoke(getter, target, new Object[0]));
+      return mode == GET_DESCRIBE ? DESCRIBED : exposable(invoke(getter, target, new Object[0]));
     }
-    if (members.methods.containsKey(key)) {
+    if (hasMethod) {
       return METHOD;
     }
-    return ABSENT;
+    return missing(mode, target.getClass().getName() + " has no public method '" + key + "'");
+  }
+
+  /** What {@link #get} finds for a method call of a member that does not exist. */
+  record Missing(String message) {}
+
+  /**
+   * No member: for a method call, a {@link Missing} (the shim throws its message as a TypeError
+   * unless the prototype has the member); otherwise {@link #ABSENT}, and a plain read is
+   * undefined.
+   */
+  private static Object missing(int mode, String message) {
+    return mode == GET_CALL ? new Missing(message) : ABSENT;
   }
 
   void set(Object target, String key, Object value) {
@@ -379,7 +404,7 @@ final class HostMembers {
       }
       return keys;
     }
-    return new ArrayList<>(MEMBERS.get(target.getClass()).getters.keySet());
+    return new ArrayList<>(MEMBERS.get(target.getClass()).listed);
   }
 
   Object invoke(Object target, String name, Object[] args) {
@@ -505,7 +530,77 @@ final class HostMembers {
     if (isBlocked(type) || !Modifier.isPublic(type.getModifiers())) {
       throw new Refusal("class " + name + " is not accessible to scripts");
     }
+    if (reachesFilesOrThreads(type)
+        && !namedExactly(global.filter, name) && !namedExactly(global.filter, type.getName())) {
+      throw new Refusal("class " + name + " can reach files, the network or threads: a ClassFilter"
+          + " exposes it only when it names it exactly, not through a pattern such as a package"
+          + " prefix (see docs/security.md)");
+    }
     return type;
+  }
+
+  /**
+   * Whether the filter names this class exactly: it accepts the name and rejects two names no
+   * class can have, one beside it in its package and one that extends its name. A pattern
+   * ({@code startsWith("java.util.")}, a regular expression over a package, a prefix of the
+   * class name) accepts at least one of them. A JDK package cannot gain classes from an
+   * application, so the probes never name a real class there.
+   */
+  static boolean namedExactly(java.util.function.Predicate<String> filter, String name) {
+    int dot = name.lastIndexOf('.');
+    String sibling = name.substring(0, dot + 1) + "QuickJsFilterProbe";
+    String extension = name + "QuickJsFilterProbe";
+    return filter.test(name) && !filter.test(sibling) && !filter.test(extension);
+  }
+
+  /** Packages whose classes reach files, the network, naming services or other engines. */
+  private static final List<String> SENSITIVE_PACKAGES =
+      List.of("java.nio.file.", "java.nio.channels.", "java.net.", "javax.net.", "java.rmi.",
+          "javax.naming.", "javax.management.", "java.lang.management.", "java.util.prefs.",
+          "javax.script.");
+
+  /**
+   * Classes that read or write files or start threads (or run code on a pool), by name so that
+   * no module need be present; their subclasses and implementations count too.
+   */
+  private static final java.util.Set<String> SENSITIVE_TYPES =
+      java.util.Set.of("java.io.File", "java.io.FileInputStream", "java.io.FileOutputStream",
+          "java.io.FileReader", "java.io.FileWriter", "java.io.RandomAccessFile",
+          "java.io.PrintStream", "java.io.PrintWriter", "java.util.Formatter", "java.util.Scanner",
+          "java.util.logging.Handler", "java.util.logging.LogManager", "java.util.zip.ZipFile",
+          "java.util.Timer", "java.util.concurrent.Executor", "java.util.concurrent.Executors",
+          "java.util.concurrent.CompletableFuture", "java.util.concurrent.ForkJoinTask",
+          "java.util.concurrent.SubmissionPublisher", "java.lang.ref.Cleaner",
+          "java.sql.DriverManager");
+
+  /**
+   * True for a class that can make, read or write files, open connections, or start threads
+   * or run code on a pool (see docs/security.md for the list and the reasons). Such a class is
+   * exposed only to a filter that names it exactly.
+   */
+  static boolean reachesFilesOrThreads(Class<?> type) {
+    String n = type.getName();
+    for (String p : SENSITIVE_PACKAGES) {
+      if (n.startsWith(p)) {
+        return true;
+      }
+    }
+    return isOrExtendsSensitive(type);
+  }
+
+  private static boolean isOrExtendsSensitive(Class<?> type) {
+    if (type == null || type == Object.class) {
+      return false;
+    }
+    if (SENSITIVE_TYPES.contains(type.getName()) || isOrExtendsSensitive(type.getSuperclass())) {
+      return true;
+    }
+    for (Class<?> i : type.getInterfaces()) {
+      if (isOrExtendsSensitive(i)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Object construct(Class<?> type, Object[] args) {
@@ -526,7 +621,8 @@ final class HostMembers {
       }
     }
     if (best == null) {
-      throw new Refusal("no public constructor of " + type.getName() + " accepts " + describe(args));
+      throw new Refusal("no public constructor of " + type.getName() + " accepts " + describe(args)
+          + firstMismatch(ctors, args));
     }
     Class<?>[] types = best.getParameterTypes();
     Object[] converted = new Object[types.length];
@@ -572,8 +668,8 @@ final class HostMembers {
       }
     }
     if (best == null) {
-      throw new Refusal(
-          "no overload of '" + name + "' accepts " + describe(args) + " (" + describeOverloads(candidates) + ")");
+      throw new Refusal("no overload of '" + name + "' accepts " + describe(args) + " ("
+          + describeOverloads(candidates) + ")" + firstMismatch(candidates, args));
     }
     Class<?>[] types = best.getParameterTypes();
     java.lang.reflect.Type[] generic = best.getGenericParameterTypes();
@@ -656,6 +752,26 @@ final class HostMembers {
     }
   }
 
+  /**
+   * Why the first candidate of the right arity refuses its arguments: ": argument 2: null cannot
+   * be a Java int …"; empty when no candidate has that arity.
+   */
+  private String firstMismatch(List<? extends java.lang.reflect.Executable> candidates, Object[] args) {
+    for (java.lang.reflect.Executable e : candidates) {
+      if (e.getParameterCount() != args.length) {
+        continue;
+      }
+      Class<?>[] types = e.getParameterTypes();
+      for (int i = 0; i < types.length; i++) {
+        if (converter.cost(args[i], types[i]) < 0) {
+          return ": argument " + (i + 1) + " of " + e.getName() + ": "
+              + converter.reason(args[i], types[i]);
+        }
+      }
+    }
+    return "";
+  }
+
   private static String describe(Object[] args) {
     List<String> types = new ArrayList<>();
     for (Object a : args) {
@@ -698,6 +814,8 @@ final class HostMembers {
   private static final class ClassMembers {
     final Map<String, List<Method>> methods = new LinkedHashMap<>();
     final Map<String, Method> getters = new LinkedHashMap<>();
+    /** The getters' properties that keys, for-in and JSON list. */
+    final java.util.Set<String> listed = new java.util.LinkedHashSet<>();
     final Map<String, List<Method>> setters = new LinkedHashMap<>();
     final Method functional;
     final Map<String, List<Method>> staticMethods = new LinkedHashMap<>();
@@ -714,20 +832,28 @@ final class HostMembers {
           }
           continue;
         }
-        if (m.isBridge() || m.isSynthetic()) {
-          continue;
+        if ((m.isBridge() || m.isSynthetic()) && isUsable(m.getDeclaringClass())) {
+          continue; // the method it bridges to is listed itself
         }
+        // a method of a class that is not public is called through the public supertype that
+        // declares it; a bridge method is how such a class implements a generic interface
+        // method (Comparator.naturalOrder()'s compare(Comparable, Comparable) is
+        // Comparator.compare(Object, Object) to callers)
         Method usable = accessible(m, type);
         if (usable == null || isForbiddenName(usable.getName()) || isObjectPlumbing(usable)) {
           continue;
         }
-        methods.computeIfAbsent(usable.getName(), k -> new ArrayList<>()).add(usable);
+        List<Method> overloads = methods.computeIfAbsent(usable.getName(), k -> new ArrayList<>());
+        if (!overloads.contains(usable)) {
+          overloads.add(usable);
+        }
       }
       if (type.isRecord()) {
         for (RecordComponent rc : type.getRecordComponents()) {
           Method acc = accessible(rc.getAccessor(), type);
           if (acc != null) {
             getters.put(rc.getName(), acc);
+            listed.add(rc.getName());
           }
         }
       }
@@ -739,6 +865,11 @@ final class HostMembers {
           }
           if (m.getParameterCount() == 0) {
             getters.putIfAbsent(property, m);
+            if (!isBlocked(m.getReturnType())) {
+              // an enum's getDeclaringClass() is read (and refused) only by name: listed, it
+              // would make JSON.stringify of every object holding an enum fail
+              listed.add(property);
+            }
           } else {
             setters.computeIfAbsent(property, k -> new ArrayList<>()).add(m);
           }
@@ -834,21 +965,68 @@ final class HostMembers {
           && c.getModule().isExported(c.getPackageName());
     }
 
-    /** The single abstract method when the class implements a @FunctionalInterface. */
+    /**
+     * The method a script calls when it calls the object itself, or null when the object is
+     * not a function to scripts. An object is a function when it implements a functional
+     * interface and either its class exists to be that function: a lambda or method reference
+     * (a hidden or synthetic class), a {@link java.lang.reflect.Proxy}, or a class whose public
+     * instance methods are only those of its functional interfaces, {@code Object} and
+     * {@code Enum} (an anonymous {@code Runnable}, {@code String.CASE_INSENSITIVE_ORDER},
+     * {@code Comparator.naturalOrder()}). Value types and beans that happen to implement one
+     * ({@code LocalDate} is a {@code TemporalAdjuster}, a bean may be a {@code Runnable}) stay
+     * plain objects whose methods are called by name.
+     */
     private static Method findFunctional(Class<?> type) {
+      boolean madeToBeAFunction =
+          type.isHidden() || type.isSynthetic() || java.lang.reflect.Proxy.isProxyClass(type);
+      Method sam = null;
+      List<Class<?>> interfaces = new ArrayList<>();
       for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
         for (Class<?> i : k.getInterfaces()) {
-          Method sam = functionalMethod(i);
-          if (sam != null) {
-            return sam;
+          Method found = functionalMethod(i, madeToBeAFunction);
+          if (found != null) {
+            interfaces.add(i);
+            if (sam == null) {
+              sam = found;
+            }
           }
         }
       }
-      return null;
+      if (sam == null || madeToBeAFunction) {
+        return sam;
+      }
+      for (Method m : type.getMethods()) {
+        if (Modifier.isStatic(m.getModifiers()) || m.isBridge() || m.isSynthetic()) {
+          continue;
+        }
+        Class<?> d = m.getDeclaringClass();
+        if (d == Object.class || d == Enum.class || isDeclaredByAny(interfaces, m)) {
+          continue;
+        }
+        return null; // a method of its own: a value or a bean, not a function
+      }
+      return sam;
     }
 
-    private static Method functionalMethod(Class<?> iface) {
-      if (iface.isAnnotationPresent(FunctionalInterface.class) && isUsable(iface)) {
+    private static boolean isDeclaredByAny(List<Class<?>> interfaces, Method m) {
+      for (Class<?> i : interfaces) {
+        // by name and arity: a class implements a generic interface method with its own
+        // parameter types (compare(String, String) for Comparator.compare(Object, Object))
+        for (Method im : i.getMethods()) {
+          if (im.getName().equals(m.getName()) && im.getParameterCount() == m.getParameterCount()) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The single abstract method of iface when it is a @FunctionalInterface (for a lambda, any
+     * interface with one abstract method), or of such an interface it extends.
+     */
+    private static Method functionalMethod(Class<?> iface, boolean anySam) {
+      if ((anySam || iface.isAnnotationPresent(FunctionalInterface.class)) && isUsable(iface)) {
         Method sam = null;
         for (Method m : iface.getMethods()) {
           if (Modifier.isAbstract(m.getModifiers()) && !ArgumentConverter.isObjectMethod(m)) {
@@ -861,7 +1039,7 @@ final class HostMembers {
         return sam;
       }
       for (Class<?> sup : iface.getInterfaces()) {
-        Method sam = functionalMethod(sup);
+        Method sam = functionalMethod(sup, anySam);
         if (sam != null) {
           return sam;
         }

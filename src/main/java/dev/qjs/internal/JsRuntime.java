@@ -1671,12 +1671,22 @@ public final class JsRuntime implements AutoCloseable {
         }
       case QuickJsNative.OP_HOST_GET: {
         String key = (String) read(args, realm);
+        int mode = args.hasRemaining() ? args.get() : HostMembers.GET_VALUE;
         Object target = hosts.get((int) a);
-        Object member = lent(() -> members.get(target, key));
+        Object member = lent(() -> members.get(target, key, mode));
         if (member == HostMembers.ABSENT) {
           return send(reply.reset().u8(0));
         }
-        return member == HostMembers.METHOD ? send(reply.reset().u8(2)) : send(reply.reset().u8(1).value(member));
+        if (member == HostMembers.METHOD) {
+          return send(reply.reset().u8(2));
+        }
+        if (member == HostMembers.DESCRIBED) {
+          return send(reply.reset().u8(3));
+        }
+        if (member instanceof HostMembers.Missing missing) {
+          return send(reply.reset().u8(4).string(missing.message()));
+        }
+        return send(reply.reset().u8(1).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
         String key = (String) read(args, realm);

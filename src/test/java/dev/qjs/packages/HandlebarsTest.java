@@ -59,6 +59,18 @@ class HandlebarsTest {
   }
 
   @Test
+  void localDateFieldsOfAJavaModelRenderAsTheirText() throws Exception {
+    // a LocalDate is a TemporalAdjuster (a functional interface): it must stay a value, not be
+    // taken for a Handlebars lambda
+    Map<String, Object> model =
+        Map.of("due", java.time.LocalDate.of(2024, 1, 2),
+            "at", java.time.LocalDateTime.of(2024, 1, 2, 3, 4), "at2", java.time.LocalTime.of(5, 6));
+    assertEquals(
+        "due 2024-01-02 at 2024-01-02T03:04 05:06 2024",
+        ((Invocable) engine).invokeFunction("render", "due {{due}} at {{at}} {{at2}} {{due.year}}", model));
+  }
+
+  @Test
   void eachGivesIndexFirstAndLastOverAJavaList() throws Exception {
     engine.put("names", List.of("ann", "bob", "cid"));
     assertEquals(

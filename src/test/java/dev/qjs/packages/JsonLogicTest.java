@@ -104,10 +104,23 @@ class JsonLogicTest {
   }
 
   @Test
-  void aJavaFunctionItselfBecomesAnOperation() throws Exception {
-    engine.put("priceOf", (Function<String, Double>) Map.of("TEA", 3.5)::get);
+  void aJavaFunctionWithoutAnApplyMemberItselfBecomesAnOperation() throws Exception {
+    // json-logic calls operations as op.apply(data, args): Function.prototype.apply serves a
+    // Java function whose type has no member named apply
+    engine.put("priceOf", (java.util.function.ToDoubleFunction<String>) Map.of("TEA", 3.5)::get);
     engine.eval("jsonLogic.add_operation('price', priceOf)");
     assertEquals(7, engine.eval("jsonLogic.apply({ '*': [ { price: [ 'TEA' ] }, 2 ] })"));
+  }
+
+  @Test
+  void aJavaUtilFunctionsApplyIsItsJavaApplySoItIsWrappedInAnArrow() {
+    // a java.util.function.Function has its own apply (as in Nashorn and GraalJS), so a library
+    // calling op.apply(data, args) reaches the Java method: the error names it (wrap it instead,
+    // as aJavaFunctionWrappedInAnArrowBecomesAnOperationRulesCanUse does)
+    engine.put("priceOf", (Function<String, Double>) Map.of("TEA", 3.5)::get);
+    JsException e = assertThrows(JsException.class, () -> engine.eval(
+        "jsonLogic.add_operation('price', priceOf); jsonLogic.apply({ price: [ 'TEA' ] })"));
+    assertTrue(e.getMessage().contains("no overload of 'apply'"), e.getMessage());
   }
 
   @Test
