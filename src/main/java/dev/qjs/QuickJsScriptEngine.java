@@ -365,13 +365,13 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
           try {
             Object result;
             if (method.equals(selfMethod)) {
-              result = runtime.locked(context, () -> runtime.invoke(realm, target, null, null, a));
+              result = runtime.lockedForCallback(context, () -> runtime.invoke(realm, target, null, null, a));
             } else if (target == null) {
               result =
-                  inScopeInvoking(context, r -> runtime.invoke(r, null, null, method.getName(), a));
+                  inScopeInvoking(context, true, r -> runtime.invoke(r, null, null, method.getName(), a));
             } else {
               result =
-                  runtime.locked(
+                  runtime.lockedForCallback(
                       context, () -> runtime.invoke(realm, target, null, method.getName(), a));
             }
             return ArgumentConverter.convertReturn(result, method.getReturnType());
@@ -442,8 +442,13 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
    */
   private <T> T inScopeInvoking(ScriptContext ctx, RealmWork<T> work)
       throws ScriptException, NoSuchMethodException {
-    return runtime.locked(
-        ctx,
+    return inScopeInvoking(ctx, false, work);
+  }
+
+  /** The same; a callback (an interface proxy's method) may run inside a parked call. */
+  private <T> T inScopeInvoking(ScriptContext ctx, boolean callback, RealmWork<T> work)
+      throws ScriptException, NoSuchMethodException {
+    JsRuntime.Action<T> action =
         () -> {
           Bindings engineScope = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
           if (engineScope == null) {
@@ -456,7 +461,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
           } finally {
             runtime.syncOut(realm, engineScope);
           }
-        });
+        };
+    return callback ? runtime.lockedForCallback(ctx, action) : runtime.locked(ctx, action);
   }
 
   private <T> T inScope(ScriptContext ctx, RealmWork<T> work) throws ScriptException {

@@ -405,7 +405,7 @@ public final class ArgumentConverter {
           Object[] a = args == null ? new Object[0] : args;
           JsRuntime rt = fn.runtime();
           try {
-            Object result = rt.locked(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
+            Object result = rt.lockedForCallback(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
             if (sam.getDeclaringClass() == java.util.Comparator.class
                 && result instanceof Number n
                 && !(result instanceof Integer)) {

@@ -559,8 +559,23 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  /** Runs an action under the lock with the given context as the current one. */
+  /**
+   * Runs an action under the lock with the given context as the current one. It waits for the
+   * running call, if any, to end: an engine-level call (eval, invokeFunction …) never runs inside
+   * another thread's call.
+   */
   public <T> T locked(ScriptContext context, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    return locked(context, false, action);
+  }
+
+  /**
+   * Runs a callback (a script function called through a Java interface: a functional proxy, an
+   * {@code Invocable.getInterface} proxy) under the lock. While another thread's call is parked in
+   * a host call, the callback runs on top of it: that call's Java code is most likely waiting
+   * for exactly this callback (a parallel stream, an executor, a future). See {@link RuntimeLock}.
+   */
+  public <T> T lockedForCallback(ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     return locked(context, true, action);
   }

@@ -15,8 +15,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A thread inside the runtime that calls out to Java <em>lends</em> the runtime for the length
  * of that host call. While the lender is parked there (waiting for a future, a join, a lock),
- * another thread may enter on top of it, exactly as if the lender's Java code had made the call
- * itself; the lender resumes only once every such entry has left. That is what lets Java APIs
+ * another thread that asks to borrow (a callback: see {@code JsRuntime.lockedForCallback}) may
+ * enter on top of it, exactly as if the lender's Java code had made the call itself; the lender
+ * resumes only once every such entry has left, and nobody enters on top of a lender that is
+ * waiting to resume. That is what lets Java APIs
  * that run a script's callbacks on their own threads and wait for them (parallel streams,
  * executors, futures) work instead of deadlocking. Entries are a stack: QuickJS's frames of each
  * entry lie on top of those of the entry below, so only the top entry ever runs.
@@ -60,6 +62,8 @@ final class RuntimeLock {
     int holds = 1;
     /** The hold count at the host call that lends this entry; lent while equal to holds. */
     int lentAt = -1;
+    /** Its thread's host call has returned and waits for the entries on top to leave. */
+    volatile boolean resuming;
 
     Entry(Thread thread, int index) {
       this.thread = thread;
@@ -117,7 +121,7 @@ final class RuntimeLock {
   int acquire(boolean mayBorrow) {
     Thread me = Thread.currentThread();
     Entry t = top;
-    if (t != null && t.thread == me && (!t.lent() || free.compareAndSet(true, false))) {
+    if (t != null && t.thread == me && (!t.lent() || takeLoanBack(t))) {
       t.holds++; // re-entry (taking back its own loan first when it lends)
       return NESTED;
     }
@@ -125,6 +129,7 @@ final class RuntimeLock {
     try {
       boolean registered = false;
       boolean interrupted = false;
+      Entry mine = null;
       try {
         while (true) {
           t = top;
@@ -132,11 +137,12 @@ final class RuntimeLock {
             push(me);
             return OUTERMOST;
           }
-          if (t.thread == me && (!t.lent() || free.compareAndSet(true, false))) {
+          if (t.thread == me && (!t.lent() || takeLoanBack(t))) {
             t.holds++;
             return NESTED;
           }
-          boolean lends = mayBorrow && t.thread != me && free.get() && t.index + 1 < MAX_ENTRIES;
+          boolean lends = mayBorrow && t.thread != me && !t.resuming && free.get()
+              && t.index + 1 < MAX_ENTRIES;
           if (lends && (isParked(t.thread) || WAITING.containsKey(t.thread))
               && free.compareAndSet(true, false)) {
             push(me);
@@ -146,6 +152,10 @@ final class RuntimeLock {
             WAITING.put(me, new Wait(this, mayBorrow, false));
             registered = true;
             waiters++; // before the next look at free: a lender that sets it then sees a waiter
+            mine = entryOf(me);
+            if (mine != null) {
+              mine.resuming = true; // back from Java code below the top: nobody enters on it
+            }
             continue;
           }
           checkWaiting(me);
@@ -156,6 +166,9 @@ final class RuntimeLock {
           }
         }
       } finally {
+        if (mine != null) {
+          mine.resuming = false;
+        }
         if (registered) {
           waiters--;
           WAITING.remove(me);
@@ -232,22 +245,45 @@ final class RuntimeLock {
 
   /** Ends a loan: waits until every entry made on top of the current thread's has left. */
   void unlend(int previous) {
-    if (!free.compareAndSet(true, false)) {
-      awaitLoanBack();
+    Entry t = top;
+    if (t.thread != Thread.currentThread() || !takeLoanBack(t)) {
+      t = awaitLoanBack();
     }
-    top.lentAt = previous;
+    t.lentAt = previous;
   }
 
-  /** The slow end of a loan: another thread entered on top; waits until it has left. */
-  private void awaitLoanBack() {
+  /**
+   * Takes the loan of the current thread's entry t back, if nobody has it: true when t is the
+   * top entry and this thread took {@link #free}. Another thread may have entered on top of t,
+   * lent its own entry and so set free again in the meantime: that loan is given back at once.
+   */
+  private boolean takeLoanBack(Entry t) {
+    if (!free.compareAndSet(true, false)) {
+      return false;
+    }
+    if (top == t) {
+      return true;
+    }
+    free.set(true);
+    wake();
+    return false;
+  }
+
+  /**
+   * The slow end of a loan: another thread entered on top; waits until it has left and returns
+   * the current thread's entry, its loan taken back. Nobody enters on top of a waiting entry.
+   */
+  private Entry awaitLoanBack() {
     Thread me = Thread.currentThread();
     guard.lock();
+    Entry mine = entryOf(me);
     try {
       WAITING.put(me, new Wait(this, false, true));
       waiters++;
+      mine.resuming = true;
       boolean interrupted = false;
       try {
-        while (!(top.thread == me && free.compareAndSet(true, false))) {
+        while (!(top == mine && takeLoanBack(mine))) {
           try {
             changed.awaitNanos(CHECK_POLL_NANOS);
           } catch (InterruptedException e) {
@@ -255,21 +291,36 @@ final class RuntimeLock {
           }
         }
       } finally {
+        mine.resuming = false;
         waiters--;
         WAITING.remove(me);
         if (interrupted) {
           me.interrupt();
         }
       }
+      return mine;
     } finally {
       guard.unlock();
     }
   }
 
-  /** Wakes the threads waiting here, if any. */
+  /** The topmost entry of thread t, or null (guarded). */
+  private Entry entryOf(Thread t) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).thread == t) {
+        return entries.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Wakes the threads waiting here, if any. Never blocks: a lender that parked here would look
+   * like one parked in its own Java code (waiters that miss the signal look again within their
+   * poll interval).
+   */
   private void wake() {
-    if (waiters > 0) {
-      guard.lock();
+    if (waiters > 0 && guard.tryLock()) {
       try {
         changed.signalAll();
       } finally {
