@@ -1,5 +1,7 @@
 package dev.qjs.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,8 @@ final class RuntimeLock {
   /** One entry: a thread, how often it entered again, and whether it lends right now. */
   private static final class Entry {
     final Thread thread;
+    /** The entry below (null for the outermost one). */
+    final Entry below;
     /** Its place in the stack: 0 for the outermost entry. */
     final int index;
     /** Changed only by its own thread. */
@@ -65,9 +69,10 @@ final class RuntimeLock {
     /** Its thread's host call has returned and waits for the entries on top to leave. */
     volatile boolean resuming;
 
-    Entry(Thread thread, int index) {
+    Entry(Thread thread, Entry below) {
       this.thread = thread;
-      this.index = index;
+      this.below = below;
+      this.index = below == null ? 0 : below.index + 1;
     }
 
     boolean lent() {
@@ -88,14 +93,25 @@ final class RuntimeLock {
 
   private final ReentrantLock guard = new ReentrantLock();
   private final Condition changed = guard.newCondition();
-  /** The entries, oldest first (guarded). */
-  private final List<Entry> entries = new ArrayList<>();
   /** Threads waiting on {@link #changed} (changed under the guard, read without it). */
   private volatile int waiters;
   private final String name;
   private final BooleanSupplier stopRequested;
-  /** The top entry (null when idle). */
+  /**
+   * The top entry (null when idle); the entries below hang from it. Set from null by a compare
+   * and set (the outermost entry), else only by the thread that owns the runtime at that moment
+   * (the top entry's, or the borrower that took {@link #free}).
+   */
   private volatile Entry top;
+  private static final VarHandle TOP;
+
+  static {
+    try {
+      TOP = MethodHandles.lookup().findVarHandle(RuntimeLock.class, "top", Entry.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   /**
    * The top entry lends the runtime and nobody has taken the loan: whoever sets it from true to
    * false (a borrower, the lender re-entering or ending its loan) owns the runtime next. This
@@ -125,6 +141,9 @@ final class RuntimeLock {
       t.holds++; // re-entry (taking back its own loan first when it lends)
       return NESTED;
     }
+    if (t == null && enterIdle(me)) {
+      return OUTERMOST;
+    }
     guard.lock();
     try {
       boolean registered = false;
@@ -133,9 +152,11 @@ final class RuntimeLock {
       try {
         while (true) {
           t = top;
-          if (t == null) {
-            push(me);
+          if (t == null && enterIdle(me)) {
             return OUTERMOST;
+          }
+          if (t == null) {
+            continue;
           }
           if (t.thread == me && (!t.lent() || takeLoanBack(t))) {
             t.holds++;
@@ -145,7 +166,8 @@ final class RuntimeLock {
               && t.index + 1 < MAX_ENTRIES;
           if (lends && (isParked(t.thread) || WAITING.containsKey(t.thread))
               && free.compareAndSet(true, false)) {
-            push(me);
+            top = new Entry(me, t);
+            INSIDE.get().add(this);
             return BORROWED;
           }
           if (!registered) {
@@ -182,12 +204,13 @@ final class RuntimeLock {
     }
   }
 
-  /** Guarded. */
-  private void push(Thread me) {
-    Entry e = new Entry(me, entries.size());
-    entries.add(e);
-    top = e;
+  /** Makes the outermost entry if the runtime is idle. */
+  private boolean enterIdle(Thread me) {
+    if (!TOP.compareAndSet(this, (Entry) null, new Entry(me, null))) {
+      return false;
+    }
     INSIDE.get().add(this);
+    return true;
   }
 
   /** How the current thread's release will end its entry: OUTERMOST, BORROWED or NESTED. */
@@ -212,21 +235,23 @@ final class RuntimeLock {
       }
       return;
     }
-    guard.lock();
-    try {
-      t.holds = 0;
-      entries.remove(entries.size() - 1);
-      Entry below = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+    t.holds = 0;
+    List<RuntimeLock> inside = INSIDE.get();
+    inside.remove(inside.size() - 1);
+    Entry below = t.below;
+    if (below != null) {
       top = below;
-      // the entry below lends (nobody enters on top of an entry that does not): free again
-      free.set(below != null);
-      List<RuntimeLock> inside = INSIDE.get();
-      inside.remove(inside.size() - 1);
-      if (waiters > 0) {
+      free.set(true); // the entry below lends (nobody enters on top of one that does not)
+    } else {
+      top = null;
+    }
+    if (waiters > 0) { // read after top: a waiter that counted itself in before sees top again
+      guard.lock();
+      try {
         changed.signalAll();
+      } finally {
+        guard.unlock();
       }
-    } finally {
-      guard.unlock();
     }
   }
 
@@ -304,11 +329,11 @@ final class RuntimeLock {
     }
   }
 
-  /** The topmost entry of thread t, or null (guarded). */
+  /** The topmost entry of thread t, or null. */
   private Entry entryOf(Thread t) {
-    for (int i = entries.size() - 1; i >= 0; i--) {
-      if (entries.get(i).thread == t) {
-        return entries.get(i);
+    for (Entry e = top; e != null; e = e.below) {
+      if (e.thread == t) {
+        return e;
       }
     }
     return null;
