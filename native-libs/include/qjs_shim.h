@@ -15,6 +15,11 @@
  * Every function that runs JavaScript sets the runtime's stack limit from the
  * calling thread's real stack on the outermost entry only, so a nested entry
  * (JS -> Java -> JS) never moves it deeper.
+ *
+ * Every protocol constant (result codes, mailbox slots, ops, reply codes, tags, modes, flags)
+ * is defined here once, as `#define QJS_<NAME> <integer>`. The Java side mirrors each one as
+ * QuickJsNative.<NAME>; ProtocolHeaderTest parses this file and fails the build when a value
+ * differs or a name is missing on either side.
  */
 #ifndef QJS_SHIM_H
 #define QJS_SHIM_H
@@ -53,8 +58,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_INTERRUPT 4     /* written by the caller: non-zero interrupts JS */
 #define QJS_MB_DEADLINE 5      /* written by the caller: CLOCK_MONOTONIC ns, 0 = none */
 #define QJS_MB_MALLOC_SIZE 6   /* written by C after each call: bytes allocated */
-#define QJS_MB_STOP_REASON 7   /* written by C: 1 interrupted, 2 deadline (the exception
-                                  output also says 3: the heap limit refused memory) */
+#define QJS_MB_STOP_REASON 7   /* written by C: a QJS_STOP_* reason (QJS_STOP_MEMORY only in
+                                  the exception output) */
 #define QJS_MB_RELEASED_PTR 8   /* written by C: int32 host ids whose count to give back */
 #define QJS_MB_RELEASED_COUNT 9 /* C appends; the host resets it to 0 after reading */
 #define QJS_MB_REALM 10         /* written by C before a host callback: the calling realm */
@@ -67,36 +72,73 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_SLOTS 14
 
 /* Host callback operations (first argument `op`). */
-#define QJS_OP_PRINT 1         /* a = level (0 print/log, 1 info, 2 debug, 3 warn, 4 error); data = string */
+#define QJS_OP_PRINT 1         /* a = a QJS_PRINT_* level; data = [n i32][n strings] */
 #define QJS_OP_LOOKUP 2        /* a = realm; data = name; reply = [found u8][value] */
 #define QJS_OP_READ_LINE 3     /* a = realm; reply = value (string or null) */
 #define QJS_OP_HOST_TO_STRING 5 /* a = host id; reply = string value */
-#define QJS_OP_HOST_GET 6      /* a = host id; data = [key][u8 mode: 0 read, 1 read for a method
-                                  call, 2 describe]; reply = [u8 0 none | 1 value | 2 method |
-                                  3 property with a getter (describe: not read) | 4 no such
-                                  method (call mode)][value, or for 4 the message string] */
+#define QJS_OP_HOST_GET 6      /* a = host id; data = [key][u8 QJS_GET_* mode]; reply =
+                                  [u8 QJS_GOT_*][value; for QJS_GOT_NO_METHOD the message string;
+                                  nothing for QJS_GOT_NONE, _METHOD and _GETTER] */
 #define QJS_OP_HOST_SET 7      /* a = host id; data = [key][value]; no reply */
 #define QJS_OP_HOST_DELETE 8   /* a = host id; data = key; reply = [u8 deleted] */
 #define QJS_OP_HOST_KEYS 9     /* a = host id; reply = [count i32][key strings] */
 #define QJS_OP_HOST_INVOKE 10  /* a = host id; data = [name][argc i32][args]; reply = value */
 #define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface or a Java class);
                                   data = [u8 1 for new][argc i32][args]; reply = value */
-#define QJS_OP_PROMISE_SETTLED 12 /* a = watch id (qjs_promise_watch); data = [u8 0][value] when
-                                  fulfilled, [u8 1][exception, as a QJS_EXCEPTION output] when
-                                  rejected; no reply */
+#define QJS_OP_PROMISE_SETTLED 12 /* a = watch id (qjs_promise_watch); data = [u8 QJS_SETTLE_FULFIL]
+                                  [value] when fulfilled, [u8 QJS_SETTLE_REJECT][exception, as a
+                                  QJS_EXCEPTION output] when rejected; no reply */
 #define QJS_OP_TIMER 13        /* a = timer id (per realm); data = [f64 delay ms][u8 repeat] */
 #define QJS_OP_TIMER_CANCEL 14 /* a = timer id (per realm) */
-#define QJS_OP_MODULE_RESOLVE 15 /* a = 0 import, 1 require; data = [referrer: string or
+#define QJS_OP_MODULE_RESOLVE 15 /* a = QJS_MODULE_IMPORT or _REQUIRE; data = [referrer: string or
                                   undefined][specifier string]; reply = [id string] */
-#define QJS_OP_MODULE_LOAD 16  /* a = 0 import, 1 require; data = [id string]; reply = [u8 format]
-                                  then by format: 0 ES module [source]; 1 CommonJS [source]
-                                  [dirname]; 2 JSON [source]; 3 host module [i32 n][n names] */
+#define QJS_OP_MODULE_LOAD 16  /* a = QJS_MODULE_IMPORT or _REQUIRE; data = [id string]; reply =
+                                  [u8 QJS_FORMAT_*] then by format: ESM [source]; COMMONJS [source]
+                                  [dirname]; JSON [source]; HOST [i32 n][n names] */
 #define QJS_OP_HOST_MODULE 17  /* data = [id string]; reply = [i32 n]([name string][value])* */
 
-/* Host callback: returns 0 on success (reply in the mailbox), 1 when the host
-   threw (reply = [host id of the throwable i32][message value]), 2 for a TypeError
-   (reply = [message value]), 3 to throw a JavaScript value again (reply = [value]): a
-   script's error that went out through Java keeps its name, message, place and stack. */
+/* Levels of QJS_OP_PRINT (argument a); QJS_PRINT_WARN and above go to the error writer. */
+#define QJS_PRINT_LOG 0        /* print() and console.log */
+#define QJS_PRINT_INFO 1       /* console.info */
+#define QJS_PRINT_DEBUG 2      /* console.debug */
+#define QJS_PRINT_WARN 3       /* console.warn */
+#define QJS_PRINT_ERROR 4      /* console.error and console.trace */
+
+/* Modes of QJS_OP_HOST_GET (the u8 after the key). */
+#define QJS_GET_VALUE 0        /* a read: the value */
+#define QJS_GET_CALL 1         /* a read for a method call: Java methods before properties */
+#define QJS_GET_DESCRIBE 2     /* a descriptor: a bean property is an accessor, not read */
+
+/* What a QJS_OP_HOST_GET reply holds (its first u8). */
+#define QJS_GOT_NONE 0         /* no such member */
+#define QJS_GOT_VALUE 1        /* [value] follows */
+#define QJS_GOT_METHOD 2       /* a Java method: C makes a function that calls QJS_OP_HOST_INVOKE */
+#define QJS_GOT_GETTER 3       /* QJS_GET_DESCRIBE: a property with a getter, not read */
+#define QJS_GOT_NO_METHOD 4    /* QJS_GET_CALL: no such method; [message string] follows */
+
+/* Who asks in QJS_OP_MODULE_RESOLVE and QJS_OP_MODULE_LOAD (argument a). */
+#define QJS_MODULE_IMPORT 0    /* an import statement or import() */
+#define QJS_MODULE_REQUIRE 1   /* a CommonJS require() */
+
+/* Formats of a QJS_OP_MODULE_LOAD reply (its first u8). */
+#define QJS_FORMAT_ESM 0       /* an ES module: [source] */
+#define QJS_FORMAT_COMMONJS 1  /* a CommonJS module: [source][dirname] */
+#define QJS_FORMAT_JSON 2      /* a JSON module: [source] */
+#define QJS_FORMAT_HOST 3      /* a host module: [i32 n][n export names] */
+
+/* Settlement forms: the first u8 of qjs_promise_settle's input and of QJS_OP_PROMISE_SETTLED. */
+#define QJS_SETTLE_FULFIL 0    /* [value]: fulfilled with it */
+#define QJS_SETTLE_REJECT 1    /* a rejection: [value] (settle) or [exception] (settled) */
+#define QJS_SETTLE_THROWABLE 2 /* qjs_promise_settle only: [host id i32][message value] */
+
+/* What a host callback returns (the reply itself is in the mailbox). */
+#define QJS_REPLY_OK 0         /* success, reply as the op says */
+#define QJS_REPLY_THREW 1      /* the host threw: reply = [host id of the throwable i32][message value] */
+#define QJS_REPLY_TYPE_ERROR 2 /* the host refused: reply = [message value], thrown as a TypeError */
+#define QJS_REPLY_RETHROW 3    /* reply = [value], a script's error thrown again as itself */
+
+/* Host callback: returns a QJS_REPLY_* code. A script's error that went out through Java comes
+   back with QJS_REPLY_RETHROW and keeps its name, message, place and stack. */
 typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
                                const uint8_t *data, int32_t len);
 
@@ -132,9 +174,26 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_ARRAYBUF 19  /* u32 length, bytes: an ArrayBuffer, copied */
 #define QJS_T_FUTURE 20    /* host->C: i64 future id: a new promise whose resolving functions
                              are published in QJS_MB_BOUND_* */
-#define QJS_T_HOST 11     /* i32 host object id; host->C adds u8 variant: 0 object,
-                             1 map, 2 list or array, 3 functional interface,
-                             4 Java class (static members, a constructor) */
+#define QJS_T_HOST 11     /* i32 host object id; host->C adds a u8 QJS_VARIANT_* */
+
+/* Variants of a Java object seen from JavaScript (the u8 after a host->C QJS_T_HOST). */
+#define QJS_VARIANT_OBJECT 0   /* a bean: Object.prototype */
+#define QJS_VARIANT_MAP 1      /* a java.util.Map: Object.prototype */
+#define QJS_VARIANT_LIST 2     /* a List or Java array: array-like, Array.prototype */
+#define QJS_VARIANT_FUNCTION 3 /* a functional interface: callable */
+#define QJS_VARIANT_CLASS 4    /* a Java class from Java.type: static members, callable with new */
+
+/* Why a call stopped: QJS_MB_STOP_REASON and the exception output's [stop reason i32]. */
+#define QJS_STOP_NONE 0        /* it was not stopped */
+#define QJS_STOP_INTERRUPTED 1 /* QJS_MB_INTERRUPT was set */
+#define QJS_STOP_DEADLINE 2    /* QJS_MB_DEADLINE passed */
+#define QJS_STOP_MEMORY 3      /* exception output only: the heap limit refused memory */
+
+/* Flags of qjs_eval (combined with |). */
+#define QJS_EVAL_COMPILE_ONLY 1  /* compile only: the result is a bytecode handle */
+#define QJS_EVAL_STRICT 2        /* strict mode */
+#define QJS_EVAL_KEEP_BYTECODE 4 /* compile, run, and put [u8 1][i64 bytecode handle] (or [u8 0]) first */
+#define QJS_EVAL_MODULE 8        /* an ES module named filename */
 
 QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
 QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);
@@ -152,10 +211,10 @@ QJS_EXPORT void qjs_realm_free(qjs_rt *rt, int64_t realm);
 /* Frees n handles (an array of handles). */
 QJS_EXPORT void qjs_handles_free(qjs_rt *rt, const int64_t *handles, int32_t n);
 
-/* Evaluates src (WTF-8, src_len bytes followed by a NUL) in the realm. flags:
-   1 = compile only (the result is a bytecode handle), 2 = strict, 4 = compile,
+/* Evaluates src (WTF-8, src_len bytes followed by a NUL) in the realm. flags (QJS_EVAL_*):
+   COMPILE_ONLY: the result is a bytecode handle; STRICT; KEEP_BYTECODE: compile,
    run, and put the bytecode first in the output: [u8 1][i64 handle] then the
-   result or exception ([u8 0] alone when no handle could be kept), 8 = an ES
+   result or exception ([u8 0] alone when no handle could be kept); MODULE: an ES
    module named filename: the output is its namespace once evaluated, its error,
    or with QJS_PENDING [evaluation promise][namespace] while a top-level await waits. At the end
    of every outermost call the promise jobs it queued run before the result is
@@ -209,9 +268,9 @@ QJS_EXPORT int32_t qjs_to_java(qjs_rt *rt, int64_t realm, const uint8_t *in, int
    handled from then on. */
 QJS_EXPORT int32_t qjs_promise_watch(qjs_rt *rt, int64_t realm, int64_t promise, int64_t id);
 /* Settles the promise made for a QJS_T_FUTURE: `resolvers` is the handle published in
-   QJS_MB_BOUND_* (consumed); in = [u8 0][value] to fulfil, [u8 1][value] to reject with a
-   value, [u8 2][host id i32][message value] to reject with a Java throwable (an Error with
-   javaException). Runs the jobs it enables; output = undefined or the exception. */
+   QJS_MB_BOUND_* (consumed); in = [u8 QJS_SETTLE_FULFIL][value] to fulfil, [u8 QJS_SETTLE_REJECT]
+   [value] to reject with a value, [u8 QJS_SETTLE_THROWABLE][host id i32][message value] to reject
+   with a Java throwable (an Error with javaException). Runs the jobs it enables; output = undefined or the exception. */
 QJS_EXPORT int32_t qjs_promise_settle(qjs_rt *rt, int64_t realm, int64_t resolvers,
                                       const uint8_t *in, int32_t len);
 /* Runs the callback of timer `id` of the realm (a one-shot timer is forgotten first);

@@ -71,7 +71,7 @@ static int32_t host(int32_t token, int32_t op, int64_t a, const uint8_t *data, i
     }
     mailbox[QJS_MB_REPLY_PTR] = 0;
     mailbox[QJS_MB_REPLY_LEN] = 0;
-    return 0;
+    return QJS_REPLY_OK;
 }
 
 /* The output of the last call as text: every Latin-1 string in its encoding, joined by " | "
@@ -102,8 +102,7 @@ static const char *output_text(char *buf, size_t size)
     return buf;
 }
 
-/* Why an exception's call stopped: the encoding's last i32 (0 thrown, 1 interrupted,
-   2 deadline, 3 out of memory). */
+/* Why an exception's call stopped: the encoding's last i32, a QJS_STOP_* reason. */
 static int32_t stop_reason(void)
 {
     const uint8_t *out = (const uint8_t *)(intptr_t)mailbox[QJS_MB_OUT_PTR];
@@ -119,7 +118,7 @@ static void expect(qjs_rt *rt, int64_t realm, const char *what, const char *src,
 {
     char text[512];
     int32_t rc = p_eval(rt, realm, (const uint8_t *)src, (int32_t)strlen(src), "<smoke>", 0);
-    int32_t reason = rc == QJS_EXCEPTION ? stop_reason() : 0;
+    int32_t reason = rc == QJS_EXCEPTION ? stop_reason() : QJS_STOP_NONE;
     output_text(text, sizeof(text));
     if (rc != want_rc || reason != want_reason || strstr(text, want_text) == NULL) {
         fprintf(stderr,
@@ -166,34 +165,34 @@ static int run_checks(void)
            " sorted: ['b', 'a', 'c'].toSorted(), text: 'caf\\u00e9'.normalize('NFD').length,"
            " fixed: (0.1 + 0.2).toFixed(20), exp: (123.456).toExponential(2),"
            " fib: (function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); })(20) })",
-           QJS_OK, 0,
+           QJS_OK, QJS_STOP_NONE,
            "{\"sum\":6,\"groups\":{\"y\":\"2025\",\"m\":\"04\"},\"big\":\"18446744073709551616\","
            "\"date\":\"2020-02-29T00:00:00.000Z\",\"sorted\":[\"a\",\"b\",\"c\"],\"text\":5,"
            "\"fixed\":\"0.30000000000000004441\",\"exp\":\"1.23e+2\",\"fib\":6765}");
     expect(rt, realm, "promise jobs run at the end of the call",
-           "var seen = []; Promise.resolve(7).then(v => seen.push(v)); 'queued'", QJS_OK, 0,
+           "var seen = []; Promise.resolve(7).then(v => seen.push(v)); 'queued'", QJS_OK, QJS_STOP_NONE,
            "queued");
-    expect(rt, realm, "the jobs ran", "String(seen)", QJS_OK, 0, "7");
-    expect(rt, realm, "host callback (print)", "print('from the host'); 'printed'", QJS_OK, 0,
+    expect(rt, realm, "the jobs ran", "String(seen)", QJS_OK, QJS_STOP_NONE, "7");
+    expect(rt, realm, "host callback (print)", "print('from the host'); 'printed'", QJS_OK, QJS_STOP_NONE,
            "printed");
     if (strcmp(printed, "from the host") != 0) {
         fprintf(stderr, "FAIL: print reached the host as \"%s\"\n", printed);
         failures++;
     }
     expect(rt, realm, "stack guard turns deep recursion into an error",
-           "function down(n) { return down(n + 1) + 1; } down(0)", QJS_EXCEPTION, 0,
+           "function down(n) { return down(n + 1) + 1; } down(0)", QJS_EXCEPTION, QJS_STOP_NONE,
            "stack overflow");
 
     mailbox[QJS_MB_INTERRUPT] = 1;
-    expect(rt, realm, "interrupt stops an endless loop", "for (;;) {}", QJS_EXCEPTION, 1,
+    expect(rt, realm, "interrupt stops an endless loop", "for (;;) {}", QJS_EXCEPTION, QJS_STOP_INTERRUPTED,
            "interrupted");
     mailbox[QJS_MB_INTERRUPT] = 0;
 
     p_runtime_set_limits(rt, 16 << 20, 0, -1);
     expect(rt, realm, "memory limit refuses a huge allocation",
-           "(() => { const a = []; for (let i = 0; i < 1e7; i++) a.push({ i }); return a.length; })()", QJS_EXCEPTION, 3,
+           "(() => { const a = []; for (let i = 0; i < 1e7; i++) a.push({ i }); return a.length; })()", QJS_EXCEPTION, QJS_STOP_MEMORY,
            "");
-    expect(rt, realm, "the engine still answers after the limit", "'still ' + (6 * 7)", QJS_OK, 0,
+    expect(rt, realm, "the engine still answers after the limit", "'still ' + (6 * 7)", QJS_OK, QJS_STOP_NONE,
            "still 42");
 
     p_realm_free(rt, realm);

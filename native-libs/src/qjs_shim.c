@@ -103,10 +103,8 @@ struct qjs_rt {
     int stack_saves_n;
 };
 
-/* Java objects seen from JavaScript, by variant: a plain object (bean), a Map, a List or
-   Java array (array-like, Array.prototype methods), a functional interface (callable). */
-#define HOST_VARIANTS 5
-#define HOST_VARIANT_CLASS 4 /* a Java class from Java.type: static members, callable with new */
+/* Java objects seen from JavaScript, one class per QJS_VARIANT_* (see qjs_shim.h). */
+#define HOST_VARIANTS (QJS_VARIANT_CLASS + 1)
 /* Every context's opaque is its realm; the realm knows its runtime. */
 static qjs_rt *rt_of(JSContext *ctx)
 {
@@ -200,7 +198,7 @@ static void enter(qjs_rt *st)
 {
     if (st->depth++ == 0) {
         measure_this_stack(st);
-        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_NONE, __ATOMIC_RELAXED);
         st->oom = 0;
     } else if (st->stack_thread != this_thread() && st->stack_saves_n < QJS_MAX_STACK_SAVES) {
         /* an entry from another thread while the one below waits in a host call */
@@ -245,12 +243,12 @@ static int interrupt_handler(JSRuntime *rt, void *opaque)
     int64_t deadline;
     (void)rt;
     if (__atomic_load_n(&st->mb[QJS_MB_INTERRUPT], __ATOMIC_RELAXED)) {
-        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_INTERRUPTED, __ATOMIC_RELAXED);
         return 1;
     }
     deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
     if (deadline != 0 && monotonic_ns() >= deadline) {
-        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], 2, __ATOMIC_RELAXED);
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_DEADLINE, __ATOMIC_RELAXED);
         return 1;
     }
     return 0;
@@ -427,7 +425,7 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
     rc = st->host(st->token, op, a, st->up.data, (int32_t)st->up.len);
     reply->p = (const uint8_t *)(uintptr_t)st->mb[QJS_MB_REPLY_PTR];
     reply->end = reply->p ? reply->p + st->mb[QJS_MB_REPLY_LEN] : NULL;
-    if (rc == 3) {
+    if (rc == QJS_REPLY_RETHROW) {
         /* a JavaScript error that went out through Java comes back as itself */
         JSValue thrown = JS_UNDEFINED;
         if (!ctx)
@@ -440,7 +438,7 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
         JS_Throw(ctx, thrown);
         return 1;
     }
-    if (rc == 2) {
+    if (rc == QJS_REPLY_TYPE_ERROR) {
         /* the host refused (no such member, a blocked type, a bad argument): a TypeError */
         JSValue msg = JS_UNDEFINED;
         const char *text;
@@ -455,7 +453,7 @@ static int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *
         JS_FreeValue(ctx, msg);
         return 1;
     }
-    if (rc != 0) {
+    if (rc != QJS_REPLY_OK) { /* QJS_REPLY_THREW, or any other code */
         int32_t id = -1;
         JSValue err;
         if (!ctx)
@@ -568,14 +566,14 @@ static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
         return JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, realm->wrappers[id]));
     }
     if (variant < 0 || variant >= HOST_VARIANTS)
-        variant = 0;
+        variant = QJS_VARIANT_OBJECT;
     obj = JS_NewObjectClass(ctx, host_class_ids[variant]);
     if (JS_IsException(obj)) {
         host_release(st, id);
         return obj;
     }
     JS_SetOpaque(obj, (void *)(intptr_t)id);
-    if (variant == HOST_VARIANT_CLASS)
+    if (variant == QJS_VARIANT_CLASS)
         JS_SetConstructorBit(ctx, obj, 1);
     if (id >= realm->wrappers_cap) {
         int32_t cap = realm->wrappers_cap ? realm->wrappers_cap : 64;
@@ -595,7 +593,7 @@ static JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
 
 static JSValue host_object_new(JSContext *ctx, int32_t id)
 {
-    return host_object_new_variant(ctx, id, 0);
+    return host_object_new_variant(ctx, id, QJS_VARIANT_OBJECT);
 }
 
 /* ---------- encoding ---------- */
@@ -1205,13 +1203,13 @@ static int32_t finish_exception(JSContext *ctx, qjs_rt *st)
 {
     JSValue exc;
     int32_t reason;
-    if (st->depth == 1 && st->mb[QJS_MB_STOP_REASON] != 0)
+    if (st->depth == 1 && st->mb[QJS_MB_STOP_REASON] != QJS_STOP_NONE)
         qjsi_drop_jobs(st->rt); /* the stopped call's jobs go with it */
     run_jobs_outermost(ctx, st);
     exc = JS_GetException(ctx);
     reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
-    if (reason == 0 && st->oom)
-        reason = 3; /* the heap was full: whatever was thrown, this call ran out of memory */
+    if (reason == QJS_STOP_NONE && st->oom)
+        reason = QJS_STOP_MEMORY; /* the heap was full: whatever was thrown, this call ran out of memory */
     buf_reset(&st->out);
     enc_exception(ctx, st, &st->out, exc, reason);
     JS_FreeValue(ctx, exc);
@@ -1777,18 +1775,13 @@ static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst thi
     return v;
 }
 
-/* What a host get is for (the [u8 mode] after the key of QJS_OP_HOST_GET). */
-#define HOST_GET_VALUE 0    /* a read: the value */
-#define HOST_GET_CALL 1     /* a read for a method call: Java methods before properties */
-#define HOST_GET_DESCRIBE 2 /* a descriptor: a bean property is an accessor, not read */
-
 static JSValue host_property_getter(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv, int magic, JSValue *data);
 
 /* Asks the host for a member. Returns -1 on exception, 0 when the object has no such
-   member, 1 with *out set: *kind is 1 for a value, 2 for a method (a bound function), 3 for a
-   property with a getter (HOST_GET_DESCRIBE only: *out is the getter, nothing was read). In
-   HOST_GET_CALL mode, 0 leaves in *missing the host's message naming the member (a new string)
+   member, 1 with *out set: *kind is QJS_GOT_VALUE, QJS_GOT_METHOD (*out a bound function) or
+   QJS_GOT_GETTER for a property with a getter (QJS_GET_DESCRIBE only: *out is the getter, nothing was read). In
+   QJS_GET_CALL mode, 0 leaves in *missing the host's message naming the member (a new string)
    when the host has one. */
 static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSValue *out,
                     int *kind, JSValue *missing)
@@ -1804,21 +1797,21 @@ static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSV
     buf_u8(&st->up, (uint8_t)mode);
     if (call_host(ctx, st, QJS_OP_HOST_GET, host_id_of(obj), &reply))
         return -1;
-    if (!reply.p || rd_u8(&reply, &k8) < 0 || k8 == 0)
+    if (!reply.p || rd_u8(&reply, &k8) < 0 || k8 == QJS_GOT_NONE)
         return 0;
-    if (k8 == 4) {
+    if (k8 == QJS_GOT_NO_METHOD) {
         if (missing && dec_value(ctx, st, &reply, missing) < 0)
             return JS_HasException(ctx) ? -1 : (JS_ThrowInternalError(ctx, "bad host reply"), -1);
         return 0;
     }
     *kind = k8;
-    if (k8 == 2 || k8 == 3) {
+    if (k8 == QJS_GOT_METHOD || k8 == QJS_GOT_GETTER) {
         JSValue data[2];
         data[0] = (JSValue)obj;
         data[1] = JS_AtomToString(ctx, prop);
         if (JS_IsException(data[1]))
             return -1;
-        *out = k8 == 2 ? JS_NewCFunctionData(ctx, host_method_call, 0, 0, 2, data)
+        *out = k8 == QJS_GOT_METHOD ? JS_NewCFunctionData(ctx, host_method_call, 0, 0, 2, data)
                        : JS_NewCFunctionData(ctx, host_property_getter, 0, 0, 2, data);
         JS_FreeValue(ctx, data[1]);
         return JS_IsException(*out) ? -1 : 1;
@@ -1840,7 +1833,7 @@ static JSValue host_property_getter(JSContext *ctx, JSValueConst this_val, int a
     prop = JS_ValueToAtom(ctx, data[1]);
     if (prop == JS_ATOM_NULL)
         return JS_EXCEPTION;
-    r = host_get(ctx, data[0], prop, HOST_GET_VALUE, &v, &kind, NULL);
+    r = host_get(ctx, data[0], prop, QJS_GET_VALUE, &v, &kind, NULL);
     JS_FreeAtom(ctx, prop);
     if (r < 0)
         return JS_EXCEPTION;
@@ -1880,7 +1873,7 @@ static JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom p
 
 static JSValue host_get_property(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst receiver)
 {
-    return host_get_property_mode(ctx, obj, prop, receiver, HOST_GET_VALUE);
+    return host_get_property_mode(ctx, obj, prop, receiver, QJS_GET_VALUE);
 }
 
 /* The read of `obj.prop` for a method call `obj.prop(...)` (quickjs-jsr223 patch 7 in
@@ -1892,7 +1885,7 @@ JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom)
 {
     if (host_variant(obj) < 0)
         return JS_GetProperty(ctx, obj, atom);
-    return host_get_property_mode(ctx, obj, atom, obj, HOST_GET_CALL);
+    return host_get_property_mode(ctx, obj, atom, obj, QJS_GET_CALL);
 }
 
 static int host_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
@@ -1902,16 +1895,16 @@ static int host_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
     int kind = 0;
     /* describing never runs a getter: Object.keys, for-in and hasOwnProperty list and test
        a bean's properties without reading them */
-    int r = host_get(ctx, obj, prop, HOST_GET_DESCRIBE, &v, &kind, NULL);
+    int r = host_get(ctx, obj, prop, QJS_GET_DESCRIBE, &v, &kind, NULL);
     if (r <= 0)
         return r;
     if (desc) {
-        if (kind == 3) {
+        if (kind == QJS_GOT_GETTER) {
             desc->flags = JS_PROP_GETSET | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
             desc->value = JS_UNDEFINED;
             desc->getter = v;
         } else {
-            desc->flags = kind == 2 ? JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE
+            desc->flags = kind == QJS_GOT_METHOD ? JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE
                                     : JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_PROP_CONFIGURABLE;
             desc->value = v;
             desc->getter = JS_UNDEFINED;
@@ -2089,7 +2082,7 @@ static JSValue js_is_array(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     (void)this_val;
     if (argc < 1)
         return JS_FALSE;
-    if (host_variant(argv[0]) == 2)
+    if (host_variant(argv[0]) == QJS_VARIANT_LIST)
         return JS_TRUE;
     r = JS_IsArray(ctx, argv[0]);
     return r < 0 ? JS_EXCEPTION : JS_NewBool(ctx, r);
@@ -2196,7 +2189,7 @@ int32_t qjs_unhandled_take(qjs_rt *st)
         qjs_unhandled *u = &st->unhandled[i];
         buf_i64(&st->out, (int64_t)(uintptr_t)JS_GetContextOpaque(u->ctx));
         buf_u8(&st->out, JS_IsUndefined(u->promise) ? 1 : 0); /* 1: thrown by a microtask */
-        enc_exception(u->ctx, st, &st->out, u->reason, 0);
+        enc_exception(u->ctx, st, &st->out, u->reason, QJS_STOP_NONE);
     }
     for (i = 0; i < n; i++) {
         JS_FreeValue(st->unhandled[i].ctx, st->unhandled[i].promise);
@@ -2211,7 +2204,8 @@ int32_t qjs_unhandled_take(qjs_rt *st)
     return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
 }
 
-/* A reaction of a watched promise: reports the settlement to the host. */
+/* A reaction of a watched promise: reports the settlement to the host; magic is
+   QJS_SETTLE_FULFIL or QJS_SETTLE_REJECT. */
 static JSValue js_promise_settled(JSContext *ctx, JSValueConst this_val, int argc,
                                   JSValueConst *argv, int magic, JSValue *data)
 {
@@ -2224,8 +2218,8 @@ static JSValue js_promise_settled(JSContext *ctx, JSValueConst this_val, int arg
         return JS_EXCEPTION;
     buf_reset(&st->up);
     buf_u8(&st->up, (uint8_t)magic);
-    if (magic)
-        enc_exception(ctx, st, &st->up, v, 0);
+    if (magic == QJS_SETTLE_REJECT)
+        enc_exception(ctx, st, &st->up, v, QJS_STOP_NONE);
     else
         enc_value(ctx, st, &st->up, v);
     if (call_host(ctx, st, QJS_OP_PROMISE_SETTLED, id, &reply))
@@ -2256,7 +2250,7 @@ int32_t qjs_promise_watch(qjs_rt *st, int64_t realm, int64_t promise, int64_t id
 {
     qjs_box *b = box_get(promise);
     JSValue p, handlers[2], idv;
-    int state, k;
+    int state;
     BEGIN(realm);
     if (!b || (int)JS_PromiseState(ctx, b->v) < 0) {
         rc = QJS_BAD_INPUT;
@@ -2266,8 +2260,8 @@ int32_t qjs_promise_watch(qjs_rt *st, int64_t realm, int64_t promise, int64_t id
     state = (int)JS_PromiseState(ctx, p);
     if (state == JS_PROMISE_PENDING) {
         idv = JS_NewInt64(ctx, id);
-        for (k = 0; k < 2; k++)
-            handlers[k] = JS_NewCFunctionData(ctx, js_promise_settled, 1, k, 1, &idv);
+        handlers[0] = JS_NewCFunctionData(ctx, js_promise_settled, 1, QJS_SETTLE_FULFIL, 1, &idv);
+        handlers[1] = JS_NewCFunctionData(ctx, js_promise_settled, 1, QJS_SETTLE_REJECT, 1, &idv);
         if (JS_IsException(handlers[0]) || JS_IsException(handlers[1]) ||
             qjsi_promise_then(ctx, p, handlers[0], handlers[1]) < 0) {
             JS_FreeValue(ctx, handlers[0]);
@@ -2307,16 +2301,16 @@ int32_t qjs_promise_settle(qjs_rt *st, int64_t realm, int64_t resolvers, const u
     JSValue fn, v = JS_UNDEFINED, res;
     int drc = 0;
     BEGIN(realm);
-    if (!b || !in || len < 1 || !JS_IsArray(ctx, b->v) || rd_u8(&r, &form) < 0 || form > 2 ||
-        (form == 2 && rd_i32(&r, &hid) < 0)) {
+    if (!b || !in || len < 1 || !JS_IsArray(ctx, b->v) || rd_u8(&r, &form) < 0 || form > QJS_SETTLE_THROWABLE ||
+        (form == QJS_SETTLE_THROWABLE && rd_i32(&r, &hid) < 0)) {
         rc = QJS_BAD_INPUT;
         END();
     }
-    if (form == 2)
+    if (form == QJS_SETTLE_THROWABLE)
         v = host_error(ctx, st, hid, &r);
     else
         drc = dec_value(ctx, st, &r, &v);
-    fn = JS_GetPropertyUint32(ctx, b->v, form == 0 ? 0 : 1);
+    fn = JS_GetPropertyUint32(ctx, b->v, form == QJS_SETTLE_FULFIL ? 0 : 1);
     {
         JSValue idv = JS_GetPropertyUint32(ctx, b->v, 2);
         int64_t fid;
@@ -2518,10 +2512,6 @@ static JSValue js_queue_microtask(JSContext *ctx, JSValueConst this_val, int arg
 
 /* ---------- modules and CommonJS ---------- */
 
-#define FORMAT_ESM 0
-#define FORMAT_COMMONJS 1
-#define FORMAT_JSON 2
-#define FORMAT_HOST 3
 
 /* The id of `specifier` asked for from `referrer` (NULL: the script being run), through the
    host's loaders; a new string (JS_FreeValue) or JS_EXCEPTION. */
@@ -2533,7 +2523,8 @@ static JSValue module_resolve(JSContext *ctx, qjs_rt *st, JSValueConst referrer,
     buf_reset(&st->up);
     enc_value(ctx, st, &st->up, referrer);
     enc_value(ctx, st, &st->up, specifier);
-    if (call_host(ctx, st, QJS_OP_MODULE_RESOLVE, require, &reply))
+    if (call_host(ctx, st, QJS_OP_MODULE_RESOLVE,
+                  require ? QJS_MODULE_REQUIRE : QJS_MODULE_IMPORT, &reply))
         return JS_EXCEPTION;
     if (!reply.p || dec_value(ctx, st, &reply, &id) < 0 || !JS_IsString(id)) {
         JS_FreeValue(ctx, id);
@@ -2582,11 +2573,12 @@ static int module_fetch(JSContext *ctx, qjs_rt *st, JSValueConst id, int require
     *dirname = JS_UNDEFINED;
     buf_reset(&st->up);
     enc_value(ctx, st, &st->up, id);
-    if (call_host(ctx, st, QJS_OP_MODULE_LOAD, require, &reply))
+    if (call_host(ctx, st, QJS_OP_MODULE_LOAD,
+                  require ? QJS_MODULE_REQUIRE : QJS_MODULE_IMPORT, &reply))
         return -1;
-    if (!reply.p || rd_u8(&reply, &format) < 0 || format > FORMAT_HOST)
+    if (!reply.p || rd_u8(&reply, &format) < 0 || format > QJS_FORMAT_HOST)
         goto bad;
-    if (format == FORMAT_HOST) {
+    if (format == QJS_FORMAT_HOST) {
         int32_t n, i;
         if (!names) /* require(): the names are not needed */
             return format;
@@ -2622,7 +2614,7 @@ static int module_fetch(JSContext *ctx, qjs_rt *st, JSValueConst id, int require
     }
     if (dec_value(ctx, st, &reply, source) < 0 || !JS_IsString(*source))
         goto bad;
-    if (format == FORMAT_COMMONJS &&
+    if (format == QJS_FORMAT_COMMONJS &&
         (dec_value(ctx, st, &reply, dirname) < 0 || !JS_IsString(*dirname)))
         goto bad;
     return format;
@@ -2761,7 +2753,7 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
     format = module_fetch(ctx, st, id, 1, &source, &dirname, NULL, NULL);
     if (format < 0)
         goto done;
-    if (format == FORMAT_ESM) { /* as Node 22 does: the namespace, when it needs no await */
+    if (format == QJS_FORMAT_ESM) { /* as Node 22 does: the namespace, when it needs no await */
         id_c = JS_ToCString(ctx, id);
         exports = id_c ? qjsi_require_module(ctx, id_c) : JS_EXCEPTION;
     } else {
@@ -2782,12 +2774,12 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
     JS_DefinePropertyValueStr(ctx, module, "exports", JS_DupValue(ctx, exports), JS_PROP_C_W_E);
     JS_DefinePropertyValue(ctx, cache, atom, JS_DupValue(ctx, module), JS_PROP_C_W_E);
 
-    if (format == FORMAT_HOST) {
+    if (format == QJS_FORMAT_HOST) {
         ret = host_module_object(ctx, st, id);
         if (JS_IsException(ret))
             goto fail_loading;
         JS_SetPropertyStr(ctx, module, "exports", ret);
-    } else if (format == FORMAT_JSON) {
+    } else if (format == QJS_FORMAT_JSON) {
         src = JS_ToCStringLen(ctx, &src_len, source);
         id_c = JS_ToCString(ctx, id);
         if (!src || !id_c)
@@ -2796,7 +2788,7 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
         if (JS_IsException(ret))
             goto fail_loading;
         JS_SetPropertyStr(ctx, module, "exports", ret);
-    } else if (format == FORMAT_COMMONJS) {
+    } else if (format == QJS_FORMAT_COMMONJS) {
         src = JS_ToCStringLen(ctx, &src_len, source);
         id_c = JS_ToCString(ctx, id);
         if (!src || !id_c)
@@ -2956,7 +2948,7 @@ static JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque
     JS_FreeValue(ctx, dirname);
     if (format < 0)
         return NULL;
-    if (format == FORMAT_ESM) {
+    if (format == QJS_FORMAT_ESM) {
         src = JS_ToCStringLen(ctx, &src_len, source);
         JS_FreeValue(ctx, source);
         if (!src)
@@ -2977,7 +2969,7 @@ static JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque
         return m;
     }
     JS_FreeValue(ctx, source);
-    m = JS_NewCModule(ctx, name, format == FORMAT_HOST ? host_module_init : cjs_module_init);
+    m = JS_NewCModule(ctx, name, format == QJS_FORMAT_HOST ? host_module_init : cjs_module_init);
     if (m) {
         for (i = 0; i < count; i++) {
             if (strcmp(names[i], "default") != 0 && JS_AddModuleExport(ctx, m, names[i]) < 0) {
@@ -3003,7 +2995,7 @@ static int install_realm(JSContext *ctx)
     int ok = 1;
 
     JS_DefinePropertyValueStr(ctx, global, "print",
-        JS_NewCFunctionMagic(ctx, js_print, "print", 1, JS_CFUNC_generic_magic, 0),
+        JS_NewCFunctionMagic(ctx, js_print, "print", 1, JS_CFUNC_generic_magic, QJS_PRINT_LOG),
         JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
     JS_DefinePropertyValueStr(ctx, global, "readLine",
         JS_NewCFunction(ctx, js_read_line, "readLine", 0),
@@ -3011,22 +3003,22 @@ static int install_realm(JSContext *ctx)
     console = JS_NewObject(ctx);
     JS_DefinePropertyValueStr(ctx, console, "log",
         JS_NewCFunctionMagic(ctx, js_print, "log", 1, JS_CFUNC_generic_magic,
-                             0 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_LOG | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, console, "info",
         JS_NewCFunctionMagic(ctx, js_print, "info", 1, JS_CFUNC_generic_magic,
-                             1 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_INFO | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, console, "debug",
         JS_NewCFunctionMagic(ctx, js_print, "debug", 1, JS_CFUNC_generic_magic,
-                             2 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_DEBUG | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, console, "warn",
         JS_NewCFunctionMagic(ctx, js_print, "warn", 1, JS_CFUNC_generic_magic,
-                             3 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_WARN | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, console, "error",
         JS_NewCFunctionMagic(ctx, js_print, "error", 1, JS_CFUNC_generic_magic,
-                             4 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_ERROR | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, console, "trace",
         JS_NewCFunctionMagic(ctx, js_print, "trace", 1, JS_CFUNC_generic_magic,
-                             4 | CONSOLE_FORMAT), JS_PROP_C_W_E);
+                             QJS_PRINT_ERROR | CONSOLE_FORMAT), JS_PROP_C_W_E);
     JS_DefinePropertyValueStr(ctx, global, "console", console,
                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
 
@@ -3073,7 +3065,7 @@ static int install_realm(JSContext *ctx)
             JS_DefinePropertyValueStr(ctx, proto, "toString",
                 JS_NewCFunction(ctx, js_host_to_string, "toString", 0),
                 JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
-            if (i == 2) {
+            if (i == QJS_VARIANT_LIST) {
                 /* [].concat(list) spreads it, as for a JS array */
                 JSValue symbol = JS_GetPropertyStr(ctx, global, "Symbol");
                 JSValue spreadable = JS_GetPropertyStr(ctx, symbol, "isConcatSpreadable");
@@ -3085,7 +3077,7 @@ static int install_realm(JSContext *ctx)
                 JS_FreeValue(ctx, spreadable);
                 JS_FreeValue(ctx, symbol);
             }
-            if (i == 2) {
+            if (i == QJS_VARIANT_LIST) {
                 /* JSON.stringify(list) gives an array, as for a JS array */
                 JSValue to_json = JS_Eval(ctx, "(function toJSON() { return Array.from(this) })",
                                           sizeof("(function toJSON() { return Array.from(this) })") - 1,
@@ -3367,23 +3359,23 @@ int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
         rc = QJS_BAD_INPUT;
         END();
     }
-    if (flags & 8) {
+    if (flags & QJS_EVAL_MODULE) {
         rc = eval_module(ctx, st, (const char *)src, (size_t)src_len,
                          filename ? filename : "<module>");
         END();
     }
-    if (flags & 2)
+    if (flags & QJS_EVAL_STRICT)
         eval_flags |= JS_EVAL_FLAG_STRICT;
-    if (!(flags & 5)) {
+    if (!(flags & (QJS_EVAL_COMPILE_ONLY | QJS_EVAL_KEEP_BYTECODE))) {
         rc = finish(ctx, st, JS_Eval(ctx, (const char *)src, (size_t)src_len,
                                      filename ? filename : "<eval>", eval_flags));
         END();
     }
     fn = JS_Eval(ctx, (const char *)src, (size_t)src_len, filename ? filename : "<eval>",
                  eval_flags | JS_EVAL_FLAG_COMPILE_ONLY);
-    if ((flags & 1) || JS_IsException(fn)) {
+    if ((flags & QJS_EVAL_COMPILE_ONLY) || JS_IsException(fn)) {
         rc = finish(ctx, st, fn);
-        if ((flags & 4) && (rc == QJS_OK || rc == QJS_EXCEPTION)) {
+        if ((flags & QJS_EVAL_KEEP_BYTECODE) && (rc == QJS_OK || rc == QJS_EXCEPTION)) {
             size_t n = st->out.len;
             if (buf_reserve(&st->out, 1) == 0) {
                 memmove(st->out.data + 1, st->out.data, n);
@@ -3892,7 +3884,7 @@ int32_t qjs_to_string(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         rc = finish_value(ctx, st, to_string_quiet(ctx, v));
     } else {
         JSValue text = JS_ToString(ctx, v);
-        if (JS_IsException(text) && JS_IsObject(v) && st->mb[QJS_MB_STOP_REASON] == 0) {
+        if (JS_IsException(text) && JS_IsObject(v) && st->mb[QJS_MB_STOP_REASON] == QJS_STOP_NONE) {
             /* no usable toString (a module namespace, an Object.create(null)): what
                Object.prototype.toString says, as a console would show it */
             JSValue saved = JS_GetException(ctx);

@@ -69,19 +69,6 @@ final class HostMembers {
   /** What {@link #get} returns for a bean property only described (its getter not run). */
   static final Object DESCRIBED = new Object();
 
-  static final int VARIANT_OBJECT = 0;
-  static final int VARIANT_MAP = 1;
-  static final int VARIANT_LIST = 2;
-  static final int VARIANT_FUNCTION = 3;
-  static final int VARIANT_CLASS = 4;
-
-  /** Modes of a member read (the shim's HOST_GET_*). A plain read gives a property's value. */
-  static final int GET_VALUE = 0;
-  /** A read for a method call ({@code o.m()}): a Java method before a property of that name. */
-  static final int GET_CALL = 1;
-  /** A read for a descriptor (keys, for-in, hasOwnProperty): a getter is not run. */
-  static final int GET_DESCRIBE = 2;
-
   private static final ClassValue<ClassMembers> MEMBERS =
       new ClassValue<>() {
         @Override
@@ -141,15 +128,17 @@ final class HostMembers {
   /** How the object is shown: plain object, map, array-like, or callable. */
   static int variantOf(Object o) {
     if (o instanceof StaticClass) {
-      return VARIANT_CLASS;
+      return QuickJsNative.VARIANT_CLASS;
     }
     if (o instanceof Map) {
-      return VARIANT_MAP;
+      return QuickJsNative.VARIANT_MAP;
     }
     if (o instanceof List || o.getClass().isArray()) {
-      return VARIANT_LIST;
+      return QuickJsNative.VARIANT_LIST;
     }
-    return MEMBERS.get(o.getClass()).functional != null ? VARIANT_FUNCTION : VARIANT_OBJECT;
+    return MEMBERS.get(o.getClass()).functional != null
+        ? QuickJsNative.VARIANT_FUNCTION
+        : QuickJsNative.VARIANT_OBJECT;
   }
 
   private static boolean isForbiddenName(String key) {
@@ -169,7 +158,7 @@ final class HostMembers {
    * <p>A Java object's own members win over JavaScript's: {@code f.apply(x)} on a
    * {@code java.util.function.Function} calls its Java {@code apply}; where the Java type has no
    * {@code apply}, {@code call} or {@code bind}, Function.prototype's serve. For a method call
-   * ({@link #GET_CALL}) a method wins over a property of the same name (a record's
+   * ({@link QuickJsNative#GET_CALL}) a method wins over a property of the same name (a record's
    * {@code p.x()} is its accessor, {@code p.x} its value).
    */
   Object get(Object target, String key, int mode) {
@@ -226,9 +215,9 @@ final class HostMembers {
     }
     ClassMembers members = MEMBERS.get(target.getClass());
     boolean hasMethod = members.methods.containsKey(key);
-    Method getter = target instanceof Map || (mode == GET_CALL && hasMethod) ? null : members.getters.get(key);
+    Method getter = target instanceof Map || (mode == QuickJsNative.GET_CALL && hasMethod) ? null : members.getters.get(key);
     if (getter != null) {
-      return mode == GET_DESCRIBE ? DESCRIBED : exposable(invoke(getter, target, new Object[0]));
+      return mode == QuickJsNative.GET_DESCRIBE ? DESCRIBED : exposable(invoke(getter, target, new Object[0]));
     }
     if (hasMethod) {
       return METHOD;
@@ -245,7 +234,7 @@ final class HostMembers {
    * undefined.
    */
   private static Object missing(int mode, String message) {
-    return mode == GET_CALL ? new Missing(message) : ABSENT;
+    return mode == QuickJsNative.GET_CALL ? new Missing(message) : ABSENT;
   }
 
   void set(Object target, String key, Object value) {

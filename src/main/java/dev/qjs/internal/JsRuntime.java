@@ -492,10 +492,13 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  /** [0][value] for a value; [1][thrown JS value] or [2][host id][message] for a failure. */
+  /**
+   * [SETTLE_FULFIL][value] for a value; [SETTLE_REJECT][thrown JS value] or
+   * [SETTLE_THROWABLE][host id][message] for a failure.
+   */
   private void writeSettlement(ValueWriter w, Object value, Throwable error) {
     if (error == null) {
-      w.u8(0).value(value);
+      w.u8(QuickJsNative.SETTLE_FULFIL).value(value);
       return;
     }
     Throwable t = error;
@@ -506,7 +509,7 @@ public final class JsRuntime implements AutoCloseable {
     }
     Object js = originalJsError(t);
     if (js != null) {
-      w.u8(1);
+      w.u8(QuickJsNative.SETTLE_REJECT);
       if (js == THROWN_UNDEFINED) {
         w.undefined();
       } else {
@@ -514,7 +517,7 @@ public final class JsRuntime implements AutoCloseable {
       }
     } else {
       String m = t.getMessage();
-      w.u8(2).i32(hosts.acquire(t)).string(m != null ? m : t.getClass().getName());
+      w.u8(QuickJsNative.SETTLE_THROWABLE).i32(hosts.acquire(t)).string(m != null ? m : t.getClass().getName());
     }
   }
 
@@ -817,7 +820,12 @@ public final class JsRuntime implements AutoCloseable {
       ValueWriter w = in.reset().source(source);
       int rc =
           QuickJsNative.qjs_eval(
-              rt, realm.pointer, w.address(), w.length(), cString(fileName), cacheable ? 4 : 0);
+              rt,
+              realm.pointer,
+              w.address(),
+              w.length(),
+              cString(fileName),
+              cacheable ? QuickJsNative.EVAL_KEEP_BYTECODE : 0);
       if (key == null || rc < 0) {
         return result(rc, realm, fileName);
       }
@@ -839,7 +847,8 @@ public final class JsRuntime implements AutoCloseable {
     try {
       ValueWriter w = in.reset().source(source);
       int rc =
-          QuickJsNative.qjs_eval(rt, realm.pointer, w.address(), w.length(), cString(fileName), 1);
+          QuickJsNative.qjs_eval(
+              rt, realm.pointer, w.address(), w.length(), cString(fileName), QuickJsNative.EVAL_COMPILE_ONLY);
       return (JsHandle) result(rc, realm, fileName);
     } finally {
       exit();
@@ -1338,8 +1347,15 @@ public final class JsRuntime implements AutoCloseable {
    * the parsers of source code and of {@code JSON.parse} raise as a SyntaxError.
    */
   static int kindOf(String errorName, String message, int stopReason) {
-    if (stopReason >= KIND_INTERRUPTED && stopReason <= KIND_MEMORY) {
-      return stopReason;
+    switch (stopReason) {
+      case QuickJsNative.STOP_INTERRUPTED:
+        return KIND_INTERRUPTED;
+      case QuickJsNative.STOP_DEADLINE:
+        return KIND_TIMEOUT;
+      case QuickJsNative.STOP_MEMORY:
+        return KIND_MEMORY;
+      default:
+        break;
     }
     if (errorName == null) {
       return KIND_ERROR;
@@ -1391,10 +1407,12 @@ public final class JsRuntime implements AutoCloseable {
   private ScriptException readException(ByteBuffer b, Realm realm, String fileName) {
     ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
-    if (stopReason == 0 && state.stopRequested()) {
+    if (stopReason == QuickJsNative.STOP_NONE && state.stopRequested()) {
       // the call is being stopped and ended before QuickJS checked (a host call that waited for
       // another engine gave up because of it): the stop is what ended it
-      stopReason = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8) != 0 ? 1 : 2;
+      stopReason = (long) MAILBOX_SLOT.getVolatile(mailbox, QuickJsNative.MB_INTERRUPT * 8) != 0
+          ? QuickJsNative.STOP_INTERRUPTED
+          : QuickJsNative.STOP_DEADLINE;
     }
     int causeCount = b.getInt();
     ErrorParts[] causes = new ErrorParts[causeCount];
@@ -1405,7 +1423,7 @@ public final class JsRuntime implements AutoCloseable {
     Throwable chain = null;
     for (int i = causeCount - 1; i >= 0; i--) {
       Throwable java = hostThrowable(causes[i]);
-      chain = java != null ? java : exception(causes[i], fileName, 0, chain, false);
+      chain = java != null ? java : exception(causes[i], fileName, QuickJsNative.STOP_NONE, chain, false);
     }
     Throwable cause = top.hostId() >= 0 ? hostThrowable(top) : null;
     return exception(top, fileName, stopReason, cause != null ? cause : chain, true);
@@ -1501,7 +1519,7 @@ public final class JsRuntime implements AutoCloseable {
     WeakReference<JsRuntime> ref = BY_TOKEN.get(token);
     JsRuntime runtime = ref == null ? null : ref.get();
     if (runtime == null) {
-      return 0; // the runtime is being freed: nothing to release or print
+      return QuickJsNative.REPLY_OK; // the runtime is being freed: nothing to release or print
     }
     try {
       return runtime.onHostCall(op, a, runtime.hostArguments(data, len));
@@ -1516,7 +1534,7 @@ public final class JsRuntime implements AutoCloseable {
       try {
         if (t instanceof HostMembers.Refusal refusal) {
           runtime.send(runtime.reply.reset().string(refusal.getMessage()));
-          return 2;
+          return QuickJsNative.REPLY_TYPE_ERROR;
         }
         Object jsError = runtime.originalJsError(t);
         if (jsError != null) {
@@ -1527,11 +1545,11 @@ public final class JsRuntime implements AutoCloseable {
             w.value(jsError == THROWN_NULL ? null : jsError);
           }
           runtime.send(w);
-          return 3;
+          return QuickJsNative.REPLY_RETHROW;
         }
         return runtime.replyThrowable(t);
       } catch (Throwable ignored) {
-        return 1;
+        return QuickJsNative.REPLY_THREW;
       }
     }
   }
@@ -1565,7 +1583,7 @@ public final class JsRuntime implements AutoCloseable {
   private int send(ValueWriter w) {
     mailbox.putLong(QuickJsNative.MB_REPLY_PTR * 8, w.address());
     mailbox.putLong(QuickJsNative.MB_REPLY_LEN * 8, w.length());
-    return 0;
+    return QuickJsNative.REPLY_OK;
   }
 
   /**
@@ -1611,7 +1629,7 @@ public final class JsRuntime implements AutoCloseable {
     String m = t.getMessage();
     w.string(m != null ? m : t.getClass().getName());
     send(w);
-    return 1;
+    return QuickJsNative.REPLY_THREW;
   }
 
   /** The realm that made the current host callback (null if it is gone). */
@@ -1635,7 +1653,7 @@ public final class JsRuntime implements AutoCloseable {
         sb.append(System.lineSeparator());
         replyNone();
         ScriptContext ctx = currentContext();
-        Writer out = a >= 3 ? ctx.getErrorWriter() : ctx.getWriter();
+        Writer out = a >= QuickJsNative.PRINT_WARN ? ctx.getErrorWriter() : ctx.getWriter();
         if (out != null) {
           IOException failed = lent(() -> {
             try {
@@ -1650,7 +1668,7 @@ public final class JsRuntime implements AutoCloseable {
             throw failed;
           }
         }
-        return 0;
+        return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_LOOKUP: {
         String name = (String) read(args, realm);
@@ -1686,22 +1704,22 @@ public final class JsRuntime implements AutoCloseable {
         }
       case QuickJsNative.OP_HOST_GET: {
         String key = (String) read(args, realm);
-        int mode = args.hasRemaining() ? args.get() : HostMembers.GET_VALUE;
+        int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
         Object target = hosts.get((int) a);
         Object member = lent(() -> members.get(target, key, mode));
         if (member == HostMembers.ABSENT) {
-          return send(reply.reset().u8(0));
+          return send(reply.reset().u8(QuickJsNative.GOT_NONE));
         }
         if (member == HostMembers.METHOD) {
-          return send(reply.reset().u8(2));
+          return send(reply.reset().u8(QuickJsNative.GOT_METHOD));
         }
         if (member == HostMembers.DESCRIBED) {
-          return send(reply.reset().u8(3));
+          return send(reply.reset().u8(QuickJsNative.GOT_GETTER));
         }
         if (member instanceof HostMembers.Missing missing) {
-          return send(reply.reset().u8(4).string(missing.message()));
+          return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
         }
-        return send(reply.reset().u8(1).value(member));
+        return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
         String key = (String) read(args, realm);
@@ -1712,7 +1730,7 @@ public final class JsRuntime implements AutoCloseable {
           return null;
         });
         replyNone();
-        return 0;
+        return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_HOST_DELETE: {
         String key = (String) read(args, realm);
@@ -1744,11 +1762,11 @@ public final class JsRuntime implements AutoCloseable {
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_PROMISE_SETTLED: {
-        boolean rejected = args.get() != 0;
+        boolean rejected = args.get() != QuickJsNative.SETTLE_FULFIL;
         Object settlement = rejected ? readException(args, realm, null) : read(args, realm);
         replyNone();
         loop.settled(a, rejected, settlement);
-        return 0;
+        return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_TIMER: {
         double delay = args.getDouble();
@@ -1757,19 +1775,19 @@ public final class JsRuntime implements AutoCloseable {
         if (realm != null) {
           loop.schedule(realm, a, delay, repeat);
         }
-        return 0;
+        return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_TIMER_CANCEL:
         replyNone();
         if (realm != null) {
           loop.cancel(realm, a);
         }
-        return 0;
+        return QuickJsNative.REPLY_OK;
       case QuickJsNative.OP_MODULE_RESOLVE: {
         Object referrer = read(args, realm);
         String specifier = (String) read(args, realm);
         String id = modules.resolve(
-            specifier, referrer instanceof String r ? r : currentFile, a == 1);
+            specifier, referrer instanceof String r ? r : currentFile, a == QuickJsNative.MODULE_REQUIRE);
         return send(reply.reset().string(id));
       }
       case QuickJsNative.OP_MODULE_LOAD: {
@@ -1786,7 +1804,7 @@ public final class JsRuntime implements AutoCloseable {
       }
       default:
         replyNone();
-        return 0;
+        return QuickJsNative.REPLY_OK;
     }
   }
 

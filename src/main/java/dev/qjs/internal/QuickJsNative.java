@@ -7,8 +7,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The JNA direct mapping of {@code native-libs/include/qjs_shim.h}. Only pointers, integers and
  * byte buffers cross; see the header for ownership rules and the encoding.
+ *
+ * <p>Every protocol constant of the header, {@code QJS_<NAME>}, is mirrored here as {@code
+ * <NAME>}, and every {@code static final} primitive field of this class is one of them:
+ * {@code ProtocolHeaderTest} parses the header and fails the build when a value differs or a name
+ * is missing on either side. Meanings and layouts are documented in the header only.
  */
 final class QuickJsNative {
+  // result codes of every call that runs JavaScript
   static final int OK = 0;
   static final int EXCEPTION = 1;
   static final int NOT_FUNCTION = 2;
@@ -16,6 +22,7 @@ final class QuickJsNative {
   static final int OUT_OF_MEMORY = -2;
   static final int PENDING = 3;
 
+  // mailbox slots (int64 each: byte offset = slot * 8)
   static final int MB_OUT_PTR = 0;
   static final int MB_OUT_LEN = 1;
   static final int MB_REPLY_PTR = 2;
@@ -32,6 +39,7 @@ final class QuickJsNative {
   static final int MB_UNHANDLED = 13;
   static final int MB_SLOTS = 14;
 
+  // host callback operations
   static final int OP_PRINT = 1;
   static final int OP_LOOKUP = 2;
   static final int OP_READ_LINE = 3;
@@ -49,6 +57,47 @@ final class QuickJsNative {
   static final int OP_MODULE_LOAD = 16;
   static final int OP_HOST_MODULE = 17;
 
+  // levels of OP_PRINT (argument a)
+  static final int PRINT_LOG = 0;
+  static final int PRINT_INFO = 1;
+  static final int PRINT_DEBUG = 2;
+  static final int PRINT_WARN = 3;
+  static final int PRINT_ERROR = 4;
+
+  // modes of OP_HOST_GET (the u8 after the key)
+  static final int GET_VALUE = 0;
+  static final int GET_CALL = 1;
+  static final int GET_DESCRIBE = 2;
+
+  // what an OP_HOST_GET reply holds (its first u8)
+  static final int GOT_NONE = 0;
+  static final int GOT_VALUE = 1;
+  static final int GOT_METHOD = 2;
+  static final int GOT_GETTER = 3;
+  static final int GOT_NO_METHOD = 4;
+
+  // who asks in OP_MODULE_RESOLVE and OP_MODULE_LOAD (argument a)
+  static final int MODULE_IMPORT = 0;
+  static final int MODULE_REQUIRE = 1;
+
+  // formats of an OP_MODULE_LOAD reply (its first u8)
+  static final byte FORMAT_ESM = 0;
+  static final byte FORMAT_COMMONJS = 1;
+  static final byte FORMAT_JSON = 2;
+  static final byte FORMAT_HOST = 3;
+
+  // settlement forms: qjs_promise_settle's input and OP_PROMISE_SETTLED's data (first u8)
+  static final int SETTLE_FULFIL = 0;
+  static final int SETTLE_REJECT = 1;
+  static final int SETTLE_THROWABLE = 2;
+
+  // what the host callback returns
+  static final int REPLY_OK = 0;
+  static final int REPLY_THREW = 1;
+  static final int REPLY_TYPE_ERROR = 2;
+  static final int REPLY_RETHROW = 3;
+
+  // kinds of handles in the value encoding
   static final int KIND_OBJECT = 0;
   static final int KIND_ARRAY = 1;
   static final int KIND_FUNCTION = 2;
@@ -57,6 +106,7 @@ final class QuickJsNative {
   static final int KIND_PROMISE = 5;
   static final int KIND_BYTECODE = 6;
 
+  // value encoding tags
   static final byte T_UNDEFINED = 0;
   static final byte T_NULL = 1;
   static final byte T_FALSE = 2;
@@ -79,11 +129,23 @@ final class QuickJsNative {
   static final byte T_ARRAYBUF = 19;
   static final byte T_FUTURE = 20;
 
-  static final byte FORMAT_ESM = 0;
-  static final byte FORMAT_COMMONJS = 1;
-  static final byte FORMAT_JSON = 2;
-  static final byte FORMAT_HOST = 3;
+  // variants of a Java object seen from JavaScript (the u8 after a host->C T_HOST)
+  static final int VARIANT_OBJECT = 0;
+  static final int VARIANT_MAP = 1;
+  static final int VARIANT_LIST = 2;
+  static final int VARIANT_FUNCTION = 3;
+  static final int VARIANT_CLASS = 4;
 
+  // why a call stopped: MB_STOP_REASON and the exception output's stop reason
+  static final int STOP_NONE = 0;
+  static final int STOP_INTERRUPTED = 1;
+  static final int STOP_DEADLINE = 2;
+  static final int STOP_MEMORY = 3;
+
+  // flags of qjs_eval
+  static final int EVAL_COMPILE_ONLY = 1;
+  static final int EVAL_STRICT = 2;
+  static final int EVAL_KEEP_BYTECODE = 4;
   static final int EVAL_MODULE = 8;
 
   /** Null when the library is loaded and registered, else what {@link #ensureLoaded} reports. */
