@@ -461,6 +461,7 @@ mkdir -p "$PATCHED_DIR"
 # awk program: with -v list=1 and a patch, prints the files it changes (its "+++ b/FILE" lines);
 # with -v want=FILE, a patch and FILE's current text, prints FILE with the patch's hunks for it
 # applied, or fails with a message naming the hunk that does not match exactly once.
+# shellcheck disable=SC2016  # an awk program: its $ are awk's
 APPLY_PATCH_AWK='
 function fail(msg) { printf "%s: %s\n", patch, msg > "/dev/stderr"; failed = 1; exit 1 }
 FNR == NR {
@@ -525,8 +526,10 @@ for p in "$PATCH_SRC_DIR"/*.patch; do
             cp "$QJS_DIR/$f" "$src"
             PATCHED_FILES="$PATCHED_FILES $f"
         fi
-        awk -v want="$f" -v patch="$p" "$APPLY_PATCH_AWK" "$p" "$src" >"$src.tmp" \
-            && mv -f "$src.tmp" "$src" || die "the patch ${p##*/} does not apply to $f (QuickJS from $QJS_ORIGIN)"
+        if ! awk -v want="$f" -v patch="$p" "$APPLY_PATCH_AWK" "$p" "$src" >"$src.tmp"; then
+            die "the patch ${p##*/} does not apply to $f (QuickJS from $QJS_ORIGIN)"
+        fi
+        mv -f "$src.tmp" "$src" || die "could not write the patched $f"
     done
 done
 [ -n "$PATCHED_FILES" ] || die "no QuickJS patch in $PATCH_SRC_DIR"

@@ -20,6 +20,7 @@ set -eu
 SCRIPT_DIR=$(cd "$(dirname "$0")/../../../native-libs" && pwd)
 LOG_TAG=npm-packages
 # log, die, have
+# shellcheck source=native-libs/lib.sh
 . "$SCRIPT_DIR/lib.sh"
 
 [ $# -eq 1 ] || { log "usage: sh fetch.sh <out-dir>"; exit 2; }
