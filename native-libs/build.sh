@@ -29,8 +29,7 @@
 #
 # Cross builds (native-libs/build-all.sh drives them): QJS_TARGET names the jar folder to build
 # for (a platform of native-libs/platforms.txt, such as linux-aarch64-musl or win32-x86-64)
-# instead of this machine, and CC must be a
-# compiler for it (e.g. "zig cc -target aarch64-linux-gnu.2.17"). The exported-symbol check
+# instead of this machine, and CC must be a compiler for it (e.g. "zig cc -target aarch64-linux-gnu.2.17"). The exported-symbol check
 # then reads the library with llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
 # POSIX sh (runs under dash).
 
@@ -212,8 +211,10 @@ else
     if [ "$OS" = linux ] && { ldd --version 2>&1 | grep -qi musl; }; then PREFIX=$PREFIX-musl; fi
     CROSS=false
 fi
-# the library's name on this OS, as native-libs/platforms.txt gives it
-LIBNAME=$(os_library "$OS") || die "native-libs/platforms.txt names no library for $OS"
+# the library's name, as native-libs/platforms.txt gives it for the platform (or for this OS)
+if [ "$CROSS" = true ]; then LIBNAME=$(platform_field "$QJS_TARGET" library)
+else LIBNAME=$(os_library "$OS") || die "native-libs/platforms.txt names no library for $OS"
+fi
 if [ "$OS" = win32 ]; then
     # Windows has no <pthread.h>: ours maps the few calls onto Win32 (see the header)
     BASE_CFLAGS=$(printf '%s\n' "$BASE_CFLAGS" | sed 's/ -fPIC//')
