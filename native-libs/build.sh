@@ -29,8 +29,9 @@
 #
 # Cross builds (native-libs/build-all.sh drives them): QJS_TARGET names the jar folder to build
 # for (a platform of native-libs/platforms.txt, such as linux-aarch64-musl or win32-x86-64)
-# instead of this machine, and CC must be a compiler for it (e.g. "zig cc -target aarch64-linux-gnu.2.17"). The exported-symbol check
-# then reads the library with llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
+# instead of this machine, and CC must be a compiler for it (e.g. "zig cc -target
+# aarch64-linux-gnu.2.17"). The exported-symbol check then reads the library with
+# llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
 # POSIX sh (runs under dash).
 
 set -eu
