@@ -455,6 +455,8 @@ fi
 # hunk applies by content, not by line number: its old lines (context and removed) must occur
 # in the file exactly once, as one block, or the build stops, so a different source fails here
 # instead of building something unreviewed. A patch may change only files of the manifest.
+# A new fix: copy the source with the earlier patches applied to a/ and b/, edit b/, and write
+# `diff -u a/FILE b/FILE` under a header of its own into the next NN-name.patch.
 PATCH_SRC_DIR=$NATIVE_DIR/patches
 PATCHED_DIR=$TMP_ROOT/patched
 PATCHED_FILES=''
