@@ -56,15 +56,6 @@ platform_field() {
         END { if (!bad) exit found ? 0 : 1 }' "$PLATFORM_TABLE"
 }
 
-# platform_of OS CPU LIBC: the platform with these facts (LIBC - outside Linux); fails when
-# the table has none
-platform_of() {
-    awk -v os="$1" -v cpu="$2" -v libc="$3" '
-        /^[ \t]*(#|$)/ { next }
-        $2 == os && $3 == cpu && $4 == libc { print $1; found = 1; exit }
-        END { exit found ? 0 : 1 }' "$PLATFORM_TABLE"
-}
-
 # os_library OS: the library's file name on OS (from the table's first platform of that OS)
 os_library() {
     awk -v os="$1" '
