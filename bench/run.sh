@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # One command for the whole comparison: builds what it needs, runs every column (each engine on
-# its own classpath), writes bench/results/<date>/ (table.md, chart.svg, raw data) and prints
-# the table.
+# its own classpath), writes bench/results/<date>/ (table.md and chart.svg, the run's committed
+# record) from the raw data in bench/target/results/<date>/ (never committed), and prints the
+# table.
 #
 #   bench/run.sh                    full run (fits in about 25 minutes on 2 cores)
 #   QUICK=1 bench/run.sh            smoke run in a few minutes (numbers not meaningful),
-#                                   into results/<date>-quick/
+#                                   into results/<date>-quick/ (raw: target/results/<date>-quick/)
 #   COLUMNS="quickjs qjs" bench/run.sh   only these columns (quickjs qjs nashorn rhino
 #                                   graaljs-jit graaljs-interp)
 #   SKIP_INSTALL=1 bench/run.sh     reuse the library installed in ~/.m2 (no mvn install)
 #   SKIP_BUILD=1 bench/run.sh       reuse the built columns (target/<column>/) too
-#   OUT=dir bench/run.sh            write results to dir instead
+#   OUT=dir bench/run.sh            write table.md and chart.svg to dir instead
+#   RAW=dir bench/run.sh            write the raw data to dir instead
 #   LOAD_MAX=1.5 bench/run.sh       noise guard: a column is re-run once when the 1-minute load
 #                                   of other processes (loadavg before it; after it, less our 1)
 #                                   was above this
@@ -34,14 +36,16 @@ if [ "${QUICK:-0}" = 1 ]; then
   qjs_timing=(0.4 2 0.2)          # warm-up seconds, iterations, seconds per iteration
   cold_runs=3; mem_runs=1; mem_engines=5
   micro_tests=(empty_loop prop_read func_call array_push string_build1 int_to_string sort_bench)
-  out=${OUT:-$bench/results/$day-quick}
+  run_name=$day-quick
 else
   jmh_timing=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
   qjs_timing=(4 5 1)
   cold_runs=10; mem_runs=3; mem_engines=20
   micro_tests=()
-  out=${OUT:-$bench/results/$day}
+  run_name=$day
 fi
+out=${OUT:-$bench/results/$run_name}
+raw=${RAW:-$bench/target/results/$run_name}
 # identical for every JVM column (JMH forks get exactly these); a column adds only what its
 # engine needs to run at all (GraalJS: the JIT switch, or silencing the interpreter warning)
 JVM_FLAGS=(-Xms512m -Xmx1g -XX:+UseG1GC -Dbench.js.dir="$bench/target/js")
@@ -163,7 +167,7 @@ run_qjs_column() {
 }
 
 run_column() {
-  local c=$1 o=$out/$1
+  local c=$1 o=$raw/$1
   rm -rf "$o" && mkdir -p "$o"
   local before after t0=$(date +%s)
   before=$(other_load)
@@ -178,7 +182,8 @@ run_column() {
 
 # ------------------------------------------------------------------------------ main ---
 build
-mkdir -p "$out"
+rm -rf "$raw"
+mkdir -p "$out" "$raw"
 {
   echo "date: $(date -Is)"
   echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src native-libs 2>/dev/null || echo ' (library sources modified)')"
@@ -189,27 +194,27 @@ mkdir -p "$out"
   echo "mode: $([ "${QUICK:-0}" = 1 ] && echo QUICK || echo full); JMH ${jmh_timing[*]}; cold start runs $cold_runs"
   echo "jvm flags (all columns): ${JVM_FLAGS[*]}"
   echo "load max (noise guard): $LOAD_MAX"
-} > "$out/env.txt"
+} > "$raw/env.txt"
 
 for c in $COLUMNS; do
   log "column $c (load $(other_load))"
   rc=0; run_column "$c" || rc=$?
-  if [ $rc = 2 ]; then log "column $c FAILED (see $out/$c/)"; exit 1; fi
+  if [ $rc = 2 ]; then log "column $c FAILED (see $raw/$c/)"; exit 1; fi
   if [ $rc = 1 ]; then
     # a re-run only while the whole run stays within its 25 minutes
     if [ $(( $(date +%s) - t_start )) -lt ${RERUN_UNTIL:-900} ]; then
-      log "column $c was disturbed ($(cat "$out/$c/load.txt")): running it again"
-      rm -rf "$out/$c.disturbed" && mv "$out/$c" "$out/$c.disturbed"
+      log "column $c was disturbed ($(cat "$raw/$c/load.txt")): running it again"
+      rm -rf "$raw/$c.disturbed" && mv "$raw/$c" "$raw/$c.disturbed"
       rc=0; run_column "$c" || rc=$?
-      if [ $rc = 2 ]; then log "column $c FAILED (see $out/$c/)"; exit 1; fi
-      [ $rc = 0 ] || log "column $c disturbed again ($(cat "$out/$c/load.txt")); kept"
+      if [ $rc = 2 ]; then log "column $c FAILED (see $raw/$c/)"; exit 1; fi
+      [ $rc = 0 ] || log "column $c disturbed again ($(cat "$raw/$c/load.txt")); kept"
     else
       log "column $c was disturbed; no time left to re-run it"
     fi
   fi
 done
-echo "total seconds: $(( $(date +%s) - t_start ))" >> "$out/env.txt"
+echo "total seconds: $(( $(date +%s) - t_start ))" >> "$raw/env.txt"
 
-python3 "$bench/table.py" "$out" > "$out/table.md"
-log "results in $out"
+python3 "$bench/table.py" "$raw" "$out" > "$out/table.md"
+log "results in $out (raw data in $raw)"
 cat "$out/table.md"

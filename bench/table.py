@@ -210,10 +210,14 @@ def chart(data, cols, path):
 
 
 def main():
+    # table.py RAW [OUT]: reads the run's raw data in RAW (bench/target/results/<run>/), writes
+    # OUT/chart.svg (OUT defaults to RAW) and prints the table (run.sh puts it in OUT/table.md)
     d = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else d
+    os.makedirs(out, exist_ok=True)
     cols = [c for c in COLUMNS if os.path.isdir(os.path.join(d, c))]
     data = {c: load_column(os.path.join(d, c)) for c in cols}
-    chart(data, cols, os.path.join(d, "chart.svg"))
+    chart(data, cols, os.path.join(out, "chart.svg"))
     print("| workload | unit | " + " | ".join(TITLES[c] for c in cols) + " |")
     print("|---|---|" + "---:|" * len(cols))
     for key, label, unit, hib, _ in ROWS:

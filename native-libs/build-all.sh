@@ -10,7 +10,7 @@
 #   <lib-out-dir>/<platform>/<library>   for each platform below (the jar's folders)
 #   <lib-out-dir>/META-INF/…             as native-libs/build.sh writes them
 #
-# Platforms (jar folder: zig target):
+# Platforms: every line of native-libs/platforms.txt (jar folder, zig target, library, format):
 #   linux-x86-64, linux-aarch64        glibc 2.17 and newer (CentOS 7, Debian 8, Ubuntu 14.04 on)
 #   linux-x86-64-musl, -aarch64-musl   musl (Alpine); the loader picks these on musl systems
 #   darwin-x86-64, darwin-aarch64      macOS 11 and newer
@@ -31,23 +31,20 @@
 
 set -eu
 
-log() { printf '[quickjs-native] %s\n' "$*" >&2; }
-die() { printf '[quickjs-native] ERROR: %s\n' "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+LOG_TAG=quickjs-native
+# log, die, have, cache_root, sha256_of, platform_field
+. "$SCRIPT_DIR/lib.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
     echo "usage: sh native-libs/build-all.sh <lib-out-dir> [<tests-out-dir>]" >&2
     exit 2
 fi
-SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 mkdir -p -- "$1"
 LIB_OUT=$(CDPATH='' cd -- "$1" && pwd -P)
 TESTS_OUT=${2:-}
 
-
-if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
-else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
-fi
+CACHE_ROOT=$(cache_root)
 mkdir -p "$CACHE_ROOT" || die "cannot create the cache $CACHE_ROOT"
 
 # ALL_TARGETS, zig_target, library_name, find_zig
@@ -73,21 +70,17 @@ log "zig $zig_v ($ZIG_BIN)"
 check_library() {
     cl_head=$(llvm-readobj --file-headers "$2" 2>&1) || die "$1: llvm-readobj cannot read $2: $cl_head"
     cl_format=$(printf '%s\n' "$cl_head" | awk -F': ' '$1 == "Format" { print $2; exit }')
-    case $1 in
-        linux-x86-64*) cl_want=elf64-x86-64 ;;
-        linux-aarch64*) cl_want=elf64-littleaarch64 ;;
-        darwin-x86-64) cl_want=Mach-O\ 64-bit\ x86-64 ;;
-        darwin-aarch64) cl_want=Mach-O\ arm64 ;;
-        win32-x86-64) cl_want=COFF-x86-64 ;;
-        win32-aarch64) cl_want=COFF-ARM64 ;;
-    esac
+    cl_want=$(platform_field "$1" format)
     [ "$cl_format" = "$cl_want" ] || die "$1: $2 is '$cl_format', expected '$cl_want'"
-    case $1 in
-        linux-*-musl)
+    case $(platform_field "$1" os)-$(platform_field "$1" libc) in
+        linux-musl)
             cl_needed=$(llvm-readobj --needed-libs "$2" | awk '/^  [^ ]/ { print $1 }' | tr '\n' ' ')
             [ "$cl_needed" = "libc.so " ] || die "$1: links $cl_needed; a musl library must need only libc.so (musl resolves it to itself)"
             cl_detail="needs $cl_needed" ;;
-        linux-*)
+        linux-glibc)
+            # the floor is the glibc version the zig target names (x86_64-linux-gnu.2.17)
+            cl_floor=$(platform_field "$1" zig)
+            cl_floor=${cl_floor##*-gnu.}
             cl_needed=$(llvm-readobj --needed-libs "$2" | awk '/^  [^ ]/ { print $1 }' | sort | tr '\n' ' ')
             for cl_lib in $cl_needed; do
                 case $cl_lib in libc.so.6|libm.so.6|libpthread.so.0|libdl.so.2|ld-linux-x86-64.so.2|ld-linux-aarch64.so.1) ;;
@@ -95,8 +88,8 @@ check_library() {
                 esac
             done
             cl_newest=$(llvm-readobj --version-info "$2" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
-            cl_top=$(printf '%s\n%s\n' "$cl_newest" "$GLIBC_FLOOR" | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
-            [ "$cl_top" = "$GLIBC_FLOOR" ] || die "$1: needs glibc $cl_newest, newer than $GLIBC_FLOOR"
+            cl_top=$(printf '%s\n%s\n' "$cl_newest" "$cl_floor" | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
+            [ "$cl_top" = "$cl_floor" ] || die "$1: needs glibc $cl_newest, newer than $cl_floor"
             cl_detail="needs $cl_needed(glibc $cl_newest)" ;;
         darwin-*)
             # the first entry is the library's own install name
@@ -112,6 +105,7 @@ check_library() {
                 esac
             done
             cl_detail="imports $(printf '%s\n' $cl_needed | grep -vc '^api-ms-win-crt-') DLL(s) and $(printf '%s\n' $cl_needed | grep -c '^api-ms-win-crt-') of the Universal C Runtime's" ;;
+        *) die "$1: no check for the OS and C library of this platform (native-libs/platforms.txt)" ;;
     esac
     log "checked $1: $cl_format, $(wc -c <"$2" | tr -d ' ') bytes, $cl_detail"
 }
@@ -122,7 +116,7 @@ check_library() {
 build_all() {
     for t in $TARGETS; do
         # a PE header holds a link time stamp: /Brepro makes it a hash of the content
-        case $t in win32-*) ba_ld='-s -Wl,/Brepro' ;; *) ba_ld='-s' ;; esac
+        case $(platform_field "$t" os) in win32) ba_ld='-s -Wl,/Brepro' ;; *) ba_ld='-s' ;; esac
         QJS_TARGET=$t CC="$ZIG_BIN cc -target $(zig_target "$t")" LDFLAGS="${LDFLAGS:-} $ba_ld" \
             ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
             ZIG_LOCAL_CACHE_DIR=${ZIG_LOCAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \

@@ -20,14 +20,18 @@
 # Whatever the source, every file we use is checked against the SHA-256
 # manifest below.
 #
+# The QuickJS fixes are the patch files in native-libs/patches/, applied in the order of their
+# names (see "patches" below); the platforms a cross build may name are the lines of
+# native-libs/platforms.txt.
+#
 # Objects are cached by content under ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/obj/
 # and the link is skipped when nothing changed. Environment: CC, CFLAGS, LDFLAGS.
 #
 # Cross builds (native-libs/build-all.sh drives them): QJS_TARGET names the jar folder to build
-# for (linux-x86-64, linux-aarch64, linux-x86-64-musl, linux-aarch64-musl, darwin-x86-64,
-# darwin-aarch64, win32-x86-64, win32-aarch64) instead of this machine, and CC must be a
-# compiler for it (e.g. "zig cc -target aarch64-linux-gnu.2.17"). The exported-symbol check
-# then reads the library with llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
+# for (a platform of native-libs/platforms.txt, such as linux-aarch64-musl or win32-x86-64)
+# instead of this machine, and CC must be a compiler for it (e.g. "zig cc -target
+# aarch64-linux-gnu.2.17"). The exported-symbol check then reads the library with
+# llvm-nm/llvm-objdump/llvm-readobj (Debian package llvm).
 # POSIX sh (runs under dash).
 
 set -eu
@@ -67,8 +71,10 @@ BASE_CFLAGS='-O2 -fPIC -fwrapv -fvisibility=hidden -DNDEBUG -D_GNU_SOURCE -DCONF
 
 # ---------------------------------------------------------------- helpers ---
 
-log() { printf '[quickjs-native] %s\n' "$*" >&2; }
-die() { printf '[quickjs-native] ERROR: %s\n' "$*" >&2; exit 1; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+LOG_TAG=quickjs-native
+# log, die, have, platform_field, all_platforms, os_library
+. "$SCRIPT_DIR/lib.sh"
 
 TMP_ROOT=''
 CLEANUP_PATHS=''
@@ -83,8 +89,6 @@ trap cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-have() { command -v "$1" >/dev/null 2>&1; }
 
 # Absolute path of a directory (created if needed).
 abs_dir() {
@@ -169,7 +173,6 @@ if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
     exit 2
 fi
 
-SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 NATIVE_DIR=$SCRIPT_DIR
 INCLUDE_DIR=$NATIVE_DIR/include
 SHIM_SRC_DIR=$NATIVE_DIR/src
@@ -181,12 +184,8 @@ if [ $# -ge 2 ] && [ -n "$2" ]; then TESTS_OUT=$(abs_dir "$2"); fi
 # ------------------------------------------------------------- platform ----
 
 if [ -n "${QJS_TARGET:-}" ]; then
-    case $QJS_TARGET in
-        linux-x86-64|linux-aarch64|linux-x86-64-musl|linux-aarch64-musl) OS=linux ;;
-        darwin-x86-64|darwin-aarch64) OS=darwin ;;
-        win32-x86-64|win32-aarch64) OS=win32 ;;
-        *) die "QJS_TARGET=$QJS_TARGET is not a platform folder this script builds (linux-x86-64, linux-aarch64, linux-x86-64-musl, linux-aarch64-musl, darwin-x86-64, darwin-aarch64, win32-x86-64, win32-aarch64)" ;;
-    esac
+    OS=$(platform_field "$QJS_TARGET" os) \
+        || die "QJS_TARGET=$QJS_TARGET is not a platform of native-libs/platforms.txt ($(all_platforms))"
     [ -n "${CC:-}" ] || die "QJS_TARGET=$QJS_TARGET needs CC set to a compiler for that platform (native-libs/build-all.sh sets it)"
     PREFIX=$QJS_TARGET
     CROSS=true
@@ -213,13 +212,14 @@ else
     if [ "$OS" = linux ] && { ldd --version 2>&1 | grep -qi musl; }; then PREFIX=$PREFIX-musl; fi
     CROSS=false
 fi
-case $OS in
-    linux) LIBNAME=libquickjs-jsr223.so ;;
-    darwin) LIBNAME=libquickjs-jsr223.dylib ;;
-    win32) LIBNAME=quickjs-jsr223.dll
-           # Windows has no <pthread.h>: ours maps the few calls onto Win32 (see the header)
-           BASE_CFLAGS=$(printf '%s\n' "$BASE_CFLAGS" | sed 's/ -fPIC//') ;;
-esac
+# the library's name, as native-libs/platforms.txt gives it for the platform (or for this OS)
+if [ "$CROSS" = true ]; then LIBNAME=$(platform_field "$QJS_TARGET" library)
+else LIBNAME=$(os_library "$OS") || die "native-libs/platforms.txt names no library for $OS"
+fi
+if [ "$OS" = win32 ]; then
+    # Windows has no <pthread.h>: ours maps the few calls onto Win32 (see the header)
+    BASE_CFLAGS=$(printf '%s\n' "$BASE_CFLAGS" | sed 's/ -fPIC//')
+fi
 LIB_DIR=$LIB_OUT/$PREFIX
 LIB_PATH=$LIB_DIR/$LIBNAME
 
@@ -449,97 +449,97 @@ fi
 
 # ------------------------------------------------------------ patches -------
 
-# Fixes to the verified source, applied to a copy at build time (the verified tree is never
-# changed). Each replaces one exact line that must occur exactly once, so a different source
-# fails here instead of building something unreviewed.
-#
-# 1. JS_CallInternal's exception path passes rt->current_exception, borrowed, to
-#    build_backtrace. When the heap is at its memory limit, making the stack string throws an
-#    out-of-memory error, which frees that very exception while build_backtrace still writes to
-#    it (a use-after-free, found by AddressSanitizer under repeated memory-limit hits). The
-#    patch holds a reference for the duration of the call.
+# Fixes to the verified source: every native-libs/patches/*.patch, in the order of their names,
+# applied to a copy (the verified tree is never changed). Each is a unified diff (git apply and
+# patch -p1 read it too) whose header gives its reason and any upstream reference. Here each
+# hunk applies by content, not by line number: its old lines (context and removed) must occur
+# in the file exactly once, as one block, or the build stops, so a different source fails here
+# instead of building something unreviewed. A patch may change only files of the manifest.
+# A new fix: copy the source with the earlier patches applied to a/ and b/, edit b/, and write
+# `diff -u a/FILE b/FILE` under a header of its own into the next NN-name.patch.
+PATCH_SRC_DIR=$NATIVE_DIR/patches
 PATCHED_DIR=$TMP_ROOT/patched
+PATCHED_FILES=''
 mkdir -p "$PATCHED_DIR"
-patch_line() { # file, exact line, replacement line
-    pl_n=$(grep -c -x -F -- "$2" "$QJS_DIR/$1") || :
-    [ "$pl_n" = 1 ] || die "patch for $1 expects the line '$2' exactly once, found ${pl_n:-0}"
-    src=$PATCHED_DIR/$1
-    [ -f "$src" ] || cp "$QJS_DIR/$1" "$src"
-    awk -v old="$2" -v new="$3" '$0 == old { print new; next } { print }' "$src" >"$src.tmp" \
-        && mv -f "$src.tmp" "$src" || die "could not patch $1"
+
+# awk program: with -v list=1 and a patch, prints the files it changes (its "+++ b/FILE" lines);
+# with -v want=FILE, a patch and FILE's current text, prints FILE with the patch's hunks for it
+# applied, or fails with a message naming the hunk that does not match exactly once.
+# shellcheck disable=SC2016  # an awk program: its $ are awk's
+APPLY_PATCH_AWK='
+function fail(msg) { printf "%s: %s\n", patch, msg > "/dev/stderr"; failed = 1; exit 1 }
+FNR == NR {
+    if (left_old > 0 || left_new > 0) {
+        t = substr($0, 1, 1); line = substr($0, 2)
+        if ($0 == "") { t = " "; line = "" }
+        if (t == " ") { if (cur) { old[h, ++no[h]] = line; new[h, ++nn[h]] = line }; left_old--; left_new-- }
+        else if (t == "-") { if (cur) old[h, ++no[h]] = line; left_old-- }
+        else if (t == "+") { if (cur) new[h, ++nn[h]] = line; left_new-- }
+        else fail("line " FNR ": not a line of a hunk: " $0)
+        if (left_old < 0 || left_new < 0) fail("line " FNR ": the hunk is longer than its @@ line says")
+        next
+    }
+    if ($0 ~ /^\\/) fail("line " FNR ": a file without a final newline is not supported")
+    if ($0 ~ /^\+\+\+ /) {
+        f = $2; sub(/^b\//, "", f)
+        if (list) print f
+        cur = (f == want); next
+    }
+    if ($0 ~ /^@@ -[0-9]+(,[0-9]+)? \+[0-9]+(,[0-9]+)? @@/) {
+        k = split(substr($2, 2), o, ","); left_old = k > 1 ? o[2] + 0 : 1
+        k = split(substr($3, 2), o, ","); left_new = k > 1 ? o[2] + 0 : 1
+        if (cur) { h++; no[h] = 0; nn[h] = 0 }
+        next
+    }
+    next
 }
-patch_line quickjs.c \
-    '        build_backtrace(ctx, rt->current_exception, NULL, 0, 0, 0);' \
-    '        { JSValue held_exc = JS_DupValue(ctx, rt->current_exception); build_backtrace(ctx, held_exc, NULL, 0, 0, 0); JS_FreeValue(ctx, held_exc); } /* quickjs-jsr223 patch 1 */'
-# 2. js_bigint_to_string1 counts the top limb's leading zeros with clz, which is undefined for
-#    a zero limb (BigInts such as 2n ** 63n carry one for the sign); UndefinedBehaviorSanitizer
-#    reports it and clang may miscompile it. A zero limb has all its bits leading.
-patch_line quickjs.c \
-    '        n_bits = r->len * JS_LIMB_BITS - js_limb_clz(r->tab[r->len - 1]);' \
-    '        n_bits = r->len * JS_LIMB_BITS - (r->tab[r->len - 1] == 0 ? JS_LIMB_BITS : js_limb_clz(r->tab[r->len - 1])); /* quickjs-jsr223 patch 2 */'
-# 3. QuickJS polls the interrupt handler once per 10,000 calls or backward jumps, but throwing a
-#    stack overflow builds a backtrace of the whole stack first (O(depth)). A recursion that
-#    catches its own overflow and recurses again does that work thousands of times between two
-#    polls and overran a 200 ms time limit by 300 ms or more (seconds on an 8 MB stack). The
-#    patch makes the next call after a stack overflow poll the handler (one clock read, cheap
-#    next to the backtrace).
-patch_line quickjs.c \
-    '    return JS_ThrowInternalError(ctx, "stack overflow");' \
-    '    ctx->interrupt_counter = 1; return JS_ThrowInternalError(ctx, "stack overflow"); /* quickjs-jsr223 patch 3 */'
-# 4. A module def is reference-counted (JS_TAG_MODULE values) but JS_FreeContext frees every
-#    module of the context regardless of that count. A module still waiting at a top-level
-#    await (or a dynamic import() of one) has reactions holding a module value; when the
-#    context goes first (closing the engine, or a realm collected, in the same GC cycle), those
-#    reactions are finalized after it and decrement the count in freed memory (a use-after-free
-#    found by AddressSanitizer, often an abort in malloc). The patch keeps the struct of a module
-#    that values still refer to, emptied, until the last of them is freed; JS_FreeValueRT, where
-#    a module's count reaching zero used to abort ("never freed here"), then frees it.
-patch_line quickjs.c \
-    '    js_free(ctx, m);' \
-    '    if (--m->header.ref_count > 0) return; /* quickjs-jsr223 patch 4: still referenced, freed by JS_FreeValueRT */ js_free(ctx, m);'
-patch_line quickjs.c \
-    '        abort(); /* never freed here */' \
-    '        js_free_rt(rt, JS_VALUE_GET_PTR(v)); /* quickjs-jsr223 patch 4: a module its context already emptied */'
-# 5. A module body runs as an async function even without a top-level await; when it throws,
-#    js_execute_sync_module takes the error out of that function's rejected promise without
-#    marking the promise handled, so the rejection tracker saw an unhandled rejection for every
-#    module that failed (the error was reported as "Uncaught (in promise)" and also thrown to the
-#    caller of eval, import() or require()). The patch handles that internal promise, which
-#    tells the tracker, before taking its result.
-patch_line quickjs.c \
-    '            *pvalue = JS_PromiseResult(ctx, promise);' \
-    '            { JSValueConst no_fn[2] = { JS_UNDEFINED, JS_UNDEFINED }; if (perform_promise_then(ctx, promise, no_fn, no_fn) < 0) JS_FreeValue(ctx, JS_GetException(ctx)); } *pvalue = JS_PromiseResult(ctx, promise); /* quickjs-jsr223 patch 5 */'
-# 6. async_func_init puts a new async function state on the runtime's GC list and, when the
-#    next allocation (its frame) fails under a memory limit, frees the state without taking it
-#    off the list: the collector then walks freed memory (found by fuzzing with Jazzer: an abort
-#    in mark_children or a SIGSEGV of the JVM; AddressSanitizer names the use after free). The
-#    patch unlinks it first.
-patch_line quickjs.c \
-    '    if (!sf->arg_buf) {' \
-    '    if (!sf->arg_buf) { remove_gc_object(&s->header); /* quickjs-jsr223 patch 6 */'
-# 7. A method call `o.m(...)` reads o.m with the same opcode (get_field2) as destructuring,
-#    compound assignment and iterator steps, so an exotic object cannot tell a read for a call
-#    from a plain read. Java objects need to: a record's `p.x` is the component's value and
-#    `p.x()` its accessor method, and a missing Java method is an error that names the member
-#    and the class where a plain read is undefined. The patch adds one opcode, get_method_field
-#    (same layout and stack effect as get_field2), emitted only where the parser turns a
-#    property read into a method call (`o.m()`, `o?.m()`; not the optional call `o.m?.()`,
-#    which must read undefined when m is missing). Its handler asks the shim's
-#    qjs_get_method_field (qjs_shim.c) for objects of classes made outside QuickJS (the
-#    shim's host objects); every other value goes through JS_GetProperty as before.
-patch_line quickjs-opcode.h \
-    'DEF(     get_field2, 5, 1, 2, atom)' \
-    'DEF(     get_field2, 5, 1, 2, atom)\nDEF(get_method_field, 5, 1, 2, atom) /* quickjs-jsr223 patch 7 */'
-patch_line quickjs.c \
-    '        CASE(OP_get_field2):' \
-    '        CASE(OP_get_method_field): { extern JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom); JSValue val; JSAtom atom = get_u32(pc); pc += 4; sf->cur_pc = pc; val = (JS_VALUE_GET_TAG(sp[-1]) == JS_TAG_OBJECT && JS_VALUE_GET_OBJ(sp[-1])->class_id >= JS_CLASS_INIT_COUNT) ? qjs_get_method_field(ctx, sp[-1], atom) : JS_GetProperty(ctx, sp[-1], atom); if (unlikely(JS_IsException(val))) goto exception; *sp++ = val; } BREAK; /* quickjs-jsr223 patch 7 */\n        CASE(OP_get_field2):'
-patch_line quickjs.c \
-    '                    fd->byte_code.buf[fd->last_opcode_pos] = OP_get_field2;' \
-    '                    fd->byte_code.buf[fd->last_opcode_pos] = has_optional_chain ? OP_get_field2 : OP_get_method_field; /* quickjs-jsr223 patch 7 */'
-patch_line quickjs.c \
-    '                        fd->byte_code.buf[fd->last_opcode_pos] = OP_get_field2;' \
-    '                        fd->byte_code.buf[fd->last_opcode_pos] = OP_get_method_field; /* quickjs-jsr223 patch 7 */'
-PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD quickjs.c quickjs-opcode.h | sha256_stdin)
+{ src[++n] = $0 }
+END {
+    if (failed || list) exit failed
+    if (left_old > 0 || left_new > 0) fail("the last hunk ends early")
+    for (k = 1; k <= h; k++) {
+        if (no[k] == 0) fail("hunk " k " for " want " has no old lines to find")
+        hits = 0
+        for (i = 1; i + no[k] - 1 <= n; i++) {
+            if (src[i] != old[k, 1]) continue
+            for (j = 2; j <= no[k] && src[i + j - 1] == old[k, j]; j++) ;
+            if (j > no[k]) { hits++; at = i }
+        }
+        if (hits != 1) fail("hunk " k " for " want " expects its " no[k] " old lines exactly once, found them " hits " times")
+        m = 0
+        for (i = 1; i < at; i++) out[++m] = src[i]
+        for (j = 1; j <= nn[k]; j++) out[++m] = new[k, j]
+        for (i = at + no[k]; i <= n; i++) out[++m] = src[i]
+        n = m
+        for (i = 1; i <= n; i++) src[i] = out[i]
+    }
+    for (i = 1; i <= n; i++) print src[i]
+}'
+
+n_patches=0
+for p in "$PATCH_SRC_DIR"/*.patch; do
+    [ -f "$p" ] || continue
+    n_patches=$((n_patches + 1))
+    p_files=$(awk -v list=1 -v patch="$p" "$APPLY_PATCH_AWK" "$p" /dev/null) || die "cannot read the patch $p"
+    [ -n "$p_files" ] || die "the patch $p changes no file"
+    for f in $p_files; do
+        printf '%s\n' "$QJS_MANIFEST_FILES" | grep -qx -F -- "$f" \
+            || die "the patch $p changes $f, which is no file of the QuickJS $QJS_VERSION manifest"
+        src=$PATCHED_DIR/$f
+        if [ ! -f "$src" ]; then
+            cp "$QJS_DIR/$f" "$src"
+            PATCHED_FILES="$PATCHED_FILES $f"
+        fi
+        if ! awk -v want="$f" -v patch="$p" "$APPLY_PATCH_AWK" "$p" "$src" >"$src.tmp"; then
+            die "the patch ${p##*/} does not apply to $f (QuickJS from $QJS_ORIGIN)"
+        fi
+        mv -f "$src.tmp" "$src" || die "could not write the patched $f"
+    done
+done
+[ -n "$PATCHED_FILES" ] || die "no QuickJS patch in $PATCH_SRC_DIR"
+# the patched files' content (in the order the patches first touch them) goes into every cache key
+# shellcheck disable=SC2086  # file names from the manifest, without spaces
+PATCH_DIGEST=$(cd "$PATCHED_DIR" && $SHA_CMD $PATCHED_FILES | sha256_stdin)
 
 # ------------------------------------------------------------ cache keys ----
 

@@ -29,13 +29,14 @@
 
 set -eu
 
-log() { printf '[sanitize] %s\n' "$*" >&2; }
-die() { printf '[sanitize] FAILED: %s\n' "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+LOG_TAG=sanitize
+DIE_WORD=FAILED
+# log, die, have
+. "$SCRIPT_DIR/lib.sh"
 
 START=$(date +%s)
 
-SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 PROJECT_DIR=$(dirname -- "$SCRIPT_DIR")
 OUT=${SANITIZE_OUT:-$PROJECT_DIR/target/sanitize}
 mkdir -p "$OUT"
@@ -92,8 +93,8 @@ log "JVM: $REAL_JAVA"
 STAGE=$OUT/native-libs
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp "$SCRIPT_DIR/build.sh" "$SCRIPT_DIR/debian-apt.sh" "$STAGE/"
-cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$SCRIPT_DIR/compat" "$STAGE/"
+cp "$SCRIPT_DIR/build.sh" "$SCRIPT_DIR/debian-apt.sh" "$SCRIPT_DIR/lib.sh" "$SCRIPT_DIR/platforms.txt" "$STAGE/"
+cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$SCRIPT_DIR/compat" "$SCRIPT_DIR/patches" "$STAGE/"
 cp "$SCRIPT_DIR/sanitizer/qjs_sanitizer_canary.c" "$STAGE/src/"
 
 LIB_OUT=$OUT/lib

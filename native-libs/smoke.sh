@@ -22,20 +22,18 @@
 
 set -eu
 
-log() { printf '[quickjs-smoke] %s\n' "$*" >&2; }
-die() { printf '[quickjs-smoke] ERROR: %s\n' "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+LOG_TAG=quickjs-smoke
+# log, die, have, cache_root, platform_field
+. "$SCRIPT_DIR/lib.sh"
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
     echo "usage: sh native-libs/smoke.sh <lib-out-dir>" >&2
     exit 2
 fi
-SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 LIB_OUT=$(CDPATH='' cd -- "$1" && pwd -P) || die "no such folder: $1"
 
-if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
-else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
-fi
+CACHE_ROOT=$(cache_root)
 mkdir -p "$CACHE_ROOT/sysroot"
 
 # ALL_TARGETS, zig_target, library_name, find_zig

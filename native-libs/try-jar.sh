@@ -12,20 +12,18 @@
 
 set -eu
 
-log() { printf '[quickjs-try-jar] %s\n' "$*" >&2; }
-die() { printf '[quickjs-try-jar] ERROR: %s\n' "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+LOG_TAG=quickjs-try-jar
+# log, die, have, cache_root
+. "$SCRIPT_DIR/lib.sh"
 
 [ $# -eq 2 ] || { echo "usage: sh native-libs/try-jar.sh <quickjs-jsr223 jar> <dependencies class path>" >&2; exit 2; }
 [ -f "$1" ] || die "no such jar: $1"
 case $2 in *jna*) ;; *) die "the class path '$2' holds no JNA jar" ;; esac
-SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 CP="$1:$2"
 SCRIPT=$SCRIPT_DIR/../examples/hello.js
 
-if [ -n "${XDG_CACHE_HOME:-}" ]; then CACHE_ROOT=$XDG_CACHE_HOME/quickjs-jsr223
-else CACHE_ROOT=${HOME:?HOME or XDG_CACHE_HOME must be set}/.cache/quickjs-jsr223
-fi
+CACHE_ROOT=$(cache_root)
 # arm64_java
 . "$SCRIPT_DIR/debian-apt.sh"
 JAVA_ARM64=$(arm64_java "$CACHE_ROOT")

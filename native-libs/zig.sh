@@ -1,7 +1,8 @@
 #!/bin/sh
 # The toolchain of the cross builds, shared by native-libs/build-all.sh and native-libs/smoke.sh:
-# the platforms the jar carries, their zig targets and library names, and the pinned zig itself.
-# Sourced, not run. Needs: log, die, have, and CACHE_ROOT (the per-user cache folder).
+# the platforms the jar carries, their zig targets and library names (all read from
+# native-libs/platforms.txt), and the pinned zig itself.
+# Sourced, not run. Needs: native-libs/lib.sh, and CACHE_ROOT (the per-user cache folder).
 
 # zig 0.14.0-dev.2456: the 0.11.0 release exports every hidden symbol from Mach-O libraries
 # (685 QuickJS internals next to our 27 functions); this build exports only ours. It is the
@@ -11,33 +12,14 @@ ZIG_VERSION=0.14.0-dev.2456
 ZIG_TGZ_SHA256=18547cc75dbf05fb305ee6629326c059505d2b86fa00aa046f144a8c358c61cd
 
 # shellcheck disable=SC2034  # used by the scripts that source this one
-ALL_TARGETS='linux-x86-64 linux-aarch64 linux-x86-64-musl linux-aarch64-musl darwin-x86-64 darwin-aarch64 win32-x86-64 win32-aarch64'
-GLIBC_FLOOR=2.17
-MACOS_FLOOR=11.0
+ALL_TARGETS=$(all_platforms)
 
-zig_target() {
-    case $1 in
-        linux-x86-64) echo "x86_64-linux-gnu.$GLIBC_FLOOR" ;;
-        linux-aarch64) echo "aarch64-linux-gnu.$GLIBC_FLOOR" ;;
-        linux-x86-64-musl) echo x86_64-linux-musl ;;
-        linux-aarch64-musl) echo aarch64-linux-musl ;;
-        darwin-x86-64) echo "x86_64-macos.$MACOS_FLOOR" ;;
-        darwin-aarch64) echo "aarch64-macos.$MACOS_FLOOR" ;;
-        win32-x86-64) echo x86_64-windows-gnu ;;
-        win32-aarch64) echo aarch64-windows-gnu ;;
-        *) return 1 ;;
-    esac
-}
+# zig_target PLATFORM: the target zig cc compiles PLATFORM's library for; fails for a platform
+# native-libs/platforms.txt does not list
+zig_target() { platform_field "$1" zig; }
 
-library_name() {
-    case $1 in
-        linux-*) echo libquickjs-jsr223.so ;;
-        darwin-*) echo libquickjs-jsr223.dylib ;;
-        win32-*) echo quickjs-jsr223.dll ;;
-    esac
-}
-
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+# library_name PLATFORM: the library's file name in PLATFORM's folder
+library_name() { platform_field "$1" library; }
 
 find_zig() {
     if [ -n "${ZIG:-}" ]; then

@@ -20,8 +20,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[release-check] %s\n' "$*"; }
-die() { printf '[release-check] FAILED: %s\n' "$*" >&2; exit 1; }
+SCRIPT_DIR=native-libs
+LOG_TAG=release-check
+DIE_WORD=FAILED
+# log, die, have
+. native-libs/lib.sh
 
 if ! command -v gpg >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

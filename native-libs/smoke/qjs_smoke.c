@@ -102,15 +102,18 @@ static const char *output_text(char *buf, size_t size)
     return buf;
 }
 
-/* Why an exception's call stopped: the encoding's last i32, a QJS_STOP_* reason. */
+/* Why an exception's call stopped, a QJS_STOP_* reason: the i32 after the error's own parts,
+   followed by the i32 count of its causes and the causes. The errors here have no cause, so it
+   is the last i32 but one, and the last is 0; -1 otherwise. */
 static int32_t stop_reason(void)
 {
     const uint8_t *out = (const uint8_t *)(intptr_t)mailbox[QJS_MB_OUT_PTR];
-    int32_t reason;
-    if (!out || mailbox[QJS_MB_OUT_LEN] < 4)
+    int32_t reason, causes;
+    if (!out || mailbox[QJS_MB_OUT_LEN] < 8)
         return -1;
-    memcpy(&reason, out + mailbox[QJS_MB_OUT_LEN] - 4, 4);
-    return reason;
+    memcpy(&reason, out + mailbox[QJS_MB_OUT_LEN] - 8, 4);
+    memcpy(&causes, out + mailbox[QJS_MB_OUT_LEN] - 4, 4);
+    return causes == 0 ? reason : -1;
 }
 
 static void expect(qjs_rt *rt, int64_t realm, const char *what, const char *src,

@@ -31,7 +31,10 @@ RES_DIR=src/test/resources/dev/qjs/fuzz
 LOGS=target/fuzz-logs
 CORPUS=target/fuzz-corpus
 
-log() { printf '[fuzz] %s\n' "$*" >&2; }
+SCRIPT_DIR=native-libs
+LOG_TAG=fuzz
+# log, die, have
+. native-libs/lib.sh
 
 # Class#method of every @FuzzTest without @Disabled among the annotations before its method.
 discover() {

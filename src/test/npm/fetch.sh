@@ -17,7 +17,11 @@
 
 set -eu
 
-log() { printf '[npm-packages] %s\n' "$*" >&2; }
+SCRIPT_DIR=$(cd "$(dirname "$0")/../../../native-libs" && pwd)
+LOG_TAG=npm-packages
+# log, die, have
+# shellcheck source=native-libs/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 
 [ $# -eq 1 ] || { log "usage: sh fetch.sh <out-dir>"; exit 2; }
 OUT=$1

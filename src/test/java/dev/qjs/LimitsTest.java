@@ -36,6 +36,7 @@ import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.function.Executable;
@@ -49,6 +50,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The RSS measurement runs first and the 100 MB sources last, so they do not disturb it.
  */
+// limit sweeps: emulation (qemu-user) stretches them to tens of
+// minutes, so native-libs/test-emulated.sh leaves it out
+@Tag("slow-under-emulation")
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
 class LimitsTest {
   /** The time limit the runaway scripts get. */

@@ -24,12 +24,16 @@ import javax.script.CompiledScript;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Many threads on one engine, many engines on many threads, limit hits in loops, and interrupts
  * and closes racing with calls: right results, no deadlock, no crash, no leak.
  */
+// stress loops: emulation (qemu-user) stretches them to tens of
+// minutes, so native-libs/test-emulated.sh leaves it out
+@Tag("slow-under-emulation")
 class StressTest {
   static final QuickJsScriptEngineFactory FACTORY = new QuickJsScriptEngineFactory();
 

@@ -35,7 +35,10 @@ final class NativePlatform {
   static final String PLATFORM_PROPERTY = "quickjs.platform";
   static final String LIBRARY = "quickjs-jsr223";
 
-  /** Every folder a complete jar holds, in the order an error message lists them. */
+  /**
+   * Every folder a complete jar holds, in the order an error message lists them: the platforms
+   * of native-libs/platforms.txt, which the build scripts read (PlatformTableTest compares them).
+   */
   static final List<String> KNOWN_FOLDERS =
       List.of(
           "linux-x86-64",

@@ -20,6 +20,7 @@ import javax.script.CompiledScript;
 import javax.script.ScriptContext;
 import javax.script.SimpleScriptContext;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Jazzer targets for bytecode loading. The engine loads bytecode in one place only: a {@link
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.Disabled;
  * bytecode it did not write itself (a cache on disk, bytes from a user): QuickJS's reader trusts
  * its input, and mutated bytecode crashes the process inside {@code qjs_bytecode_read}.
  */
+// replays the whole fuzz corpus: emulation (qemu-user) stretches it to tens of
+// minutes, so native-libs/test-emulated.sh leaves it out
+@Tag("slow-under-emulation")
 class BytecodeFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void compiledScriptRunsAlikeInAnotherRealm(FuzzedDataProvider data) throws Exception {

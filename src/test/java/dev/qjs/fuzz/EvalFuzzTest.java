@@ -14,6 +14,7 @@ import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
 import dev.qjs.UncheckedScriptException;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Jazzer targets for {@code eval} of arbitrary source under a time limit, a memory limit and a
@@ -26,6 +27,9 @@ import java.time.Duration;
  * corpus and every saved finding); {@code src/test/fuzz.sh} fuzzes them. Each input gets a fresh
  * engine (a quarter of a millisecond), so a finding replays on its own.
  */
+// replays the whole fuzz corpus: emulation (qemu-user) stretches it to tens of
+// minutes, so native-libs/test-emulated.sh leaves it out
+@Tag("slow-under-emulation")
 class EvalFuzzTest {
   static final Duration TIME_LIMIT = Duration.ofMillis(100);
   static final long MEMORY_LIMIT = 32L << 20;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Jazzer targets for value conversions both ways. {@link #roundTrip}: a nested value built from
@@ -29,6 +30,9 @@ import java.util.Random;
  * #jsonText}: any text given to {@code parseJson} is a value or a {@link JsException}, and JSON
  * written from the value reads back to the same JSON.
  */
+// replays the whole fuzz corpus: emulation (qemu-user) stretches it to tens of
+// minutes, so native-libs/test-emulated.sh leaves it out
+@Tag("slow-under-emulation")
 class ValueConversionFuzzTest {
   /** JS side of the round trip: copies host lists, maps and arrays into plain JS values. */
   static final String DEEP_COPY =
