@@ -707,10 +707,12 @@ class ThreadsAndStackTest {
       // a JVM error is not a script error: no script catches it, the call ends with it
       assertThrows(StackOverflowError.class,
           () -> engine.eval("try { print('x') } catch (e) { 'caught' }"));
-      // and when JavaScript is already deep in recursion when it calls out
-      assertThrows(
-          StackOverflowError.class,
+      // and when JavaScript is already deep in recursion when it calls out: the JVM's error, or
+      // QuickJS's own limit first (a build whose frames are larger reaches it before depth 900)
+      Throwable deep = assertThrows(Throwable.class,
           () -> engine.eval("function deepPrint(n) { return n === 0 ? print('x') : deepPrint(n - 1) } deepPrint(900)"));
+      assertTrue(deep instanceof StackOverflowError || deep instanceof JsStackOverflowException,
+          String.valueOf(deep));
       // a thread with hardly any stack: QuickJS's own limit (a script error) or the JVM's
       Object small = onThread(256 * 1024, () -> engine.eval("print('x')"));
       assertTrue(small instanceof JsException || small instanceof StackOverflowError, String.valueOf(small));
