@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
-import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,15 +41,11 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     if (index < 0) {
       throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + size());
     }
-    try {
-      Object v = runtime().get(Mirrors.realm(handle), handle, index);
-      if (v == null) {
-        Objects.checkIndex(index, size()); // only an absent element costs a second call
-      }
-      return v;
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
+    Object v = Unchecked.get(() -> runtime().get(Mirrors.realm(handle), handle, index));
+    if (v == null) {
+      Objects.checkIndex(index, size()); // only an absent element costs a second call
     }
+    return v;
   }
 
   /**
@@ -66,11 +61,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
    */
   @SuppressWarnings("unchecked")
   public List<@Nullable Object> toJava() {
-    try {
-      return (List<Object>) runtime().toJava(Mirrors.realm(handle), this);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return (List<Object>) Unchecked.get(() -> runtime().toJava(Mirrors.realm(handle), this));
   }
 
   /**
@@ -81,41 +72,23 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
    *     {@code toJSON} method or getter that throws
    */
   public @Nullable String toJson() {
-    try {
-      return runtime().toJson(Mirrors.realm(handle), this, null);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().toJson(Mirrors.realm(handle), this, null));
   }
 
   @Override
   public int size() {
-    try {
-      Object n = runtime().get(Mirrors.realm(handle), handle, "length");
-      return n instanceof Number num ? (int) Math.min(num.longValue(), Integer.MAX_VALUE) : 0;
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    Object n = Unchecked.get(() -> runtime().get(Mirrors.realm(handle), handle, "length"));
+    return n instanceof Number num ? (int) Math.min(num.longValue(), Integer.MAX_VALUE) : 0;
   }
 
   @Override
   public @Nullable Object set(int index, @Nullable Object element) {
     Objects.checkIndex(index, size());
-    try {
-      return runtime().set(Mirrors.realm(handle), handle, index, element, true);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().set(Mirrors.realm(handle), handle, index, element, true));
   }
 
   private Object call(String method, Object... args) {
-    try {
-      return runtime().invoke(Mirrors.realm(handle), handle, null, method, args);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    } catch (NoSuchMethodException e) {
-      throw new UncheckedScriptException(Mirrors.typeError(method + " is not a function"));
-    }
+    return Unchecked.invoke(method, () -> runtime().invoke(Mirrors.realm(handle), handle, null, method, args));
   }
 
   @Override
@@ -142,37 +115,29 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
 
   @Override
   public void clear() {
-    try {
-      runtime().set(Mirrors.realm(handle), handle, "length", 0, false);
-      modCount++;
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    Unchecked.run(() -> runtime().set(Mirrors.realm(handle), handle, "length", 0, false));
+    modCount++;
   }
 
   /** All elements, read in one call; holes are null. */
   private List<Object> snapshot() {
-    try {
-      Map<String, Object> entries = runtime().entries(Mirrors.realm(handle), handle, true);
-      int n = size();
-      List<Object> list = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        list.add(null);
-      }
-      for (Map.Entry<String, Object> e : entries.entrySet()) {
-        try {
-          int i = Integer.parseInt(e.getKey());
-          if (i >= 0 && i < n) {
-            list.set(i, e.getValue());
-          }
-        } catch (NumberFormatException notAnIndex) {
-          // a named property on the array: not an element
-        }
-      }
-      return list;
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
+    Map<String, Object> entries = Unchecked.get(() -> runtime().entries(Mirrors.realm(handle), handle, true));
+    int n = size();
+    List<Object> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(null);
     }
+    for (Map.Entry<String, Object> e : entries.entrySet()) {
+      try {
+        int i = Integer.parseInt(e.getKey());
+        if (i >= 0 && i < n) {
+          list.set(i, e.getValue());
+        }
+      } catch (NumberFormatException notAnIndex) {
+        // a named property on the array: not an element
+      }
+    }
+    return list;
   }
 
   @Override

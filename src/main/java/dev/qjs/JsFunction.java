@@ -1,7 +1,6 @@
 package dev.qjs;
 
 import dev.qjs.internal.JsHandle;
-import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,12 +43,7 @@ public final class JsFunction extends JsObject {
    * @throws UncheckedScriptException when the function throws
    */
   public @Nullable Object callOn(@Nullable Object thiz, @Nullable Object... args) {
-    try {
-      return runtime().invoke(Mirrors.realm(handle), handle, thiz, null, Mirrors.args(args));
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    } catch (NoSuchMethodException e) {
-      throw new UncheckedScriptException(Mirrors.typeError("not a function"));
-    }
+    return Unchecked.invoke(
+        null, () -> runtime().invoke(Mirrors.realm(handle), handle, thiz, null, Mirrors.args(args)));
   }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,11 +47,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public @Nullable Object getMember(String name) {
     Objects.requireNonNull(name, "name");
-    try {
-      return runtime().get(Mirrors.realm(handle), handle, name);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().get(Mirrors.realm(handle), handle, name));
   }
 
   /**
@@ -66,11 +61,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public void setMember(String name, @Nullable Object value) {
     Objects.requireNonNull(name, "name");
-    try {
-      runtime().set(Mirrors.realm(handle), handle, name, value, false);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    Unchecked.run(() -> runtime().set(Mirrors.realm(handle), handle, name, value, false));
   }
 
   /**
@@ -83,11 +74,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public boolean hasMember(String name) {
     Objects.requireNonNull(name, "name");
-    try {
-      return runtime().has(Mirrors.realm(handle), handle, name, false);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().has(Mirrors.realm(handle), handle, name, false));
   }
 
   /**
@@ -100,11 +87,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public void removeMember(String name) {
     Objects.requireNonNull(name, "name");
-    try {
-      runtime().delete(Mirrors.realm(handle), handle, name);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    Unchecked.run(() -> runtime().delete(Mirrors.realm(handle), handle, name));
   }
 
   /**
@@ -120,14 +103,8 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public @Nullable Object callMember(String name, @Nullable Object... args) {
     Objects.requireNonNull(name, "name");
-    try {
-      return runtime().invoke(Mirrors.realm(handle), handle, null, name, Mirrors.args(args));
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    } catch (NoSuchMethodException e) {
-      throw new UncheckedScriptException(
-          Mirrors.typeError(name + " is not a function"));
-    }
+    return Unchecked.invoke(
+        name, () -> runtime().invoke(Mirrors.realm(handle), handle, null, name, Mirrors.args(args)));
   }
 
   /**
@@ -146,12 +123,8 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   @SuppressWarnings("unchecked")
   public Map<String, @Nullable Object> toJava() {
-    try {
-      Object copy = runtime().toJava(Mirrors.realm(handle), this);
-      return copy instanceof Map<?, ?> m ? (Map<String, Object>) m : java.util.Collections.emptyMap();
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    Object copy = Unchecked.get(() -> runtime().toJava(Mirrors.realm(handle), this));
+    return copy instanceof Map<?, ?> m ? (Map<String, Object>) m : java.util.Collections.emptyMap();
   }
 
   /**
@@ -163,11 +136,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    *     {@code toJSON} method or getter that throws
    */
   public @Nullable String toJson() {
-    try {
-      return runtime().toJson(Mirrors.realm(handle), this, null);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().toJson(Mirrors.realm(handle), this, null));
   }
 
   @Override
@@ -178,11 +147,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
   @Override
   public @Nullable Object put(String key, @Nullable Object value) {
     Objects.requireNonNull(key, "key");
-    try {
-      return runtime().set(Mirrors.realm(handle), handle, key, value, true);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().set(Mirrors.realm(handle), handle, key, value, true));
   }
 
   @Override
@@ -196,19 +161,11 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
   /** True when the object has an own property {@code key}. */
   @Override
   public boolean containsKey(Object key) {
-    try {
-      return runtime().has(Mirrors.realm(handle), handle, String.valueOf(key), true);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().has(Mirrors.realm(handle), handle, String.valueOf(key), true));
   }
 
   private Map<String, Object> entries(boolean withValues) {
-    try {
-      return runtime().entries(Mirrors.realm(handle), handle, withValues);
-    } catch (ScriptException e) {
-      throw new UncheckedScriptException(e);
-    }
+    return Unchecked.get(() -> runtime().entries(Mirrors.realm(handle), handle, withValues));
   }
 
   @Override

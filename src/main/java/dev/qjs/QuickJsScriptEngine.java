@@ -7,13 +7,13 @@ import dev.qjs.internal.JsRuntime;
 import dev.qjs.internal.Limits;
 import dev.qjs.internal.Realm;
 import dev.qjs.internal.RealmBindings;
+import dev.qjs.internal.interop.FunctionalMethod;
+import dev.qjs.internal.interop.InterfaceProxy;
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.script.AbstractScriptEngine;
@@ -282,26 +282,14 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   @Override
   public <T> @Nullable T getInterface(Class<T> clasz) {
     checkInterface(clasz);
-    try {
-      return inScopeInvoking(context, realm -> makeInterface(realm, null, clasz));
-    } catch (ScriptException | NoSuchMethodException e) {
-      throw new UncheckedScriptException(asScriptException(e));
-    }
+    return Unchecked.get(() -> inScopeInvoking(context, realm -> makeInterface(realm, null, clasz)));
   }
 
   @Override
   public <T> @Nullable T getInterface(Object thiz, Class<T> clasz) {
     checkInterface(clasz);
     JsHandle target = scriptObject(thiz);
-    try {
-      return runtime.locked(context, () -> makeInterface(target.realm(), target, clasz));
-    } catch (ScriptException | NoSuchMethodException e) {
-      throw new UncheckedScriptException(asScriptException(e));
-    }
-  }
-
-  private static ScriptException asScriptException(Exception e) {
-    return e instanceof ScriptException se ? se : new ScriptException(e);
+    return Unchecked.get(() -> runtime.locked(context, () -> makeInterface(target.realm(), target, clasz)));
   }
 
   private static void checkInterface(Class<?> clasz) {
@@ -326,71 +314,35 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   /** The proxy, or null when the script lacks a function for an abstract method. */
   private <T> @Nullable T makeInterface(Realm realm, @Nullable JsHandle target, Class<T> clasz)
       throws ScriptException {
-    Method single = null;
-    int abstractCount = 0;
-    for (Method m : clasz.getMethods()) {
-      if (!Modifier.isAbstract(m.getModifiers()) || ArgumentConverter.isObjectMethod(m)) {
-        continue;
-      }
-      abstractCount++;
-      single = m;
-    }
+    List<Method> abstracts = FunctionalMethod.abstractMethods(clasz);
     boolean callSelf = false;
-    for (Method m : clasz.getMethods()) {
-      if (!Modifier.isAbstract(m.getModifiers()) || ArgumentConverter.isObjectMethod(m)) {
-        continue;
-      }
+    for (Method m : abstracts) {
       if (!(runtime.get(realm, target, m.getName()) instanceof JsFunction)) {
-        if (abstractCount == 1 && target != null && target.isFunction()) {
+        if (abstracts.size() == 1 && target != null && target.isFunction()) {
           callSelf = true; // a JS function given for a functional interface
           continue;
         }
         return null;
       }
     }
-    Method selfMethod = callSelf ? single : null;
-    InvocationHandler handler =
-        (proxy, method, args) -> {
-          if (ArgumentConverter.isObjectMethod(method)) {
-            switch (method.getName()) {
-              case "equals":
-                return proxy == args[0];
-              case "hashCode":
-                return System.identityHashCode(proxy);
-              default:
-                return "QuickJS implementation of " + clasz.getName();
-            }
+    Method selfMethod = callSelf ? abstracts.get(0) : null;
+    return InterfaceProxy.create(
+        clasz,
+        "QuickJS implementation of " + clasz.getName(),
+        Mirrors::typeError,
+        (method, a) -> {
+          Object result;
+          if (method.equals(selfMethod)) {
+            result = runtime.lockedForCallback(context, () -> runtime.invoke(realm, target, null, null, a));
+          } else if (target == null) {
+            result = inScopeInvoking(context, true, r -> runtime.invoke(r, null, null, method.getName(), a));
+          } else {
+            result =
+                runtime.lockedForCallback(
+                    context, () -> runtime.invoke(realm, target, null, method.getName(), a));
           }
-          Object[] a = Mirrors.args(args);
-          try {
-            Object result;
-            if (method.equals(selfMethod)) {
-              result = runtime.lockedForCallback(context, () -> runtime.invoke(realm, target, null, null, a));
-            } else if (target == null) {
-              result =
-                  inScopeInvoking(context, true, r -> runtime.invoke(r, null, null, method.getName(), a));
-            } else {
-              result =
-                  runtime.lockedForCallback(
-                      context, () -> runtime.invoke(realm, target, null, method.getName(), a));
-            }
-            return ArgumentConverter.convertReturn(result, method.getReturnType());
-          } catch (NoSuchMethodException e) {
-            if (method.isDefault()) {
-              return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            throw new UncheckedScriptException(
-                Mirrors.typeError(method.getName() + " is not a function"));
-          } catch (ScriptException e) {
-            for (Class<?> declared : method.getExceptionTypes()) {
-              if (declared.isInstance(e)) {
-                throw e;
-              }
-            }
-            throw new UncheckedScriptException(e);
-          }
-        };
-    return clasz.cast(Proxy.newProxyInstance(clasz.getClassLoader(), new Class<?>[] {clasz}, handler));
+          return ArgumentConverter.convertReturn(result, method.getReturnType());
+        });
   }
 
   // ------------------------------------------------------------------ Compilable

@@ -1,11 +1,10 @@
 package dev.qjs.internal;
 
 import dev.qjs.UncheckedScriptException;
+import dev.qjs.internal.interop.FunctionalMethod;
+import dev.qjs.internal.interop.InterfaceProxy;
 import java.lang.reflect.Array;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -166,7 +165,7 @@ public final class ArgumentConverter {
       }
       return NO;
     }
-    if (type.isInterface() && function(v) != null && samOf(type) != null) {
+    if (type.isInterface() && function(v) != null && FunctionalMethod.of(type) != null) {
       return 1;
     }
     if (type.isArray() && v instanceof List) {
@@ -213,7 +212,7 @@ public final class ArgumentConverter {
       }
     }
     JsHandle fn = function(v);
-    if (fn != null && type.isInterface() && samOf(type) != null) {
+    if (fn != null && type.isInterface() && FunctionalMethod.of(type) != null) {
       return functionalProxy(fn, type);
     }
     if (type.isArray() && (v instanceof List || v.getClass().isArray())) {
@@ -356,69 +355,36 @@ public final class ArgumentConverter {
     }
   }
 
-  /** The single abstract method of an interface (methods of Object aside), or null. */
-  public static Method samOf(Class<?> iface) {
-    Method sam = null;
-    for (Method m : iface.getMethods()) {
-      if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
-        continue;
-      }
-      if (sam != null) {
-        return null;
-      }
-      sam = m;
-    }
-    return sam;
-  }
-
-  /** True for a method that {@code Object} declares too (equals, hashCode, toString …). */
-  public static boolean isObjectMethod(Method m) {
-    try {
-      Object.class.getMethod(m.getName(), m.getParameterTypes());
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
-  }
-
   /** A Java implementation of a functional interface that calls the JavaScript function. */
   private Object functionalProxy(JsHandle fn, Class<?> iface) {
-    Method sam = samOf(iface);
-    InvocationHandler handler =
-        (proxy, method, args) -> {
-          if (method.getDeclaringClass() == Object.class) {
-            switch (method.getName()) {
-              case "equals":
-                return proxy == args[0];
-              case "hashCode":
-                return System.identityHashCode(proxy);
-              default:
-                return "JavaScript function as " + iface.getName();
-            }
-          }
+    Method sam = FunctionalMethod.of(iface);
+    JsRuntime rt = fn.runtime();
+    return InterfaceProxy.create(
+        iface,
+        "JavaScript function as " + iface.getName(),
+        message ->
+            mirrors.exception(
+                "TypeError: " + message, null, -1, -1, "TypeError", null, null, null, JsRuntime.KIND_ERROR),
+        (method, a) -> {
           if (!method.equals(sam)) {
-            if (method.isDefault()) {
-              return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            throw new UnsupportedOperationException(method.getName());
+            throw new NoSuchMethodException(method.getName()); // a default method: its own body
           }
-          Object[] a = args == null ? new Object[0] : args;
-          JsRuntime rt = fn.runtime();
+          Object result;
           try {
-            Object result = rt.lockedForCallback(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
-            if (sam.getDeclaringClass() == java.util.Comparator.class
-                && result instanceof Number n
-                && !(result instanceof Integer)) {
-              // only the sign counts: (a, b) => a - b may give 0.3, which is not "equal"
-              double d = n.doubleValue();
-              return d > 0 ? 1 : d < 0 ? -1 : 0;
-            }
-            return convertReturn(result, method.getReturnType());
+            result = rt.lockedForCallback(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
           } catch (ScriptException e) {
+            // unchecked even where the method declares ScriptException: a function is no interface
             throw new UncheckedScriptException(e);
           }
-        };
-    return Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler);
+          if (sam.getDeclaringClass() == java.util.Comparator.class
+              && result instanceof Number n
+              && !(result instanceof Integer)) {
+            // only the sign counts: (a, b) => a - b may give 0.3, which is not "equal"
+            double d = n.doubleValue();
+            return d > 0 ? 1 : d < 0 ? -1 : 0;
+          }
+          return convertReturn(result, method.getReturnType());
+        });
   }
 
   /** Converts a script's return value to the declared return type of a Java method. */

@@ -1,5 +1,6 @@
 package dev.qjs.internal;
 
+import dev.qjs.internal.interop.FunctionalMethod;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -1016,16 +1017,7 @@ final class HostMembers {
      */
     private static Method functionalMethod(Class<?> iface, boolean anySam) {
       if ((anySam || iface.isAnnotationPresent(FunctionalInterface.class)) && isUsable(iface)) {
-        Method sam = null;
-        for (Method m : iface.getMethods()) {
-          if (Modifier.isAbstract(m.getModifiers()) && !ArgumentConverter.isObjectMethod(m)) {
-            if (sam != null) {
-              return null;
-            }
-            sam = m;
-          }
-        }
-        return sam;
+        return FunctionalMethod.of(iface);
       }
       for (Class<?> sup : iface.getInterfaces()) {
         Method sam = functionalMethod(sup, anySam);
