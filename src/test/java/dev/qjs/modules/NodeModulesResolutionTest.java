@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.qjs.ModuleLoader;
 import dev.qjs.ModuleNotFoundException;
 import dev.qjs.ModuleSource.Format;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Node's resolution in a project directory: packages, exports, imports, fallbacks. */
 class NodeModulesResolutionTest {
@@ -346,6 +350,88 @@ class NodeModulesResolutionTest {
       String id = resolve("dep-index", "", REQUIRE);
       assertEquals(id, loader.load(id).id());
       assertEquals("module.exports = 'index'", loader.load(id).text());
+    }
+  }
+
+  /** A package.json written to hurt: what JSON.parse would accept resolves, the rest names the file. */
+  @Nested
+  class HostilePackageJson {
+    private Path write(String name, byte[] packageJson) throws IOException {
+      Path pkg = Files.createDirectories(root.resolve("node_modules").resolve(name));
+      Files.write(pkg.resolve("package.json"), packageJson);
+      Files.writeString(pkg.resolve("index.js"), "module.exports = 'index'");
+      Files.writeString(pkg.resolve("first.js"), "module.exports = 1");
+      Files.writeString(pkg.resolve("second.js"), "module.exports = 2");
+      return pkg.resolve("package.json").toRealPath();
+    }
+
+    private Path write(String name, String packageJson) throws IOException {
+      return write(name, packageJson.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String invalid(String name, Path file) {
+      String m = assertThrows(ModuleNotFoundException.class, () -> resolve(name, "", REQUIRE)).getMessage();
+      assertTrue(m.contains(file + " is not valid JSON"), m);
+      return m;
+    }
+
+    @Test
+    void aHugePackageJsonIsReadWhole() throws IOException {
+      String padding = "x".repeat(4 << 20);
+      write("huge", "{\"description\": \"" + padding + "\", \"main\": \"second.js\"}");
+      assertEquals(id("node_modules/huge/second.js"), resolve("huge", "", REQUIRE));
+    }
+
+    @Test
+    void deepNestingIsInvalidNotAStackOverflow() throws IOException {
+      Path file = write("deep", "{\"exports\": " + "[".repeat(200_000) + "]".repeat(200_000) + "}");
+      assertTrue(invalid("deep", file).contains("nesting deeper than 64"));
+    }
+
+    @Test
+    void invalidUtf8InAStringIsReadAsReplacementCharactersAsNodeReadsIt() throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      bytes.writeBytes("{\"description\": \"".getBytes(StandardCharsets.UTF_8));
+      bytes.writeBytes(new byte[] {(byte) 0xff, (byte) 0xc3, (byte) 0x28, (byte) 0xed, (byte) 0xa0, (byte) 0x80});
+      bytes.writeBytes("\", \"main\": \"second.js\"}".getBytes(StandardCharsets.UTF_8));
+      write("bad-bytes", bytes.toByteArray());
+      assertEquals(id("node_modules/bad-bytes/second.js"), resolve("bad-bytes", "", REQUIRE));
+    }
+
+    @Test
+    void invalidUtf8OutsideAStringIsInvalidJson() throws IOException {
+      Path file = write("bad-bytes-outside", new byte[] {'{', (byte) 0xff, '}'});
+      assertTrue(invalid("bad-bytes-outside", file).contains("expected a property name"));
+    }
+
+    @Test
+    void aDuplicateKeyTakesTheLastValueAsJsonParseDoes() throws IOException {
+      write("twice", "{\"main\": \"first.js\", \"main\": \"second.js\"}");
+      assertEquals(id("node_modules/twice/second.js"), resolve("twice", "", REQUIRE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01", "+1", "1.", ".5", "-", "1e", "1e+", "0x10", "NaN", "Infinity", "1_000"})
+    void aNumberJsonParseRejectsIsInvalidJson(String number) throws IOException {
+      Path file = write("num", "{\"main\": \"first.js\", \"version\": " + number + "}");
+      invalid("num", file);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0", "10", "1.5", "-1.5e3", "2E-2", "1e+2"})
+    void aNumberJsonParseAcceptsIsRead(String number) throws IOException {
+      write("num", "{\"main\": \"second.js\", \"version\": " + number + "}");
+      assertEquals(id("node_modules/num/second.js"), resolve("num", "", REQUIRE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "[]", "\"main\"", "{\"main\": \"first.js\"} {}", "{\"main\": 'first.js'}",
+        "{main: \"first.js\"}", "{\"main\": \"first.js\",}", "{\"a\": \"\\x\"}", "{\"a\": \"\\u12\"}",
+        "{\"a\": \"tab\there\"}", "{\"a\": tru}", "\u0000"})
+    void malformedJsonIsInvalidAndNamesTheFile(String text) throws IOException {
+      Path file = write("broken", text);
+      String m = assertThrows(ModuleNotFoundException.class, () -> resolve("broken", "", REQUIRE)).getMessage();
+      assertTrue(m.contains(file.toString()), m);
     }
   }
 }

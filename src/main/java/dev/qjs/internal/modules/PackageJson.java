@@ -154,16 +154,41 @@ final class PackageJson {
       return value;
     }
 
+    /** JSON's number grammar exactly, as JSON.parse reads it: no "+1", "01", "1." or ".5". */
     private Object number() throws InvalidException {
       int start = pos;
-      while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
-        pos++;
-      }
-      try {
-        return Double.parseDouble(s.substring(start, pos));
-      } catch (NumberFormatException e) {
+      skip('-');
+      if (!skip('0') && digits() == 0) {
         throw error("bad number");
       }
+      if (skip('.') && digits() == 0) {
+        throw error("bad number");
+      }
+      if (skip('e') || skip('E')) {
+        if (!skip('+')) {
+          skip('-');
+        }
+        if (digits() == 0) {
+          throw error("bad number");
+        }
+      }
+      return Double.parseDouble(s.substring(start, pos));
+    }
+
+    private boolean skip(char c) {
+      if (pos < s.length() && s.charAt(pos) == c) {
+        pos++;
+        return true;
+      }
+      return false;
+    }
+
+    private int digits() {
+      int start = pos;
+      while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+        pos++;
+      }
+      return pos - start;
     }
 
     private Map<String, @Nullable Object> object(int depth) throws InvalidException {
