@@ -16,6 +16,8 @@ import dev.qjs.ModuleSource.Format;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,6 +46,40 @@ class WebJarsTest {
 
   private final ClassLoader classes = getClass().getClassLoader();
   private final ModuleLoader loader = ModuleLoader.webJars(classes);
+
+  /** A WebJar only a URLClassLoader over dir sees: a Maven version and the directory of its files. */
+  private static URLClassLoader webJarIn(Path dir, String artifact, String mavenVersion, String filesVersion)
+      throws IOException {
+    SampleFiles.write(
+        dir,
+        "META-INF/maven/org.webjars/" + artifact + "/pom.properties", "version=" + mavenVersion + "\n",
+        "META-INF/resources/webjars/" + artifact + "/" + filesVersion + "/index.js", "module.exports = 1");
+    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+  }
+
+  @Test
+  void theWebJarsAreThoseOfTheClassLoaderGiven(@TempDir Path dir) throws IOException {
+    try (URLClassLoader only = webJarIn(dir, "only-here", "1.0.0", "1.0.0")) {
+      assertEquals("webjar:only-here@1.0.0/index.js", ModuleLoader.webJars(only).resolve("only-here", null, REQUIRE));
+      assertNull(ModuleLoader.webJars(only).resolve("dayjs", null, REQUIRE));
+      assertNull(loader.resolve("only-here", null, REQUIRE));
+    }
+  }
+
+  @Test
+  void aMavenVersionWithARepackagingSuffixFindsTheFilesUnderTheNpmVersion(@TempDir Path dir)
+      throws IOException {
+    try (URLClassLoader suffixed = webJarIn(dir, "suffixed", "3.1.1-2", "3.1.1")) {
+      assertEquals("webjar:suffixed@3.1.1/index.js", ModuleLoader.webJars(suffixed).resolve("suffixed", null, REQUIRE));
+    }
+  }
+
+  @Test
+  void aPrereleaseVersionKeepsItsSuffix(@TempDir Path dir) throws IOException {
+    try (URLClassLoader rc = webJarIn(dir, "pre", "18.0.0-rc.3", "18.0.0-rc.3")) {
+      assertEquals("webjar:pre@18.0.0-rc.3/index.js", ModuleLoader.webJars(rc).resolve("pre", null, REQUIRE));
+    }
+  }
 
   @ParameterizedTest(name = "{1} {0} is {2} ({3})")
   @CsvSource({

@@ -69,12 +69,26 @@ public final class WebJarTree implements FileTree {
       try (InputStream in = url.openStream()) {
         properties.load(in);
       }
-      String version = properties.getProperty("version", "").trim();
+      String version = filesVersion(artifact, properties.getProperty("version", "").trim());
       if (TreePath.isSegment(version)) {
         return artifact + "/" + version;
       }
     }
     return null;
+  }
+
+  /**
+   * The version directory of a WebJar's files: its Maven version, or that version without a
+   * repackaging suffix ({@code 3.1.1-1} keeps its files under {@code 3.1.1}) when only that
+   * directory exists.
+   */
+  private String filesVersion(String artifact, String version) {
+    int dash = version.indexOf('-');
+    if (dash <= 0 || loader.getResource(ROOT + "/" + artifact + "/" + version + "/") != null) {
+      return version;
+    }
+    String npmVersion = version.substring(0, dash);
+    return loader.getResource(ROOT + "/" + artifact + "/" + npmVersion + "/") != null ? npmVersion : version;
   }
 
   /** A package file has at least three segments: artifact, version, file. */
