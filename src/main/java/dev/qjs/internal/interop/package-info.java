@@ -1,8 +1,9 @@
 /**
- * Host interop: how Java and JavaScript meet at the level of types. Here live the rules that
- * turn one side's callables into the other's: which method of an interface a JavaScript
- * function stands for, and the Java proxies that implement an interface by calling into a
- * script. Not an API.
+ * Host interop: everything about how Java objects and JavaScript functions stand in for each
+ * other. The package owns the rules at that boundary: calls from scripts into Java objects and
+ * their members, and the Java objects that call into scripts, such as the single functional
+ * method an interface offers a JavaScript function and the proxy that implements an interface
+ * with script functions. Not an API.
  */
 @NullMarked
 package dev.qjs.internal.interop;
