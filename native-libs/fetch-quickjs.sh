@@ -199,7 +199,9 @@ install_fetched() {
             return 0
         fi
     fi
-    log "could not write the source cache ${SRC_CACHE:-(none)} (building from a temporary copy)"
+    if [ -n "$SRC_CACHE" ]; then log "could not write the source cache $SRC_CACHE (building from a temporary copy)"
+    else log "no writable cache for the source (building from a temporary copy in $WORK)"
+    fi
     # the staging folder goes away when this script ends: the tree moves to <work-dir>
     if_dest=$WORK/quickjs-$QJS_DEB_VERSION
     rm -rf "$if_dest"
