@@ -2,14 +2,14 @@
 # Builds target/qjs/qjs, QuickJS's command line, from the same pinned source and with the same
 # compiler and optimisation flags as our library (native-libs/build.sh: cc/gcc, -O2 -fwrapv
 # -DNDEBUG -D_GNU_SOURCE -DCONFIG_VERSION; -fPIC/-fvisibility only matter for a shared library).
-# The source is the verified copy build.sh caches; run the library build (mvn install) first.
+# The source is the verified copy native-libs/fetch-quickjs.sh gives (the one build.sh uses:
+# $QUICKJS_SRC, the cache, or fetched and cached now).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
-src=${QUICKJS_SRC:-${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/quickjs-2025.04.26}
 out=$bench/target/qjs
+src=$(sh "$bench/../native-libs/fetch-quickjs.sh" "$bench/target/qjs-src")
 CC=${CC:-$(command -v cc || command -v gcc)}
 FLAGS=(-O2 -fwrapv -DNDEBUG -D_GNU_SOURCE '-DCONFIG_VERSION="2025-04-26"')
-[ -f "$src/quickjs.c" ] || { echo "no QuickJS source in $src (run mvn install in the root first)" >&2; exit 1; }
 if [ -x "$out/qjs" ] && [ "$out/qjs" -nt "$src/quickjs.c" ] && [ "$out/qjs" -nt "$0" ]; then exit 0; fi
 rm -rf "$out" && mkdir -p "$out" && cp -r "$src"/. "$out"/
 cd "$out"

@@ -169,7 +169,8 @@ run_qjs_column() {
 run_column() {
   local c=$1 o=$raw/$1
   rm -rf "$o" && mkdir -p "$o"
-  local before after t0=$(date +%s)
+  local before after t0
+  t0=$(date +%s)
   before=$(other_load)
   # returns 2 when the column failed, 1 when it ran but was disturbed
   if [ "$c" = qjs ]; then run_qjs_column "$o" || return 2; else run_jvm_column "$c" "$o" || return 2; fi
@@ -202,7 +203,7 @@ for c in $COLUMNS; do
   if [ $rc = 2 ]; then log "column $c FAILED (see $raw/$c/)"; exit 1; fi
   if [ $rc = 1 ]; then
     # a re-run only while the whole run stays within its 25 minutes
-    if [ $(( $(date +%s) - t_start )) -lt ${RERUN_UNTIL:-900} ]; then
+    if [ $(( $(date +%s) - t_start )) -lt "${RERUN_UNTIL:-900}" ]; then
       log "column $c was disturbed ($(cat "$raw/$c/load.txt")): running it again"
       rm -rf "$raw/$c.disturbed" && mv "$raw/$c" "$raw/$c.disturbed"
       rc=0; run_column "$c" || rc=$?

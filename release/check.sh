@@ -4,11 +4,16 @@
 #   1. makes a GnuPG home in a temporary folder with a passphrase-less test key (removed at the
 #      end, its gpg-agent stopped): no key of the releaser is read or needed;
 #   2. runs `mvn -B -Prelease clean verify` signed with that key (tests included);
-#   3. checks that the jar, sources jar, javadoc jar and pom each have a .asc signature that
-#      `gpg --verify` accepts, that every jar carries META-INF/LICENSE and META-INF/NOTICE, the
-#      main and sources jars QuickJS's META-INF/LICENSE-quickjs.txt, and that the main jar's
-#      module descriptor exports dev.qjs and provides javax.script.ScriptEngineFactory;
-#   4. builds again from clean (tests skipped) and compares every jar byte for byte.
+#   3. checks that the jar, sources jar, javadoc jar, pom and CycloneDX SBOM (JSON and XML) each
+#      have a .asc signature that `gpg --verify` accepts, that every jar carries META-INF/LICENSE
+#      and META-INF/NOTICE, the main and sources jars QuickJS's META-INF/LICENSE-quickjs.txt, that
+#      the main jar's module descriptor exports dev.qjs and provides
+#      javax.script.ScriptEngineFactory, and that the SBOM names every runtime dependency of the
+#      pom with its version, licence and SHA-256, and QuickJS's pinned release
+#      (release/SbomCheck.java);
+#   4. builds again from clean and compares every jar and the SBOM byte for byte. The
+#      reproducibility proof is about the bytes, so this build neither compiles nor runs the tests
+#      nor fetches their npm packages (none of it goes into a released file).
 #
 # Usage: bash release/check.sh [maven args ...]
 #   e.g. bash release/check.sh -o -Dquickjs.native.script=build.sh -Dquickjs.release.natives.skip=true
@@ -73,16 +78,19 @@ VERSION=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
 if [ -z "$ARTIFACT" ] || [ -z "$VERSION" ]; then die "cannot read artifactId/version from pom.xml"; fi
 BASE="$ARTIFACT-$VERSION"
 JARS="$BASE.jar $BASE-sources.jar $BASE-javadoc.jar"
+SBOMS="$BASE-cyclonedx.json $BASE-cyclonedx.xml"
 
 log "build 1: mvn -B -Prelease clean verify $*"
+t0=$(date +%s)
 mvn -B -Prelease clean verify -Dgpg.keyname="$KEY" "$@" > "$WORK/build1.log" 2>&1 || {
   tail -n 60 "$WORK/build1.log" >&2; die "build 1 failed (the last 60 lines of its log are above)"; }
+log "build 1 took $(( $(date +%s) - t0 )) s"
 tests=$(grep -E 'Tests run:.*Fail' "$WORK/build1.log" | tail -n 1 | sed 's/^\[[A-Z]*\] //') || :
 log "tests: ${tests:-skipped}"
 
 mkdir -p "$WORK/first"
-for f in $JARS; do
-  [ -f "target/$f" ] || die "target/$f was not built"
+for f in $JARS $SBOMS; do
+  [ -s "target/$f" ] || die "target/$f was not built"
   cp "target/$f" "$WORK/first/"
 done
 
@@ -94,7 +102,7 @@ find_asc() {
   return 1
 }
 verified=0
-for f in $JARS "$BASE.pom"; do
+for f in $JARS "$BASE.pom" $SBOMS; do
   asc=$(find_asc "$f") || die "no signature $f.asc was made"
   if [ "$f" = "$BASE.pom" ]; then signed=pom.xml; else signed="target/$f"; fi
   gpg --batch --verify "$asc" "$signed" 2>"$WORK/verify.log" ||
@@ -124,13 +132,22 @@ printf '%s\n' "$module" | grep -q '^provides javax\.script\.ScriptEngineFactory 
   { printf '%s\n' "$module" >&2; die "the module does not provide javax.script.ScriptEngineFactory"; }
 log "module ok: $(printf '%s\n' "$module" | head -n 1 | awk '{ print $1 }'); exports dev.qjs; provides javax.script.ScriptEngineFactory"
 
-log "build 2 (reproducibility): mvn -B -Prelease clean verify -DskipTests $*"
-mvn -B -Prelease clean verify -Dgpg.keyname="$KEY" -DskipTests "$@" > "$WORK/build2.log" 2>&1 || {
+# the SBOM: every runtime dependency with version, licence and hash; QuickJS's pinned release
+java release/SbomCheck.java pom.xml "target/$BASE-cyclonedx.xml" "target/$BASE-cyclonedx.json" \
+  native-libs/quickjs.sha256 > "$WORK/sbom.log" 2>&1 || { cat "$WORK/sbom.log" >&2; die "the SBOM check failed"; }
+sed 's/^/[release-check] /' "$WORK/sbom.log" >&2
+
+# the tests (and the npm packages only they use) are no part of a released file
+log "build 2 (reproducibility): mvn -B -Prelease clean verify -Dmaven.test.skip=true -Dquickjs.npm.skip=true $*"
+t0=$(date +%s)
+mvn -B -Prelease clean verify -Dgpg.keyname="$KEY" -Dmaven.test.skip=true -Dquickjs.npm.skip=true "$@" \
+  > "$WORK/build2.log" 2>&1 || {
   tail -n 60 "$WORK/build2.log" >&2; die "build 2 failed (the last 60 lines of its log are above)"; }
+log "build 2 took $(( $(date +%s) - t0 )) s"
 
 same=0
 total=0
-for f in $JARS; do
+for f in $JARS $SBOMS; do
   total=$((total + 1))
   a=$(sha256 "$WORK/first/$f")
   b=$(sha256 "target/$f")
@@ -141,7 +158,7 @@ for f in $JARS; do
     log "DIFFERENT: $f build 1 $(size "$WORK/first/$f") bytes sha256 $a, build 2 $(size "target/$f") bytes sha256 $b"
   fi
 done
-log "reproducible: $same of $total jars byte for byte identical across two clean builds"
-log "signatures verified: $verified of 4 (3 jars and the pom)"
+log "reproducible: $same of $total files (3 jars, 2 SBOMs) byte for byte identical across two clean builds"
+log "signatures verified: $verified of 6 (3 jars, the pom, 2 SBOMs)"
 [ "$same" = "$total" ] || die "the release build is not reproducible"
 log "release check passed"

@@ -54,6 +54,15 @@ discover() {
   done
 }
 
+# names PATH...: the last part of each PATH that exists, one per line (a glob that matches
+# nothing stays itself and so prints nothing)
+names() {
+  local f
+  for f in "$@"; do
+    if [ -e "$f" ]; then printf '%s\n' "${f##*/}"; fi
+  done
+}
+
 # The libFuzzer dictionary of a target's input kind, if it has one.
 dictionary() {
   case "$1" in
@@ -85,7 +94,7 @@ for target in "${TARGETS[@]}"; do
   out=$LOGS/$class.$method.log
   mkdir -p "$inputs" "$corpus"
   before=$(mktemp)
-  { ls -1 "$inputs"; ls -1 hs_err_pid*.log 2>/dev/null || :; } | sort >"$before"
+  { names "$inputs"/*; names hs_err_pid*.log; } | sort >"$before"
 
   args=(-Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="$corpus"
         -Djazzer.internal.arg.2=-max_total_time="$SECONDS_PER_TARGET"
@@ -102,8 +111,8 @@ for target in "${TARGETS[@]}"; do
     -Dsurefire.failIfNoSpecifiedTests=false "${args[@]}" >"$out" 2>&1 || rc=$?
   took=$(( $(date +%s) - t0 ))
 
-  new=$(cd "$inputs" && ls -1 | sort | comm -13 "$before" - | grep -E '^(crash|timeout|oom|slow-unit|leak)-' || :)
-  crash_logs=$(ls -1 hs_err_pid*.log 2>/dev/null | sort | comm -13 "$before" - || :)
+  new=$(names "$inputs"/* | sort | comm -13 "$before" - | grep -E '^(crash|timeout|oom|slow-unit|leak)-' || :)
+  crash_logs=$(names hs_err_pid*.log | sort | comm -13 "$before" - || :)
   rm -f "$before"
   # libFuzzer's last status line: "#<runs> DONE cov: .. exec/s: <n> ..."
   stats=$(grep -aE '^#[0-9]+[[:space:]]+DONE' "$out" | tail -1 || :)
