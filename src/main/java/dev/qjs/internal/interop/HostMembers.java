@@ -19,6 +19,10 @@ import java.util.Map;
  * public types, overloads chosen by the arguments. Nothing reflective is reachable: no
  * {@code getClass()}, no {@code Class}, class loader, reflection, thread, process or
  * {@code System}/{@code Runtime} object, whatever path a script takes.
+ *
+ * <p>One thing in one file, over 600 lines: the member view and the per-class tables it reads
+ * ({@code ClassMembers}, found once per class), whose only user it is. Overload choice is {@link
+ * Overloads}'s, the {@code Java} global {@link JavaGlobal}'s.
  */
 public final class HostMembers {
   /** A script asked for something it may not have: a TypeError in JavaScript. */
@@ -44,20 +48,6 @@ public final class HostMembers {
     }
   }
 
-  /** The object behind the {@code Java} global: class look-up through the user's filter. */
-  public static final class JavaGlobal {
-    final java.util.function.Predicate<String> filter;
-
-    public JavaGlobal(java.util.function.Predicate<String> filter) {
-      this.filter = filter;
-    }
-
-    @Override
-    public String toString() {
-      return "[object Java]";
-    }
-  }
-
   /** What a void method returns here: JavaScript then sees undefined, not null. */
   static final Object VOID = new Object();
 
@@ -79,9 +69,11 @@ public final class HostMembers {
       };
 
   private final ArgumentConverter converter;
+  private final Overloads overloads;
 
   HostMembers(ArgumentConverter converter) {
     this.converter = converter;
+    this.overloads = new Overloads(converter);
   }
 
   // ------------------------------------------------------------------ what may be exposed
@@ -172,7 +164,7 @@ public final class HostMembers {
       throw new Refusal("'" + key + "' is not accessible to scripts");
     }
     if (target instanceof JavaGlobal) {
-      if (JAVA_GLOBAL_METHODS.contains(key)) {
+      if (JavaGlobal.hasFunction(key)) {
         return METHOD;
       }
       return missing(mode, "Java has no function '" + key + "'");
@@ -218,7 +210,7 @@ public final class HostMembers {
     boolean hasMethod = members.methods.containsKey(key);
     Method getter = target instanceof Map || (mode == QuickJsNative.GET_CALL && hasMethod) ? null : members.getters.get(key);
     if (getter != null) {
-      return mode == QuickJsNative.GET_DESCRIBE ? DESCRIBED : exposable(invoke(getter, target, new Object[0]));
+      return mode == QuickJsNative.GET_DESCRIBE ? DESCRIBED : exposable(Overloads.invoke(getter, target, new Object[0]));
     }
     if (hasMethod) {
       return METHOD;
@@ -311,7 +303,7 @@ public final class HostMembers {
     }
     List<Method> setters = MEMBERS.get(target.getClass()).setters.get(key);
     if (setters != null) {
-      invokeBest(setters, target, new Object[] {value}, key);
+      overloads.invokeBest(setters, target, new Object[] {value}, key);
       return;
     }
     throw new Refusal(
@@ -403,7 +395,7 @@ public final class HostMembers {
       throw new Refusal("'" + name + "' is not accessible to scripts");
     }
     if (target instanceof JavaGlobal global) {
-      return javaGlobal(global, name, args);
+      return global.call(name, args, converter);
     }
     if (target instanceof StaticClass sc) {
       List<Method> statics = MEMBERS.get(sc.type).staticMethods.get(name);
@@ -414,19 +406,19 @@ public final class HostMembers {
       if (statics == null) {
         throw new Refusal(sc.type.getName() + " has no public static method '" + name + "'");
       }
-      return invokeBest(statics, null, args, name);
+      return overloads.invokeBest(statics, null, args, name);
     }
     List<Method> candidates = MEMBERS.get(target.getClass()).methods.get(name);
     if (candidates == null) {
       throw new Refusal(target.getClass().getName() + " has no public method '" + name + "'");
     }
-    return invokeBest(candidates, target, args, name);
+    return overloads.invokeBest(candidates, target, args, name);
   }
 
   Object call(Object target, Object[] args, boolean construct) {
     checkTarget(target);
     if (target instanceof StaticClass sc) {
-      return construct(sc.type, args);
+      return exposable(overloads.construct(sc.type, MEMBERS.get(sc.type).constructors, args));
     }
     if (construct) {
       throw new Refusal("a " + target.getClass().getName() + " is not a constructor");
@@ -441,191 +433,7 @@ public final class HostMembers {
       // ([1, 2].map(javaFunction) passes value, index and array)
       args = java.util.Arrays.copyOf(args, n);
     }
-    return invokeBest(List.of(sam), target, args, sam.getName());
-  }
-
-  // ------------------------------------------------------------------ the Java global
-
-  private static final java.util.Set<String> JAVA_GLOBAL_METHODS =
-      java.util.Set.of("type", "to", "isJavaObject", "isType");
-
-  private Object javaGlobal(JavaGlobal global, String name, Object[] args) {
-    switch (name) {
-      case "type":
-        return new StaticClass(lookUp(global, stringArg(args, 0, "a class name")));
-      case "to": {
-        String typeName = stringArg(args, 1, "a type name");
-        Object value = args.length > 0 ? args[0] : null;
-        if (typeName.endsWith("[]")) {
-          Class<?> component = lookUp(global, typeName.substring(0, typeName.length() - 2));
-          return converter.convert(value, Array.newInstance(component, 0).getClass(), null);
-        }
-        Class<?> type = lookUp(global, typeName);
-        if (List.class.isAssignableFrom(type) && value instanceof List<?> l) {
-          return new ArrayList<>(l);
-        }
-        if (Map.class.isAssignableFrom(type) && value instanceof Map<?, ?> m) {
-          return new LinkedHashMap<>(m);
-        }
-        return converter.convert(value, type, type);
-      }
-      case "isJavaObject":
-        return args.length > 0 && args[0] != null && !(args[0] instanceof StaticClass)
-            && converter.isJavaObject(args[0]);
-      case "isType":
-        return args.length > 0 && args[0] instanceof StaticClass;
-      default:
-        throw new Refusal("Java has no function '" + name + "'");
-    }
-  }
-
-  private static String stringArg(Object[] args, int i, String what) {
-    if (args.length <= i || !(args[i] instanceof String s)) {
-      throw new Refusal("expected " + what + " as argument " + (i + 1));
-    }
-    return s;
-  }
-
-  private static final Map<String, Class<?>> PRIMITIVES =
-      Map.of("int", int.class, "long", long.class, "double", double.class, "float", float.class,
-          "short", short.class, "byte", byte.class, "char", char.class, "boolean", boolean.class);
-
-  /** The class of that name, when the filter exposes it and it is not one that is always blocked. */
-  private static Class<?> lookUp(JavaGlobal global, String name) {
-    Class<?> primitive = PRIMITIVES.get(name);
-    if (primitive != null) {
-      return primitive;
-    }
-    Class<?> type = null;
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    String candidate = name;
-    while (type == null) {
-      try {
-        type = Class.forName(candidate, false, loader != null ? loader : HostMembers.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError e) {
-        int dot = candidate.lastIndexOf('.');
-        if (dot < 0) {
-          throw new Refusal(
-              global.filter.test(name)
-                  ? "no class named " + name
-                  : "class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
-        }
-        candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1); // Map.Entry
-      }
-    }
-    // the filter is asked with the name as written and, for a nested class, its binary name
-    if (!global.filter.test(name) && !global.filter.test(type.getName())) {
-      throw new Refusal("class " + name + " is not exposed to scripts (see the engine's ClassFilter)");
-    }
-    if (isBlocked(type) || !Modifier.isPublic(type.getModifiers())) {
-      throw new Refusal("class " + name + " is not accessible to scripts");
-    }
-    if (reachesFilesOrThreads(type)
-        && !namedExactly(global.filter, name) && !namedExactly(global.filter, type.getName())) {
-      throw new Refusal("class " + name + " can reach files, the network or threads: a ClassFilter"
-          + " exposes it only when it names it exactly, not through a pattern such as a package"
-          + " prefix (see docs/security.md)");
-    }
-    return type;
-  }
-
-  /**
-   * Whether the filter names this class exactly: it accepts the name and rejects two names no
-   * class can have, one beside it in its package and one that extends its name. A pattern
-   * ({@code startsWith("java.util.")}, a regular expression over a package, a prefix of the
-   * class name) accepts at least one of them. A JDK package cannot gain classes from an
-   * application, so the probes never name a real class there.
-   */
-  static boolean namedExactly(java.util.function.Predicate<String> filter, String name) {
-    int dot = name.lastIndexOf('.');
-    String sibling = name.substring(0, dot + 1) + "QuickJsFilterProbe";
-    String extension = name + "QuickJsFilterProbe";
-    return filter.test(name) && !filter.test(sibling) && !filter.test(extension);
-  }
-
-  /** Packages whose classes reach files, the network, naming services or other engines. */
-  private static final List<String> SENSITIVE_PACKAGES =
-      List.of("java.nio.file.", "java.nio.channels.", "java.net.", "javax.net.", "java.rmi.",
-          "javax.naming.", "javax.management.", "java.lang.management.", "java.util.prefs.",
-          "javax.script.");
-
-  /**
-   * Classes that read or write files or start threads (or run code on a pool), by name so that
-   * no module need be present; their subclasses and implementations count too.
-   */
-  private static final java.util.Set<String> SENSITIVE_TYPES =
-      java.util.Set.of("java.io.File", "java.io.FileInputStream", "java.io.FileOutputStream",
-          "java.io.FileReader", "java.io.FileWriter", "java.io.RandomAccessFile",
-          "java.io.PrintStream", "java.io.PrintWriter", "java.util.Formatter", "java.util.Scanner",
-          "java.util.logging.Handler", "java.util.logging.LogManager", "java.util.zip.ZipFile",
-          "java.util.Timer", "java.util.concurrent.Executor", "java.util.concurrent.Executors",
-          "java.util.concurrent.CompletableFuture", "java.util.concurrent.ForkJoinTask",
-          "java.util.concurrent.SubmissionPublisher", "java.lang.ref.Cleaner",
-          "java.sql.DriverManager");
-
-  /**
-   * True for a class that can make, read or write files, open connections, or start threads
-   * or run code on a pool (see docs/security.md for the list and the reasons). Such a class is
-   * exposed only to a filter that names it exactly.
-   */
-  static boolean reachesFilesOrThreads(Class<?> type) {
-    String n = type.getName();
-    for (String p : SENSITIVE_PACKAGES) {
-      if (n.startsWith(p)) {
-        return true;
-      }
-    }
-    return isOrExtendsSensitive(type);
-  }
-
-  private static boolean isOrExtendsSensitive(Class<?> type) {
-    if (type == null || type == Object.class) {
-      return false;
-    }
-    if (SENSITIVE_TYPES.contains(type.getName()) || isOrExtendsSensitive(type.getSuperclass())) {
-      return true;
-    }
-    for (Class<?> i : type.getInterfaces()) {
-      if (isOrExtendsSensitive(i)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private Object construct(Class<?> type, Object[] args) {
-    if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
-      throw new Refusal(type.getName() + " is abstract and has no constructor");
-    }
-    List<java.lang.reflect.Constructor<?>> ctors = MEMBERS.get(type).constructors;
-    java.lang.reflect.Constructor<?> best = null;
-    int bestCost = Integer.MAX_VALUE;
-    for (java.lang.reflect.Constructor<?> c : ctors) {
-      if (c.getParameterCount() != args.length) {
-        continue;
-      }
-      int cost = cost(c.getParameterTypes(), args);
-      if (cost < bestCost) {
-        best = c;
-        bestCost = cost;
-      }
-    }
-    if (best == null) {
-      throw new Refusal("no public constructor of " + type.getName() + " accepts " + describe(args)
-          + firstMismatch(ctors, args));
-    }
-    Class<?>[] types = best.getParameterTypes();
-    Object[] converted = new Object[types.length];
-    for (int i = 0; i < types.length; i++) {
-      converted[i] = converter.convert(args[i], types[i], best.getGenericParameterTypes()[i]);
-    }
-    try {
-      return exposable(best.newInstance(converted));
-    } catch (InvocationTargetException e) {
-      throw unwrap(e);
-    } catch (ReflectiveOperationException e) {
-      throw new Refusal("cannot construct " + type.getName() + ": " + e.getMessage());
-    }
+    return overloads.invokeBest(List.of(sam), target, args, sam.getName());
   }
 
   private static Object readField(java.lang.reflect.Field f) {
@@ -636,103 +444,6 @@ public final class HostMembers {
     }
   }
 
-  // ------------------------------------------------------------------ calls
-
-  private Object invokeBest(List<Method> candidates, Object target, Object[] args, String name) {
-    Method best = null;
-    Object[] bestArgs = null;
-    int bestCost = Integer.MAX_VALUE;
-    for (Method m : candidates) {
-      Object[] packed = pack(m, args);
-      if (packed == null) {
-        continue;
-      }
-      int cost = cost(m.getParameterTypes(), packed);
-      if (cost != Integer.MAX_VALUE && m.isVarArgs() && packed != args) {
-        cost += 1; // prefer an exact arity (and never overflow into a "best" match)
-      }
-      if (cost < bestCost) {
-        best = m;
-        bestArgs = packed;
-        bestCost = cost;
-      }
-    }
-    if (best == null) {
-      throw new Refusal("no overload of '" + name + "' accepts " + describe(args) + " ("
-          + describeOverloads(candidates) + ")" + firstMismatch(candidates, args));
-    }
-    Class<?>[] types = best.getParameterTypes();
-    java.lang.reflect.Type[] generic = best.getGenericParameterTypes();
-    Object[] converted = new Object[types.length];
-    for (int i = 0; i < types.length; i++) {
-      converted[i] = converter.convert(bestArgs[i], types[i], generic[i]);
-    }
-    return invoke(best, target, converted);
-  }
-
-  /** Arguments laid out for m: as given, or with trailing ones packed into its varargs array. */
-  private Object[] pack(Method m, Object[] args) {
-    int n = m.getParameterCount();
-    if (!m.isVarArgs()) {
-      return args.length == n ? args : null;
-    }
-    if (args.length == n) {
-      Object last = args[n - 1];
-      Class<?> arrayType = m.getParameterTypes()[n - 1];
-      if (last == null || arrayType.isInstance(last) || last instanceof List) {
-        return args; // an array (or list) given for the varargs parameter itself
-      }
-    }
-    if (args.length < n - 1) {
-      return null;
-    }
-    Object[] packed = new Object[n];
-    System.arraycopy(args, 0, packed, 0, n - 1);
-    Class<?> component = m.getParameterTypes()[n - 1].getComponentType();
-    Object rest = Array.newInstance(component, args.length - (n - 1));
-    for (int i = n - 1; i < args.length; i++) {
-      if (converter.cost(args[i], component) < 0) {
-        return null;
-      }
-      Array.set(rest, i - (n - 1), converter.convert(args[i], component, component));
-    }
-    packed[n - 1] = rest;
-    return packed;
-  }
-
-  private static Object invoke(Method m, Object target, Object[] args) {
-    try {
-      Object result = m.invoke(target, args);
-      return m.getReturnType() == void.class ? VOID : result;
-    } catch (InvocationTargetException e) {
-      throw unwrap(e);
-    } catch (IllegalAccessException e) {
-      throw new Refusal("'" + m.getName() + "' is not accessible: " + e.getMessage());
-    }
-  }
-
-  /** What a host method or constructor threw, to be thrown on unchanged. */
-  private static RuntimeException unwrap(InvocationTargetException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof RuntimeException re) {
-      return re;
-    }
-    if (cause instanceof Error err) {
-      throw err;
-    }
-    return new HostCallException(cause);
-  }
-
-  /** How well the arguments fit the parameter types: the sum of their costs, MAX_VALUE: not at all. */
-  private int cost(Class<?>[] types, Object[] args) {
-    int cost = 0;
-    for (int i = 0; i < types.length && cost != Integer.MAX_VALUE; i++) {
-      int c = converter.cost(args[i], types[i]);
-      cost = c < 0 ? Integer.MAX_VALUE : cost + c;
-    }
-    return cost;
-  }
-
   /** Carries a checked exception of a host method out of the reflective call unchanged. */
   static final class HostCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -740,46 +451,6 @@ public final class HostMembers {
     HostCallException(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
     }
-  }
-
-  /**
-   * Why the first candidate of the right arity refuses its arguments: ": argument 2: null cannot
-   * be a Java int …"; empty when no candidate has that arity.
-   */
-  private String firstMismatch(List<? extends java.lang.reflect.Executable> candidates, Object[] args) {
-    for (java.lang.reflect.Executable e : candidates) {
-      if (e.getParameterCount() != args.length) {
-        continue;
-      }
-      Class<?>[] types = e.getParameterTypes();
-      for (int i = 0; i < types.length; i++) {
-        if (converter.cost(args[i], types[i]) < 0) {
-          return ": argument " + (i + 1) + " of " + e.getName() + ": "
-              + converter.reason(args[i], types[i]);
-        }
-      }
-    }
-    return "";
-  }
-
-  private static String describe(Object[] args) {
-    List<String> types = new ArrayList<>();
-    for (Object a : args) {
-      types.add(a == null ? "null" : a.getClass().getSimpleName());
-    }
-    return "(" + String.join(", ", types) + ")";
-  }
-
-  private static String describeOverloads(List<Method> candidates) {
-    List<String> sigs = new ArrayList<>();
-    for (Method m : candidates) {
-      List<String> types = new ArrayList<>();
-      for (Class<?> t : m.getParameterTypes()) {
-        types.add(t.getSimpleName());
-      }
-      sigs.add(m.getName() + "(" + String.join(", ", types) + ")");
-    }
-    return String.join(", ", sigs);
   }
 
   private static int index(String key) {

@@ -29,14 +29,16 @@ public final class ExceptionReader {
   private static final int MAX_STACK_FRAMES = 100;
 
   private final JsRuntime runtime;
+  private final RuntimeEntry entry;
   private final ValueReader values;
   private final HostObjects hosts;
   private final MirrorFactory mirrors;
   private final ModuleRegistry modules;
 
   ExceptionReader(
-      JsRuntime runtime, ValueReader values, HostObjects hosts, MirrorFactory mirrors, ModuleRegistry modules) {
+      JsRuntime runtime, RuntimeEntry entry, ValueReader values, HostObjects hosts, MirrorFactory mirrors, ModuleRegistry modules) {
     this.runtime = runtime;
+    this.entry = entry;
     this.values = values;
     this.hosts = hosts;
     this.mirrors = mirrors;
@@ -111,10 +113,10 @@ public final class ExceptionReader {
   public ScriptException read(ByteBuffer b, Realm realm, String fileName) {
     ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
-    if (stopReason == QuickJsNative.STOP_NONE && runtime.stopRequested()) {
+    if (stopReason == QuickJsNative.STOP_NONE && entry.stopRequested()) {
       // the call is being stopped and ended before QuickJS checked (a host call that waited for
       // another engine gave up because of it): the stop is what ended it
-      stopReason = runtime.interruptFlagSet()
+      stopReason = entry.interruptFlagSet()
           ? QuickJsNative.STOP_INTERRUPTED
           : QuickJsNative.STOP_DEADLINE;
     }
@@ -165,21 +167,21 @@ public final class ExceptionReader {
     }
     int kind = kindOf(errorName, msg, stopReason);
     if (kind == KIND_TIMEOUT) {
-      text += " (time limit of " + java.time.Duration.ofNanos(runtime.timeLimitNanos()).toMillis() + " ms exceeded)";
+      text += " (time limit of " + java.time.Duration.ofNanos(entry.timeLimitNanos()).toMillis() + " ms exceeded)";
     } else if (kind == KIND_INTERRUPTED) {
-      text += runtime.isClosing() ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
+      text += entry.isClosing() ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
     } else if (kind == KIND_MEMORY) {
       if (!"out of memory".equals(msg)) {
         // the error object itself could not be made: say what happened instead of "null"
         text = "InternalError: out of memory";
         errorName = "InternalError";
       }
-      long memoryLimit = runtime.memoryLimit();
+      long memoryLimit = entry.memoryLimit();
       if (memoryLimit > 0) {
         text += " (memory limit of " + memoryLimit + " bytes)";
       }
       if (outermost) {
-        runtime.reclaimAfterMemoryLimit();
+        entry.reclaimAfterMemoryLimit();
       }
     }
     return mirrors.exception(text, file, line, column, errorName, jsStack, parts.thrown(), cause, kind);
