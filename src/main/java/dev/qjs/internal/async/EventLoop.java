@@ -246,7 +246,7 @@ public final class EventLoop {
     return realm;
   }
 
-  public int timerCount() {
+  int timerCount() {
     return timers.size();
   }
 
@@ -345,7 +345,7 @@ public final class EventLoop {
     }
   }
 
-  public boolean isClosed() {
+  boolean isClosed() {
     return closed;
   }
 

@@ -278,17 +278,9 @@ public final class JsRuntime implements AutoCloseable {
     return handles;
   }
 
-  public EventLoop eventLoop() {
-    return loop;
-  }
-
   /** The script or module being evaluated, the referrer of a require() made outside a module. */
   public String currentFile() {
     return currentFile;
-  }
-
-  HostObjects hostObjects() {
-    return hosts;
   }
 
   /** The handle of a mirror or promise future of this runtime; null for any other value. */
