@@ -1,8 +1,7 @@
 package dev.qjs;
 
-import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.ExceptionReader;
-import dev.qjs.internal.runtime.JsRuntime;
+import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.MirrorFactory;
 import dev.qjs.internal.runtime.Realm;
 import javax.script.ScriptException;

@@ -1,7 +1,7 @@
 package dev.qjs.internal.bridge;
 
-import dev.qjs.internal.nativelib.NativeLibraryLoader;
 import com.sun.jna.Pointer;
+import dev.qjs.internal.nativelib.NativeLibraryLoader;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 

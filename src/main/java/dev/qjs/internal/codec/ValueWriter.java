@@ -1,9 +1,9 @@
 package dev.qjs.internal.codec;
 
-import dev.qjs.internal.interop.HostMembers;
-import dev.qjs.internal.bridge.QuickJsNative;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.interop.HostMembers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package dev.qjs.internal.interop;
 
+import dev.qjs.UncheckedScriptException;
 import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.JsRuntime;
 import dev.qjs.internal.runtime.MirrorFactory;
-import dev.qjs.UncheckedScriptException;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

@@ -2,7 +2,6 @@ package dev.qjs.internal.interop;
 
 import dev.qjs.internal.bridge.QuickJsNative;
 import java.lang.reflect.Array;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;

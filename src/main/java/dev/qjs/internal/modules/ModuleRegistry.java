@@ -1,11 +1,11 @@
 package dev.qjs.internal.modules;
 
-import dev.qjs.internal.bridge.QuickJsNative;
-import dev.qjs.internal.codec.ValueWriter;
 import dev.qjs.HostModule;
 import dev.qjs.ModuleLoader;
 import dev.qjs.ModuleNotFoundException;
 import dev.qjs.ModuleSource;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.ValueWriter;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
