@@ -15,10 +15,8 @@ import dev.qjs.internal.modules.ModuleRegistry;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -82,7 +80,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Timers, Java futures awaited by scripts, promises awaited by Java. */
   private final AsyncBridge async;
   private final EventLoop loop;
-  private final ForeignRealms foreignRealms = new ForeignRealms();
+  private final ForeignRealms foreignRealms = new ForeignRealms(this);
   /** Realms by native address, for host callbacks that name the calling realm. */
   private final Map<Long, WeakReference<Realm>> realmsByAddress = new HashMap<>();
   /** Where import and require find modules. */
@@ -293,10 +291,10 @@ public final class JsRuntime implements AutoCloseable {
   /**
    * One operation: writes its request (operands a to d; unused ones are null) with {@link
    * #request}, crosses into the shim and reads what it answered with {@link #result}. The
-   * operations are static methods of {@link Evaluation} and {@link ObjectAccess} (and {@link
-   * #syncIn}'s here), referenced as method references that capture nothing: no call allocates
-   * one, and the operands are the caller's own objects (a flag is {@code Boolean.TRUE} or
-   * {@code Boolean.FALSE}), so nothing is boxed either.
+   * operations are static methods of {@link Evaluation}, {@link ObjectAccess} and {@link
+   * ForeignRealms}, passed as method references that capture nothing: no call allocates one.
+   * The operands are the caller's own objects and a flag is {@code Boolean.TRUE} or {@code
+   * Boolean.FALSE}, so nothing is boxed either.
    */
   @FunctionalInterface
   private interface Operation {
@@ -395,15 +393,7 @@ public final class JsRuntime implements AutoCloseable {
    * the bindings around each call.
    */
   public Realm realmFor(Bindings bindings) {
-    if (bindings instanceof RealmBindings rb && rb.realm().runtime() == this) {
-      return rb.realm();
-    }
-    Realm realm = foreignRealms.get(bindings);
-    if (realm == null) {
-      realm = newRealm();
-      foreignRealms.put(bindings, realm);
-    }
-    return realm;
+    return foreignRealms.realmFor(bindings);
   }
 
   /** Copies foreign bindings into their realm's global object (one crossing). */
@@ -411,31 +401,7 @@ public final class JsRuntime implements AutoCloseable {
     if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
       return;
     }
-    call(realm, JsRuntime::syncInOp, bindings, null, null, null);
-  }
-
-  private Object syncInOp(long rt, Realm realm, Object foreign, Object b, Object c, Object d)
-      throws ScriptException {
-    Bindings bindings = (Bindings) foreign;
-    // names the Java side removed since the last call must stop being globals
-    for (String k : entries(realm, null, false).keySet()) {
-      if (!k.isEmpty() && !RealmBindings.isHostKey(k) && !bindings.containsKey(k)) {
-        delete(realm, null, k);
-      }
-    }
-    ValueWriter w = request().undefined();
-    int countAt = w.length();
-    w.i32(0);
-    int count = 0;
-    for (Map.Entry<String, Object> e : bindings.entrySet()) {
-      if (e.getKey() == null || RealmBindings.isHostKey(e.getKey())) {
-        continue;
-      }
-      w.string(e.getKey()).value(e.getValue());
-      count++;
-    }
-    w.buffer().putInt(countAt, count);
-    return result(QuickJsNative.qjs_set_many(rt, realm.pointer(), w.address(), w.length()), realm, null);
+    call(realm, ForeignRealms::syncIn, bindings, null, null, null);
   }
 
   /** Copies a realm's global variables back into foreign bindings (one crossing). */
@@ -443,34 +409,7 @@ public final class JsRuntime implements AutoCloseable {
     if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
       return;
     }
-    Map<String, Object> globals = entries(realm, null, true);
-    List<String> gone = new ArrayList<>();
-    for (String k : bindings.keySet()) {
-      if (k != null && !RealmBindings.isHostKey(k) && !globals.containsKey(k)) {
-        gone.add(k);
-      }
-    }
-    try {
-      for (String k : gone) {
-        bindings.remove(k);
-      }
-      for (Map.Entry<String, Object> e : globals.entrySet()) {
-        String k = e.getKey();
-        // "" is a property name but no valid Bindings key (SimpleBindings rejects it); only
-        // what changed is written, so bindings over a read-only map work while a script does
-        // not define globals
-        if (!k.isEmpty() && !RealmBindings.isHostKey(k)
-            && !(bindings.containsKey(k) && sameValue(bindings.get(k), e.getValue()))) {
-          bindings.put(k, e.getValue());
-        }
-      }
-    } catch (UnsupportedOperationException readOnly) {
-      // bindings over an unmodifiable map: the script's globals stay in the realm kept for them
-    }
-  }
-
-  private static boolean sameValue(Object a, Object b) {
-    return a == b || (a != null && a.equals(b));
+    foreignRealms.syncOut(realm, bindings);
   }
 
   // ---------------------------------------------------------------- evaluation
