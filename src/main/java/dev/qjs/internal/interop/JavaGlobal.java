@@ -21,6 +21,30 @@ public final class JavaGlobal {
   private static final java.util.Set<String> FUNCTIONS =
       java.util.Set.of("type", "to", "isJavaObject", "isType");
 
+  private static final Map<String, Class<?>> PRIMITIVES =
+      Map.of("int", int.class, "long", long.class, "double", double.class, "float", float.class,
+          "short", short.class, "byte", byte.class, "char", char.class, "boolean", boolean.class);
+
+  /** Packages whose classes reach files, the network, naming services or other engines. */
+  private static final List<String> SENSITIVE_PACKAGES =
+      List.of("java.nio.file.", "java.nio.channels.", "java.net.", "javax.net.", "java.rmi.",
+          "javax.naming.", "javax.management.", "java.lang.management.", "java.util.prefs.",
+          "javax.script.");
+
+  /**
+   * Classes that read or write files or start threads (or run code on a pool), by name so that
+   * no module need be present; their subclasses and implementations count too.
+   */
+  private static final java.util.Set<String> SENSITIVE_TYPES =
+      java.util.Set.of("java.io.File", "java.io.FileInputStream", "java.io.FileOutputStream",
+          "java.io.FileReader", "java.io.FileWriter", "java.io.RandomAccessFile",
+          "java.io.PrintStream", "java.io.PrintWriter", "java.util.Formatter", "java.util.Scanner",
+          "java.util.logging.Handler", "java.util.logging.LogManager", "java.util.zip.ZipFile",
+          "java.util.Timer", "java.util.concurrent.Executor", "java.util.concurrent.Executors",
+          "java.util.concurrent.CompletableFuture", "java.util.concurrent.ForkJoinTask",
+          "java.util.concurrent.SubmissionPublisher", "java.lang.ref.Cleaner",
+          "java.sql.DriverManager");
+
   private final java.util.function.Predicate<String> filter;
 
   public JavaGlobal(java.util.function.Predicate<String> filter) {
@@ -75,10 +99,6 @@ public final class JavaGlobal {
     return s;
   }
 
-  private static final Map<String, Class<?>> PRIMITIVES =
-      Map.of("int", int.class, "long", long.class, "double", double.class, "float", float.class,
-          "short", short.class, "byte", byte.class, "char", char.class, "boolean", boolean.class);
-
   /** The class of that name, when the filter exposes it and it is not one that is always blocked. */
   private Class<?> lookUp(String name) {
     Class<?> primitive = PRIMITIVES.get(name);
@@ -131,26 +151,6 @@ public final class JavaGlobal {
     String extension = name + "QuickJsFilterProbe";
     return filter.test(name) && !filter.test(sibling) && !filter.test(extension);
   }
-
-  /** Packages whose classes reach files, the network, naming services or other engines. */
-  private static final List<String> SENSITIVE_PACKAGES =
-      List.of("java.nio.file.", "java.nio.channels.", "java.net.", "javax.net.", "java.rmi.",
-          "javax.naming.", "javax.management.", "java.lang.management.", "java.util.prefs.",
-          "javax.script.");
-
-  /**
-   * Classes that read or write files or start threads (or run code on a pool), by name so that
-   * no module need be present; their subclasses and implementations count too.
-   */
-  private static final java.util.Set<String> SENSITIVE_TYPES =
-      java.util.Set.of("java.io.File", "java.io.FileInputStream", "java.io.FileOutputStream",
-          "java.io.FileReader", "java.io.FileWriter", "java.io.RandomAccessFile",
-          "java.io.PrintStream", "java.io.PrintWriter", "java.util.Formatter", "java.util.Scanner",
-          "java.util.logging.Handler", "java.util.logging.LogManager", "java.util.zip.ZipFile",
-          "java.util.Timer", "java.util.concurrent.Executor", "java.util.concurrent.Executors",
-          "java.util.concurrent.CompletableFuture", "java.util.concurrent.ForkJoinTask",
-          "java.util.concurrent.SubmissionPublisher", "java.lang.ref.Cleaner",
-          "java.sql.DriverManager");
 
   /**
    * True for a class that can make, read or write files, open connections, or start threads
