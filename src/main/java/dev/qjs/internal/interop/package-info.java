@@ -1,7 +1,9 @@
 /**
- * Java objects seen from JavaScript: the host-call dispatcher, the members a script sees of a
- * Java object, overload choice and argument conversion, the {@code Java} global, the table of
- * Java objects JavaScript holds, and script failures coming back out of Java. Not an API.
+ * Host interop: everything about how Java objects and JavaScript functions stand in for each
+ * other. The package owns the rules at that boundary: calls from scripts into Java objects and
+ * their members, and the Java objects that call into scripts, such as the single functional
+ * method an interface offers a JavaScript function and the proxy that implements an interface
+ * with script functions. Not an API.
  */
 @NullMarked
 package dev.qjs.internal.interop;
