@@ -36,7 +36,7 @@ try() {
     t_name=$1
     t_folder=$2
     shift 2
-    "$@" "-Dquickjs.native.cache=$WORK/cache-$t_name" -cp "$CP" dev.qjs.internal.ScriptFileRunner "$SCRIPT" \
+    "$@" "-Dquickjs.native.cache=$WORK/cache-$t_name" -cp "$CP" dev.qjs.cli.ScriptFileRunner "$SCRIPT" \
         >"$WORK/$t_name.out" 2>"$WORK/$t_name.err" || { cat "$WORK/$t_name.err" >&2; die "$t_name: the example failed"; }
     t_lib=$(find "$WORK/cache-$t_name" -name 'libquickjs-jsr223.so' | sed -n 1p)
     [ -n "$t_lib" ] || die "$t_name: no library was copied out of the jar"

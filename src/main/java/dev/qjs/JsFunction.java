@@ -1,6 +1,6 @@
 package dev.qjs;
 
-import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.runtime.JsHandle;
 import org.jspecify.annotations.Nullable;
 
 /**

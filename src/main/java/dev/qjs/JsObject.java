@@ -1,7 +1,7 @@
 package dev.qjs;
 
-import dev.qjs.internal.JsHandle;
-import dev.qjs.internal.JsRuntime;
+import dev.qjs.internal.runtime.JsHandle;
+import dev.qjs.internal.runtime.JsRuntime;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package dev.qjs;
 
-import dev.qjs.internal.JsHandle;
+import dev.qjs.internal.runtime.JsHandle;
 
 /**
  * A JavaScript symbol that reached Java. Passed back into JavaScript it is the same symbol.

@@ -1,9 +1,9 @@
 package dev.qjs;
 
-import dev.qjs.internal.JsHandle;
-import dev.qjs.internal.JsRuntime;
-import dev.qjs.internal.MirrorFactory;
-import dev.qjs.internal.Realm;
+import dev.qjs.internal.runtime.ExceptionReader;
+import dev.qjs.internal.runtime.JsHandle;
+import dev.qjs.internal.runtime.MirrorFactory;
+import dev.qjs.internal.runtime.Realm;
 import javax.script.ScriptException;
 
 /** Makes the public mirrors and exceptions for the runtime; helpers the mirrors share. */
@@ -60,13 +60,13 @@ final class Mirrors implements MirrorFactory {
       int kind) {
     JsException e =
         switch (kind) {
-          case JsRuntime.KIND_TIMEOUT ->
+          case ExceptionReader.KIND_TIMEOUT ->
               new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
-          case JsRuntime.KIND_INTERRUPTED ->
+          case ExceptionReader.KIND_INTERRUPTED ->
               new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
-          case JsRuntime.KIND_MEMORY ->
+          case ExceptionReader.KIND_MEMORY ->
               new JsMemoryLimitException(message, fileName, line, column, errorName, jsStack, thrown);
-          case JsRuntime.KIND_STACK_OVERFLOW ->
+          case ExceptionReader.KIND_STACK_OVERFLOW ->
               new JsStackOverflowException(message, fileName, line, column, errorName, jsStack, thrown);
           default -> new JsException(message, fileName, line, column, errorName, jsStack, thrown);
         };

@@ -1,14 +1,14 @@
 package dev.qjs;
 
-import dev.qjs.internal.ArgumentConverter;
-import dev.qjs.internal.CompiledProgram;
-import dev.qjs.internal.JsHandle;
-import dev.qjs.internal.JsRuntime;
-import dev.qjs.internal.Limits;
-import dev.qjs.internal.Realm;
-import dev.qjs.internal.RealmBindings;
+import dev.qjs.internal.interop.ArgumentConverter;
 import dev.qjs.internal.interop.FunctionalMethod;
 import dev.qjs.internal.interop.InterfaceProxy;
+import dev.qjs.internal.runtime.CompiledProgram;
+import dev.qjs.internal.runtime.JsHandle;
+import dev.qjs.internal.runtime.JsRuntime;
+import dev.qjs.internal.runtime.Limits;
+import dev.qjs.internal.runtime.Realm;
+import dev.qjs.internal.runtime.RealmBindings;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Method;
@@ -77,7 +77,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
             this::getContext,
             filter == null ? null : filter::exposeToScripts,
             this::limitsFor,
-            new dev.qjs.internal.ModuleRegistry(
+            new dev.qjs.internal.modules.ModuleRegistry(
                 options.moduleLoader(),
                 options.hostModules(),
                 options.discoverHostModules(),

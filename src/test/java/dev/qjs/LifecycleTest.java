@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qjs.internal.JsRuntime;
+import dev.qjs.internal.runtime.JsRuntime;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.qjs.internal.JsRuntime;
+import dev.qjs.internal.runtime.JsRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;

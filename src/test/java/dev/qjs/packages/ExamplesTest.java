@@ -2,7 +2,7 @@ package dev.qjs.packages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.qjs.internal.ScriptFileRunner;
+import dev.qjs.cli.ScriptFileRunner;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * root; a "packages" loader (node_modules, WebJars) reads it as an npm package, found by its
  * {@link PackageLocator}. See {@link ModuleLoader} for the choices made, {@link ModuleSource}
  * for the format rules.
+ *
+ * <p>One thing in one file, over 600 lines: one algorithm, Node's resolution (files, directories,
+ * packages, the "exports" and "imports" maps, the format of what is found), whose steps call each
+ * other; the trees and package.json files it reads are their own classes.
  */
 public final class TreeLoader implements ModuleLoader {
   /** The longest specifier accepted. */

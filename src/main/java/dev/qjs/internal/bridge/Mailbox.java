@@ -1,0 +1,65 @@
+package dev.qjs.internal.bridge;
+
+import com.sun.jna.Pointer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The slots one runtime shares with the shim ({@code QuickJsNative.MB_*}): the output and reply
+ * buffers of each call, the interrupt flag and deadline the shim's interrupt handler reads, the
+ * heap size, the lists the shim fills during a call. Native code writes it until the runtime is
+ * freed; a slot that another thread reads or writes (interrupt, deadline) is accessed volatile.
+ */
+public final class Mailbox {
+  private static final VarHandle SLOT =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  private final ByteBuffer buffer =
+      ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
+  private ByteBuffer outView;
+  private long outViewAddress;
+
+  /** The slots' memory, handed to {@code qjs_runtime_new}. */
+  public ByteBuffer buffer() {
+    return buffer;
+  }
+
+  public long get(int slot) {
+    return buffer.getLong(slot * 8);
+  }
+
+  public void put(int slot, long value) {
+    buffer.putLong(slot * 8, value);
+  }
+
+  public long getVolatile(int slot) {
+    return (long) SLOT.getVolatile(buffer, slot * 8);
+  }
+
+  public void setVolatile(int slot, long value) {
+    SLOT.setVolatile(buffer, slot * 8, value);
+  }
+
+  /**
+   * The output of the last call, from its start. Its address rarely changes, so one view is kept
+   * and reused (making a direct buffer is a JNI call). Used under the runtime's lock.
+   */
+  public ByteBuffer output() {
+    long ptr = get(QuickJsNative.MB_OUT_PTR);
+    int len = (int) get(QuickJsNative.MB_OUT_LEN);
+    if (outView == null || ptr != outViewAddress || outView.capacity() < len) {
+      outView = new Pointer(ptr).getByteBuffer(0, Math.max(len, 1)).order(ByteOrder.nativeOrder());
+      outViewAddress = ptr;
+    }
+    outView.clear().limit(len);
+    return outView;
+  }
+
+  /** Points the shim at a host call's reply: {@code length} bytes at {@code address}. */
+  public void reply(long address, int length) {
+    put(QuickJsNative.MB_REPLY_PTR, address);
+    put(QuickJsNative.MB_REPLY_LEN, length);
+  }
+}

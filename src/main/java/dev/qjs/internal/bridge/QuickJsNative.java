@@ -1,0 +1,229 @@
+package dev.qjs.internal.bridge;
+
+import com.sun.jna.Pointer;
+import dev.qjs.internal.nativelib.NativeLibraryLoader;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JNA direct mapping of {@code native-libs/include/qjs_shim.h}. Only pointers, integers and
+ * byte buffers cross; see the header for ownership rules and the encoding.
+ *
+ * <p>Every protocol constant of the header, {@code QJS_<NAME>}, is mirrored here as {@code
+ * <NAME>}, and every {@code static final} primitive field of this class is one of them:
+ * {@code ProtocolHeaderTest} parses the header and fails the build when a value differs or a name
+ * is missing on either side. Meanings and layouts are documented in the header only.
+ */
+public final class QuickJsNative {
+  // result codes of every call that runs JavaScript
+  public static final int OK = 0;
+  public static final int EXCEPTION = 1;
+  public static final int NOT_FUNCTION = 2;
+  public static final int BAD_INPUT = -1;
+  public static final int OUT_OF_MEMORY = -2;
+  public static final int PENDING = 3;
+
+  // mailbox slots (int64 each: byte offset = slot * 8)
+  public static final int MB_OUT_PTR = 0;
+  public static final int MB_OUT_LEN = 1;
+  public static final int MB_REPLY_PTR = 2;
+  public static final int MB_REPLY_LEN = 3;
+  public static final int MB_INTERRUPT = 4;
+  public static final int MB_DEADLINE = 5;
+  public static final int MB_MALLOC_SIZE = 6;
+  public static final int MB_STOP_REASON = 7;
+  public static final int MB_RELEASED_PTR = 8;
+  public static final int MB_RELEASED_COUNT = 9;
+  public static final int MB_REALM = 10;
+  public static final int MB_BOUND_PTR = 11;
+  public static final int MB_BOUND_COUNT = 12;
+  public static final int MB_UNHANDLED = 13;
+  public static final int MB_SLOTS = 14;
+
+  // host callback operations
+  public static final int OP_PRINT = 1;
+  public static final int OP_LOOKUP = 2;
+  public static final int OP_READ_LINE = 3;
+  public static final int OP_HOST_TO_STRING = 5;
+  public static final int OP_HOST_GET = 6;
+  public static final int OP_HOST_SET = 7;
+  public static final int OP_HOST_DELETE = 8;
+  public static final int OP_HOST_KEYS = 9;
+  public static final int OP_HOST_INVOKE = 10;
+  public static final int OP_HOST_CALL = 11;
+  public static final int OP_PROMISE_SETTLED = 12;
+  public static final int OP_TIMER = 13;
+  public static final int OP_TIMER_CANCEL = 14;
+  public static final int OP_MODULE_RESOLVE = 15;
+  public static final int OP_MODULE_LOAD = 16;
+  public static final int OP_HOST_MODULE = 17;
+
+  // levels of OP_PRINT (argument a)
+  public static final int PRINT_LOG = 0;
+  public static final int PRINT_INFO = 1;
+  public static final int PRINT_DEBUG = 2;
+  public static final int PRINT_WARN = 3;
+  public static final int PRINT_ERROR = 4;
+
+  // modes of OP_HOST_GET (the u8 after the key)
+  public static final int GET_VALUE = 0;
+  public static final int GET_CALL = 1;
+  public static final int GET_DESCRIBE = 2;
+
+  // what an OP_HOST_GET reply holds (its first u8)
+  public static final int GOT_NONE = 0;
+  public static final int GOT_VALUE = 1;
+  public static final int GOT_METHOD = 2;
+  public static final int GOT_GETTER = 3;
+  public static final int GOT_NO_METHOD = 4;
+
+  // who asks in OP_MODULE_RESOLVE and OP_MODULE_LOAD (argument a)
+  public static final int MODULE_IMPORT = 0;
+  public static final int MODULE_REQUIRE = 1;
+
+  // formats of an OP_MODULE_LOAD reply (its first u8)
+  public static final byte FORMAT_ESM = 0;
+  public static final byte FORMAT_COMMONJS = 1;
+  public static final byte FORMAT_JSON = 2;
+  public static final byte FORMAT_HOST = 3;
+
+  // settlement forms: qjs_promise_settle's input and OP_PROMISE_SETTLED's data (first u8)
+  public static final int SETTLE_FULFIL = 0;
+  public static final int SETTLE_REJECT = 1;
+  public static final int SETTLE_THROWABLE = 2;
+
+  // what the host callback returns
+  public static final int REPLY_OK = 0;
+  public static final int REPLY_THREW = 1;
+  public static final int REPLY_TYPE_ERROR = 2;
+  public static final int REPLY_RETHROW = 3;
+
+  // kinds of handles in the value encoding
+  public static final int KIND_OBJECT = 0;
+  public static final int KIND_ARRAY = 1;
+  public static final int KIND_FUNCTION = 2;
+  public static final int KIND_SYMBOL = 3;
+  public static final int KIND_ERROR = 4;
+  public static final int KIND_PROMISE = 5;
+  public static final int KIND_BYTECODE = 6;
+
+  // value encoding tags
+  public static final byte T_UNDEFINED = 0;
+  public static final byte T_NULL = 1;
+  public static final byte T_FALSE = 2;
+  public static final byte T_TRUE = 3;
+  public static final byte T_INT = 4;
+  public static final byte T_DOUBLE = 5;
+  public static final byte T_STRING8 = 6;
+  public static final byte T_STRING16 = 7;
+  public static final byte T_BIGINT = 8;
+  public static final byte T_OBJECT = 9;
+  public static final byte T_HANDLE = 10;
+  public static final byte T_HOST = 11;
+  public static final byte T_DATE = 12;
+  public static final byte T_BYTES = 13;
+  public static final byte T_MAP = 14;
+  public static final byte T_LIST = 15;
+  public static final byte T_REF = 16;
+  public static final byte T_JSON = 17;
+  public static final byte T_EXTBUF = 18;
+  public static final byte T_ARRAYBUF = 19;
+  public static final byte T_FUTURE = 20;
+
+  // variants of a Java object seen from JavaScript (the u8 after a host->C T_HOST)
+  public static final int VARIANT_OBJECT = 0;
+  public static final int VARIANT_MAP = 1;
+  public static final int VARIANT_LIST = 2;
+  public static final int VARIANT_FUNCTION = 3;
+  public static final int VARIANT_CLASS = 4;
+
+  // why a call stopped: MB_STOP_REASON and the exception output's stop reason
+  public static final int STOP_NONE = 0;
+  public static final int STOP_INTERRUPTED = 1;
+  public static final int STOP_DEADLINE = 2;
+  public static final int STOP_MEMORY = 3;
+
+  // flags of qjs_eval
+  public static final int EVAL_COMPILE_ONLY = 1;
+  public static final int EVAL_STRICT = 2;
+  public static final int EVAL_KEEP_BYTECODE = 4;
+  public static final int EVAL_MODULE = 8;
+
+  /** Null when the library is loaded and registered, else what {@link #ensureLoaded} reports. */
+  private static final @Nullable IllegalStateException LOAD_FAILURE =
+      NativeLibraryLoader.register(QuickJsNative.class);
+
+  private QuickJsNative() {}
+
+  /**
+   * Throws a clear error when the native library could not be loaded: what this JVM is, what was
+   * looked for, what the class path holds, the loader's own words and the way out.
+   */
+  public static void ensureLoaded() {
+    if (LOAD_FAILURE != null) {
+      throw new IllegalStateException(LOAD_FAILURE.getMessage(), LOAD_FAILURE.getCause());
+    }
+  }
+
+  /**
+   * The host callback, {@code qjs_host_fn}: (token, op, a, data address, length) → status. Only
+   * primitives cross, so JNA takes its fast path for the call.
+   */
+  public interface HostFunction extends com.sun.jna.Callback {
+    int invoke(int token, int op, long a, long data, int len);
+  }
+
+  public static native long qjs_runtime_new(ByteBuffer mailbox, HostFunction host, int token);
+
+  public static native void qjs_runtime_free(long rt);
+
+  public static native void qjs_runtime_set_limits(long rt, long memoryLimit, long maxStack, long gcThreshold);
+
+  public static native void qjs_runtime_gc(long rt);
+
+  public static native void qjs_runtime_memory(long rt, long[] out);
+
+  public static native long qjs_realm_new(long rt);
+
+  public static native void qjs_realm_free(long rt, long realm);
+
+  public static native void qjs_handles_free(long rt, long[] handles, int n);
+
+  public static native int qjs_eval(long rt, long realm, long src, int srcLen, byte[] filename, int flags);
+
+  public static native int qjs_eval_bytecode(long rt, long realm, long bytecode);
+
+  public static native int qjs_bytecode_write(long rt, long realm, long bytecode);
+
+  public static native int qjs_bytecode_read(long rt, long realm, long buf, int len);
+
+  public static native int qjs_invoke(long rt, long realm, long in, int len);
+
+  public static native int qjs_get(long rt, long realm, long in, int len);
+
+  public static native int qjs_set(long rt, long realm, long in, int len);
+
+  public static native int qjs_set_many(long rt, long realm, long in, int len);
+
+  public static native int qjs_delete(long rt, long realm, long in, int len);
+
+  public static native int qjs_has(long rt, long realm, long in, int len);
+
+  public static native int qjs_entries(long rt, long realm, long in, int len);
+
+  public static native int qjs_to_string(long rt, long realm, long in, int len);
+
+  public static native int qjs_to_java(long rt, long realm, long in, int len);
+
+  public static native int qjs_to_json(long rt, long realm, long in, int len);
+
+  public static native int qjs_echo(long rt, long realm, long in, int len);
+
+  public static native int qjs_promise_watch(long rt, long realm, long promise, long id);
+
+  public static native int qjs_promise_settle(long rt, long realm, long resolvers, long in, int len);
+
+  public static native int qjs_timer_fire(long rt, long realm, long id);
+
+  public static native int qjs_unhandled_take(long rt);
+}

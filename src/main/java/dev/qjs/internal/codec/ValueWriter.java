@@ -1,0 +1,299 @@
+package dev.qjs.internal.codec;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.interop.HostMembers;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes Java values into the shim's value encoding, in a direct buffer that grows as needed.
+ * One writer belongs to one runtime and is only used under the runtime's lock.
+ */
+public final class ValueWriter {
+  private static final long MAX_SAFE_INTEGER = (1L << 53);
+
+  private final References references;
+  private ByteBuffer buf;
+  private long address;
+
+  public ValueWriter(References references, int initialCapacity) {
+    this.references = references;
+    allocate(initialCapacity);
+  }
+
+  private void allocate(int capacity) {
+    buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+    address = Pointer.nativeValue(Native.getDirectBufferPointer(buf));
+  }
+
+  public ValueWriter reset() {
+    if (buf.capacity() > (8 << 20)) {
+      allocate(64 << 10); // give back a huge buffer after use
+    }
+    buf.clear();
+    return this;
+  }
+
+  public ByteBuffer buffer() {
+    return buf;
+  }
+
+  public int length() {
+    return buf.position();
+  }
+
+  public long address() {
+    return address;
+  }
+
+  private void ensure(long extra) {
+    long needed = (long) buf.position() + extra;
+    if (needed <= buf.capacity()) {
+      return;
+    }
+    if (needed > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("value too large to pass to JavaScript: " + needed + " bytes");
+    }
+    long cap = Math.max(needed, Math.min((long) buf.capacity() * 2, Integer.MAX_VALUE - 16));
+    ByteBuffer old = buf;
+    allocate((int) cap);
+    old.flip();
+    buf.put(old);
+  }
+
+  public ValueWriter u8(int v) {
+    ensure(1);
+    buf.put((byte) v);
+    return this;
+  }
+
+  public ValueWriter i32(int v) {
+    ensure(4);
+    buf.putInt(v);
+    return this;
+  }
+
+  public ValueWriter handle(long handle) {
+    ensure(9);
+    buf.put(QuickJsNative.T_HANDLE).putLong(handle);
+    return this;
+  }
+
+  public ValueWriter undefined() {
+    return u8(QuickJsNative.T_UNDEFINED);
+  }
+
+  public ValueWriter string(CharSequence s) {
+    int n = s.length();
+    boolean latin1 = true;
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) > 0xFF) {
+        latin1 = false;
+        break;
+      }
+    }
+    if (latin1) {
+      ensure(5L + n);
+      buf.put(QuickJsNative.T_STRING8).putInt(n);
+      if (s instanceof String str) {
+        buf.put(str.getBytes(StandardCharsets.ISO_8859_1));
+      } else {
+        for (int i = 0; i < n; i++) {
+          buf.put((byte) s.charAt(i));
+        }
+      }
+    } else {
+      ensure(5L + 2L * n + 1);
+      buf.put(QuickJsNative.T_STRING16).putInt(n);
+      buf.asCharBuffer().put(s.toString());
+      buf.position(buf.position() + 2 * n);
+    }
+    return this;
+  }
+
+  /**
+   * Writes source text as WTF-8 followed by a NUL: UTF-8, except that a lone surrogate is kept
+   * as its own three-byte sequence (QuickJS reads it back exactly), where Java's UTF-8 encoder
+   * would replace it with '?'.
+   */
+  public ValueWriter source(String s) {
+    wtf8(s);
+    buf.put(buf.position(), (byte) 0);
+    return this;
+  }
+
+  private void wtf8(String s) {
+    int n = s.length();
+    ensure(3L * n + 1);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        buf.put((byte) c);
+      } else if (c < 0x800) {
+        buf.put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        buf.put((byte) (0xF0 | (cp >> 18)))
+            .put((byte) (0x80 | ((cp >> 12) & 0x3F)))
+            .put((byte) (0x80 | ((cp >> 6) & 0x3F)))
+            .put((byte) (0x80 | (cp & 0x3F)));
+      } else {
+        buf.put((byte) (0xE0 | (c >> 12)))
+            .put((byte) (0x80 | ((c >> 6) & 0x3F)))
+            .put((byte) (0x80 | (c & 0x3F)));
+      }
+    }
+  }
+
+  public ValueWriter bytes(byte[] data) {
+    ensure(data.length);
+    buf.put(data);
+    return this;
+  }
+
+  /** Writes any Java value: primitives and strings by value, mirrors by handle, others as hosts. */
+  public ValueWriter value(Object v) {
+    if (v == null) {
+      return u8(QuickJsNative.T_NULL);
+    }
+    if (v instanceof String s) {
+      return string(s);
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      ensure(5);
+      buf.put(QuickJsNative.T_INT).putInt(((Number) v).intValue());
+      return this;
+    }
+    if (v instanceof Boolean b) {
+      return u8(b ? QuickJsNative.T_TRUE : QuickJsNative.T_FALSE);
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return number(((Number) v).doubleValue());
+    }
+    if (v instanceof Long l) {
+      long x = l;
+      if (x == (int) x) {
+        ensure(5);
+        buf.put(QuickJsNative.T_INT).putInt((int) x);
+        return this;
+      }
+      if (x >= -MAX_SAFE_INTEGER && x <= MAX_SAFE_INTEGER) {
+        return number((double) x);
+      }
+      return bigint(BigInteger.valueOf(x));
+    }
+    if (v instanceof BigInteger b) {
+      return bigint(b);
+    }
+    if (v instanceof BigDecimal d) {
+      return number(d.doubleValue());
+    }
+    if (v instanceof Number n) {
+      return number(n.doubleValue());
+    }
+    if (v instanceof Character c) {
+      return string(String.valueOf(c.charValue()));
+    }
+    if (v instanceof CharSequence cs) {
+      return string(cs);
+    }
+    if (v instanceof java.time.Instant t) {
+      // beyond ±8.64e15 ms a JavaScript Date is invalid (and toEpochMilli would overflow)
+      return Math.abs(t.getEpochSecond()) > 8_640_000_000_000L ? invalidDate() : date(t.toEpochMilli());
+    }
+    if (v instanceof java.util.Date d) {
+      return date(d.getTime());
+    }
+    if (v instanceof byte[] bytes) {
+      ensure(5L + bytes.length);
+      buf.put(QuickJsNative.T_BYTES).putInt(bytes.length).put(bytes);
+      return this;
+    }
+    if (v instanceof ByteBuffer bb) {
+      return byteBuffer(bb);
+    }
+    if (JsonText.isJsonNode(v)) {
+      // a Jackson JsonNode: its toString() is its JSON; QuickJS parses it, one crossing
+      String text = v.toString();
+      return text.isEmpty() ? undefined() : json(text); // MissingNode has no JSON: undefined
+    }
+    long h = references.handleOf(v);
+    if (h != 0) {
+      return handle(h);
+    }
+    if (v instanceof java.util.concurrent.CompletionStage<?> stage) {
+      // awaitable in JavaScript: a promise settled when the stage completes
+      long id = references.futureId(stage);
+      ensure(9);
+      buf.put(QuickJsNative.T_FUTURE).putLong(id);
+      return this;
+    }
+    int variant = HostMembers.variantOf(v);
+    int id = references.hostId(v);
+    ensure(6);
+    buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
+    return this;
+  }
+
+  /**
+   * A writable direct buffer becomes an ArrayBuffer over the same memory (no copy; the buffer
+   * stays referenced while JavaScript holds the ArrayBuffer); any other buffer's remaining bytes
+   * are copied into a new ArrayBuffer.
+   */
+  private ValueWriter byteBuffer(ByteBuffer bb) {
+    if (bb.isDirect() && !bb.isReadOnly()) {
+      long address = Pointer.nativeValue(Native.getDirectBufferPointer(bb)) + bb.position();
+      int id = references.hostId(bb);
+      ensure(21);
+      buf.put(QuickJsNative.T_EXTBUF).putInt(id).putLong(address).putLong(bb.remaining());
+      return this;
+    }
+    ByteBuffer src = bb.duplicate();
+    ensure(5L + src.remaining());
+    buf.put(QuickJsNative.T_ARRAYBUF).putInt(src.remaining()).put(src);
+    return this;
+  }
+
+  /** JSON text that the shim parses into a JavaScript value. */
+  public ValueWriter json(String text) {
+    ensure(5);
+    buf.put(QuickJsNative.T_JSON);
+    int lengthAt = buf.position();
+    buf.putInt(0);
+    wtf8(text); // WTF-8, as for source text: lone surrogates stay exact
+    buf.putInt(lengthAt, buf.position() - lengthAt - 4);
+    ensure(1);
+    buf.put((byte) 0);
+    return this;
+  }
+
+  private ValueWriter invalidDate() {
+    ensure(9);
+    buf.put(QuickJsNative.T_DATE).putDouble(Double.NaN);
+    return this;
+  }
+
+  private ValueWriter date(long epochMillis) {
+    ensure(9);
+    buf.put(QuickJsNative.T_DATE).putDouble((double) epochMillis);
+    return this;
+  }
+
+  private ValueWriter number(double d) {
+    ensure(9);
+    buf.put(QuickJsNative.T_DOUBLE).putDouble(d);
+    return this;
+  }
+
+  private ValueWriter bigint(BigInteger b) {
+    byte[] digits = b.toString().getBytes(StandardCharsets.US_ASCII);
+    ensure(5L + digits.length);
+    buf.put(QuickJsNative.T_BIGINT).putInt(digits.length).put(digits);
+    return this;
+  }
+}

@@ -1,0 +1,342 @@
+package dev.qjs.internal.interop;
+
+import com.sun.jna.Pointer;
+import dev.qjs.internal.async.EventLoop;
+import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.References;
+import dev.qjs.internal.codec.ValueReader;
+import dev.qjs.internal.codec.ValueWriter;
+import dev.qjs.internal.modules.ModuleRegistry;
+import dev.qjs.internal.runtime.JsRuntime;
+import dev.qjs.internal.runtime.Realm;
+import dev.qjs.internal.runtime.RealmBindings;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.script.Bindings;
+import javax.script.ScriptContext;
+
+/**
+ * The host calls of one runtime: what the shim asks Java during a call (print, a GLOBAL_SCOPE
+ * look-up, a Java object's members, a timer, a module), decoded, answered and encoded as the
+ * reply. A Java exception never unwinds into C: it becomes the reply's JavaScript error, and a
+ * JVM error also stops the call. The host's Java code runs with the runtime lent (see {@link
+ * JsRuntime#lent}).
+ */
+public final class HostCalls {
+  private static final Map<Integer, WeakReference<HostCalls>> BY_TOKEN = new ConcurrentHashMap<>();
+  private static final AtomicInteger TOKENS = new AtomicInteger();
+
+  /** The callback every runtime gives the shim; the token names the runtime. */
+  public static final QuickJsNative.HostFunction CALLBACK = HostCalls::dispatch;
+
+  private final JsRuntime runtime;
+  private final Mailbox mailbox;
+  private final References references;
+  private final ValueReader values;
+  private final ValueWriter reply;
+  private final HostObjects hosts;
+  private final HostMembers members;
+  private final EventLoop loop;
+  private final ModuleRegistry modules;
+  private ByteBuffer argsView;
+  private long argsViewAddress;
+
+  public HostCalls(
+      JsRuntime runtime,
+      Mailbox mailbox,
+      References references,
+      ValueReader values,
+      HostObjects hosts,
+      ArgumentConverter converter,
+      EventLoop loop,
+      ModuleRegistry modules) {
+    this.runtime = runtime;
+    this.mailbox = mailbox;
+    this.references = references;
+    this.values = values;
+    this.reply = new ValueWriter(references, 4 << 10);
+    this.hosts = hosts;
+    this.members = new HostMembers(converter);
+    this.loop = loop;
+    this.modules = modules;
+  }
+
+  /** A token no runtime has had yet, for {@code qjs_runtime_new}. */
+  public static int newToken() {
+    return TOKENS.incrementAndGet();
+  }
+
+  /** From now on the shim's host calls with this token come here. */
+  public void register(int token) {
+    BY_TOKEN.put(token, new WeakReference<>(this));
+  }
+
+  /** The runtime with this token was freed. */
+  public static void unregister(int token) {
+    BY_TOKEN.remove(token);
+  }
+
+  private static int dispatch(int token, int op, long a, long data, int len) {
+    WeakReference<HostCalls> ref = BY_TOKEN.get(token);
+    HostCalls calls = ref == null ? null : ref.get();
+    if (calls == null) {
+      return QuickJsNative.REPLY_OK; // the runtime is being freed: nothing to release or print
+    }
+    try {
+      return calls.onHostCall(op, a, calls.hostArguments(data, len));
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError fatal) {
+        // a JVM error (StackOverflowError, OutOfMemoryError) ends the call: the script is
+        // stopped at its next interrupt check whatever it catches, and the call's caller gets
+        // the error itself
+        calls.runtime.stopForJvmError(fatal);
+      }
+      try {
+        if (t instanceof HostMembers.Refusal refusal) {
+          calls.send(calls.reply.reset().string(refusal.getMessage()));
+          return QuickJsNative.REPLY_TYPE_ERROR;
+        }
+        Object jsError = ThrownValue.of(t, calls.references);
+        if (jsError != null) {
+          calls.send(ThrownValue.write(calls.reply.reset(), jsError));
+          return QuickJsNative.REPLY_RETHROW;
+        }
+        return calls.replyThrowable(t);
+      } catch (Throwable ignored) {
+        return QuickJsNative.REPLY_THREW;
+      }
+    }
+  }
+
+  /**
+   * A view of the shim's callback-argument buffer: its address rarely changes, so one view is
+   * kept and reused (making a direct buffer is a JNI call).
+   */
+  private ByteBuffer hostArguments(long data, int len) {
+    if (data == 0 || len <= 0) {
+      return ByteBuffer.allocate(0);
+    }
+    if (argsView == null || data != argsViewAddress || argsView.capacity() < len) {
+      argsView = new Pointer(data).getByteBuffer(0, Math.max(len, 256)).order(ByteOrder.nativeOrder());
+      argsViewAddress = data;
+    }
+    // nested callbacks share the view: each decodes its arguments before anything can nest
+    ByteBuffer view = argsView.duplicate().order(ByteOrder.nativeOrder());
+    view.limit(len);
+    return view;
+  }
+
+  private void replyNone() {
+    mailbox.reply(0, 0);
+  }
+
+  private int send(ValueWriter w) {
+    mailbox.reply(w.address(), w.length());
+    return QuickJsNative.REPLY_OK;
+  }
+
+  private int replyThrowable(Throwable t) {
+    if (t instanceof HostMembers.HostCallException && t.getCause() != null) {
+      t = t.getCause(); // a checked exception of a host method, as it was thrown
+    }
+    ValueWriter w = reply.reset();
+    w.i32(hosts.acquire(t));
+    String m = t.getMessage();
+    w.string(m != null ? m : t.getClass().getName());
+    send(w);
+    return QuickJsNative.REPLY_THREW;
+  }
+
+  private int onHostCall(int op, long a, ByteBuffer args) throws IOException {
+    Realm realm = runtime.realmAt(mailbox.get(QuickJsNative.MB_REALM));
+    switch (op) {
+      case QuickJsNative.OP_PRINT: {
+        int argc = args.getInt();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < argc; i++) {
+          if (i > 0) {
+            sb.append(' ');
+          }
+          sb.append((String) values.read(args, realm));
+        }
+        sb.append(System.lineSeparator());
+        replyNone();
+        ScriptContext ctx = runtime.currentContext();
+        Writer out = a >= QuickJsNative.PRINT_WARN ? ctx.getErrorWriter() : ctx.getWriter();
+        if (out != null) {
+          IOException failed = runtime.lent(() -> {
+            try {
+              out.write(sb.toString());
+              out.flush();
+              return null;
+            } catch (IOException e) {
+              return e;
+            }
+          });
+          if (failed != null) {
+            throw failed;
+          }
+        }
+        return QuickJsNative.REPLY_OK;
+      }
+      case QuickJsNative.OP_LOOKUP: {
+        String name = (String) values.read(args, realm);
+        ScriptContext ctx = runtime.currentContext();
+        Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
+        // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
+        if (global == null || name.isEmpty() || RealmBindings.isHostKey(name)) {
+          return send(reply.reset().u8(0));
+        }
+        Object[] found = runtime.lent(() -> global.containsKey(name) ? new Object[] {global.get(name)} : null);
+        return found == null ? send(reply.reset().u8(0)) : send(reply.reset().u8(1).value(found[0]));
+      }
+      case QuickJsNative.OP_READ_LINE: {
+        Reader r = runtime.currentContext().getReader();
+        Object line = r == null ? null : runtime.lent(() -> {
+          try {
+            return readLine(r);
+          } catch (IOException e) {
+            return e;
+          }
+        });
+        if (line instanceof IOException e) {
+          throw e;
+        }
+        return send(reply.reset().value(line));
+      }
+      case QuickJsNative.OP_HOST_TO_STRING:
+        {
+          // String.valueOf gives back whatever toString() returns, which may be null
+          Object host = hosts.get((int) a);
+          String text = runtime.lent(() -> String.valueOf(host));
+          return send(reply.reset().string(text != null ? text : "null"));
+        }
+      case QuickJsNative.OP_HOST_GET: {
+        String key = (String) values.read(args, realm);
+        int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
+        Object target = hosts.get((int) a);
+        Object member = runtime.lent(() -> members.get(target, key, mode));
+        if (member == HostMembers.ABSENT) {
+          return send(reply.reset().u8(QuickJsNative.GOT_NONE));
+        }
+        if (member == HostMembers.METHOD) {
+          return send(reply.reset().u8(QuickJsNative.GOT_METHOD));
+        }
+        if (member == HostMembers.DESCRIBED) {
+          return send(reply.reset().u8(QuickJsNative.GOT_GETTER));
+        }
+        if (member instanceof HostMembers.Missing missing) {
+          return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
+        }
+        return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
+      }
+      case QuickJsNative.OP_HOST_SET: {
+        String key = (String) values.read(args, realm);
+        Object value = values.read(args, realm);
+        Object target = hosts.get((int) a);
+        runtime.lent(() -> {
+          members.set(target, key, value);
+          return null;
+        });
+        replyNone();
+        return QuickJsNative.REPLY_OK;
+      }
+      case QuickJsNative.OP_HOST_DELETE: {
+        String key = (String) values.read(args, realm);
+        Object target = hosts.get((int) a);
+        boolean deleted = runtime.lent(() -> members.delete(target, key));
+        return send(reply.reset().u8(deleted ? 1 : 0));
+      }
+      case QuickJsNative.OP_HOST_KEYS: {
+        Object target = hosts.get((int) a);
+        List<String> keys = runtime.lent(() -> members.keys(target));
+        ValueWriter w = reply.reset().i32(keys.size());
+        for (String k : keys) {
+          w.string(k);
+        }
+        return send(w);
+      }
+      case QuickJsNative.OP_HOST_INVOKE: {
+        String name = (String) values.read(args, realm);
+        Object[] argv = values.readArgs(args, realm);
+        Object target = hosts.get((int) a);
+        Object result = runtime.lent(() -> members.invoke(target, name, argv));
+        return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
+      }
+      case QuickJsNative.OP_HOST_CALL: {
+        boolean construct = args.get() != 0;
+        Object[] argv = values.readArgs(args, realm);
+        Object target = hosts.get((int) a);
+        Object result = runtime.lent(() -> members.call(target, argv, construct));
+        return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
+      }
+      case QuickJsNative.OP_PROMISE_SETTLED: {
+        boolean rejected = args.get() != QuickJsNative.SETTLE_FULFIL;
+        Object settlement = rejected ? runtime.errors().read(args, realm, null) : values.read(args, realm);
+        replyNone();
+        loop.settled(a, rejected, settlement);
+        return QuickJsNative.REPLY_OK;
+      }
+      case QuickJsNative.OP_TIMER: {
+        double delay = args.getDouble();
+        boolean repeat = args.get() != 0;
+        replyNone();
+        if (realm != null) {
+          loop.schedule(realm, a, delay, repeat);
+        }
+        return QuickJsNative.REPLY_OK;
+      }
+      case QuickJsNative.OP_TIMER_CANCEL:
+        replyNone();
+        if (realm != null) {
+          loop.cancel(realm, a);
+        }
+        return QuickJsNative.REPLY_OK;
+      case QuickJsNative.OP_MODULE_RESOLVE: {
+        Object referrer = values.read(args, realm);
+        String specifier = (String) values.read(args, realm);
+        String id = modules.resolve(
+            specifier, referrer instanceof String r ? r : runtime.currentFile(), a == QuickJsNative.MODULE_REQUIRE);
+        return send(reply.reset().string(id));
+      }
+      case QuickJsNative.OP_MODULE_LOAD: {
+        String id = (String) values.read(args, realm);
+        ValueWriter w = reply.reset();
+        modules.load(id, w);
+        return send(w);
+      }
+      case QuickJsNative.OP_HOST_MODULE: {
+        String id = (String) values.read(args, realm);
+        ValueWriter w = reply.reset();
+        modules.exports(id, w);
+        return send(w);
+      }
+      default:
+        replyNone();
+        return QuickJsNative.REPLY_OK;
+    }
+  }
+
+  private static String readLine(Reader r) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = r.read()) >= 0) {
+      if (c == '\n') {
+        return sb.toString();
+      }
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.length() == 0 ? null : sb.toString();
+  }
+}

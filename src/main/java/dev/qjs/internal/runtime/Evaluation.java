@@ -1,0 +1,135 @@
+package dev.qjs.internal.runtime;
+
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.ValueWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import javax.script.ScriptException;
+
+/**
+ * The evaluation operations of {@link JsRuntime}, run on its call template: scripts (their
+ * bytecode cached per realm for repeated sources), modules (a top-level await answered with a
+ * future of the namespace), compiled bytecode written, read and run. Each is a static method
+ * the runtime references as an operation: a call allocates nothing for it.
+ */
+final class Evaluation {
+  private static final int EVAL_CACHE_MAX_CHARS = 64 * 1024;
+
+  private Evaluation() {}
+
+  private static byte[] cString(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    byte[] z = new byte[b.length + 1];
+    System.arraycopy(b, 0, z, 0, b.length);
+    return z;
+  }
+
+  /**
+   * The eval cache's key. A class rather than a record: a record's equals and hashCode are
+   * bootstrapped through invokedynamic on first use, about 8 ms of every cold start.
+   */
+  private static final class EvalKey {
+    private final String fileName;
+    private final String source;
+    private final int hash;
+
+    EvalKey(String fileName, String source) {
+      this.fileName = fileName;
+      this.source = source;
+      this.hash = fileName.hashCode() * 31 + source.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof EvalKey k && k.hash == hash && k.source.equals(source)
+          && k.fileName.equals(fileName);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  static Object evalModule(JsRuntime self, long rt, Realm realm, Object source, Object file, Object c, Object d)
+      throws ScriptException {
+    String fileName = (String) file;
+    self.setCurrentFile(fileName);
+    ValueWriter w = self.request().source((String) source);
+    int rc = QuickJsNative.qjs_eval(
+        rt, realm.pointer(), w.address(), w.length(), cString(fileName), QuickJsNative.EVAL_MODULE);
+    if (rc != QuickJsNative.PENDING) {
+      return self.result(rc, realm, fileName);
+    }
+    ByteBuffer out = self.output();
+    Object evaluation = self.values().read(out, realm);
+    Object namespace = self.values().read(out, realm);
+    if (evaluation instanceof java.util.concurrent.CompletableFuture<?> f) {
+      return f.thenApply(done -> namespace);
+    }
+    return namespace;
+  }
+
+  static Object eval(JsRuntime self, long rt, Realm realm, Object text, Object file, Object c, Object d)
+      throws ScriptException {
+    String source = (String) text;
+    String fileName = (String) file;
+    self.setCurrentFile(fileName);
+    boolean cacheable = source.length() <= EVAL_CACHE_MAX_CHARS;
+    EvalKey key = cacheable ? new EvalKey(fileName, source) : null;
+    JsHandle cached = key != null ? realm.evalCache().get(key) : null;
+    if (cached != null) {
+      return self.result(QuickJsNative.qjs_eval_bytecode(rt, realm.pointer(), cached.pointer()), realm, fileName);
+    }
+    ValueWriter w = self.request().source(source);
+    int rc =
+        QuickJsNative.qjs_eval(
+            rt,
+            realm.pointer(),
+            w.address(),
+            w.length(),
+            cString(fileName),
+            cacheable ? QuickJsNative.EVAL_KEEP_BYTECODE : 0);
+    if (key == null || rc < 0) {
+      return self.result(rc, realm, fileName);
+    }
+    ByteBuffer out = self.output();
+    if (out.get() == 1) {
+      long handle = out.getLong();
+      realm.evalCache().put(key, self.newHandle(realm, handle, 0, QuickJsNative.KIND_BYTECODE));
+    }
+    return self.decodeResult(rc, out, realm, fileName);
+  }
+
+  static Object compile(JsRuntime self, long rt, Realm realm, Object source, Object fileName, Object c, Object d)
+      throws ScriptException {
+    ValueWriter w = self.request().source((String) source);
+    int rc = QuickJsNative.qjs_eval(
+        rt, realm.pointer(), w.address(), w.length(), cString((String) fileName), QuickJsNative.EVAL_COMPILE_ONLY);
+    return self.result(rc, realm, (String) fileName);
+  }
+
+  static Object serialize(JsRuntime self, long rt, Realm realm, Object bytecode, Object b, Object c, Object d)
+      throws ScriptException {
+    int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer(), ((JsHandle) bytecode).pointer());
+    if (rc != QuickJsNative.OK) {
+      self.result(rc, realm, null);
+    }
+    ByteBuffer out = self.output();
+    byte[] bytes = new byte[out.remaining()];
+    out.get(bytes);
+    return bytes;
+  }
+
+  static Object deserialize(JsRuntime self, long rt, Realm realm, Object bytecode, Object b, Object c, Object d)
+      throws ScriptException {
+    ValueWriter w = self.request().bytes((byte[]) bytecode);
+    return self.result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), w.address(), w.length()), realm, null);
+  }
+
+  static Object evalBytecode(JsRuntime self, long rt, Realm realm, Object bytecode, Object fileName, Object c, Object d)
+      throws ScriptException {
+    return self.result(
+        QuickJsNative.qjs_eval_bytecode(rt, realm.pointer(), ((JsHandle) bytecode).pointer()), realm, (String) fileName);
+  }
+}

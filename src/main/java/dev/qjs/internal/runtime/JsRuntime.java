@@ -1,0 +1,564 @@
+package dev.qjs.internal.runtime;
+
+import dev.qjs.internal.async.AsyncBridge;
+import dev.qjs.internal.async.EventLoop;
+import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.References;
+import dev.qjs.internal.codec.ValueReader;
+import dev.qjs.internal.codec.ValueWriter;
+import dev.qjs.internal.interop.ArgumentConverter;
+import dev.qjs.internal.interop.HostCalls;
+import dev.qjs.internal.interop.HostObjects;
+import dev.qjs.internal.interop.JavaGlobal;
+import dev.qjs.internal.modules.ModuleRegistry;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.script.Bindings;
+import javax.script.ScriptContext;
+import javax.script.ScriptException;
+
+/**
+ * One QuickJS runtime: its native state, its realms, and the operations the engine and the
+ * mirrors use (eval, invoke, get, set …). Every operation runs on one template, {@link #call}:
+ * enter the lock, write the request, cross into the shim once, read the result or throw the
+ * exception, leave. Any thread may call; calls are serialized by one reentrant lock, and a JS →
+ * Java → JS re-entry on the same thread is allowed.
+ *
+ * <p>The parts: {@link RuntimeEntry} enters and leaves (lock, limits, end-of-call work, close),
+ * {@link Evaluation} and {@link ObjectAccess} are the operations' crossings, {@link Handles} the
+ * references of the value encoding ({@link ValueWriter}/{@link ValueReader}), {@link
+ * ExceptionReader} reads failures, {@link HostCalls} answers the shim's host calls and {@link
+ * AsyncBridge} runs timers and promises.
+ *
+ * <p>Lifetime: {@link #close()} frees everything at once. A runtime nobody can reach any more
+ * (no engine, no mirror) is freed by a {@link Cleaner}; mirrors that become unreachable queue
+ * their handle, and the queue is drained under the lock on the next call.
+ */
+public final class JsRuntime implements AutoCloseable {
+  static final Cleaner CLEANER = Cleaner.create(daemonThreads("quickjs-cleaner"));
+  /** The file name of the engine's own helper scripts: never the place an error is reported at. */
+  static final String INTERNAL_FILE = "<quickjs-jsr223>";
+  /** A context without settings: the limits read for it are the engine's defaults. */
+  private static final ScriptContext NO_SETTINGS = new javax.script.SimpleScriptContext();
+  /** What an invoke's operation answers when the member is missing or not a function. */
+  static final Object NOT_A_FUNCTION = new Object();
+
+  /** The Java global's script, given the host object behind it; see {@link JavaGlobal}. */
+  private static final String JAVA_GLOBAL_INSTALLER =
+      "(function (j) {\n"
+          + "  const Java = Object.freeze({\n"
+          + "    type: (name) => j.type(String(name)),\n"
+          + "    from: (javaArrayOrList) => Array.from(javaArrayOrList),\n"
+          + "    to: (array, type) => j.to(array, type === undefined ? 'java.lang.Object[]' : String(type)),\n"
+          + "    isJavaObject: (x) => j.isJavaObject(x),\n"
+          + "    isType: (x) => j.isType(x),\n"
+          + "  });\n"
+          + "  Object.defineProperty(globalThis, 'Java', {value: Java, writable: true, configurable: true});\n"
+          + "})";
+
+  private final NativeState state;
+  private final RuntimeEntry entry;
+  private final Mailbox mailbox;
+  private final HostObjects hosts = new HostObjects();
+  private final Handles handles;
+  private final ValueReader values;
+  private final ExceptionReader errors;
+  /** The request of the current call; shared by nested calls, each writes it anew. */
+  private final ValueWriter in;
+  private final HostCalls hostCalls;
+  /** Timers, Java futures awaited by scripts, promises awaited by Java. */
+  private final AsyncBridge async;
+  private final EventLoop loop;
+  private final ForeignRealms foreignRealms = new ForeignRealms(this);
+  /** Realms by native address, for host callbacks that name the calling realm. */
+  private final Map<Long, WeakReference<Realm>> realmsByAddress = new HashMap<>();
+  /** Where import and require find modules. */
+  private final ModuleRegistry modules;
+  private final Supplier<ScriptContext> defaultContext;
+  private final Predicate<String> classFilter;
+  private final Function<ScriptContext, Limits> limits;
+
+  private ScriptContext current;
+  /** The file name of the script or module being evaluated: the referrer of require(). */
+  private String currentFile;
+
+  public JsRuntime(
+      MirrorFactory mirrors,
+      Supplier<ScriptContext> defaultContext,
+      Predicate<String> classFilter,
+      Function<ScriptContext, Limits> limits,
+      ModuleRegistry modules,
+      Consumer<? super dev.qjs.JsException> uncaught) {
+    QuickJsNative.ensureLoaded();
+    NativeMemory.beforeAllocation();
+    this.classFilter = classFilter;
+    this.limits = limits;
+    this.defaultContext = defaultContext;
+    this.modules = modules;
+    this.mailbox = new Mailbox();
+    this.async = new AsyncBridge(this, mailbox, uncaught);
+    this.loop = async.loop();
+    int token = HostCalls.newToken();
+    long rt = QuickJsNative.qjs_runtime_new(mailbox.buffer(), HostCalls.CALLBACK, token);
+    if (rt == 0) {
+      throw new OutOfMemoryError("QuickJS could not create a runtime");
+    }
+    this.state = new NativeState(rt, token, mailbox);
+    this.entry = new RuntimeEntry(this, state, limits, hosts, async);
+    this.handles = new Handles(this, state, mirrors, hosts, loop);
+    this.values = new ValueReader(handles);
+    this.errors = new ExceptionReader(this, entry, values, hosts, mirrors, modules);
+    this.in = new ValueWriter(handles, 16 << 10);
+    this.hostCalls =
+        new HostCalls(this, mailbox, handles, values, hosts, new ArgumentConverter(mirrors), loop, modules);
+    hostCalls.register(token);
+    state.accountMemory();
+    CLEANER.register(this, state);
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---------------------------------------------------------------- lifecycle and locking
+
+  /**
+   * Closes the runtime. From another thread while a call runs, the call is stopped (as by
+   * {@link #interrupt()}) and the runtime freed when it has ended; from inside a call (a host
+   * callback, or a thread the call waits for), the call is stopped at its next interrupt check and
+   * the runtime freed when the outermost call returns.
+   */
+  @Override
+  public void close() {
+    entry.close();
+  }
+
+  /** Stops the script running now, if any, from any thread: it fails with an interruption. */
+  public void interrupt() {
+    entry.interrupt();
+  }
+
+  /**
+   * A host call threw a JVM error (StackOverflowError, OutOfMemoryError): the call is stopped at
+   * its next interrupt check whatever the script catches, and its caller gets the error itself.
+   */
+  public void stopForJvmError(VirtualMachineError e) {
+    entry.stopForJvmError(e);
+  }
+
+  /** The realm at this address was freed (under the lock). */
+  void forgetRealm(long address) {
+    realmsByAddress.remove(address);
+    loop.forgetRealm(address);
+  }
+
+  /**
+   * Runs a host call's Java code with the runtime lent: while this thread is parked there, other
+   * threads may enter on top of its call (see {@link RuntimeLock}). Nothing of the runtime's own
+   * state may be touched inside: arguments are decoded before and the reply encoded after.
+   */
+  public <T> T lent(Supplier<T> javaCode) {
+    int previous = state.lock.lend();
+    try {
+      return javaCode.get();
+    } finally {
+      state.lock.unlend(previous);
+    }
+  }
+
+
+  /**
+   * Runs an action under the lock with the given context as the current one. It waits for the
+   * running call, if any, to end: an engine-level call (eval, invokeFunction …) never runs inside
+   * another thread's call.
+   */
+  public <T> T locked(ScriptContext context, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    return locked(context, false, action);
+  }
+
+  /**
+   * Runs a callback (a script function called through a Java interface: a functional proxy, an
+   * {@code Invocable.getInterface} proxy) under the lock. While another thread's call is parked in
+   * a host call, the callback runs on top of it: that call's Java code is most likely waiting
+   * for exactly this callback (a parallel stream, an executor, a future). See {@link RuntimeLock}.
+   */
+  public <T> T lockedForCallback(ScriptContext context, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    return locked(context, true, action);
+  }
+
+  /**
+   * Runs an action under the lock; without mayBorrow it never runs on top of another thread's
+   * call (timers and settlements are queued events: they wait for the running call to end).
+   */
+  public <T> T locked(ScriptContext context, boolean mayBorrow, Action<T> action)
+      throws ScriptException, NoSuchMethodException {
+    entry.enter(context, mayBorrow);
+    ScriptContext saved = current;
+    current = context != null ? context : current;
+    try {
+      return action.run();
+    } finally {
+      current = saved;
+      entry.exit();
+    }
+  }
+
+  /** Work done under the runtime's lock. */
+  @FunctionalInterface
+  public interface Action<T> {
+    T run() throws ScriptException, NoSuchMethodException;
+  }
+
+  /** The context host callbacks use: the innermost call's, else the engine's. */
+  public ScriptContext currentContext() {
+    ScriptContext c = current;
+    return c != null ? c : defaultContext.get();
+  }
+
+  // ---------------------------------------------------------------- what the parts share
+
+  /** The native runtime; 0 once freed. */
+  public long nativeRuntime() {
+    return state.rt;
+  }
+
+  /** The realm at a native address (a host call's, a promise's), or null when it is gone. */
+  public Realm realmAt(long address) {
+    WeakReference<Realm> ref = realmsByAddress.get(address);
+    return ref == null ? null : ref.get();
+  }
+
+  /** The output of the call that just crossed, from its start. */
+  ByteBuffer output() {
+    return mailbox.output();
+  }
+
+  JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
+    return handles.newHandle(realm, pointer, identity, kind);
+  }
+
+  /** The script or module being evaluated until the current call ends; see {@link #call}. */
+  void setCurrentFile(String fileName) {
+    currentFile = fileName;
+  }
+
+  /** The request buffer, emptied: for a crossing made under the lock. */
+  public ValueWriter request() {
+    return in.reset();
+  }
+
+  public ValueReader values() {
+    return values;
+  }
+
+  public ExceptionReader errors() {
+    return errors;
+  }
+
+  public References references() {
+    return handles;
+  }
+
+  /** The script or module being evaluated, the referrer of a require() made outside a module. */
+  public String currentFile() {
+    return currentFile;
+  }
+
+  /** The handle of a mirror or promise future of this runtime; null for any other value. */
+  JsHandle handleOf(Object value) {
+    return handles.handle(value);
+  }
+
+  // ---------------------------------------------------------------- the call template
+
+  /**
+   * One operation: writes its request (operands a to d; unused ones are null) with {@link
+   * #request}, crosses into the shim and reads what it answered with {@link #result}. The
+   * operations are static methods of {@link Evaluation}, {@link ObjectAccess} and {@link
+   * ForeignRealms}, passed as method references that capture nothing: no call allocates one.
+   * The operands are the caller's own objects and a flag is {@code Boolean.TRUE} or {@code
+   * Boolean.FALSE}, so nothing is boxed either.
+   */
+  @FunctionalInterface
+  private interface Operation {
+    Object run(JsRuntime self, long rt, Realm realm, Object a, Object b, Object c, Object d)
+        throws ScriptException;
+  }
+
+  /**
+   * The call template: enters the lock (freeing what the cleaner queued, applying the limits),
+   * runs the operation, leaves (the end-of-call work, the current file restored).
+   */
+  private Object call(Realm realm, Operation op, Object a, Object b, Object c, Object d)
+      throws ScriptException {
+    long rt = entry.enter();
+    String savedFile = currentFile;
+    try {
+      return op.run(this, rt, realm, a, b, c, d);
+    } finally {
+      currentFile = savedFile;
+      entry.exit();
+    }
+  }
+
+  /** The value the call answered, or its exception thrown. */
+  Object result(int rc, Realm realm, String fileName) throws ScriptException {
+    if (rc == QuickJsNative.BAD_INPUT) {
+      throw new IllegalArgumentException("the QuickJS shim rejected a malformed request");
+    }
+    if (rc == QuickJsNative.OUT_OF_MEMORY) {
+      throw new OutOfMemoryError("the result could not be encoded: native memory exhausted");
+    }
+    return decodeResult(rc, mailbox.output(), realm, fileName);
+  }
+
+  /** The value in out (positioned after what the operation read itself), or its exception thrown. */
+  Object decodeResult(int rc, ByteBuffer out, Realm realm, String fileName)
+      throws ScriptException {
+    if (rc == QuickJsNative.OK) {
+      Object value = values.read(out, realm);
+      entry.throwFatal(); // the script caught the JVM error before its next interrupt check
+      return value;
+    }
+    if (rc == QuickJsNative.EXCEPTION) {
+      entry.throwFatal();
+      throw errors.read(out, realm, fileName);
+    }
+    return result(rc, realm, fileName);
+  }
+
+  // ---------------------------------------------------------------- realms
+
+  /** A new realm: a fresh global object with ECMAScript's built-ins, print and console. */
+  public Realm newRealm() {
+    long rt = entry.enter();
+    // making a global object is the engine's own work, not a script's: no time limit applies
+    // (on a slow or busy machine it can take longer than a few milliseconds' limit)
+    long deadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
+    mailbox.setVolatile(QuickJsNative.MB_DEADLINE, 0L);
+    try {
+      long ptr = QuickJsNative.qjs_realm_new(rt);
+      if (ptr == 0) {
+        if (entry.memoryLimit() > 0) {
+          throw new IllegalStateException("QuickJS could not create a global object within the memory limit of "
+              + entry.memoryLimit() + " bytes (" + mailbox.get(QuickJsNative.MB_MALLOC_SIZE)
+              + " in use): raise the limit");
+        }
+        throw new OutOfMemoryError("QuickJS could not create a realm: native memory exhausted");
+      }
+      Realm realm = new Realm(this, ptr);
+      realmsByAddress.put(ptr, new WeakReference<>(realm));
+      ConcurrentLinkedQueue<Long> dead = state.deadRealms;
+      CLEANER.register(realm, () -> dead.add(ptr));
+      if (classFilter != null) {
+        installJavaGlobal(realm);
+      }
+      return realm;
+    } finally {
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, deadline);
+      entry.exit();
+    }
+  }
+
+  private void installJavaGlobal(Realm realm) {
+    try {
+      Object installer = eval(realm, JAVA_GLOBAL_INSTALLER, INTERNAL_FILE);
+      invoke(realm, handleOf(installer), null, null,
+          new Object[] {new JavaGlobal(classFilter)});
+    } catch (ScriptException | NoSuchMethodException e) {
+      throw new IllegalStateException("could not install the Java object", e);
+    }
+  }
+
+  /**
+   * The realm that runs scripts for these ENGINE_SCOPE bindings: the bindings' own realm when
+   * they are ours, else a realm kept for them (by identity) whose globals are synchronized with
+   * the bindings around each call.
+   */
+  public Realm realmFor(Bindings bindings) {
+    return foreignRealms.realmFor(bindings);
+  }
+
+  /** Copies foreign bindings into their realm's global object (one crossing). */
+  public void syncIn(Realm realm, Bindings bindings) throws ScriptException {
+    if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
+      return;
+    }
+    call(realm, ForeignRealms::syncIn, bindings, null, null, null);
+  }
+
+  /** Copies a realm's global variables back into foreign bindings (one crossing). */
+  public void syncOut(Realm realm, Bindings bindings) throws ScriptException {
+    if (bindings instanceof RealmBindings rb && rb.realm() == realm) {
+      return;
+    }
+    foreignRealms.syncOut(realm, bindings);
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  /**
+   * Evaluates an ES module named fileName in a realm: its namespace (a JsObject), or, while a
+   * top-level await waits, a CompletableFuture of the namespace.
+   */
+  public Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
+    modules.remember(fileName, source);
+    return call(realm, Evaluation::evalModule, source, fileName, null, null);
+  }
+
+  /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
+  public Object eval(Realm realm, String source, String fileName) throws ScriptException {
+    modules.remember(fileName, source);
+    return call(realm, Evaluation::eval, source, fileName, null, null);
+  }
+
+  /** Compiles without running: the handle of the bytecode, bound to this realm. */
+  public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
+    return (JsHandle) call(realm, Evaluation::compile, source, fileName, null, null);
+  }
+
+  /** Serializes compiled bytecode so that another realm can read it. */
+  public byte[] serialize(Realm realm, JsHandle bytecode) throws ScriptException {
+    return (byte[]) call(realm, Evaluation::serialize, bytecode, null, null, null);
+  }
+
+  /** Reads serialized bytecode into a realm. */
+  public JsHandle deserialize(Realm realm, byte[] bytecode) throws ScriptException {
+    return (JsHandle) call(realm, Evaluation::deserialize, bytecode, null, null, null);
+  }
+
+  public Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
+    return call(realm, Evaluation::evalBytecode, bytecode, fileName, null, null);
+  }
+
+  // ---------------------------------------------------------------- objects and functions
+
+  /**
+   * Calls {@code target[name](args)} (target null: the realm's global object), or, when name is
+   * null, calls target itself with {@code thiz}. Throws NoSuchMethodException when the member is
+   * missing or not a function.
+   */
+  public Object invoke(Realm realm, JsHandle target, Object thiz, String name, Object[] args)
+      throws ScriptException, NoSuchMethodException {
+    Object result = call(realm, ObjectAccess::invoke, target, thiz, name, args);
+    if (result == NOT_A_FUNCTION) {
+      throw new NoSuchMethodException(
+          name == null ? "the value is not a function" : "no function named '" + name + "'");
+    }
+    return result;
+  }
+
+  /** {@code target[key]}; target null means the realm's global object. */
+  public Object get(Realm realm, JsHandle target, Object key) throws ScriptException {
+    return get(realm, target, key, false);
+  }
+
+  /** {@code target[key]}, or with {@code own} only an own property (else null). */
+  public Object get(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+    return call(realm, ObjectAccess::get, target, key, ObjectAccess.flag(own), null);
+  }
+
+  /** {@code target[key] = value}; returns the previous value when asked. */
+  public Object set(Realm realm, JsHandle target, Object key, Object value, boolean wantOld)
+      throws ScriptException {
+    return call(realm, ObjectAccess::set, target, key, value, ObjectAccess.flag(wantOld));
+  }
+
+  /** {@code delete target[key]}; a global {@code var} that cannot be deleted becomes undefined. */
+  public boolean delete(Realm realm, JsHandle target, Object key) throws ScriptException {
+    return (Boolean) call(realm, ObjectAccess::delete, target, key, null, null);
+  }
+
+  /** Own property (own = true) or {@code key in target}. */
+  public boolean has(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+    return (Boolean) call(realm, ObjectAccess::has, target, key, ObjectAccess.flag(own), null);
+  }
+
+  /** Own enumerable string-keyed properties, in order, with their values when asked. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> entries(Realm realm, JsHandle target, boolean withValues)
+      throws ScriptException {
+    return (Map<String, Object>) call(realm, ObjectAccess::entries, target, ObjectAccess.flag(withValues), null, null);
+  }
+
+  /**
+   * A deep copy of a value as plain Java data, read in one crossing: objects become
+   * {@code LinkedHashMap}s of their own enumerable properties, arrays {@code ArrayList}s, shared
+   * and cyclic parts stay shared and cyclic; functions, symbols and Java objects stay themselves.
+   */
+  public Object toJava(Realm realm, Object value) throws ScriptException {
+    return call(realm, ObjectAccess::toJava, value, null, null, null);
+  }
+
+  /** JSON.stringify(value, null, space) in one crossing; null when JSON cannot show the value. */
+  public String toJson(Realm realm, Object value, Object space) throws ScriptException {
+    return (String) call(realm, ObjectAccess::toJson, value, space, null, null);
+  }
+
+  /** JSON.parse(text) in one crossing: the value, or a SyntaxError. */
+  public Object parseJson(Realm realm, String text) throws ScriptException {
+    return call(realm, ObjectAccess::parseJson, text, null, null, null);
+  }
+
+  /** JavaScript's ToString of a value. */
+  public String toJsString(Realm realm, Object value) throws ScriptException {
+    return (String) call(realm, ObjectAccess::toJsString, value, null, null, null);
+  }
+
+  // ---------------------------------------------------------------- the runtime itself
+
+  /** Runs QuickJS's garbage collector. */
+  public void collectGarbage() {
+    long rt = entry.enter();
+    try {
+      QuickJsNative.qjs_runtime_gc(rt);
+    } finally {
+      entry.exit();
+    }
+  }
+
+  /** QuickJS's memory statistics, in JSMemoryUsage order. */
+  public long[] memoryUsage() {
+    long rt;
+    try {
+      rt = entry.enter();
+    } catch (IllegalArgumentException badSetting) {
+      // a bad setting in a caller's own Bindings (checked when a call reads it) fails calls, not this
+      rt = entry.enter(NO_SETTINGS, true);
+    }
+    try {
+      long[] out = new long[26];
+      QuickJsNative.qjs_runtime_memory(rt, out);
+      return out;
+    } finally {
+      entry.exit();
+    }
+  }
+
+  /** Sets limits: memory in bytes (0 none), stack in bytes (0 the thread's), GC threshold. */
+  public void setLimits(long memoryLimit, long maxStack, long gcThreshold) {
+    long rt = entry.enter();
+    try {
+      QuickJsNative.qjs_runtime_set_limits(rt, memoryLimit, maxStack, gcThreshold);
+    } finally {
+      entry.exit();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.qjs.internal.runtime;
+
+/** Makes the public mirror for a JavaScript object, array, function or symbol handle. */
+public interface MirrorFactory {
+  Object object(JsHandle handle);
+
+  Object array(JsHandle handle);
+
+  Object function(JsHandle handle);
+
+  Object symbol(JsHandle handle);
+
+  /**
+   * Makes the exception for a script failure; see {@code JsException}. {@code kind} is one of
+   * {@code ExceptionReader.KIND_*}, which chooses the exception's class.
+   */
+  javax.script.ScriptException exception(
+      String message,
+      String fileName,
+      int line,
+      int column,
+      String errorName,
+      String jsStack,
+      Object thrown,
+      Throwable cause,
+      int kind);
+
+  /** Returns the handle behind a mirror made by this factory, or null for any other object. */
+  JsHandle handleOf(Object mirror);
+}

@@ -1,0 +1,297 @@
+package dev.qjs.internal.runtime;
+
+import com.sun.jna.Pointer;
+import dev.qjs.internal.async.AsyncBridge;
+import dev.qjs.internal.async.EventLoop;
+import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.interop.HostObjects;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import javax.script.ScriptContext;
+
+/**
+ * Entering and leaving one runtime. Entering takes the lock, frees what the cleaner queued and,
+ * on the outermost entry, applies the call's limits (heap and stack when they changed, the
+ * deadline and a cleared interrupt flag in the mailbox, which the shim's interrupt handler reads);
+ * an entry on top of a lender's call runs under its own time limit and the lender's. Leaving the
+ * outermost entry does the end-of-call work: the async bridge's, the Java objects JavaScript let
+ * go, a collection when the heap fills. Closing, also from inside a call, is decided here.
+ */
+final class RuntimeEntry {
+  private final JsRuntime runtime;
+  private final NativeState state;
+  private final Mailbox mailbox;
+  private final Function<ScriptContext, Limits> limits;
+  private final HostObjects hosts;
+  private final AsyncBridge async;
+  private final EventLoop loop;
+  /** The lender's deadline and time limit of each entry made on top of a lender's call. */
+  private final ArrayDeque<long[]> borrowed = new ArrayDeque<>();
+  /** close() was called from another thread while a call ran: the call is being stopped. */
+  private volatile boolean closing;
+  /** close() was called inside a call; the outermost exit() frees the runtime. */
+  private volatile boolean closeRequested;
+  /** A JVM error that a host call threw during the current call; see {@link #stopForJvmError}. */
+  private VirtualMachineError fatal;
+  private long appliedMemoryLimit;
+  private long appliedMaxStack;
+  private long timeLimitNanos;
+  /** Handles live at the last collection asked for: at most one per 64 new handles. */
+  private int liveAtLastReclaim;
+
+  RuntimeEntry(
+      JsRuntime runtime,
+      NativeState state,
+      Function<ScriptContext, Limits> limits,
+      HostObjects hosts,
+      AsyncBridge async) {
+    this.runtime = runtime;
+    this.state = state;
+    this.mailbox = state.mailbox;
+    this.limits = limits;
+    this.hosts = hosts;
+    this.async = async;
+    this.loop = async.loop();
+  }
+
+  boolean stopRequested() {
+    return state.stopRequested();
+  }
+
+  boolean interruptFlagSet() {
+    return mailbox.getVolatile(QuickJsNative.MB_INTERRUPT) != 0;
+  }
+
+  /** The call is being stopped because the engine is closing. */
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** The time limit of the current call, in nanoseconds (0: none). */
+  long timeLimitNanos() {
+    return timeLimitNanos;
+  }
+
+  /** The memory limit applied, in bytes (0: none). */
+  long memoryLimit() {
+    return appliedMemoryLimit;
+  }
+
+  /** Closes the runtime; see {@link JsRuntime#close}. */
+  void close() {
+    if (state.rt == 0) {
+      return;
+    }
+    if (state.lock.isLocked() && !state.lock.isRunningHere()) {
+      closing = true;
+      interrupt(); // another thread is running a script: stop it, then free the runtime
+    }
+    int kind = state.lock.acquire(true);
+    try {
+      if (kind != RuntimeLock.OUTERMOST) {
+        // closed from inside one of our own calls (a host callback such as a Writer or a
+        // GLOBAL_SCOPE look-up, or a thread that call waits for): native frames below still
+        // use the runtime, so freeing it now would crash. The running script stops at its next
+        // interrupt check, every later use fails, and the outermost call frees the runtime.
+        closeRequested = true;
+        closing = true;
+        interrupt();
+        return;
+      }
+      loop.close();
+      state.free();
+      hosts.clear();
+    } finally {
+      state.lock.release();
+      if (kind == RuntimeLock.OUTERMOST) {
+        loop.runCompletions();
+      }
+    }
+  }
+
+  /** Takes the lock and frees what the cleaner queued; every entry point starts here. */
+  long enter() {
+    return enter(null, true);
+  }
+
+  /**
+   * Takes the lock; on the outermost entry, applies the limits for the call's context (heap and
+   * stack when they changed, the deadline and a cleared interrupt flag in the mailbox, which
+   * the shim's interrupt handler reads: no Java upcall on that path). An entry made on top of
+   * a lender's call (another thread's, parked in a host call) runs under its own time limit
+   * and the lender's, whichever ends first.
+   */
+  long enter(ScriptContext context, boolean mayBorrow) {
+    int kind;
+    try {
+      kind = state.lock.acquire(mayBorrow);
+    } catch (RuntimeLock.WaitRefused refused) {
+      throw new IllegalStateException(refused.getMessage());
+    }
+    long rt = state.rt;
+    if (rt == 0 || closeRequested) {
+      state.lock.release();
+      throw new IllegalStateException(
+          "this QuickJS engine is closed; create a new engine to run more scripts");
+    }
+    if (kind != RuntimeLock.NESTED) {
+      try {
+        Limits l = limits.apply(context != null ? context : runtime.currentContext());
+        if (kind == RuntimeLock.OUTERMOST) {
+          if (l.memoryLimit() != appliedMemoryLimit || l.maxStack() != appliedMaxStack) {
+            QuickJsNative.qjs_runtime_set_limits(rt, l.memoryLimit(), l.maxStack(), 0);
+            appliedMemoryLimit = l.memoryLimit();
+            appliedMaxStack = l.maxStack();
+          }
+          timeLimitNanos = l.timeoutNanos();
+          fatal = null;
+          mailbox.setVolatile(QuickJsNative.MB_INTERRUPT, 0L);
+          mailbox.setVolatile(QuickJsNative.MB_DEADLINE,
+              timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
+        } else {
+          long lenderDeadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
+          borrowed.push(new long[] {lenderDeadline, timeLimitNanos});
+          long own = l.timeoutNanos() > 0 ? System.nanoTime() + l.timeoutNanos() : 0L;
+          if (own != 0 && (lenderDeadline == 0 || own - lenderDeadline < 0)) {
+            timeLimitNanos = l.timeoutNanos();
+            mailbox.setVolatile(QuickJsNative.MB_DEADLINE, own);
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        state.lock.release();
+        throw e;
+      }
+    }
+    freeQueued(rt);
+    return rt;
+  }
+
+  void exit() {
+    int kind = state.lock.releaseKind();
+    boolean outermost = kind == RuntimeLock.OUTERMOST;
+    if (outermost && state.rt != 0 && !closeRequested) {
+      async.endOfCall(state.rt);
+    }
+    if (outermost) {
+      releaseHostObjects();
+      reclaimNearMemoryLimit();
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, 0L);
+    } else if (kind == RuntimeLock.BORROWED) {
+      long[] lender = borrowed.pop();
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, lender[0]);
+      timeLimitNanos = lender[1];
+    }
+    state.accountMemory();
+    if (closeRequested && outermost) {
+      loop.close();
+      state.free();
+      hosts.clear();
+    }
+    state.lock.release();
+    if (outermost) {
+      loop.runCompletions();
+    }
+  }
+
+  /**
+   * A host call threw a JVM error (StackOverflowError, OutOfMemoryError): the call is stopped at
+   * its next interrupt check whatever the script catches, and its caller gets the error itself.
+   */
+  void stopForJvmError(VirtualMachineError e) {
+    fatal = e;
+    interrupt();
+  }
+
+  void throwFatal() {
+    VirtualMachineError e = fatal;
+    if (e != null) {
+      fatal = null;
+      throw e;
+    }
+  }
+
+  /** Stops the script running now, if any, from any thread: it fails with an interruption. */
+  void interrupt() {
+    if (state.rt != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_INTERRUPT, 1L);
+    }
+  }
+
+  /**
+   * Gives back the counts of Java objects whose JavaScript wrappers died (or were reused) during
+   * the call that is ending. Done only at the outermost exit: a result that names a Java object
+   * may be encoded in the moment its wrapper is freed, and Java decodes it after the call.
+   */
+  private void releaseHostObjects() {
+    int n = (int) mailbox.get(QuickJsNative.MB_RELEASED_COUNT);
+    if (n <= 0 || state.rt == 0) {
+      return;
+    }
+    long ptr = mailbox.get(QuickJsNative.MB_RELEASED_PTR);
+    int[] ids = new Pointer(ptr).getIntArray(0, n);
+    mailbox.put(QuickJsNative.MB_RELEASED_COUNT, 0);
+    for (int id : ids) {
+      hosts.release(id);
+    }
+  }
+
+  private void freeQueued(long rt) {
+    if (!state.deadHandles.isEmpty()) {
+      List<Long> batch = new ArrayList<>();
+      for (Long h; (h = state.deadHandles.poll()) != null; ) {
+        batch.add(h);
+      }
+      long[] arr = new long[batch.size()];
+      for (int i = 0; i < arr.length; i++) {
+        arr[i] = batch.get(i);
+      }
+      QuickJsNative.qjs_handles_free(rt, arr, arr.length);
+    }
+    for (Long r; (r = state.deadRealms.poll()) != null; ) {
+      QuickJsNative.qjs_realm_free(rt, r);
+      runtime.forgetRealm(r);
+    }
+  }
+
+  /**
+   * A call ran out of heap while Java holds many handles: some are probably garbage (a caller's
+   * dropped exceptions pin their Error objects), and only the Java collector can tell. Ask for a
+   * collection; the cleaner queues what it finds and the next call frees it.
+   */
+  void reclaimAfterMemoryLimit() {
+    int live = state.liveHandles.get();
+    if (live > 64 && live >= liveAtLastReclaim + 64) {
+      liveAtLastReclaim = live;
+      System.gc();
+      // give the cleaner a moment to queue what the collection found (as NativeMemory does),
+      // then free it now, under this lock, before the next call needs the room
+      for (int i = 0; i < 20 && state.liveHandles.get() >= live; i++) {
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (state.rt != 0) {
+        freeQueued(state.rt);
+      }
+    }
+  }
+
+  /**
+   * After a call, when the heap is three quarters full under a memory limit and Java holds many
+   * more handles than at the last check, the same collection, before the limit is hit.
+   */
+  private void reclaimNearMemoryLimit() {
+    if (appliedMemoryLimit > 0
+        && mailbox.get(QuickJsNative.MB_MALLOC_SIZE) > appliedMemoryLimit / 4 * 3) {
+      reclaimAfterMemoryLimit();
+    } else if (state.liveHandles.get() < liveAtLastReclaim) {
+      liveAtLastReclaim = state.liveHandles.get();
+    }
+  }
+}
