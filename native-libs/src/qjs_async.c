@@ -38,7 +38,7 @@ static void unhandled_free_at(qjs_rt *st, int32_t i)
 }
 
 /* Forgets the unhandled rejections of one context (NULL: of all). */
-void unhandled_drop(qjs_rt *st, JSContext *ctx)
+void unhandled_drop(qjs_rt *st, const JSContext *ctx)
 {
     int32_t i = 0;
     while (i < st->unhandled_n) {

@@ -249,7 +249,7 @@ static void sb_inspect(JSContext *ctx, qjs_buf *b, JSValueConst v, int depth, vo
         }
         if (len > INSPECT_MAX_ITEMS) {
             char more[64];
-            snprintf(more, sizeof more, ", ... %lld more items", (long long)(len - INSPECT_MAX_ITEMS));
+            (void)snprintf(more, sizeof more, ", ... %lld more items", (long long)(len - INSPECT_MAX_ITEMS));
             sb_cstr(b, more);
         }
         sb_cstr(b, len ? " ]" : "]");
@@ -299,7 +299,7 @@ static void sb_inspect(JSContext *ctx, qjs_buf *b, JSValueConst v, int depth, vo
         }
         if (count > INSPECT_MAX_ITEMS) {
             char more[64];
-            snprintf(more, sizeof more, ", ... %u more", count - INSPECT_MAX_ITEMS);
+            (void)snprintf(more, sizeof more, ", ... %u more", count - INSPECT_MAX_ITEMS);
             sb_cstr(b, more);
         }
         if (count)
@@ -351,7 +351,9 @@ static JSValue console_format(JSContext *ctx, int argc, JSValueConst *argv, int 
         return JS_EXCEPTION;
     for (i = 0; i < len; i++) {
         char c = f[i];
-        char spec = i + 1 < len ? f[i + 1] : 0;
+        char spec = '\0';
+        if (i + 1 < len)
+            spec = f[i + 1];
         if (c != '%' || !spec || !strchr("sdifoOjc%", spec)) {
             buf_u8(&b, (uint8_t)c);
             continue;

@@ -193,7 +193,7 @@ JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
     }
     if (variant < 0 || variant >= HOST_VARIANTS)
         variant = QJS_VARIANT_OBJECT;
-    obj = JS_NewObjectClass(ctx, host_class_ids[variant]);
+    obj = JS_NewObjectClass(ctx, (int)host_class_ids[variant]); /* the ids are small */
     if (JS_IsException(obj)) {
         host_release(st, id);
         return obj;

@@ -220,7 +220,7 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
        (handlebars: `typeof global !== 'undefined' ? global : window`), as bundlers provide */
     static const char head[] = "(function (exports, require, module, __filename, __dirname, global) {";
     static const char tail[] = "\n})";
-    JSValue cache, module = JS_UNDEFINED, exports = JS_UNDEFINED, source = JS_UNDEFINED;
+    JSValue cache, module, exports = JS_UNDEFINED, source = JS_UNDEFINED;
     JSValue dirname = JS_UNDEFINED, fn, req, ret = JS_EXCEPTION, args[6];
     JSAtom atom;
     const char *id_c = NULL, *src = NULL;
@@ -291,8 +291,9 @@ static JSValue cjs_load(JSContext *ctx, qjs_rt *st, JSValueConst id)
             goto fail_loading;
         memcpy(text, head, sizeof(head) - 1);
         memcpy(text + sizeof(head) - 1, src, src_len);
-        if (src_len >= 2 && src[0] == '#' && src[1] == '!')
-            memcpy(text + sizeof(head) - 1, "//", 2); /* a shebang line, as Node skips it */
+        if (src_len >= 2 && src[0] == '#' && src[1] == '!') /* a shebang line, as Node skips it */
+            /* two characters over "#!" inside the text, whose end the next line writes */
+            memcpy(text + sizeof(head) - 1, "//", 2); /* NOLINT(bugprone-not-null-terminated-result) */
         memcpy(text + sizeof(head) - 1 + src_len, tail, sizeof(tail));
         fn = JS_Eval(ctx, text, sizeof(head) - 1 + src_len + sizeof(tail) - 1, id_c,
                      JS_EVAL_TYPE_GLOBAL);

@@ -173,6 +173,8 @@ static inline void buf_reset(qjs_buf *b)
 
 static inline void buf_put(qjs_buf *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return; /* b->data (or p) may be NULL then: memcpy wants valid pointers even for 0 bytes */
     if (buf_reserve(b, n) == 0) {
         memcpy(b->data + b->len, p, n);
         b->len += n;
@@ -351,7 +353,7 @@ int async_install(JSContext *ctx, JSValueConst global);
 void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason,
                        JS_BOOL is_handled, void *opaque);
 /* Forgets the unhandled rejections of one context (NULL: of all). */
-void unhandled_drop(qjs_rt *st, JSContext *ctx);
+void unhandled_drop(qjs_rt *st, const JSContext *ctx);
 /* Marks a promise handled (no unhandled rejection for it). */
 void promise_mark_handled(JSContext *ctx, JSValueConst promise);
 /* An integer id as a property key (JS_ATOM_NULL with an exception). */

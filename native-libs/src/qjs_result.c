@@ -146,11 +146,11 @@ static JSValue thrown_text(JSContext *ctx, JSValueConst v)
 /* Encodes one thrown value or cause (borrowed): [value][name][message][stack][java host id i32]. */
 static void enc_error_parts(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc)
 {
-    JSValue name = JS_UNDEFINED, msg = JS_UNDEFINED, stack = JS_UNDEFINED, jex = JS_UNDEFINED;
+    JSValue name = JS_UNDEFINED, msg, stack = JS_UNDEFINED;
     int32_t host_id = -1;
 
     if (JS_IsError(ctx, exc)) {
-        JSValue n = get_prop_quiet(ctx, exc, "name");
+        JSValue jex, n = get_prop_quiet(ctx, exc, "name");
         name = to_string_quiet(ctx, n);
         JS_FreeValue(ctx, n); /* to_string_quiet borrows: the property value is ours to free */
         msg = get_prop_quiet(ctx, exc, "message");

@@ -59,7 +59,7 @@ static uintptr_t stack_reserve(void)
     long p = sysconf(_SC_PAGESIZE);
     uintptr_t page = p > 0 ? (uintptr_t)p : 4096;
 #endif
-    return 26 * page + 96 * 1024;
+    return 26 * page + (uintptr_t)96 * 1024;
 }
 
 /* This thread's identity: the address of one of its thread-local variables. */
