@@ -4,7 +4,6 @@
  * that never throws), sent to the host as one line.
  */
 #include <stdio.h>
-#include <math.h>
 
 #include "qjs_private.h"
 

@@ -4,8 +4,6 @@
  * (finish_value) or the pending exception with its name, message, stack, stop reason and cause
  * chain (finish_exception), described under a time budget of its own.
  */
-#include <time.h>
-
 #include "qjs_private.h"
 
 /* A microtask checkpoint: at the end of an outermost call, run the promise jobs
