@@ -2,7 +2,7 @@
  * qjs_internal.c - compiles QuickJS in this translation unit so that the shim
  * can reach the internals listed in qjs_internal.h. Nothing here is exported.
  */
-#include "quickjs.c"
+#include "quickjs.c" /* NOLINT(bugprone-suspicious-include): this file is where QuickJS is compiled */
 #include "qjs_internal.h"
 
 JSValue qjsi_flat_string(JSContext *ctx, JSValueConst str, const void **data,

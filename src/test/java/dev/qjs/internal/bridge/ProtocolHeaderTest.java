@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,12 +27,15 @@ import org.junit.jupiter.api.Test;
  * The C↔Java protocol is written once, in {@code native-libs/include/qjs_shim.h}: each {@code
  * #define QJS_<NAME> <integer>} (or {@code QJS_<NAME>} enumerator) is mirrored by the {@code
  * static final} primitive field {@code QuickJsNative.<NAME>}, and every such field mirrors one.
- * A value changed, or a name added, on one side only fails the build here.
+ * A value changed, or a name added, on one side only fails the build here, and so does a copy of
+ * a header constant (a macro or an enumerator, with or without the prefix) in any C file or
+ * header under {@code native-libs/src}.
  */
 class ProtocolHeaderTest {
   private static final Path NATIVE_LIBS =
       Path.of(System.getProperty("basedir", ".")).resolve("native-libs");
   private static final Path HEADER = NATIVE_LIBS.resolve("include/qjs_shim.h");
+  private static final Path SOURCES = NATIVE_LIBS.resolve("src");
 
   /** Macros of the header that are not protocol constants: the include guard and the export. */
   private static final Set<String> NOT_PROTOCOL = Set.of("QJS_SHIM_H", "QJS_EXPORT");
@@ -60,22 +64,16 @@ class ProtocolHeaderTest {
   @Test
   void theShimKeepsNoPrivateCopyOfAProtocolConstant() throws IOException {
     Map<String, Long> header = headerConstants(read(HEADER));
+    List<Path> sources = shimSources();
+    assertTrue(sources.size() > 1, "too few shim sources under " + SOURCES + ": " + sources);
     List<String> copies = new ArrayList<>();
-    List<Path> sources;
-    try (Stream<Path> files = Files.list(NATIVE_LIBS.resolve("src"))) {
-      sources = files.filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h")).sorted().toList();
-    }
     for (Path source : sources) {
-      Matcher m = DEFINE.matcher(stripComments(read(source)));
-      while (m.find()) {
-        String name = m.group(1);
-        if (header.containsKey(name) || header.containsKey(PREFIX + name)) {
-          copies.add(source.getFileName() + " defines " + name + " again: use the header's");
-        }
-      }
+      copies.addAll(privateCopies(SOURCES.relativize(source).toString(), read(source), header));
     }
-    assertTrue(!sources.isEmpty(), "no shim sources under " + NATIVE_LIBS);
-    assertTrue(copies.isEmpty(), String.join("\n", copies));
+    assertTrue(
+        copies.isEmpty(),
+        "a protocol constant is defined once, in include/qjs_shim.h; the shim uses the header's:\n  "
+            + String.join("\n  ", copies));
   }
 
   // ---------------------------------------------------------------- the check checked
@@ -108,6 +106,30 @@ class ProtocolHeaderTest {
       assertEquals(
           List.of("QuickJsNative.OP_BEEP = 99 has no QJS_OP_BEEP in qjs_shim.h"),
           drift(header, Map.of("OK", 0L, "OP_PRINT", 1L, "OP_BEEP", 99L)));
+    }
+  }
+
+  @Nested
+  class PrivateCopiesAreFound {
+    private final Map<String, Long> header = Map.of("QJS_FORMAT_ESM", 0L, "QJS_OP_PRINT", 1L);
+
+    @Test
+    void aDefineWithOrWithoutThePrefixAndAnEnumerator() {
+      String text =
+          """
+          /* #define FORMAT_ESM 0 in a comment is no copy */
+          #include "qjs_private.h"
+          #define FORMAT_ESM 0
+          #  define QJS_OP_PRINT 1
+          enum { OTHER, OP_PRINT = 1 };
+          #define CONSOLE_FORMAT 8
+          """;
+      assertEquals(
+          List.of(
+              "qjs_x.c:3 defines FORMAT_ESM again",
+              "qjs_x.c:4 defines QJS_OP_PRINT again",
+              "qjs_x.c:5 defines OP_PRINT again"),
+          privateCopies("qjs_x.c", text, header));
     }
   }
 
@@ -154,6 +176,73 @@ class ProtocolHeaderTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Every .c and .h file of the shim, in every folder under native-libs/src. */
+  private static List<Path> shimSources() throws IOException {
+    try (Stream<Path> files = Files.walk(SOURCES)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /**
+   * The header's constants that a shim file defines again, as a macro or an enumerator, with or
+   * without the QJS_ prefix: "file:line defines NAME again", in the order of the file.
+   */
+  static List<String> privateCopies(String file, String text, Map<String, Long> header) {
+    String code = blankComments(text);
+    Map<Integer, String> found = new TreeMap<>();
+    Matcher m = DEFINE.matcher(code);
+    while (m.find()) {
+      if (isProtocolName(m.group(1), header)) {
+        found.put(m.start(1), m.group(1));
+      }
+    }
+    Matcher e = ENUM.matcher(code);
+    while (e.find()) {
+      Matcher item = Pattern.compile("(?:^|,)\\s*(\\w+)").matcher(e.group(1));
+      while (item.find()) {
+        if (isProtocolName(item.group(1), header)) {
+          found.put(e.start(1) + item.start(1), item.group(1));
+        }
+      }
+    }
+    List<String> copies = new ArrayList<>();
+    found.forEach(
+        (offset, name) -> copies.add(file + ":" + lineOf(code, offset) + " defines " + name + " again"));
+    return copies;
+  }
+
+  private static boolean isProtocolName(String name, Map<String, Long> header) {
+    return header.containsKey(name) || header.containsKey(PREFIX + name);
+  }
+
+  private static int lineOf(String text, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  /** C text with each comment replaced by as many spaces and line breaks (offsets and lines kept). */
+  static String blankComments(String text) {
+    StringBuilder out = new StringBuilder(text);
+    Matcher m = Pattern.compile("(?s)/\\*.*?\\*/|//[^\\n]*").matcher(text);
+    while (m.find()) {
+      for (int i = m.start(); i < m.end(); i++) {
+        if (out.charAt(i) != '\n') {
+          out.setCharAt(i, ' ');
+        }
+      }
+    }
+    return out.toString();
+  }
 
   /** Every problem between the header's constants and Java's, one sentence each, sorted by name. */
   static List<String> drift(Map<String, Long> header, Map<String, Long> java) {

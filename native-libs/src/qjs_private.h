@@ -1,0 +1,374 @@
+/*
+ * qjs_private.h - what the shim's files share and nothing else: the runtime's and realms'
+ * structures, the byte buffers and readers (inline: every encoder writes through them), the
+ * value handles, the entry macros of the exported calls, and the functions one file offers
+ * the others. Included by every native-libs/src/qjs_*.c except qjs_internal.c (which compiles
+ * QuickJS itself and offers its few internals through qjs_internal.h).
+ *
+ * The files, by responsibility:
+ *   qjs_runtime.c  runtimes and realms (create, free, limits, memory), handles, the stack
+ *                  bounds and interrupt checks of every entry (enter/leave)
+ *   qjs_codec.c    the byte encoding shared with Java: values in and out, the input of a
+ *                  call, deep copies to plain Java values (qjs_to_java)
+ *   qjs_result.c   a call's end: the microtask checkpoint, then its value or exception
+ *                  (with its cause chain) written to the output buffer
+ *   qjs_host.c     Java objects seen from JavaScript: host callbacks, the host classes and
+ *                  their members, the global scope fallback
+ *   qjs_console.c  print, readLine and console.* (format specifiers, text that never throws)
+ *   qjs_async.c    promises, Java futures, timers, microtasks, unhandled rejections
+ *   qjs_modules.c  ES module loading, CommonJS require, JSON and host modules
+ *   qjs_api.c      the exported calls that run JavaScript: eval, invoke, properties, text
+ *
+ * Two rules keep the shim safe to call from a JVM:
+ *  - nothing that Java sends (however malformed) reaches an assert or abort:
+ *    every read of the input is bounds-checked and every handle is checked;
+ *  - encoding a result never runs JavaScript, so a host callback that re-enters
+ *    the runtime cannot overwrite an output that is half written. Values that
+ *    need JavaScript (getters, ToString) are collected first, then encoded.
+ *
+ * Protocol constants (QJS_T_*, QJS_OP_*, QJS_MB_* ...) live in qjs_shim.h only; a copy here
+ * or in any file of this folder fails ProtocolHeaderTest.
+ */
+#ifndef QJS_PRIVATE_H
+#define QJS_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qjs_shim.h"
+#include "qjs_internal.h"
+#include "cutils.h"
+#include "list.h"
+
+/* ---------- structures ---------- */
+
+#define BOX_MAGIC 0x716a7362u /* "qjsb" */
+
+typedef struct qjs_box {
+    struct list_head link;
+    uint32_t magic;
+    JSValue v;
+} qjs_box;
+
+typedef struct qjs_buf {
+    uint8_t *data;
+    size_t len, cap;
+    int failed;
+} qjs_buf;
+
+typedef struct qjs_realm {
+    struct list_head link;
+    JSContext *ctx;
+    struct qjs_rt *st;
+    /* the live wrapper of each host id in this realm (not a reference: cleared by its
+       finalizer), so the same Java object is the same JavaScript object within a realm; per
+       realm, so a wrapper never carries one realm's prototypes into another */
+    void **wrappers;
+    int32_t wrappers_cap;
+    JSValue timers;     /* timer id -> [callback, repeat, ...arguments] */
+    int64_t next_timer;
+    JSValue cjs_cache;  /* CommonJS module id -> module object (require.cache) */
+    JSValue futures;    /* Java future id -> its promise, while the future is pending */
+} qjs_realm;
+
+/* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
+typedef struct qjs_unhandled {
+    JSContext *ctx;
+    JSValue promise;
+    JSValue reason;
+} qjs_unhandled;
+
+/* Another thread may enter while the thread below waits in a host call (the Java side lends
+   the runtime then, up to 64 entries deep): its entry measures its own stack, and the stack
+   bounds of the entry below come back when it leaves. */
+#define QJS_MAX_STACK_SAVES 80
+typedef struct {
+    int depth;
+    uintptr_t thread, top, limit;
+} qjs_stack_save;
+
+struct qjs_rt {
+    JSRuntime *rt;
+    int64_t *mb;
+    qjs_host_fn host;
+    int32_t token;
+    int depth;
+    int oom; /* set by the allocator when it refused memory during the current call */
+    int64_t max_stack;
+    struct list_head boxes;
+    struct list_head realms;
+    qjs_buf out; /* results of calls */
+    qjs_buf up;  /* arguments of host callbacks */
+    /* handles made by a deep copy at this depth, freed if the copy fails (nested calls
+       made from getters run deeper and own their handles) */
+    int64_t *track;
+    uint32_t track_n, track_cap;
+    int track_depth;
+    /* host ids whose count the host must give back (see QJS_MB_RELEASED_*) */
+    int32_t *released;
+    int32_t released_cap;
+    /* (future id, resolving functions handle) pairs for the host (see QJS_MB_BOUND_*) */
+    int64_t *bound;
+    int32_t bound_cap;
+    qjs_unhandled *unhandled;
+    int32_t unhandled_n, unhandled_cap;
+    /* the thread whose stack QuickJS's stack check measures now (see enter) */
+    uintptr_t stack_thread;
+    /* the stack bounds of the entries below, saved by entries from other threads */
+    qjs_stack_save stack_saves[QJS_MAX_STACK_SAVES];
+    int stack_saves_n;
+};
+
+
+/* Every context's opaque is its realm; the realm knows its runtime. */
+static inline qjs_rt *rt_of(JSContext *ctx)
+{
+    return ((qjs_realm *)JS_GetContextOpaque(ctx))->st;
+}
+
+/* Java objects seen from JavaScript, one class per QJS_VARIANT_* (see qjs_shim.h). */
+#define HOST_VARIANTS (QJS_VARIANT_CLASS + 1)
+
+/* ---------- byte buffers and readers ---------- */
+
+static inline int buf_reserve(qjs_buf *b, size_t n)
+{
+    size_t cap;
+    uint8_t *d;
+    if (b->failed)
+        return -1;
+    if (b->len + n <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    d = realloc(b->data, cap);
+    if (!d) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void buf_reset(qjs_buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    /* give back a huge buffer once it has been used */
+    if (b->cap > (16u << 20)) {
+        free(b->data);
+        b->data = NULL;
+        b->cap = 0;
+    }
+}
+
+static inline void buf_put(qjs_buf *b, const void *p, size_t n)
+{
+    if (n == 0)
+        return; /* b->data (or p) may be NULL then: memcpy wants valid pointers even for 0 bytes */
+    if (buf_reserve(b, n) == 0) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    }
+}
+
+static inline void buf_u8(qjs_buf *b, uint8_t v) { buf_put(b, &v, 1); }
+static inline void buf_i32(qjs_buf *b, int32_t v) { buf_put(b, &v, 4); }
+static inline void buf_i64(qjs_buf *b, int64_t v) { buf_put(b, &v, 8); }
+static inline void buf_f64(qjs_buf *b, double v) { buf_put(b, &v, 8); }
+
+typedef struct reader {
+    const uint8_t *p, *end;
+} reader;
+
+static inline int rd_u8(reader *r, uint8_t *v)
+{
+    if (r->end - r->p < 1) return -1;
+    *v = *r->p++;
+    return 0;
+}
+
+static inline int rd_i32(reader *r, int32_t *v)
+{
+    if (r->end - r->p < 4) return -1;
+    memcpy(v, r->p, 4);
+    r->p += 4;
+    return 0;
+}
+
+static inline int rd_i64(reader *r, int64_t *v)
+{
+    if (r->end - r->p < 8) return -1;
+    memcpy(v, r->p, 8);
+    r->p += 8;
+    return 0;
+}
+
+/* ---------- handles (qjs_runtime.c) ---------- */
+
+/* A new handle owning v; 0 when out of memory (v is then still the caller's). */
+int64_t box_new(qjs_rt *st, JSValue v);
+void box_free(qjs_rt *st, qjs_box *b);
+
+/* The box of handle h, or NULL when h is no live handle. */
+static inline qjs_box *box_get(int64_t h)
+{
+    qjs_box *b = (qjs_box *)(uintptr_t)h;
+    if (!b || b->magic != BOX_MAGIC)
+        return NULL;
+    return b;
+}
+
+/* ---------- entries (qjs_runtime.c) ---------- */
+
+/* Every call into a runtime is bracketed by enter and leave: the outermost entry measures the
+   calling thread's stack and clears the stop reason; an entry from another thread while the
+   one below waits in a host call measures its own stack, given back by its leave. */
+void enter(qjs_rt *st);
+void leave(qjs_rt *st);
+/* The realm's context; NULL for no realm. */
+JSContext *realm_ctx(int64_t realm);
+int64_t monotonic_ns(void);
+/* 1 when the caller's interrupt flag or deadline stops JavaScript now (and records why). */
+int interrupt_handler(JSRuntime *rt, void *opaque);
+
+/* The frame of every exported call on a realm: declares ctx and rc, refuses a missing runtime
+   or realm with QJS_BAD_INPUT, and enters; END leaves and returns rc. */
+#define BEGIN(realm)                                  \
+    JSContext *ctx;                                   \
+    int32_t rc;                                       \
+    if (!st || !(ctx = realm_ctx(realm)))             \
+        return QJS_BAD_INPUT;                         \
+    enter(st);
+
+#define END() leave(st); return rc;
+
+/* ---------- encoding and decoding (qjs_codec.c) ---------- */
+
+/* Encodes a string-like value (string, rope). Never runs JavaScript. */
+void enc_string(JSContext *ctx, qjs_buf *b, JSValueConst v);
+/* Encodes v (borrowed). Objects become new handles owned by the receiver. */
+void enc_value(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst v);
+/* Decodes one value into *out (a new reference): 0; -1 for malformed input; -2 with a pending
+   JS exception. *out is undefined after a failure. */
+int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
+/* Reads [object or undefined (the global object)] from the input. */
+int dec_target(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out);
+/* Reads a property key as an atom (JS_ATOM_NULL after a failure); codes as dec_value. */
+int dec_key(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom);
+
+/* The input of an exported call that reads one value, or a target and a key, before its own
+   fields: the decoding and freeing that qjs_get, qjs_set, qjs_delete, qjs_has, qjs_entries,
+   qjs_set_many and the one-value calls share. A call_in_* function returns 0, or the code of
+   the first read that failed (as dec_value's, -1 when `in` is NULL), which the call passes to
+   finish_decode_error; whatever it returns, call_in_free frees what it decoded. */
+typedef struct call_in {
+    reader r;    /* the rest of the input, for the call's own fields */
+    JSValue v;   /* the value, or the target (undefined in the input: the global object) */
+    JSAtom atom; /* the key (call_in_property), else JS_ATOM_NULL */
+} call_in;
+
+/* [value] */
+int call_in_value(JSContext *ctx, qjs_rt *st, call_in *c, const uint8_t *in, int32_t len);
+/* [object or undefined] */
+int call_in_target(JSContext *ctx, qjs_rt *st, call_in *c, const uint8_t *in, int32_t len);
+/* [object or undefined][key] */
+int call_in_property(JSContext *ctx, qjs_rt *st, call_in *c, const uint8_t *in, int32_t len);
+void call_in_free(JSContext *ctx, call_in *c);
+
+/* ---------- a call's end (qjs_result.c) ---------- */
+
+/* The microtask checkpoint of an outermost call (depth 1); 1 when a time limit or interrupt
+   stopped the jobs. A pending exception is kept. */
+int run_jobs_outermost(JSContext *ctx, qjs_rt *st);
+/* Output: v (taken), after the checkpoint. QJS_OK or QJS_OUT_OF_MEMORY (or as
+   finish_exception when the checkpoint was stopped). */
+int32_t finish_value(JSContext *ctx, qjs_rt *st, JSValue v);
+/* Output: the pending exception, encoded as enc_exception does. QJS_EXCEPTION or
+   QJS_OUT_OF_MEMORY. */
+int32_t finish_exception(JSContext *ctx, qjs_rt *st);
+/* finish_exception for JS_EXCEPTION, else finish_value. */
+int32_t finish(JSContext *ctx, qjs_rt *st, JSValue v);
+/* A decode failure: either malformed input (QJS_BAD_INPUT) or a pending JS exception (-2). */
+int32_t finish_decode_error(JSContext *ctx, qjs_rt *st, int rc);
+/* Publishes st->out's address and length in the mailbox. */
+void publish_out(qjs_rt *st);
+/* Encodes an exception value (borrowed) and its cause chain; see QJS_EXCEPTION. */
+void enc_exception(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc, int32_t reason);
+/* String(v) as a new string, undefined when it throws (the exception is dropped). */
+JSValue to_string_quiet(JSContext *ctx, JSValueConst v);
+/* obj[name], undefined when the read throws (the exception is dropped). */
+JSValue get_prop_quiet(JSContext *ctx, JSValueConst obj, const char *name);
+/* 1 when v is the string text; never throws. */
+int is_string_equal(JSContext *ctx, JSValueConst v, const char *text);
+
+/* ---------- Java objects (qjs_host.c) ---------- */
+
+/* Makes the host classes' ids once per process. */
+void host_classes_init(void);
+/* Registers the host classes and the scope class in rt; -1 on failure. */
+int host_classes_register(JSRuntime *rt);
+/* Installs in a new realm the Java objects' prototypes, Array.isArray and the scope object
+   under the global object; 0 when something failed. */
+int host_install(JSContext *ctx, JSValueConst global);
+/* Calls the host with st->up as arguments; on success (0) *reply holds the host's reply
+   bytes; 1 when the host threw (the JS exception is already set). */
+int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply);
+/* An Error for a Java throwable (see qjs_host.c). */
+JSValue host_error(JSContext *ctx, qjs_rt *st, int32_t id, reader *r);
+/* The QJS_VARIANT_* of a Java object, -1 for any other value. */
+int host_variant(JSValueConst v);
+/* The host id of a Java object, -1 for any other value. */
+int32_t host_id_of(JSValueConst v);
+/* Records that the host must give back one count of id. */
+void host_release(qjs_rt *st, int32_t id);
+/* The free function of an ArrayBuffer over a Java direct ByteBuffer. */
+void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
+/* The wrapper of host id in ctx's realm (the host gave one count for it). */
+JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant);
+JSValue host_object_new(JSContext *ctx, int32_t id);
+/* Called by QuickJS's OP_get_method_field (patches/07-get-method-field-opcode.patch). */
+JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom);
+
+/* ---------- print and console (qjs_console.c) ---------- */
+
+/* Installs print, readLine and console in a new realm. */
+void console_install(JSContext *ctx, JSValueConst global);
+
+/* ---------- promises, futures, timers (qjs_async.c) ---------- */
+
+/* Installs the timer functions and queueMicrotask, and makes the realm's timer table;
+   0 when that failed. */
+int async_install(JSContext *ctx, JSValueConst global);
+/* QuickJS's promise rejection tracker: keeps unhandled rejections for qjs_unhandled_take. */
+void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason,
+                       JS_BOOL is_handled, void *opaque);
+/* Forgets the unhandled rejections of one context (NULL: of all). */
+void unhandled_drop(qjs_rt *st, const JSContext *ctx);
+/* Marks a promise handled (no unhandled rejection for it). */
+void promise_mark_handled(JSContext *ctx, JSValueConst promise);
+/* An integer id as a property key (JS_ATOM_NULL with an exception). */
+JSAtom timer_atom(JSContext *ctx, int64_t id);
+/* Drops the realm's promise of Java future `fid` (settled, or never handed out). */
+void forget_future(JSContext *ctx, qjs_realm *rl, int64_t fid);
+/* Publishes a (future id, resolvers handle, realm) triple for the host; -1 when out of memory. */
+int bound_append(qjs_rt *st, int64_t id, int64_t handle, int64_t realm);
+
+/* ---------- modules (qjs_modules.c) ---------- */
+
+/* QuickJS's module name normalizer and loader: both ask the host. */
+char *module_normalize(JSContext *ctx, const char *base, const char *name, void *opaque);
+JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque);
+/* Installs require() in a new realm. */
+void modules_install(JSContext *ctx, JSValueConst global);
+
+#endif

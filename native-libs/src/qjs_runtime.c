@@ -1,0 +1,380 @@
+/*
+ * qjs_runtime.c - runtimes and realms: creating and freeing them, limits, garbage collection
+ * and memory figures, value handles, and what every entry into a runtime does first: point
+ * QuickJS's stack check at the calling thread's stack (enter/leave) and check the caller's
+ * interrupt flag and deadline (interrupt_handler, no upcall). A new realm gets its globals
+ * from the installers of qjs_console.c, qjs_async.c, qjs_modules.c and qjs_host.c.
+ */
+#include <time.h>
+#include <pthread.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "qjs_private.h"
+
+/* ---------- stack guard ---------- */
+
+#if defined(_MSC_VER)
+static __declspec(thread) uintptr_t t_stack_low;
+#else
+static __thread uintptr_t t_stack_low;
+#endif
+
+static uintptr_t thread_stack_low(void)
+{
+    if (t_stack_low == 0) {
+        uintptr_t low = 1;
+#if defined(_WIN32)
+        ULONG_PTR lo, hi;
+        GetCurrentThreadStackLimits(&lo, &hi);
+        low = (uintptr_t)lo;
+#elif defined(__APPLE__)
+        pthread_t self = pthread_self();
+        low = (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+#else
+        pthread_attr_t attr;
+        void *addr;
+        size_t size;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+                low = (uintptr_t)addr;
+            pthread_attr_destroy(&attr);
+        }
+#endif
+        t_stack_low = low;
+    }
+    return t_stack_low;
+}
+
+/* Room left below the limit: the JVM's guard and shadow zones (about 24 pages
+   on 64-bit HotSpot) plus headroom for host callbacks that run Java code. */
+static uintptr_t stack_reserve(void)
+{
+#if defined(_WIN32)
+    uintptr_t page = 4096;
+#else
+    long p = sysconf(_SC_PAGESIZE);
+    uintptr_t page = p > 0 ? (uintptr_t)p : 4096;
+#endif
+    return 26 * page + (uintptr_t)96 * 1024;
+}
+
+/* This thread's identity: the address of one of its thread-local variables. */
+static uintptr_t this_thread(void)
+{
+    return (uintptr_t)&t_stack_low;
+}
+
+/* Points QuickJS's stack check at the calling thread's stack, from here down. */
+static void measure_this_stack(qjs_rt *st)
+{
+    uintptr_t top = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t low = thread_stack_low();
+    uintptr_t limit = 0;
+    if (low > 1) {
+        limit = low + stack_reserve();
+        if (limit >= top)
+            limit = top; /* no room at all: every JS call is a RangeError */
+    }
+    if (st->max_stack > 0 && top > (uintptr_t)st->max_stack &&
+        top - (uintptr_t)st->max_stack > limit)
+        limit = top - (uintptr_t)st->max_stack;
+    qjsi_set_stack(st->rt, top, limit);
+    st->stack_thread = this_thread();
+}
+
+void enter(qjs_rt *st)
+{
+    if (st->depth++ == 0) {
+        measure_this_stack(st);
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_NONE, __ATOMIC_RELAXED);
+        st->oom = 0;
+    } else if (st->stack_thread != this_thread() && st->stack_saves_n < QJS_MAX_STACK_SAVES) {
+        /* an entry from another thread while the one below waits in a host call */
+        qjs_stack_save *s = &st->stack_saves[st->stack_saves_n++];
+        s->depth = st->depth;
+        s->thread = st->stack_thread;
+        qjsi_get_stack(st->rt, &s->top, &s->limit);
+        measure_this_stack(st);
+    }
+}
+
+void leave(qjs_rt *st)
+{
+    if (st->stack_saves_n > 0 && st->stack_saves[st->stack_saves_n - 1].depth == st->depth) {
+        qjs_stack_save *s = &st->stack_saves[--st->stack_saves_n];
+        qjsi_set_stack(st->rt, s->top, s->limit);
+        st->stack_thread = s->thread;
+    }
+    st->depth--;
+    st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
+}
+
+/* ---------- interrupts ---------- */
+
+int64_t monotonic_ns(void)
+{
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (int64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+#endif
+}
+
+int interrupt_handler(JSRuntime *rt, void *opaque)
+{
+    qjs_rt *st = opaque;
+    int64_t deadline;
+    (void)rt;
+    if (__atomic_load_n(&st->mb[QJS_MB_INTERRUPT], __ATOMIC_RELAXED)) {
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_INTERRUPTED, __ATOMIC_RELAXED);
+        return 1;
+    }
+    deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
+    if (deadline != 0 && monotonic_ns() >= deadline) {
+        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_DEADLINE, __ATOMIC_RELAXED);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---------- handles ---------- */
+
+int64_t box_new(qjs_rt *st, JSValue v)
+{
+    qjs_box *b = malloc(sizeof(*b));
+    if (!b)
+        return 0;
+    b->magic = BOX_MAGIC;
+    b->v = v;
+    list_add_tail(&b->link, &st->boxes);
+    if (st->track_depth && st->depth == st->track_depth) {
+        if (st->track_n == st->track_cap) {
+            uint32_t cap = st->track_cap ? st->track_cap * 2 : 16;
+            int64_t *t = realloc(st->track, sizeof(int64_t) * cap);
+            if (t) {
+                st->track = t;
+                st->track_cap = cap;
+            }
+        }
+        if (st->track_n < st->track_cap)
+            st->track[st->track_n++] = (int64_t)(uintptr_t)b;
+    }
+    return (int64_t)(uintptr_t)b;
+}
+
+void box_free(qjs_rt *st, qjs_box *b)
+{
+    list_del(&b->link);
+    b->magic = 0;
+    JS_FreeValueRT(st->rt, b->v);
+    free(b);
+}
+
+/* Frees what the realm holds for the shim (before its context goes). */
+static void realm_release_values(qjs_realm *r)
+{
+    unhandled_drop(r->st, r->ctx);
+    JS_FreeValue(r->ctx, r->timers);
+    JS_FreeValue(r->ctx, r->cjs_cache);
+    JS_FreeValue(r->ctx, r->futures);
+    r->timers = JS_UNDEFINED;
+    r->cjs_cache = JS_UNDEFINED;
+    r->futures = JS_UNDEFINED;
+}
+
+/* The globals of a new realm; 0 when something failed. */
+static int install_realm(JSContext *ctx)
+{
+    JSValue global = JS_GetGlobalObject(ctx);
+    int ok = 1;
+
+    console_install(ctx, global);
+    /* timers and microtasks, as in browsers and Node; require() through the host's loaders */
+    if (!async_install(ctx, global))
+        ok = 0;
+    modules_install(ctx, global);
+    if (!host_install(ctx, global))
+        ok = 0;
+    JS_FreeValue(ctx, global);
+    if (JS_HasException(ctx)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        ok = 0;
+    }
+    return ok;
+}
+
+/* ---------- runtime ---------- */
+
+qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
+{
+    qjs_rt *st;
+
+    if (!mailbox || !host)
+        return NULL;
+    host_classes_init();
+    st = calloc(1, sizeof(*st));
+    if (!st)
+        return NULL;
+    st->rt = qjsi_new_runtime(&st->oom);
+    if (!st->rt) {
+        free(st);
+        return NULL;
+    }
+    st->mb = mailbox;
+    st->host = host;
+    st->token = token;
+    init_list_head(&st->boxes);
+    init_list_head(&st->realms);
+    JS_SetRuntimeOpaque(st->rt, st);
+    JS_SetMaxStackSize(st->rt, 0);
+    JS_SetInterruptHandler(st->rt, interrupt_handler, st);
+    JS_SetHostPromiseRejectionTracker(st->rt, rejection_tracker, st);
+    JS_SetModuleLoaderFunc(st->rt, module_normalize, module_loader, st);
+    if (host_classes_register(st->rt) < 0) {
+        JS_FreeRuntime(st->rt);
+        free(st);
+        return NULL;
+    }
+    st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
+    return st;
+}
+
+void qjs_runtime_free(qjs_rt *st)
+{
+    struct list_head *el, *el1;
+    if (!st)
+        return;
+    enter(st);
+    list_for_each_safe(el, el1, &st->boxes) {
+        box_free(st, list_entry(el, qjs_box, link));
+    }
+    unhandled_drop(st, NULL);
+    list_for_each_safe(el, el1, &st->realms) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        list_del(&r->link);
+        realm_release_values(r);
+        JS_FreeContext(r->ctx);
+        free(r->wrappers);
+        free(r);
+    }
+    JS_FreeRuntime(st->rt);
+    free(st->out.data);
+    free(st->up.data);
+    free(st->track);
+    free(st->released);
+    free(st->bound);
+    free(st->unhandled);
+    free(st);
+}
+
+void qjs_runtime_set_limits(qjs_rt *st, int64_t memory_limit, int64_t max_stack, int64_t gc_threshold)
+{
+    if (!st)
+        return;
+    JS_SetMemoryLimit(st->rt, memory_limit > 0 ? (size_t)memory_limit : (size_t)-1); /* -1: none */
+    st->max_stack = max_stack > 0 ? max_stack : 0;
+    if (gc_threshold > 0)
+        JS_SetGCThreshold(st->rt, (size_t)gc_threshold);
+}
+
+void qjs_runtime_gc(qjs_rt *st)
+{
+    if (!st)
+        return;
+    enter(st);
+    JS_RunGC(st->rt);
+    leave(st);
+}
+
+void qjs_runtime_memory(qjs_rt *st, int64_t *out)
+{
+    JSMemoryUsage u;
+    if (!st || !out)
+        return;
+    JS_ComputeMemoryUsage(st->rt, &u);
+    out[0] = u.malloc_size; out[1] = u.malloc_limit; out[2] = u.memory_used_size;
+    out[3] = u.malloc_count; out[4] = u.memory_used_count; out[5] = u.atom_count;
+    out[6] = u.atom_size; out[7] = u.str_count; out[8] = u.str_size;
+    out[9] = u.obj_count; out[10] = u.obj_size; out[11] = u.prop_count;
+    out[12] = u.prop_size; out[13] = u.shape_count; out[14] = u.shape_size;
+    out[15] = u.js_func_count; out[16] = u.js_func_size; out[17] = u.js_func_code_size;
+    out[18] = u.js_func_pc2line_count; out[19] = u.js_func_pc2line_size;
+    out[20] = u.c_func_count; out[21] = u.array_count; out[22] = u.fast_array_count;
+    out[23] = u.fast_array_elements; out[24] = u.binary_object_count;
+    out[25] = u.binary_object_size;
+}
+
+int64_t qjs_realm_new(qjs_rt *st)
+{
+    qjs_realm *r;
+    if (!st)
+        return 0;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return 0;
+    enter(st);
+    r->timers = JS_UNDEFINED;
+    r->cjs_cache = JS_UNDEFINED;
+    r->futures = JS_UNDEFINED;
+    r->ctx = JS_NewContext(st->rt);
+    if (r->ctx) {
+        r->st = st;
+        JS_SetContextOpaque(r->ctx, r);
+        if (!install_realm(r->ctx)) {
+            realm_release_values(r);
+            JS_FreeContext(r->ctx);
+            r->ctx = NULL;
+        }
+    }
+    leave(st);
+    if (!r->ctx) {
+        free(r);
+        return 0;
+    }
+    list_add_tail(&r->link, &st->realms);
+    return (int64_t)(uintptr_t)r;
+}
+
+JSContext *realm_ctx(int64_t realm)
+{
+    qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
+    return r ? r->ctx : NULL;
+}
+
+void qjs_realm_free(qjs_rt *st, int64_t realm)
+{
+    qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
+    if (!st || !r)
+        return;
+    enter(st);
+    list_del(&r->link);
+    realm_release_values(r);
+    JS_FreeContext(r->ctx);
+    free(r->wrappers);
+    free(r);
+    leave(st);
+}
+
+void qjs_handles_free(qjs_rt *st, const int64_t *handles, int32_t n)
+{
+    int32_t i;
+    if (!st || !handles)
+        return;
+    enter(st);
+    for (i = 0; i < n; i++) {
+        qjs_box *b = box_get(handles[i]);
+        if (b)
+            box_free(st, b);
+    }
+    leave(st);
+}
+
