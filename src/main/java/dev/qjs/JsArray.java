@@ -67,7 +67,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
   @SuppressWarnings("unchecked")
   public List<@Nullable Object> toJava() {
     try {
-      return (List<Object>) runtime().toJava(Mirrors.realm(handle), this);
+      return (List<Object>) Objects.requireNonNull(runtime().toJava(Mirrors.realm(handle), this));
     } catch (ScriptException e) {
       throw new UncheckedScriptException(e);
     }
@@ -108,7 +108,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     }
   }
 
-  private Object call(String method, Object... args) {
+  private @Nullable Object call(String method, @Nullable Object... args) {
     try {
       return runtime().invoke(Mirrors.realm(handle), handle, null, method, args);
     } catch (ScriptException e) {

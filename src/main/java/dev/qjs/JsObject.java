@@ -232,7 +232,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
             private static final long serialVersionUID = 1L;
 
             @Override
-            public Object setValue(Object value) {
+            public @Nullable Object setValue(@Nullable Object value) {
               super.setValue(value);
               return put(getKey(), value);
             }
@@ -243,7 +243,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
       public Iterator<Map.Entry<String, @Nullable Object>> iterator() {
         Iterator<Map.Entry<String, Object>> it = list.iterator();
         return new Iterator<>() {
-          private Map.Entry<String, Object> last;
+          private Map.@Nullable Entry<String, Object> last;
 
           @Override
           public boolean hasNext() {
@@ -258,7 +258,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
           @Override
           public void remove() {
             it.remove();
-            removeMember(last.getKey());
+            removeMember(Objects.requireNonNull(last).getKey());
           }
         };
       }

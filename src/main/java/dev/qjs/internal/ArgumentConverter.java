@@ -12,7 +12,9 @@ import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns values that came from JavaScript into what a Java method parameter or return type asks
@@ -70,7 +72,7 @@ public final class ArgumentConverter {
   }
 
   /** n as the boxed numeric type b (Integer … BigDecimal); null when b is not numeric. */
-  private static Object numberAs(Number n, Class<?> b) {
+  private static @Nullable Object numberAs(Number n, Class<?> b) {
     if (b == Integer.class) {
       return n.intValue();
     }
@@ -109,13 +111,13 @@ public final class ArgumentConverter {
             || v instanceof java.time.Instant || v instanceof byte[]);
   }
 
-  private JsHandle function(Object v) {
+  private @Nullable JsHandle function(@Nullable Object v) {
     JsHandle h = v == null ? null : mirrors.handleOf(v);
     return h != null && h.isFunction() ? h : null;
   }
 
   /** How well v fits type: 0 exactly, higher is worse, NO when it cannot be converted. */
-  int cost(Object v, Class<?> type) {
+  int cost(@Nullable Object v, Class<?> type) {
     if (v == null) {
       return type.isPrimitive() ? NO : 0;
     }
@@ -178,7 +180,7 @@ public final class ArgumentConverter {
     return NO;
   }
 
-  Object convert(Object v, Class<?> type, Type generic) {
+  @Nullable Object convert(@Nullable Object v, Class<?> type, @Nullable Type generic) {
     if (v == null) {
       if (type.isPrimitive()) {
         throw new HostMembers.Refusal(reason(null, type));
@@ -223,7 +225,7 @@ public final class ArgumentConverter {
   }
 
   /** Why v cannot be passed as a type (for error messages), with the explicit conversion. */
-  String reason(Object v, Class<?> type) {
+  String reason(@Nullable Object v, Class<?> type) {
     String t = type.getName();
     if (v == null) {
       return "null cannot be a Java " + t + " (a primitive has no null)";
@@ -348,7 +350,7 @@ public final class ArgumentConverter {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object enumConstant(Class<?> type, String name) {
+  private static @Nullable Object enumConstant(Class<?> type, String name) {
     try {
       return Enum.valueOf((Class) type, name);
     } catch (IllegalArgumentException e) {
@@ -357,7 +359,7 @@ public final class ArgumentConverter {
   }
 
   /** The single abstract method of an interface (methods of Object aside), or null. */
-  public static Method samOf(Class<?> iface) {
+  public static @Nullable Method samOf(Class<?> iface) {
     Method sam = null;
     for (Method m : iface.getMethods()) {
       if (!Modifier.isAbstract(m.getModifiers()) || isObjectMethod(m)) {
@@ -406,7 +408,8 @@ public final class ArgumentConverter {
           JsRuntime rt = fn.runtime();
           try {
             Object result = rt.lockedForCallback(null, () -> rt.invoke(fn.realm(), fn, null, null, a));
-            if (sam.getDeclaringClass() == java.util.Comparator.class
+            if (sam != null // method equals sam here
+                && sam.getDeclaringClass() == java.util.Comparator.class
                 && result instanceof Number n
                 && !(result instanceof Integer)) {
               // only the sign counts: (a, b) => a - b may give 0.3, which is not "equal"
@@ -422,7 +425,7 @@ public final class ArgumentConverter {
   }
 
   /** Converts a script's return value to the declared return type of a Java method. */
-  public static Object convertReturn(Object value, Class<?> type) {
+  public static @Nullable Object convertReturn(@Nullable Object value, Class<?> type) {
     if (type == void.class || type == Void.class) {
       return null;
     }

@@ -5,6 +5,7 @@ import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
 import javax.script.Bindings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The realm kept for each foreign {@code Bindings} (one that is not ours), found by the bindings'
@@ -18,7 +19,7 @@ final class ForeignRealms {
   private static final class Key extends WeakReference<Bindings> {
     private final int hash;
 
-    Key(Bindings b, ReferenceQueue<Bindings> q) {
+    Key(Bindings b, @Nullable ReferenceQueue<Bindings> q) {
       super(b, q);
       hash = System.identityHashCode(b);
     }
@@ -47,7 +48,7 @@ final class ForeignRealms {
     }
   }
 
-  synchronized Realm get(Bindings b) {
+  synchronized @Nullable Realm get(Bindings b) {
     expunge();
     return realms.get(new Key(b, null));
   }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a script sees of a Java object: a {@code Map}'s entries as properties, a {@code List}'s or
@@ -111,7 +112,7 @@ final class HostMembers {
   }
 
   /** The value itself when scripts may see it; a Refusal otherwise. */
-  Object exposable(Object value) {
+  @Nullable Object exposable(@Nullable Object value) {
     if (value != null && isBlocked(value.getClass())) {
       throw new Refusal(
           "a " + value.getClass().getName() + " is not accessible to scripts");
@@ -161,7 +162,7 @@ final class HostMembers {
    * ({@link QuickJsNative#GET_CALL}) a method wins over a property of the same name (a record's
    * {@code p.x()} is its accessor, {@code p.x} its value).
    */
-  Object get(Object target, String key, int mode) {
+  @Nullable Object get(Object target, String key, int mode) {
     checkTarget(target);
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
     if (target instanceof Map<?, ?> map && map.containsKey(key)) {
@@ -237,7 +238,7 @@ final class HostMembers {
     return mode == QuickJsNative.GET_CALL ? new Missing(message) : ABSENT;
   }
 
-  void set(Object target, String key, Object value) {
+  void set(Object target, String key, @Nullable Object value) {
     checkTarget(target);
     if (target instanceof Map<?, ?> map) {
       @SuppressWarnings("unchecked")
@@ -347,7 +348,7 @@ final class HostMembers {
    * The key of map that the property name means: the name itself, else an Integer or Long key
    * written the same way (a {@code Map<Integer, …>} read as {@code m[1]}); null when absent.
    */
-  private static Object mapKey(Map<?, ?> map, String name) {
+  private static @Nullable Object mapKey(Map<?, ?> map, String name) {
     if (map.containsKey(name)) {
       return name;
     }
@@ -396,7 +397,7 @@ final class HostMembers {
     return new ArrayList<>(MEMBERS.get(target.getClass()).listed);
   }
 
-  Object invoke(Object target, String name, Object[] args) {
+  @Nullable Object invoke(Object target, String name, @Nullable Object[] args) {
     checkTarget(target);
     if (isForbiddenName(name)) {
       throw new Refusal("'" + name + "' is not accessible to scripts");
@@ -422,7 +423,7 @@ final class HostMembers {
     return invokeBest(candidates, target, args, name);
   }
 
-  Object call(Object target, Object[] args, boolean construct) {
+  @Nullable Object call(Object target, @Nullable Object[] args, boolean construct) {
     checkTarget(target);
     if (target instanceof StaticClass sc) {
       return construct(sc.type, args);
@@ -448,7 +449,7 @@ final class HostMembers {
   private static final java.util.Set<String> JAVA_GLOBAL_METHODS =
       java.util.Set.of("type", "to", "isJavaObject", "isType");
 
-  private Object javaGlobal(JavaGlobal global, String name, Object[] args) {
+  private @Nullable Object javaGlobal(JavaGlobal global, String name, @Nullable Object[] args) {
     switch (name) {
       case "type":
         return new StaticClass(lookUp(global, stringArg(args, 0, "a class name")));
@@ -592,7 +593,7 @@ final class HostMembers {
     return false;
   }
 
-  private Object construct(Class<?> type, Object[] args) {
+  private @Nullable Object construct(Class<?> type, @Nullable Object[] args) {
     if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
       throw new Refusal(type.getName() + " is abstract and has no constructor");
     }
@@ -637,7 +638,7 @@ final class HostMembers {
 
   // ------------------------------------------------------------------ calls
 
-  private Object invokeBest(List<Method> candidates, Object target, Object[] args, String name) {
+  private @Nullable Object invokeBest(List<Method> candidates, @Nullable Object target, Object[] args, String name) {
     Method best = null;
     Object[] bestArgs = null;
     int bestCost = Integer.MAX_VALUE;
@@ -656,7 +657,7 @@ final class HostMembers {
         bestCost = cost;
       }
     }
-    if (best == null) {
+    if (best == null || bestArgs == null) {
       throw new Refusal("no overload of '" + name + "' accepts " + describe(args) + " ("
           + describeOverloads(candidates) + ")" + firstMismatch(candidates, args));
     }
@@ -670,7 +671,7 @@ final class HostMembers {
   }
 
   /** Arguments laid out for m: as given, or with trailing ones packed into its varargs array. */
-  private Object[] pack(Method m, Object[] args) {
+  private Object @Nullable [] pack(Method m, Object[] args) {
     int n = m.getParameterCount();
     if (!m.isVarArgs()) {
       return args.length == n ? args : null;
@@ -699,7 +700,7 @@ final class HostMembers {
     return packed;
   }
 
-  private static Object invoke(Method m, Object target, Object[] args) {
+  private static @Nullable Object invoke(Method m, @Nullable Object target, Object[] args) {
     try {
       Object result = m.invoke(target, args);
       return m.getReturnType() == void.class ? VOID : result;
@@ -719,7 +720,7 @@ final class HostMembers {
     if (cause instanceof Error err) {
       throw err;
     }
-    return new HostCallException(cause);
+    return new HostCallException(java.util.Objects.requireNonNull(cause, "cause"));
   }
 
   /** How well the arguments fit the parameter types: the sum of their costs, MAX_VALUE: not at all. */
@@ -806,7 +807,7 @@ final class HostMembers {
     /** The getters' properties that keys, for-in and JSON list. */
     final java.util.Set<String> listed = new java.util.LinkedHashSet<>();
     final Map<String, List<Method>> setters = new LinkedHashMap<>();
-    final Method functional;
+    final @Nullable Method functional;
     final Map<String, List<Method>> staticMethods = new LinkedHashMap<>();
     final Map<String, java.lang.reflect.Field> staticFields = new LinkedHashMap<>();
     final List<java.lang.reflect.Constructor<?>> constructors = new ArrayList<>();
@@ -885,7 +886,7 @@ final class HostMembers {
     }
 
     /** A getter's or setter's property: getName/isActive → name/active; setX(v) → x. */
-    private static String propertyName(Method m) {
+    private static @Nullable String propertyName(Method m) {
       String n = m.getName();
       int params = m.getParameterCount();
       String rest;
@@ -915,7 +916,7 @@ final class HostMembers {
      * declared by a public, exported supertype (e.g. an interface of a private implementation
      * class); null when there is none.
      */
-    private static Method accessible(Method m, Class<?> type) {
+    private static @Nullable Method accessible(Method m, Class<?> type) {
       if (isUsable(m.getDeclaringClass())) {
         return m;
       }
@@ -928,7 +929,7 @@ final class HostMembers {
       return null;
     }
 
-    private static Method findIn(Class<?> k, Method m) {
+    private static @Nullable Method findIn(Class<?> k, Method m) {
       if (isUsable(k)) {
         try {
           Method found = k.getMethod(m.getName(), m.getParameterTypes());
@@ -965,7 +966,7 @@ final class HostMembers {
      * ({@code LocalDate} is a {@code TemporalAdjuster}, a bean may be a {@code Runnable}) stay
      * plain objects whose methods are called by name.
      */
-    private static Method findFunctional(Class<?> type) {
+    private static @Nullable Method findFunctional(Class<?> type) {
       boolean madeToBeAFunction =
           type.isHidden() || type.isSynthetic() || java.lang.reflect.Proxy.isProxyClass(type);
       Method sam = null;
@@ -1014,7 +1015,7 @@ final class HostMembers {
      * The single abstract method of iface when it is a @FunctionalInterface (for a lambda, any
      * interface with one abstract method), or of such an interface it extends.
      */
-    private static Method functionalMethod(Class<?> iface, boolean anySam) {
+    private static @Nullable Method functionalMethod(Class<?> iface, boolean anySam) {
       if ((anySam || iface.isAnnotationPresent(FunctionalInterface.class)) && isUsable(iface)) {
         Method sam = null;
         for (Method m : iface.getMethods()) {

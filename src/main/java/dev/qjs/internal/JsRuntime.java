@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One QuickJS runtime: its native state, the lock every call takes, the value encoding in both
@@ -57,9 +59,9 @@ public final class JsRuntime implements AutoCloseable {
   /** Realms by native address, for host callbacks that name the calling realm. */
   private final Map<Long, WeakReference<Realm>> realmsByAddress = new java.util.HashMap<>();
   private final Supplier<ScriptContext> defaultContext;
-  private ByteBuffer outView;
+  private @Nullable ByteBuffer outView;
   private long outViewAddress;
-  private ScriptContext current;
+  private @Nullable ScriptContext current;
   /** close() was called from another thread while a call ran: the call is being stopped. */
   private volatile boolean closing;
 
@@ -71,9 +73,9 @@ public final class JsRuntime implements AutoCloseable {
   /** Where import and require find modules. */
   private final ModuleRegistry modules;
   /** Receives uncaught script errors; null: the context's error writer. */
-  private final java.util.function.Consumer<? super dev.qjs.JsException> uncaughtHandler;
+  private final java.util.function.@Nullable Consumer<? super dev.qjs.JsException> uncaughtHandler;
   /** The file name of the script or module being evaluated: the referrer of require(). */
-  private String currentFile;
+  private @Nullable String currentFile;
 
   /** The Java global's script, given the host object behind it; see {@link HostMembers.JavaGlobal}. */
   private static final String JAVA_GLOBAL_INSTALLER =
@@ -91,7 +93,7 @@ public final class JsRuntime implements AutoCloseable {
   /** The file name of the engine's own helper scripts: never the place an error is reported at. */
   private static final String INTERNAL_FILE = "<quickjs-jsr223>";
 
-  private final java.util.function.Predicate<String> classFilter;
+  private final java.util.function.@Nullable Predicate<String> classFilter;
 
   private final java.util.function.Function<ScriptContext, Limits> limits;
   private long appliedMemoryLimit;
@@ -101,10 +103,10 @@ public final class JsRuntime implements AutoCloseable {
   public JsRuntime(
       MirrorFactory mirrors,
       Supplier<ScriptContext> defaultContext,
-      java.util.function.Predicate<String> classFilter,
+      java.util.function.@Nullable Predicate<String> classFilter,
       java.util.function.Function<ScriptContext, Limits> limits,
       ModuleRegistry modules,
-      java.util.function.Consumer<? super dev.qjs.JsException> uncaught) {
+      java.util.function.@Nullable Consumer<? super dev.qjs.JsException> uncaught) {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.mirrors = mirrors;
@@ -249,7 +251,7 @@ public final class JsRuntime implements AutoCloseable {
    * a lender's call (another thread's, parked in a host call) runs under its own time limit
    * and the lender's, whichever ends first.
    */
-  private long enter(ScriptContext context, boolean mayBorrow) {
+  private long enter(@Nullable ScriptContext context, boolean mayBorrow) {
     int kind;
     try {
       kind = state.lock.acquire(mayBorrow);
@@ -295,7 +297,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** A JVM error that a host call threw during the current call; see {@link #dispatch}. */
-  private VirtualMachineError fatal;
+  private @Nullable VirtualMachineError fatal;
 
   private void throwFatal() {
     VirtualMachineError e = fatal;
@@ -567,7 +569,7 @@ public final class JsRuntime implements AutoCloseable {
    * running call, if any, to end: an engine-level call (eval, invokeFunction …) never runs inside
    * another thread's call.
    */
-  public <T> T locked(ScriptContext context, Action<T> action)
+  public <T> @Nullable T locked(@Nullable ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     return locked(context, false, action);
   }
@@ -578,7 +580,7 @@ public final class JsRuntime implements AutoCloseable {
    * a host call, the callback runs on top of it: that call's Java code is most likely waiting
    * for exactly this callback (a parallel stream, an executor, a future). See {@link RuntimeLock}.
    */
-  public <T> T lockedForCallback(ScriptContext context, Action<T> action)
+  public <T> @Nullable T lockedForCallback(@Nullable ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     return locked(context, true, action);
   }
@@ -587,7 +589,7 @@ public final class JsRuntime implements AutoCloseable {
    * Runs an action under the lock; without mayBorrow it never runs on top of another thread's
    * call (timers and settlements are queued events: they wait for the running call to end).
    */
-  private <T> T locked(ScriptContext context, boolean mayBorrow, Action<T> action)
+  private <T> @Nullable T locked(@Nullable ScriptContext context, boolean mayBorrow, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     enter(context, mayBorrow);
     ScriptContext saved = current;
@@ -603,7 +605,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Work done under the runtime's lock. */
   @FunctionalInterface
   public interface Action<T> {
-    T run() throws ScriptException, NoSuchMethodException;
+    @Nullable T run() throws ScriptException, NoSuchMethodException;
   }
 
   /** The context host callbacks use: the innermost call's, else the engine's. */
@@ -636,7 +638,7 @@ public final class JsRuntime implements AutoCloseable {
       ConcurrentLinkedQueue<Long> dead = state.deadRealms;
       CLEANER.register(realm, () -> dead.add(ptr));
       if (classFilter != null) {
-        installJavaGlobal(realm);
+        installJavaGlobal(realm, classFilter);
       }
       return realm;
     } finally {
@@ -645,7 +647,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private void installJavaGlobal(Realm realm) {
+  private void installJavaGlobal(Realm realm, java.util.function.Predicate<String> classFilter) {
     try {
       Object installer = eval(realm, JAVA_GLOBAL_INSTALLER, INTERNAL_FILE);
       invoke(realm, handleOf(installer), null, null,
@@ -779,7 +781,7 @@ public final class JsRuntime implements AutoCloseable {
    * Evaluates an ES module named fileName in a realm: its namespace (a JsObject), or, while a
    * top-level await waits, a CompletableFuture of the namespace.
    */
-  public Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
+  public @Nullable Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
     modules.remember(fileName, source);
     long rt = enter();
     String savedFile = currentFile;
@@ -805,7 +807,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
-  public Object eval(Realm realm, String source, String fileName) throws ScriptException {
+  public @Nullable Object eval(Realm realm, String source, String fileName) throws ScriptException {
     modules.remember(fileName, source);
     long rt = enter();
     String savedFile = currentFile;
@@ -849,7 +851,7 @@ public final class JsRuntime implements AutoCloseable {
       int rc =
           QuickJsNative.qjs_eval(
               rt, realm.pointer, w.address(), w.length(), cString(fileName), QuickJsNative.EVAL_COMPILE_ONLY);
-      return (JsHandle) result(rc, realm, fileName);
+      return (JsHandle) Objects.requireNonNull(result(rc, realm, fileName)); // the compiled script
     } finally {
       exit();
     }
@@ -877,14 +879,14 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = in.reset().bytes(bytecode);
-      return (JsHandle)
-          result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer, w.address(), w.length()), realm, null);
+      return (JsHandle) Objects.requireNonNull( // the program read back
+          result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer, w.address(), w.length()), realm, null));
     } finally {
       exit();
     }
   }
 
-  public Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
+  public @Nullable Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
     long rt = enter();
     try {
       return result(QuickJsNative.qjs_eval_bytecode(rt, realm.pointer, bytecode.pointer()), realm, fileName);
@@ -898,7 +900,8 @@ public final class JsRuntime implements AutoCloseable {
    * null, calls target itself with {@code thiz}. Throws NoSuchMethodException when the member is
    * missing or not a function.
    */
-  public Object invoke(Realm realm, JsHandle target, Object thiz, String name, Object[] args)
+  public @Nullable Object invoke(
+      Realm realm, @Nullable JsHandle target, @Nullable Object thiz, @Nullable String name, Object[] args)
       throws ScriptException, NoSuchMethodException {
     long rt = enter();
     try {
@@ -933,7 +936,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private ValueWriter targetAndKey(JsHandle target, Object key) {
+  private ValueWriter targetAndKey(@Nullable JsHandle target, Object key) {
     ValueWriter w = in.reset();
     if (target == null) {
       w.undefined();
@@ -949,12 +952,12 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** {@code target[key]}; target null means the realm's global object. */
-  public Object get(Realm realm, JsHandle target, Object key) throws ScriptException {
+  public @Nullable Object get(Realm realm, @Nullable JsHandle target, Object key) throws ScriptException {
     return get(realm, target, key, false);
   }
 
   /** {@code target[key]}, or with {@code own} only an own property (else null). */
-  public Object get(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+  public @Nullable Object get(Realm realm, @Nullable JsHandle target, Object key, boolean own) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key).u8(own ? 1 : 0);
@@ -965,7 +968,8 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** {@code target[key] = value}; returns the previous value when asked. */
-  public Object set(Realm realm, JsHandle target, Object key, Object value, boolean wantOld)
+  public @Nullable Object set(
+      Realm realm, @Nullable JsHandle target, Object key, @Nullable Object value, boolean wantOld)
       throws ScriptException {
     long rt = enter();
     try {
@@ -977,29 +981,31 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** {@code delete target[key]}; a global {@code var} that cannot be deleted becomes undefined. */
-  public boolean delete(Realm realm, JsHandle target, Object key) throws ScriptException {
+  public boolean delete(Realm realm, @Nullable JsHandle target, Object key) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key);
-      return (Boolean) result(QuickJsNative.qjs_delete(rt, realm.pointer, w.address(), w.length()), realm, null);
+      return (Boolean) Objects.requireNonNull(
+          result(QuickJsNative.qjs_delete(rt, realm.pointer, w.address(), w.length()), realm, null));
     } finally {
       exit();
     }
   }
 
   /** Own property (own = true) or {@code key in target}. */
-  public boolean has(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+  public boolean has(Realm realm, @Nullable JsHandle target, Object key, boolean own) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = targetAndKey(target, key).u8(own ? 1 : 0);
-      return (Boolean) result(QuickJsNative.qjs_has(rt, realm.pointer, w.address(), w.length()), realm, null);
+      return (Boolean) Objects.requireNonNull(
+          result(QuickJsNative.qjs_has(rt, realm.pointer, w.address(), w.length()), realm, null));
     } finally {
       exit();
     }
   }
 
   /** Own enumerable string-keyed properties, in order, with their values when asked. */
-  public Map<String, Object> entries(Realm realm, JsHandle target, boolean withValues)
+  public Map<String, Object> entries(Realm realm, @Nullable JsHandle target, boolean withValues)
       throws ScriptException {
     long rt = enter();
     try {
@@ -1032,7 +1038,7 @@ public final class JsRuntime implements AutoCloseable {
    * {@code LinkedHashMap}s of their own enumerable properties, arrays {@code ArrayList}s, shared
    * and cyclic parts stay shared and cyclic; functions, symbols and Java objects stay themselves.
    */
-  public Object toJava(Realm realm, Object value) throws ScriptException {
+  public @Nullable Object toJava(Realm realm, @Nullable Object value) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = in.reset().value(value);
@@ -1046,7 +1052,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private Object readDeep(ByteBuffer b, Realm realm, List<Object> containers) {
+  private @Nullable Object readDeep(ByteBuffer b, @Nullable Realm realm, List<Object> containers) {
     byte tag = b.get(b.position());
     if (tag == QuickJsNative.T_MAP) {
       b.get();
@@ -1077,7 +1083,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** JSON.stringify(value, null, space) in one crossing; null when JSON cannot show the value. */
-  public String toJson(Realm realm, Object value, Object space) throws ScriptException {
+  public @Nullable String toJson(Realm realm, @Nullable Object value, @Nullable Object space) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = in.reset().value(value).value(space);
@@ -1088,7 +1094,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** JSON.parse(text) in one crossing: the value, or a SyntaxError. */
-  public Object parseJson(Realm realm, String text) throws ScriptException {
+  public @Nullable Object parseJson(Realm realm, String text) throws ScriptException {
     long rt = enter();
     try {
       ValueWriter w = in.reset().json(text);
@@ -1103,7 +1109,8 @@ public final class JsRuntime implements AutoCloseable {
     long rt = enter();
     try {
       ValueWriter w = in.reset().value(value);
-      return (String) result(QuickJsNative.qjs_to_string(rt, realm.pointer, w.address(), w.length()), realm, null);
+      return (String) Objects.requireNonNull( // ToString always gives a string
+          result(QuickJsNative.qjs_to_string(rt, realm.pointer, w.address(), w.length()), realm, null));
     } finally {
       exit();
     }
@@ -1153,7 +1160,7 @@ public final class JsRuntime implements AutoCloseable {
     return hosts;
   }
 
-  JsHandle handleOf(Object value) {
+  @Nullable JsHandle handleOf(@Nullable Object value) {
     JsHandle h =
         value instanceof JsHandle jh
             ? jh
@@ -1172,7 +1179,7 @@ public final class JsRuntime implements AutoCloseable {
     return outView;
   }
 
-  private Object result(int rc, Realm realm, String fileName) throws ScriptException {
+  private @Nullable Object result(int rc, @Nullable Realm realm, @Nullable String fileName) throws ScriptException {
     if (rc == QuickJsNative.BAD_INPUT) {
       throw new IllegalArgumentException("the QuickJS shim rejected a malformed request");
     }
@@ -1182,7 +1189,7 @@ public final class JsRuntime implements AutoCloseable {
     return decodeResult(rc, output(), realm, fileName);
   }
 
-  private Object decodeResult(int rc, ByteBuffer out, Realm realm, String fileName)
+  private @Nullable Object decodeResult(int rc, ByteBuffer out, @Nullable Realm realm, @Nullable String fileName)
       throws ScriptException {
     if (rc == QuickJsNative.OK) {
       Object value = read(out, realm);
@@ -1196,7 +1203,10 @@ public final class JsRuntime implements AutoCloseable {
     return result(rc, realm, fileName);
   }
 
-  private JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
+  // realm is null only for a value read after its realm was collected (an unhandled rejection
+  // reported late): such a handle is reported and freed, never used to call into its realm
+  @SuppressWarnings("NullAway")
+  private JsHandle newHandle(@Nullable Realm realm, long pointer, long identity, int kind) {
     JsHandle h = new JsHandle(this, realm, pointer, identity, kind);
     ConcurrentLinkedQueue<Long> dead = state.deadHandles;
     java.util.concurrent.atomic.AtomicInteger live = state.liveHandles;
@@ -1252,7 +1262,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private Object read(ByteBuffer b, Realm realm) {
+  private @Nullable Object read(ByteBuffer b, @Nullable Realm realm) {
     byte tag = b.get();
     switch (tag) {
       case QuickJsNative.T_UNDEFINED:
@@ -1346,7 +1356,7 @@ public final class JsRuntime implements AutoCloseable {
    * "out of memory", and "stack overflow", which deep recursion raises as an InternalError and
    * the parsers of source code and of {@code JSON.parse} raise as a SyntaxError.
    */
-  static int kindOf(String errorName, String message, int stopReason) {
+  static int kindOf(@Nullable String errorName, @Nullable String message, int stopReason) {
     switch (stopReason) {
       case QuickJsNative.STOP_INTERRUPTED:
         return KIND_INTERRUPTED;
@@ -1371,7 +1381,9 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** One thrown value or cause as the shim encodes it: see qjs_shim.h, QJS_EXCEPTION. */
-  private record ErrorParts(Object thrown, String errorName, String message, String jsStack, int hostId) {
+  private record ErrorParts(
+      @Nullable Object thrown, @Nullable String errorName, @Nullable String message, @Nullable String jsStack,
+      int hostId) {
     /** "TypeError: x", the message alone for a thrown non-error. */
     String text() {
       String msg = message == null ? "" : message;
@@ -1382,7 +1394,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private ErrorParts readParts(ByteBuffer b, Realm realm) {
+  private ErrorParts readParts(ByteBuffer b, @Nullable Realm realm) {
     Object thrown = read(b, realm);
     Object name = read(b, realm);
     Object message = read(b, realm);
@@ -1397,14 +1409,14 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The Java exception a host call threw, which the error wraps; null when none. */
-  private Throwable hostThrowable(ErrorParts parts) {
+  private @Nullable Throwable hostThrowable(ErrorParts parts) {
     if (parts.hostId() >= 0 && hosts.get(parts.hostId()) instanceof Throwable t) {
       return t;
     }
     return parts.thrown() instanceof Throwable t ? t : null; // a Java exception thrown as it is
   }
 
-  private ScriptException readException(ByteBuffer b, Realm realm, String fileName) {
+  private ScriptException readException(ByteBuffer b, @Nullable Realm realm, @Nullable String fileName) {
     ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
     if (stopReason == QuickJsNative.STOP_NONE && state.stopRequested()) {
@@ -1430,7 +1442,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   private ScriptException exception(
-      ErrorParts parts, String fileName, int stopReason, Throwable cause, boolean outermost) {
+      ErrorParts parts, @Nullable String fileName, int stopReason, @Nullable Throwable cause, boolean outermost) {
     String text = parts.text();
     String errorName = parts.errorName();
     String msg = parts.message() == null ? "" : parts.message();
@@ -1533,7 +1545,7 @@ public final class JsRuntime implements AutoCloseable {
       }
       try {
         if (t instanceof HostMembers.Refusal refusal) {
-          runtime.send(runtime.reply.reset().string(refusal.getMessage()));
+          runtime.send(runtime.reply.reset().string(java.util.Objects.requireNonNull(refusal.getMessage())));
           return QuickJsNative.REPLY_TYPE_ERROR;
         }
         Object jsError = runtime.originalJsError(t);
@@ -1554,7 +1566,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private ByteBuffer argsView;
+  private @Nullable ByteBuffer argsView;
   private long argsViewAddress;
 
   /**
@@ -1591,7 +1603,7 @@ public final class JsRuntime implements AutoCloseable {
    * back out of Java unchanged (wrapped in UncheckedScriptException or a host call's checked
    * exception): throwing the same value again keeps its name, message, place and stack.
    */
-  private Object originalJsError(Throwable t) {
+  private @Nullable Object originalJsError(Throwable t) {
     Throwable c = t instanceof HostMembers.HostCallException ? t.getCause() : t;
     if (c instanceof dev.qjs.UncheckedScriptException u) {
       c = u.getCause();
@@ -1633,7 +1645,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The realm that made the current host callback (null if it is gone). */
-  private Realm callingRealm() {
+  private @Nullable Realm callingRealm() {
     WeakReference<Realm> ref = realmsByAddress.get(mailbox.getLong(QuickJsNative.MB_REALM * 8));
     return ref == null ? null : ref.get();
   }
@@ -1671,7 +1683,7 @@ public final class JsRuntime implements AutoCloseable {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_LOOKUP: {
-        String name = (String) read(args, realm);
+        String name = (String) Objects.requireNonNull(read(args, realm));
         ScriptContext ctx = currentContext();
         Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
         // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
@@ -1703,7 +1715,7 @@ public final class JsRuntime implements AutoCloseable {
           return send(reply.reset().string(text != null ? text : "null"));
         }
       case QuickJsNative.OP_HOST_GET: {
-        String key = (String) read(args, realm);
+        String key = (String) Objects.requireNonNull(read(args, realm));
         int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
         Object target = hosts.get((int) a);
         Object member = lent(() -> members.get(target, key, mode));
@@ -1722,7 +1734,7 @@ public final class JsRuntime implements AutoCloseable {
         return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
-        String key = (String) read(args, realm);
+        String key = (String) Objects.requireNonNull(read(args, realm));
         Object value = read(args, realm);
         Object target = hosts.get((int) a);
         lent(() -> {
@@ -1733,7 +1745,7 @@ public final class JsRuntime implements AutoCloseable {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_HOST_DELETE: {
-        String key = (String) read(args, realm);
+        String key = (String) Objects.requireNonNull(read(args, realm));
         Object target = hosts.get((int) a);
         boolean deleted = lent(() -> members.delete(target, key));
         return send(reply.reset().u8(deleted ? 1 : 0));
@@ -1748,7 +1760,7 @@ public final class JsRuntime implements AutoCloseable {
         return send(w);
       }
       case QuickJsNative.OP_HOST_INVOKE: {
-        String name = (String) read(args, realm);
+        String name = (String) Objects.requireNonNull(read(args, realm));
         Object[] argv = readArgs(args, realm);
         Object target = hosts.get((int) a);
         Object result = lent(() -> members.invoke(target, name, argv));
@@ -1785,19 +1797,19 @@ public final class JsRuntime implements AutoCloseable {
         return QuickJsNative.REPLY_OK;
       case QuickJsNative.OP_MODULE_RESOLVE: {
         Object referrer = read(args, realm);
-        String specifier = (String) read(args, realm);
+        String specifier = (String) Objects.requireNonNull(read(args, realm));
         String id = modules.resolve(
             specifier, referrer instanceof String r ? r : currentFile, a == QuickJsNative.MODULE_REQUIRE);
         return send(reply.reset().string(id));
       }
       case QuickJsNative.OP_MODULE_LOAD: {
-        String id = (String) read(args, realm);
+        String id = (String) Objects.requireNonNull(read(args, realm));
         ValueWriter w = reply.reset();
         modules.load(id, w);
         return send(w);
       }
       case QuickJsNative.OP_HOST_MODULE: {
-        String id = (String) read(args, realm);
+        String id = (String) Objects.requireNonNull(read(args, realm));
         ValueWriter w = reply.reset();
         modules.exports(id, w);
         return send(w);
@@ -1808,7 +1820,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private Object[] readArgs(ByteBuffer args, Realm realm) {
+  private @Nullable Object[] readArgs(ByteBuffer args, @Nullable Realm realm) {
     int argc = args.getInt();
     Object[] argv = new Object[argc];
     for (int i = 0; i < argc; i++) {
@@ -1817,7 +1829,7 @@ public final class JsRuntime implements AutoCloseable {
     return argv;
   }
 
-  private static String readLine(Reader r) throws IOException {
+  private static @Nullable String readLine(Reader r) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
     while ((c = r.read()) >= 0) {

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes Java values into the shim's value encoding, in a direct buffer that grows as needed.
@@ -155,7 +156,7 @@ final class ValueWriter {
   }
 
   /** Writes any Java value: primitives and strings by value, mirrors by handle, others as hosts. */
-  ValueWriter value(Object v) {
+  ValueWriter value(@Nullable Object v) {
     if (v == null) {
       return u8(QuickJsNative.T_NULL);
     }
