@@ -303,11 +303,11 @@ final class RuntimeLock {
   private Entry awaitLoanBack() {
     Thread me = Thread.currentThread();
     guard.lock();
-    Entry mine = entryOf(me);
     try {
+      Entry mine = Objects.requireNonNull(entryOf(me)); // the current thread lent: it has an entry
       WAITING.put(me, new Wait(this, false, true));
       waiters++;
-      Objects.requireNonNull(mine).resuming = true; // the current thread lent: it has an entry
+      mine.resuming = true;
       boolean interrupted = false;
       try {
         while (!(top == mine && takeLoanBack(mine))) {
