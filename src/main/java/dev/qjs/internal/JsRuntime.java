@@ -1269,9 +1269,9 @@ public final class JsRuntime implements AutoCloseable {
       case QuickJsNative.T_NULL:
         return null;
       case QuickJsNative.T_FALSE:
-        return Boolean.FALSE;
+        return false;
       case QuickJsNative.T_TRUE:
-        return Boolean.TRUE;
+        return true;
       case QuickJsNative.T_INT:
         return b.getInt();
       case QuickJsNative.T_DOUBLE:
