@@ -61,7 +61,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
    */
   @SuppressWarnings("unchecked")
   public List<@Nullable Object> toJava() {
-    return (List<Object>) Unchecked.get(() -> runtime().toJava(Mirrors.realm(handle), this));
+    return (List<Object>) Unchecked.getNonNull(() -> runtime().toJava(Mirrors.realm(handle), this));
   }
 
   /**
@@ -87,7 +87,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
     return Unchecked.get(() -> runtime().set(Mirrors.realm(handle), handle, index, element, true));
   }
 
-  private Object call(String method, Object... args) {
+  private @Nullable Object call(String method, @Nullable Object... args) {
     return Unchecked.invoke(method, () -> runtime().invoke(Mirrors.realm(handle), handle, null, method, args));
   }
 
@@ -121,7 +121,7 @@ public final class JsArray extends AbstractList<@Nullable Object> implements Ran
 
   /** All elements, read in one call; holes are null. */
   private List<Object> snapshot() {
-    Map<String, Object> entries = Unchecked.get(() -> runtime().entries(Mirrors.realm(handle), handle, true));
+    Map<String, Object> entries = Unchecked.getNonNull(() -> runtime().entries(Mirrors.realm(handle), handle, true));
     int n = size();
     List<Object> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

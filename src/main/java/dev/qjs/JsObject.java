@@ -74,7 +74,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
    */
   public boolean hasMember(String name) {
     Objects.requireNonNull(name, "name");
-    return Unchecked.get(() -> runtime().has(Mirrors.realm(handle), handle, name, false));
+    return Unchecked.getNonNull(() -> runtime().has(Mirrors.realm(handle), handle, name, false));
   }
 
   /**
@@ -161,11 +161,11 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
   /** True when the object has an own property {@code key}. */
   @Override
   public boolean containsKey(Object key) {
-    return Unchecked.get(() -> runtime().has(Mirrors.realm(handle), handle, String.valueOf(key), true));
+    return Unchecked.getNonNull(() -> runtime().has(Mirrors.realm(handle), handle, String.valueOf(key), true));
   }
 
   private Map<String, Object> entries(boolean withValues) {
-    return Unchecked.get(() -> runtime().entries(Mirrors.realm(handle), handle, withValues));
+    return Unchecked.getNonNull(() -> runtime().entries(Mirrors.realm(handle), handle, withValues));
   }
 
   @Override
@@ -189,7 +189,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
             private static final long serialVersionUID = 1L;
 
             @Override
-            public Object setValue(Object value) {
+            public @Nullable Object setValue(@Nullable Object value) {
               super.setValue(value);
               return put(getKey(), value);
             }
@@ -200,7 +200,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
       public Iterator<Map.Entry<String, @Nullable Object>> iterator() {
         Iterator<Map.Entry<String, Object>> it = list.iterator();
         return new Iterator<>() {
-          private Map.Entry<String, Object> last;
+          private Map.@Nullable Entry<String, Object> last;
 
           @Override
           public boolean hasNext() {
@@ -215,7 +215,7 @@ public sealed class JsObject extends java.util.AbstractMap<String, @Nullable Obj
           @Override
           public void remove() {
             it.remove();
-            removeMember(last.getKey());
+            removeMember(Objects.requireNonNull(last).getKey());
           }
         };
       }

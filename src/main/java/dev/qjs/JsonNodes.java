@@ -87,7 +87,7 @@ public final class JsonNodes {
     try {
       return engine.parseJson(mapper.writeValueAsString(value));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the mapper cannot write a " + value.getClass().getName(), e);
+      throw new IllegalArgumentException("the mapper cannot write a " + (value == null ? "null" : value.getClass().getName()), e);
     }
   }
 }

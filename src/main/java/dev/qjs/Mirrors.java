@@ -5,6 +5,7 @@ import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.MirrorFactory;
 import dev.qjs.internal.runtime.Realm;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /** Makes the public mirrors and exceptions for the runtime; helpers the mirrors share. */
 final class Mirrors implements MirrorFactory {
@@ -34,7 +35,7 @@ final class Mirrors implements MirrorFactory {
   }
 
   @Override
-  public JsHandle handleOf(Object mirror) {
+  public @Nullable JsHandle handleOf(@Nullable Object mirror) {
     if (mirror instanceof JsObject o) {
       return o.handle;
     }
@@ -50,13 +51,13 @@ final class Mirrors implements MirrorFactory {
   @Override
   public ScriptException exception(
       String message,
-      String fileName,
+      @Nullable String fileName,
       int line,
       int column,
-      String errorName,
-      String jsStack,
-      Object thrown,
-      Throwable cause,
+      @Nullable String errorName,
+      @Nullable String jsStack,
+      @Nullable Object thrown,
+      @Nullable Throwable cause,
       int kind) {
     JsException e =
         switch (kind) {

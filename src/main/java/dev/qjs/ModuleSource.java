@@ -156,10 +156,10 @@ public final class ModuleSource {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof ModuleSource
-        && ((ModuleSource) o).id.equals(id)
-        && ((ModuleSource) o).format == format
-        && ((ModuleSource) o).text.equals(text);
+    return o instanceof ModuleSource m
+        && m.id.equals(id)
+        && m.format == format
+        && m.text.equals(text);
   }
 
   @Override

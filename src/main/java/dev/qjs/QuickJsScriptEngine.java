@@ -352,7 +352,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Objects.requireNonNull(script, "script");
     ScriptContext ctx = context;
     CompiledProgram program =
-        inScope(ctx, realm -> new CompiledProgram(realm, script, fileName(ctx)));
+        Objects.requireNonNull(inScope(ctx, realm -> new CompiledProgram(realm, script, fileName(ctx))));
     return new QuickJsCompiledScript(program);
   }
 
@@ -385,20 +385,20 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
 
   @FunctionalInterface
   private interface RealmWork<T> {
-    T run(Realm realm) throws ScriptException, NoSuchMethodException;
+    @Nullable T run(Realm realm) throws ScriptException, NoSuchMethodException;
   }
 
   /**
    * Runs work in the realm of the context's ENGINE_SCOPE, with the context current for host
    * callbacks (print, GLOBAL_SCOPE look-ups); foreign bindings are copied in before and back after.
    */
-  private <T> T inScopeInvoking(ScriptContext ctx, RealmWork<T> work)
+  private <T> @Nullable T inScopeInvoking(ScriptContext ctx, RealmWork<T> work)
       throws ScriptException, NoSuchMethodException {
     return inScopeInvoking(ctx, false, work);
   }
 
   /** The same; a callback (an interface proxy's method) may run inside a parked call. */
-  private <T> T inScopeInvoking(ScriptContext ctx, boolean callback, RealmWork<T> work)
+  private <T> @Nullable T inScopeInvoking(ScriptContext ctx, boolean callback, RealmWork<T> work)
       throws ScriptException, NoSuchMethodException {
     JsRuntime.Action<T> action =
         () -> {
@@ -417,7 +417,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return callback ? runtime.lockedForCallback(ctx, action) : runtime.locked(ctx, action);
   }
 
-  private <T> T inScope(ScriptContext ctx, RealmWork<T> work) throws ScriptException {
+  private <T> @Nullable T inScope(ScriptContext ctx, RealmWork<T> work) throws ScriptException {
     try {
       return inScopeInvoking(ctx, work);
     } catch (NoSuchMethodException e) {

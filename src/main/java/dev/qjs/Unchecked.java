@@ -1,5 +1,6 @@
 package dev.qjs;
 
+import java.util.Objects;
 import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,7 @@ final class Unchecked {
   /** A runtime call that may fail as a script fails. */
   @FunctionalInterface
   interface Call<T> {
-    T run() throws ScriptException, NoSuchMethodException;
+    @Nullable T run() throws ScriptException, NoSuchMethodException;
   }
 
   /** A runtime call whose result is not needed. */
@@ -24,7 +25,7 @@ final class Unchecked {
   }
 
   /** The call's result; a missing function is reported as the ScriptException it causes. */
-  static <T> T get(Call<T> call) {
+  static <T> @Nullable T get(Call<T> call) {
     try {
       return call.run();
     } catch (ScriptException e) {
@@ -32,6 +33,11 @@ final class Unchecked {
     } catch (NoSuchMethodException e) {
       throw new UncheckedScriptException(new ScriptException(e));
     }
+  }
+
+  /** The result of a call that never answers null (a boolean, a list, a map). */
+  static <T> T getNonNull(Call<T> call) {
+    return Objects.requireNonNull(get(call));
   }
 
   static void run(Action action) {
@@ -46,7 +52,7 @@ final class Unchecked {
    * The result of calling a function; a missing one is a {@code TypeError}, "name is not a
    * function" ("not a function" when {@code name} is null), as JavaScript reports it.
    */
-  static <T> T invoke(@Nullable String name, Call<T> call) {
+  static <T> @Nullable T invoke(@Nullable String name, Call<T> call) {
     try {
       return call.run();
     } catch (ScriptException e) {

@@ -33,6 +33,6 @@ public final class UncheckedScriptException extends RuntimeException {
 
   @Override
   public synchronized ScriptException getCause() {
-    return (ScriptException) super.getCause();
+    return (ScriptException) Objects.requireNonNull(super.getCause());
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -86,7 +87,7 @@ public final class ScriptFileRunner {
     QuickJsOptions options =
         QuickJsOptions.builder()
             .moduleLoader(loader(paths, nodeModulesProject))
-            .hostModule(new ScriptFolder(paths.get(0).getParent()))
+            .hostModule(new ScriptFolder(Objects.requireNonNull(paths.get(0).getParent())))
             .uncaughtErrorHandler(
                 e -> {
                   uncaught.set(true);
@@ -109,7 +110,7 @@ public final class ScriptFileRunner {
           report(errors, e.getMessage(), e);
           return 1;
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
+          Throwable cause = Objects.requireNonNull(e.getCause()); // what the promise was rejected with
           report(errors, "Uncaught (in promise) " + cause.getMessage(), cause);
           return 1;
         }
@@ -140,6 +141,7 @@ public final class ScriptFileRunner {
       ModuleLoader dir = ModuleLoader.directory(folder);
       loader = loader == null ? dir : loader.orElse(dir);
     }
+    Objects.requireNonNull(loader, "loader"); // at least one script, so one folder
     if (nodeModulesProject != null && Files.isDirectory(nodeModulesProject.resolve("node_modules"))) {
       loader = loader.orElse(ModuleLoader.nodeModules(nodeModulesProject));
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@link EventLoop} meets the runtime: at the end of each outermost call, binds the
@@ -26,9 +27,9 @@ public final class AsyncBridge {
   private final Mailbox mailbox;
   private final EventLoop loop;
   /** Receives uncaught script errors; null: the context's error writer. */
-  private final Consumer<? super dev.qjs.JsException> uncaughtHandler;
+  private final @Nullable Consumer<? super dev.qjs.JsException> uncaughtHandler;
 
-  public AsyncBridge(JsRuntime runtime, Mailbox mailbox, Consumer<? super dev.qjs.JsException> uncaught) {
+  public AsyncBridge(JsRuntime runtime, Mailbox mailbox, @Nullable Consumer<? super dev.qjs.JsException> uncaught) {
     this.runtime = runtime;
     this.mailbox = mailbox;
     this.uncaughtHandler = uncaught;

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous side of one runtime: timers, Java futures that scripts await, and promises
@@ -99,14 +100,14 @@ public final class EventLoop {
   }
 
   /** The settlement of a watched promise, reported by its reaction during some call. */
-  public void settled(long id, boolean rejected, Object valueOrError) {
+  public void settled(long id, boolean rejected, @Nullable Object valueOrError) {
     PromiseFuture f = watched.remove(id);
     if (f != null) {
       complete(f, rejected, valueOrError);
     }
   }
 
-  private void complete(PromiseFuture f, boolean rejected, Object valueOrError) {
+  private void complete(PromiseFuture f, boolean rejected, @Nullable Object valueOrError) {
     if (rejected) {
       Throwable t = (Throwable) valueOrError;
       completions.add(() -> f.completeExceptionally(t));
@@ -232,7 +233,7 @@ public final class EventLoop {
    * The realm to fire the timer in (a one-shot timer is forgotten), or null when the timer was
    * cleared or replaced, or its realm was collected.
    */
-  Realm timerToFire(TimerKey key, Timer timer) {
+  @Nullable Realm timerToFire(TimerKey key, Timer timer) {
     if (timers.get(key) != timer) {
       return null;
     }
@@ -261,6 +262,7 @@ public final class EventLoop {
     final long realmPointer;
     final long id;
     final boolean repeat;
+    @SuppressWarnings("NullAway.Init") // set by schedule() right after construction, before any use
     ScheduledFuture<?> future;
 
     Timer(Realm realm, long id, boolean repeat) {
@@ -297,7 +299,7 @@ public final class EventLoop {
     watched.put(id, f);
   }
 
-  void completeNow(PromiseFuture f, boolean rejected, Object valueOrError) {
+  void completeNow(PromiseFuture f, boolean rejected, @Nullable Object valueOrError) {
     complete(f, rejected, valueOrError);
   }
 

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The slots one runtime shares with the shim ({@code QuickJsNative.MB_*}): the output and reply
@@ -18,7 +19,7 @@ public final class Mailbox {
 
   private final ByteBuffer buffer =
       ByteBuffer.allocateDirect(QuickJsNative.MB_SLOTS * 8).order(ByteOrder.nativeOrder());
-  private ByteBuffer outView;
+  private @Nullable ByteBuffer outView;
   private long outViewAddress;
 
   /** The slots' memory, handed to {@code qjs_runtime_new}. */

@@ -2,6 +2,7 @@ package dev.qjs.internal.codec;
 
 import dev.qjs.internal.runtime.Realm;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the value encoding refers to instead of copying, kept by the runtime: JavaScript values by
@@ -22,5 +23,5 @@ public interface References {
   Object host(int id);
 
   /** What a JavaScript value held by a new handle is in Java: a mirror, a promise's future, bytecode. */
-  Object jsValue(Realm realm, long handle, long identity, int kind);
+  Object jsValue(@Nullable Realm realm, long handle, long identity, int kind);
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the shim's value encoding (a call's output, a host call's arguments) into Java values:
@@ -23,7 +24,7 @@ public final class ValueReader {
   }
 
   /** One value; its handles belong to realm. */
-  public Object read(ByteBuffer b, Realm realm) {
+  public @Nullable Object read(ByteBuffer b, @Nullable Realm realm) {
     byte tag = b.get();
     switch (tag) {
       case QuickJsNative.T_UNDEFINED:
@@ -82,7 +83,7 @@ public final class ValueReader {
   }
 
   /** A host call's arguments: [i32 count][values]. */
-  public Object[] readArgs(ByteBuffer args, Realm realm) {
+  public @Nullable Object[] readArgs(ByteBuffer args, @Nullable Realm realm) {
     int argc = args.getInt();
     Object[] argv = new Object[argc];
     for (int i = 0; i < argc; i++) {
@@ -95,11 +96,11 @@ public final class ValueReader {
    * A deep copy as plain Java data ({@code qjs_to_java}'s output): maps, lists, and references
    * back to a container already read, so shared and cyclic parts stay shared and cyclic.
    */
-  public Object readDeep(ByteBuffer b, Realm realm) {
+  public @Nullable Object readDeep(ByteBuffer b, @Nullable Realm realm) {
     return readDeep(b, realm, new ArrayList<>());
   }
 
-  private Object readDeep(ByteBuffer b, Realm realm, List<Object> containers) {
+  private @Nullable Object readDeep(ByteBuffer b, @Nullable Realm realm, List<Object> containers) {
     byte tag = b.get(b.position());
     if (tag == QuickJsNative.T_MAP) {
       b.get();

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes Java values into the shim's value encoding, in a direct buffer that grows as needed.
@@ -157,7 +158,7 @@ public final class ValueWriter {
   }
 
   /** Writes any Java value: primitives and strings by value, mirrors by handle, others as hosts. */
-  public ValueWriter value(Object v) {
+  public ValueWriter value(@Nullable Object v) {
     if (v == null) {
       return u8(QuickJsNative.T_NULL);
     }

@@ -13,7 +13,9 @@ import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns values that came from JavaScript into what a Java method parameter or return type asks
@@ -71,7 +73,7 @@ public final class ArgumentConverter {
   }
 
   /** n as the boxed numeric type b (Integer … BigDecimal); null when b is not numeric. */
-  private static Object numberAs(Number n, Class<?> b) {
+  private static @Nullable Object numberAs(Number n, Class<?> b) {
     if (b == Integer.class) {
       return n.intValue();
     }
@@ -110,13 +112,13 @@ public final class ArgumentConverter {
             || v instanceof java.time.Instant || v instanceof byte[]);
   }
 
-  private JsHandle function(Object v) {
+  private @Nullable JsHandle function(@Nullable Object v) {
     JsHandle h = v == null ? null : mirrors.handleOf(v);
     return h != null && h.isFunction() ? h : null;
   }
 
   /** How well v fits type: 0 exactly, higher is worse, NO when it cannot be converted. */
-  int cost(Object v, Class<?> type) {
+  int cost(@Nullable Object v, Class<?> type) {
     if (v == null) {
       return type.isPrimitive() ? NO : 0;
     }
@@ -179,7 +181,7 @@ public final class ArgumentConverter {
     return NO;
   }
 
-  Object convert(Object v, Class<?> type, Type generic) {
+  @Nullable Object convert(@Nullable Object v, Class<?> type, @Nullable Type generic) {
     if (v == null) {
       if (type.isPrimitive()) {
         throw new HostMembers.Refusal(reason(null, type));
@@ -224,7 +226,7 @@ public final class ArgumentConverter {
   }
 
   /** Why v cannot be passed as a type (for error messages), with the explicit conversion. */
-  String reason(Object v, Class<?> type) {
+  String reason(@Nullable Object v, Class<?> type) {
     String t = type.getName();
     if (v == null) {
       return "null cannot be a Java " + t + " (a primitive has no null)";
@@ -349,7 +351,7 @@ public final class ArgumentConverter {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object enumConstant(Class<?> type, String name) {
+  private static @Nullable Object enumConstant(Class<?> type, String name) {
     try {
       return Enum.valueOf((Class) type, name);
     } catch (IllegalArgumentException e) {
@@ -360,6 +362,9 @@ public final class ArgumentConverter {
   /** A Java implementation of a functional interface that calls the JavaScript function. */
   private Object functionalProxy(JsHandle fn, Class<?> iface) {
     Method sam = FunctionalMethod.of(iface);
+    if (sam == null) {
+      throw new IllegalArgumentException(iface.getName() + " has no single abstract method");
+    }
     JsRuntime rt = fn.runtime();
     return InterfaceProxy.create(
         iface,
@@ -390,7 +395,7 @@ public final class ArgumentConverter {
   }
 
   /** Converts a script's return value to the declared return type of a Java method. */
-  public static Object convertReturn(Object value, Class<?> type) {
+  public static @Nullable Object convertReturn(@Nullable Object value, Class<?> type) {
     if (type == void.class || type == Void.class) {
       return null;
     }

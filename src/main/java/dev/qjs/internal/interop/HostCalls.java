@@ -19,10 +19,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host calls of one runtime: what the shim asks Java during a call (print, a GLOBAL_SCOPE
@@ -47,7 +49,7 @@ public final class HostCalls {
   private final HostMembers members;
   private final EventLoop loop;
   private final ModuleRegistry modules;
-  private ByteBuffer argsView;
+  private @Nullable ByteBuffer argsView;
   private long argsViewAddress;
 
   public HostCalls(
@@ -102,7 +104,7 @@ public final class HostCalls {
       }
       try {
         if (t instanceof HostMembers.Refusal refusal) {
-          calls.send(calls.reply.reset().string(refusal.getMessage()));
+          calls.send(calls.reply.reset().string(Objects.requireNonNull(refusal.getMessage())));
           return QuickJsNative.REPLY_TYPE_ERROR;
         }
         Object jsError = ThrownValue.of(t, calls.references);
@@ -189,7 +191,7 @@ public final class HostCalls {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_LOOKUP: {
-        String name = (String) values.read(args, realm);
+        String name = (String) Objects.requireNonNull(values.read(args, realm));
         ScriptContext ctx = runtime.currentContext();
         Bindings global = ctx.getBindings(ScriptContext.GLOBAL_SCOPE);
         // "" is a valid property name but not a valid Bindings key (SimpleBindings throws)
@@ -221,7 +223,7 @@ public final class HostCalls {
           return send(reply.reset().string(text != null ? text : "null"));
         }
       case QuickJsNative.OP_HOST_GET: {
-        String key = (String) values.read(args, realm);
+        String key = (String) Objects.requireNonNull(values.read(args, realm));
         int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
         Object target = hosts.get((int) a);
         Object member = runtime.lent(() -> members.get(target, key, mode));
@@ -240,7 +242,7 @@ public final class HostCalls {
         return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
-        String key = (String) values.read(args, realm);
+        String key = (String) Objects.requireNonNull(values.read(args, realm));
         Object value = values.read(args, realm);
         Object target = hosts.get((int) a);
         runtime.lent(() -> {
@@ -251,7 +253,7 @@ public final class HostCalls {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_HOST_DELETE: {
-        String key = (String) values.read(args, realm);
+        String key = (String) Objects.requireNonNull(values.read(args, realm));
         Object target = hosts.get((int) a);
         boolean deleted = runtime.lent(() -> members.delete(target, key));
         return send(reply.reset().u8(deleted ? 1 : 0));
@@ -266,7 +268,7 @@ public final class HostCalls {
         return send(w);
       }
       case QuickJsNative.OP_HOST_INVOKE: {
-        String name = (String) values.read(args, realm);
+        String name = (String) Objects.requireNonNull(values.read(args, realm));
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
         Object result = runtime.lent(() -> members.invoke(target, name, argv));
@@ -303,19 +305,19 @@ public final class HostCalls {
         return QuickJsNative.REPLY_OK;
       case QuickJsNative.OP_MODULE_RESOLVE: {
         Object referrer = values.read(args, realm);
-        String specifier = (String) values.read(args, realm);
+        String specifier = (String) Objects.requireNonNull(values.read(args, realm));
         String id = modules.resolve(
             specifier, referrer instanceof String r ? r : runtime.currentFile(), a == QuickJsNative.MODULE_REQUIRE);
         return send(reply.reset().string(id));
       }
       case QuickJsNative.OP_MODULE_LOAD: {
-        String id = (String) values.read(args, realm);
+        String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();
         modules.load(id, w);
         return send(w);
       }
       case QuickJsNative.OP_HOST_MODULE: {
-        String id = (String) values.read(args, realm);
+        String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();
         modules.exports(id, w);
         return send(w);
@@ -326,7 +328,7 @@ public final class HostCalls {
     }
   }
 
-  private static String readLine(Reader r) throws IOException {
+  private static @Nullable String readLine(Reader r) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
     while ((c = r.read()) >= 0) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a script sees of a Java object: a {@code Map}'s entries as properties, a {@code List}'s or
@@ -103,7 +104,7 @@ public final class HostMembers {
   }
 
   /** The value itself when scripts may see it; a Refusal otherwise. */
-  Object exposable(Object value) {
+  @Nullable Object exposable(@Nullable Object value) {
     if (value != null && isBlocked(value.getClass())) {
       throw new Refusal(
           "a " + value.getClass().getName() + " is not accessible to scripts");
@@ -153,7 +154,7 @@ public final class HostMembers {
    * ({@link QuickJsNative#GET_CALL}) a method wins over a property of the same name (a record's
    * {@code p.x()} is its accessor, {@code p.x} its value).
    */
-  Object get(Object target, String key, int mode) {
+  @Nullable Object get(Object target, String key, int mode) {
     checkTarget(target);
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
     if (target instanceof Map<?, ?> map && map.containsKey(key)) {
@@ -229,7 +230,7 @@ public final class HostMembers {
     return mode == QuickJsNative.GET_CALL ? new Missing(message) : ABSENT;
   }
 
-  void set(Object target, String key, Object value) {
+  void set(Object target, String key, @Nullable Object value) {
     checkTarget(target);
     if (target instanceof Map<?, ?> map) {
       @SuppressWarnings("unchecked")
@@ -339,7 +340,7 @@ public final class HostMembers {
    * The key of map that the property name means: the name itself, else an Integer or Long key
    * written the same way (a {@code Map<Integer, …>} read as {@code m[1]}); null when absent.
    */
-  private static Object mapKey(Map<?, ?> map, String name) {
+  private static @Nullable Object mapKey(Map<?, ?> map, String name) {
     if (map.containsKey(name)) {
       return name;
     }
@@ -388,7 +389,7 @@ public final class HostMembers {
     return new ArrayList<>(MEMBERS.get(target.getClass()).listed);
   }
 
-  Object invoke(Object target, String name, Object[] args) {
+  @Nullable Object invoke(Object target, String name, @Nullable Object[] args) {
     checkTarget(target);
     if (isForbiddenName(name)) {
       throw new Refusal("'" + name + "' is not accessible to scripts");
@@ -414,7 +415,7 @@ public final class HostMembers {
     return overloads.invokeBest(candidates, target, args, name);
   }
 
-  Object call(Object target, Object[] args, boolean construct) {
+  @Nullable Object call(Object target, @Nullable Object[] args, boolean construct) {
     checkTarget(target);
     if (target instanceof StaticClass sc) {
       return exposable(overloads.construct(sc.type, MEMBERS.get(sc.type).constructors, args));
@@ -477,7 +478,7 @@ public final class HostMembers {
     /** The getters' properties that keys, for-in and JSON list. */
     final java.util.Set<String> listed = new java.util.LinkedHashSet<>();
     final Map<String, List<Method>> setters = new LinkedHashMap<>();
-    final Method functional;
+    final @Nullable Method functional;
     final Map<String, List<Method>> staticMethods = new LinkedHashMap<>();
     final Map<String, java.lang.reflect.Field> staticFields = new LinkedHashMap<>();
     final List<java.lang.reflect.Constructor<?>> constructors = new ArrayList<>();
@@ -556,7 +557,7 @@ public final class HostMembers {
     }
 
     /** A getter's or setter's property: getName/isActive → name/active; setX(v) → x. */
-    private static String propertyName(Method m) {
+    private static @Nullable String propertyName(Method m) {
       String n = m.getName();
       int params = m.getParameterCount();
       String rest;
@@ -586,7 +587,7 @@ public final class HostMembers {
      * declared by a public, exported supertype (e.g. an interface of a private implementation
      * class); null when there is none.
      */
-    private static Method accessible(Method m, Class<?> type) {
+    private static @Nullable Method accessible(Method m, Class<?> type) {
       if (isUsable(m.getDeclaringClass())) {
         return m;
       }
@@ -599,7 +600,7 @@ public final class HostMembers {
       return null;
     }
 
-    private static Method findIn(Class<?> k, Method m) {
+    private static @Nullable Method findIn(Class<?> k, Method m) {
       if (isUsable(k)) {
         try {
           Method found = k.getMethod(m.getName(), m.getParameterTypes());
@@ -636,7 +637,7 @@ public final class HostMembers {
      * ({@code LocalDate} is a {@code TemporalAdjuster}, a bean may be a {@code Runnable}) stay
      * plain objects whose methods are called by name.
      */
-    private static Method findFunctional(Class<?> type) {
+    private static @Nullable Method findFunctional(Class<?> type) {
       boolean madeToBeAFunction =
           type.isHidden() || type.isSynthetic() || java.lang.reflect.Proxy.isProxyClass(type);
       Method sam = null;
@@ -685,7 +686,7 @@ public final class HostMembers {
      * The single abstract method of iface when it is a @FunctionalInterface (for a lambda, any
      * interface with one abstract method), or of such an interface it extends.
      */
-    private static Method functionalMethod(Class<?> iface, boolean anySam) {
+    private static @Nullable Method functionalMethod(Class<?> iface, boolean anySam) {
       if ((anySam || iface.isAnnotationPresent(FunctionalInterface.class)) && isUsable(iface)) {
         return FunctionalMethod.of(iface);
       }

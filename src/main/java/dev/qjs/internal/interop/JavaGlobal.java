@@ -1,5 +1,6 @@
 package dev.qjs.internal.interop;
 
+import org.jspecify.annotations.Nullable;
 import static dev.qjs.internal.interop.HostMembers.isBlocked;
 
 import dev.qjs.internal.interop.HostMembers.Refusal;
@@ -62,7 +63,7 @@ public final class JavaGlobal {
   }
 
   /** Calls the global's function {@code name}. */
-  Object call(String name, Object[] args, ArgumentConverter converter) {
+  @Nullable Object call(String name, @Nullable Object[] args, ArgumentConverter converter) {
     switch (name) {
       case "type":
         return new StaticClass(lookUp(stringArg(args, 0, "a class name")));

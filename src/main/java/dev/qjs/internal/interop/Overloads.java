@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Overload choice for calls from scripts: the method or constructor whose parameters the
@@ -23,7 +24,7 @@ final class Overloads {
   }
 
   /** A new instance of type by the public constructor that fits the arguments best (not yet checked as exposable). */
-  Object construct(Class<?> type, List<java.lang.reflect.Constructor<?>> ctors, Object[] args) {
+  @Nullable Object construct(Class<?> type, List<java.lang.reflect.Constructor<?>> ctors, @Nullable Object[] args) {
     if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
       throw new Refusal(type.getName() + " is abstract and has no constructor");
     }
@@ -58,9 +59,9 @@ final class Overloads {
   }
 
   /** Calls the candidate that fits the arguments best, converted to its parameter types. */
-  Object invokeBest(List<Method> candidates, Object target, Object[] args, String name) {
+  @Nullable Object invokeBest(List<Method> candidates, @Nullable Object target, @Nullable Object[] args, String name) {
     Method best = null;
-    Object[] bestArgs = null;
+    @Nullable Object[] bestArgs = null;
     int bestCost = Integer.MAX_VALUE;
     for (Method m : candidates) {
       Object[] packed = pack(m, args);
@@ -77,7 +78,7 @@ final class Overloads {
         bestCost = cost;
       }
     }
-    if (best == null) {
+    if (best == null || bestArgs == null) {
       throw new Refusal("no overload of '" + name + "' accepts " + describe(args) + " ("
           + describeOverloads(candidates) + ")" + firstMismatch(candidates, args));
     }
@@ -91,7 +92,7 @@ final class Overloads {
   }
 
   /** Arguments laid out for m: as given, or with trailing ones packed into its varargs array. */
-  private Object[] pack(Method m, Object[] args) {
+  private @Nullable Object @Nullable [] pack(Method m, @Nullable Object[] args) {
     int n = m.getParameterCount();
     if (!m.isVarArgs()) {
       return args.length == n ? args : null;
@@ -120,7 +121,7 @@ final class Overloads {
     return packed;
   }
 
-  static Object invoke(Method m, Object target, Object[] args) {
+  static @Nullable Object invoke(Method m, @Nullable Object target, @Nullable Object[] args) {
     try {
       Object result = m.invoke(target, args);
       return m.getReturnType() == void.class ? HostMembers.VOID : result;
@@ -133,7 +134,7 @@ final class Overloads {
 
   /** What a host method or constructor threw, to be thrown on unchanged. */
   private static RuntimeException unwrap(InvocationTargetException e) {
-    Throwable cause = e.getCause();
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
     if (cause instanceof RuntimeException re) {
       return re;
     }

@@ -2,6 +2,7 @@ package dev.qjs.internal.interop;
 
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueWriter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JavaScript value a script threw, recognized when its failure comes back out of Java
@@ -17,7 +18,7 @@ public final class ThrownValue {
   private ThrownValue() {}
 
   /** The value a script of these references' runtime threw, when t is that failure; else null. */
-  public static Object of(Throwable t, References references) {
+  public static @Nullable Object of(Throwable t, References references) {
     Throwable c = t instanceof HostMembers.HostCallException ? t.getCause() : t;
     if (c instanceof dev.qjs.UncheckedScriptException u) {
       c = u.getCause();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The modules one engine can reach: its {@link ModuleLoader} and its host modules. Answers the
@@ -25,14 +26,14 @@ public final class ModuleRegistry {
   private final List<HostModule> given;
   private final boolean discover;
   private final ClassLoader classLoader;
-  private Map<String, HostModule> hostModules; // made on first use: discovery reads the class path
+  private @Nullable Map<String, HostModule> hostModules; // made on first use: discovery reads the class path
 
   /**
    * A registry over a loader (null: WebJars of the given class loader) and host modules (given
    * first, then, when asked, those ServiceLoader finds).
    */
   public ModuleRegistry(
-      ModuleLoader loader, List<HostModule> given, boolean discover, ClassLoader classLoader) {
+      @Nullable ModuleLoader loader, List<HostModule> given, boolean discover, ClassLoader classLoader) {
     this.loader = loader != null ? loader : ModuleLoader.webJars(classLoader);
     this.given = List.copyOf(given);
     this.discover = discover;
@@ -61,7 +62,7 @@ public final class ModuleRegistry {
   }
 
   /** The id of specifier imported (or required) from referrer (null: a top-level script). */
-  public String resolve(String specifier, String referrer, boolean require) throws IOException {
+  public String resolve(String specifier, @Nullable String referrer, boolean require) throws IOException {
     if (referrer != null && referrer.startsWith("<")) {
       referrer = null; // "<eval>" and the like: a script without a file name
     }
@@ -127,7 +128,7 @@ public final class ModuleRegistry {
    * {@code require(}; null when its source is not kept or the specifier is not written there as
    * a string literal.
    */
-  public int[] importSite(String id, String specifier) {
+  public int @Nullable [] importSite(@Nullable String id, String specifier) {
     String source;
     synchronized (sources) {
       source = id == null ? null : sources.get(id);
@@ -252,7 +253,7 @@ public final class ModuleRegistry {
     }
   }
 
-  private HostModule hostModule(String id) {
+  private @Nullable HostModule hostModule(String id) {
     return id.startsWith(HOST_PREFIX) ? hostModules().get(id.substring(HOST_PREFIX.length())) : null;
   }
 }

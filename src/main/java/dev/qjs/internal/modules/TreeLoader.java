@@ -137,7 +137,7 @@ public final class TreeLoader implements ModuleLoader {
     } catch (RootEscapeException e) {
       throw a.refused(e.getMessage());
     } catch (PackageJson.InvalidException e) {
-      throw a.notFound(e.getMessage());
+      throw a.notFound(Objects.requireNonNull(e.getMessage()));
     }
     if (found == null) {
       return null;

@@ -46,7 +46,7 @@ final class ExecutableHeader {
       return "ELF";
     }
     if (magic == 0xFEEDFACE || magic == 0xFEEDFACF || magic == 0xCEFAEDFE || magic == 0xCFFAEDFE
-        || magic == 0xCAFEBABE && b.limit() >= 8 && b.getInt(4) > 0 && b.getInt(4) < 20) {
+        || (magic == 0xCAFEBABE && b.limit() >= 8 && b.getInt(4) > 0 && b.getInt(4) < 20)) {
       // 0xCAFEBABE is also a Java class file; a fat Mach-O has a small architecture count next
       return "Mach-O";
     }

@@ -274,12 +274,13 @@ final class NativeLibraryFiles {
         String pattern = line.substring(8).trim();
         Path glob = conf.resolveSibling(pattern);
         Path folder = glob.getParent();
-        if (folder == null || glob.getFileName() == null) {
+        Path name = glob.getFileName();
+        if (folder == null || name == null) {
           continue;
         }
         List<Path> included = new ArrayList<>();
         try (DirectoryStream<Path> matches =
-            Files.newDirectoryStream(folder, glob.getFileName().toString())) {
+            Files.newDirectoryStream(folder, name.toString())) {
           for (Path match : matches) {
             included.add(match);
           }

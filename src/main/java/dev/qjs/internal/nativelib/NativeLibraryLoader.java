@@ -381,8 +381,8 @@ public final class NativeLibraryLoader {
     for (String raw : lines) {
       String line = raw.trim();
       if (line.isEmpty()
-          || line.startsWith("Unable to load library '") && line.endsWith("':")
-          || line.startsWith("Native library (") && line.contains("not found in resource path")) {
+          || (line.startsWith("Unable to load library '") && line.endsWith("':"))
+          || (line.startsWith("Native library (") && line.contains("not found in resource path"))) {
         continue;
       }
       kept.add(line.length() > 400 ? line.substring(0, 400) + "…" : line);

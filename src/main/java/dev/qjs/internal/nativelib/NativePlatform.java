@@ -122,7 +122,7 @@ final class NativePlatform {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ascii = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+      boolean ascii = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
       if (!ascii && c != '.' && c != '_' && c != '-') {
         return false;
       }
@@ -349,17 +349,17 @@ final class NativePlatform {
    */
   static @Nullable Libc libcOfFile(String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
-    if (name.startsWith("ld-musl-") && name.contains(".so")
-        || name.startsWith("libc.musl-") && name.contains(".so")
+    if ((name.startsWith("ld-musl-") && name.contains(".so"))
+        || (name.startsWith("libc.musl-") && name.contains(".so"))
         || name.equals("libc.so")) {
       return Libc.MUSL;
     }
     if (name.equals("libc.so.6")
-        || name.startsWith("libc-2.") && name.endsWith(".so") && name.length() > 10
-            && isVersion(name.substring(5, name.length() - 3))
-        || name.startsWith("ld-2.") && name.endsWith(".so") && name.length() > 8
-            && isVersion(name.substring(3, name.length() - 3))
-        || name.startsWith("ld64.so.") && isVersion(name.substring(8))
+        || (name.startsWith("libc-2.") && name.endsWith(".so") && name.length() > 10
+            && isVersion(name.substring(5, name.length() - 3)))
+        || (name.startsWith("ld-2.") && name.endsWith(".so") && name.length() > 8
+            && isVersion(name.substring(3, name.length() - 3)))
+        || (name.startsWith("ld64.so.") && isVersion(name.substring(8)))
         || isGlibcLoaderName(name)) {
       return Libc.GLIBC;
     }

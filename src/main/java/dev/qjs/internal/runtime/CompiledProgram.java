@@ -1,6 +1,7 @@
 package dev.qjs.internal.runtime;
 
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled script: QuickJS bytecode compiled once in one realm. QuickJS binds bytecode to the
@@ -13,7 +14,7 @@ public final class CompiledProgram {
   private final JsHandle bytecode;
   private final String fileName;
   private final Object cacheKey = new Object();
-  private byte[] serialized;
+  private byte @Nullable [] serialized;
 
   public CompiledProgram(Realm origin, String source, String fileName) throws ScriptException {
     this.origin = origin;
@@ -26,7 +27,7 @@ public final class CompiledProgram {
   }
 
   /** Runs the program in the given realm of the same runtime. */
-  public Object eval(Realm target) throws ScriptException {
+  public @Nullable Object eval(Realm target) throws ScriptException {
     JsRuntime runtime = origin.runtime();
     try {
       return runtime.locked(null, () -> runtime.evalBytecode(target, bytecodeFor(target), fileName));

@@ -5,6 +5,7 @@ import dev.qjs.internal.codec.ValueWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The evaluation operations of {@link JsRuntime}, run on its call template: scripts (their
@@ -51,11 +52,11 @@ final class Evaluation {
     }
   }
 
-  static Object evalModule(JsRuntime self, long rt, Realm realm, Object source, Object file, Object c, Object d)
+  static @Nullable Object evalModule(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object file, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    String fileName = (String) file;
+    String fileName = JsRuntime.operand(file, String.class);
     self.setCurrentFile(fileName);
-    ValueWriter w = self.request().source((String) source);
+    ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
     int rc = QuickJsNative.qjs_eval(
         rt, realm.pointer(), w.address(), w.length(), cString(fileName), QuickJsNative.EVAL_MODULE);
     if (rc != QuickJsNative.PENDING) {
@@ -70,10 +71,10 @@ final class Evaluation {
     return namespace;
   }
 
-  static Object eval(JsRuntime self, long rt, Realm realm, Object text, Object file, Object c, Object d)
+  static @Nullable Object eval(JsRuntime self, long rt, Realm realm, @Nullable Object text, @Nullable Object file, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    String source = (String) text;
-    String fileName = (String) file;
+    String source = JsRuntime.operand(text, String.class);
+    String fileName = JsRuntime.operand(file, String.class);
     self.setCurrentFile(fileName);
     boolean cacheable = source.length() <= EVAL_CACHE_MAX_CHARS;
     EvalKey key = cacheable ? new EvalKey(fileName, source) : null;
@@ -101,17 +102,17 @@ final class Evaluation {
     return self.decodeResult(rc, out, realm, fileName);
   }
 
-  static Object compile(JsRuntime self, long rt, Realm realm, Object source, Object fileName, Object c, Object d)
+  static @Nullable Object compile(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object fileName, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    ValueWriter w = self.request().source((String) source);
+    ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
     int rc = QuickJsNative.qjs_eval(
-        rt, realm.pointer(), w.address(), w.length(), cString((String) fileName), QuickJsNative.EVAL_COMPILE_ONLY);
+        rt, realm.pointer(), w.address(), w.length(), cString(JsRuntime.operand(fileName, String.class)), QuickJsNative.EVAL_COMPILE_ONLY);
     return self.result(rc, realm, (String) fileName);
   }
 
-  static Object serialize(JsRuntime self, long rt, Realm realm, Object bytecode, Object b, Object c, Object d)
+  static @Nullable Object serialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer(), ((JsHandle) bytecode).pointer());
+    int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer(), JsRuntime.operand(bytecode, JsHandle.class).pointer());
     if (rc != QuickJsNative.OK) {
       self.result(rc, realm, null);
     }
@@ -121,15 +122,15 @@ final class Evaluation {
     return bytes;
   }
 
-  static Object deserialize(JsRuntime self, long rt, Realm realm, Object bytecode, Object b, Object c, Object d)
+  static @Nullable Object deserialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    ValueWriter w = self.request().bytes((byte[]) bytecode);
+    ValueWriter w = self.request().bytes(JsRuntime.operand(bytecode, byte[].class));
     return self.result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object evalBytecode(JsRuntime self, long rt, Realm realm, Object bytecode, Object fileName, Object c, Object d)
+  static @Nullable Object evalBytecode(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object fileName, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     return self.result(
-        QuickJsNative.qjs_eval_bytecode(rt, realm.pointer(), ((JsHandle) bytecode).pointer()), realm, (String) fileName);
+        QuickJsNative.qjs_eval_bytecode(rt, realm.pointer(), JsRuntime.operand(bytecode, JsHandle.class).pointer()), realm, (String) fileName);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a failure the shim reports (see qjs_shim.h, QJS_EXCEPTION: the thrown value, its name,
@@ -51,7 +52,7 @@ public final class ExceptionReader {
    * "out of memory", and "stack overflow", which deep recursion raises as an InternalError and
    * the parsers of source code and of {@code JSON.parse} raise as a SyntaxError.
    */
-  static int kindOf(String errorName, String message, int stopReason) {
+  static int kindOf(@Nullable String errorName, @Nullable String message, int stopReason) {
     switch (stopReason) {
       case QuickJsNative.STOP_INTERRUPTED:
         return KIND_INTERRUPTED;
@@ -76,7 +77,9 @@ public final class ExceptionReader {
   }
 
   /** One thrown value or cause as the shim encodes it: see qjs_shim.h, QJS_EXCEPTION. */
-  private record ErrorParts(Object thrown, String errorName, String message, String jsStack, int hostId) {
+  private record ErrorParts(
+      @Nullable Object thrown, @Nullable String errorName, @Nullable String message, @Nullable String jsStack,
+      int hostId) {
     /** "TypeError: x", the message alone for a thrown non-error. */
     String text() {
       String msg = message == null ? "" : message;
@@ -87,7 +90,7 @@ public final class ExceptionReader {
     }
   }
 
-  private ErrorParts readParts(ByteBuffer b, Realm realm) {
+  private ErrorParts readParts(ByteBuffer b, @Nullable Realm realm) {
     Object thrown = values.read(b, realm);
     Object name = values.read(b, realm);
     Object message = values.read(b, realm);
@@ -102,7 +105,7 @@ public final class ExceptionReader {
   }
 
   /** The Java exception a host call threw, which the error wraps; null when none. */
-  private Throwable hostThrowable(ErrorParts parts) {
+  private @Nullable Throwable hostThrowable(ErrorParts parts) {
     if (parts.hostId() >= 0 && hosts.get(parts.hostId()) instanceof Throwable t) {
       return t;
     }
@@ -110,7 +113,7 @@ public final class ExceptionReader {
   }
 
   /** Reads one encoded exception; fileName is where the failing source came from, if known. */
-  public ScriptException read(ByteBuffer b, Realm realm, String fileName) {
+  public ScriptException read(ByteBuffer b, @Nullable Realm realm, @Nullable String fileName) {
     ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
     if (stopReason == QuickJsNative.STOP_NONE && entry.stopRequested()) {
@@ -136,7 +139,7 @@ public final class ExceptionReader {
   }
 
   private ScriptException exception(
-      ErrorParts parts, String fileName, int stopReason, Throwable cause, boolean outermost) {
+      ErrorParts parts, @Nullable String fileName, int stopReason, @Nullable Throwable cause, boolean outermost) {
     String text = parts.text();
     String errorName = parts.errorName();
     String msg = parts.message() == null ? "" : parts.message();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import javax.script.Bindings;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The realm kept for each foreign {@code Bindings} (one that is not ours), found by the bindings'
@@ -29,7 +30,7 @@ final class ForeignRealms {
   private static final class Key extends WeakReference<Bindings> {
     private final int hash;
 
-    Key(Bindings b, ReferenceQueue<Bindings> q) {
+    Key(Bindings b, @Nullable ReferenceQueue<Bindings> q) {
       super(b, q);
       hash = System.identityHashCode(b);
     }
@@ -58,7 +59,7 @@ final class ForeignRealms {
     }
   }
 
-  synchronized Realm get(Bindings b) {
+  synchronized @Nullable Realm get(Bindings b) {
     expunge();
     return realms.get(new Key(b, null));
   }
@@ -86,9 +87,9 @@ final class ForeignRealms {
   }
 
   /** The operation of {@link JsRuntime#syncIn}: deletes the globals the bindings lost, then sets theirs. */
-  static Object syncIn(JsRuntime self, long rt, Realm realm, Object foreign, Object b, Object c, Object d)
+  static @Nullable Object syncIn(JsRuntime self, long rt, Realm realm, @Nullable Object foreign, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    Bindings bindings = (Bindings) foreign;
+    Bindings bindings = JsRuntime.operand(foreign, Bindings.class);
     // names the Java side removed since the last call must stop being globals
     for (String k : self.entries(realm, null, false).keySet()) {
       if (!k.isEmpty() && !RealmBindings.isHostKey(k) && !bindings.containsKey(k)) {

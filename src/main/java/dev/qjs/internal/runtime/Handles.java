@@ -8,6 +8,7 @@ import dev.qjs.internal.interop.HostObjects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The references of one runtime's value encoding: JavaScript values held by Java through an
@@ -31,7 +32,10 @@ final class Handles implements References {
   }
 
   /** A new owned handle; the cleaner queues its pointer for freeing when it becomes unreachable. */
-  JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
+  // realm is null only for a value read after its realm was collected (an unhandled rejection
+  // reported late): such a handle is reported and freed, never used to call into its realm
+  @SuppressWarnings("NullAway")
+  JsHandle newHandle(@Nullable Realm realm, long pointer, long identity, int kind) {
     JsHandle h = new JsHandle(runtime, realm, pointer, identity, kind);
     ConcurrentLinkedQueue<Long> dead = state.deadHandles;
     AtomicInteger live = state.liveHandles;
@@ -46,7 +50,7 @@ final class Handles implements References {
   }
 
   /** The handle behind a mirror or promise future of this runtime; null for any other value. */
-  JsHandle handle(Object value) {
+  @Nullable JsHandle handle(@Nullable Object value) {
     JsHandle h =
         value instanceof JsHandle jh
             ? jh
@@ -76,7 +80,7 @@ final class Handles implements References {
   }
 
   @Override
-  public Object jsValue(Realm realm, long pointer, long identity, int kind) {
+  public Object jsValue(@Nullable Realm realm, long pointer, long identity, int kind) {
     JsHandle h = newHandle(realm, pointer, identity, kind);
     switch (kind) {
       case QuickJsNative.KIND_ARRAY:

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One QuickJS runtime: its native state, its realms, and the operations the engine and the
@@ -86,20 +88,21 @@ public final class JsRuntime implements AutoCloseable {
   /** Where import and require find modules. */
   private final ModuleRegistry modules;
   private final Supplier<ScriptContext> defaultContext;
-  private final Predicate<String> classFilter;
+  /** Which classes the Java global may name; null: no Java global. */
+  private final @Nullable Predicate<String> classFilter;
   private final Function<ScriptContext, Limits> limits;
 
-  private ScriptContext current;
+  private @Nullable ScriptContext current;
   /** The file name of the script or module being evaluated: the referrer of require(). */
-  private String currentFile;
+  private @Nullable String currentFile;
 
   public JsRuntime(
       MirrorFactory mirrors,
       Supplier<ScriptContext> defaultContext,
-      Predicate<String> classFilter,
+      @Nullable Predicate<String> classFilter,
       Function<ScriptContext, Limits> limits,
       ModuleRegistry modules,
-      Consumer<? super dev.qjs.JsException> uncaught) {
+      @Nullable Consumer<? super dev.qjs.JsException> uncaught) {
     QuickJsNative.ensureLoaded();
     NativeMemory.beforeAllocation();
     this.classFilter = classFilter;
@@ -187,7 +190,7 @@ public final class JsRuntime implements AutoCloseable {
    * running call, if any, to end: an engine-level call (eval, invokeFunction …) never runs inside
    * another thread's call.
    */
-  public <T> T locked(ScriptContext context, Action<T> action)
+  public <T> @Nullable T locked(@Nullable ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     return locked(context, false, action);
   }
@@ -198,7 +201,7 @@ public final class JsRuntime implements AutoCloseable {
    * a host call, the callback runs on top of it: that call's Java code is most likely waiting
    * for exactly this callback (a parallel stream, an executor, a future). See {@link RuntimeLock}.
    */
-  public <T> T lockedForCallback(ScriptContext context, Action<T> action)
+  public <T> @Nullable T lockedForCallback(@Nullable ScriptContext context, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     return locked(context, true, action);
   }
@@ -207,7 +210,7 @@ public final class JsRuntime implements AutoCloseable {
    * Runs an action under the lock; without mayBorrow it never runs on top of another thread's
    * call (timers and settlements are queued events: they wait for the running call to end).
    */
-  public <T> T locked(ScriptContext context, boolean mayBorrow, Action<T> action)
+  public <T> @Nullable T locked(@Nullable ScriptContext context, boolean mayBorrow, Action<T> action)
       throws ScriptException, NoSuchMethodException {
     entry.enter(context, mayBorrow);
     ScriptContext saved = current;
@@ -223,7 +226,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Work done under the runtime's lock. */
   @FunctionalInterface
   public interface Action<T> {
-    T run() throws ScriptException, NoSuchMethodException;
+    @Nullable T run() throws ScriptException, NoSuchMethodException;
   }
 
   /** The context host callbacks use: the innermost call's, else the engine's. */
@@ -240,7 +243,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The realm at a native address (a host call's, a promise's), or null when it is gone. */
-  public Realm realmAt(long address) {
+  public @Nullable Realm realmAt(long address) {
     WeakReference<Realm> ref = realmsByAddress.get(address);
     return ref == null ? null : ref.get();
   }
@@ -250,12 +253,12 @@ public final class JsRuntime implements AutoCloseable {
     return mailbox.output();
   }
 
-  JsHandle newHandle(Realm realm, long pointer, long identity, int kind) {
+  JsHandle newHandle(@Nullable Realm realm, long pointer, long identity, int kind) {
     return handles.newHandle(realm, pointer, identity, kind);
   }
 
   /** The script or module being evaluated until the current call ends; see {@link #call}. */
-  void setCurrentFile(String fileName) {
+  void setCurrentFile(@Nullable String fileName) {
     currentFile = fileName;
   }
 
@@ -277,12 +280,12 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The script or module being evaluated, the referrer of a require() made outside a module. */
-  public String currentFile() {
+  public @Nullable String currentFile() {
     return currentFile;
   }
 
   /** The handle of a mirror or promise future of this runtime; null for any other value. */
-  JsHandle handleOf(Object value) {
+  @Nullable JsHandle handleOf(@Nullable Object value) {
     return handles.handle(value);
   }
 
@@ -298,7 +301,8 @@ public final class JsRuntime implements AutoCloseable {
    */
   @FunctionalInterface
   private interface Operation {
-    Object run(JsRuntime self, long rt, Realm realm, Object a, Object b, Object c, Object d)
+    @Nullable Object run(JsRuntime self, long rt, Realm realm, @Nullable Object a, @Nullable Object b, @Nullable Object c,
+        @Nullable Object d)
         throws ScriptException;
   }
 
@@ -306,7 +310,8 @@ public final class JsRuntime implements AutoCloseable {
    * The call template: enters the lock (freeing what the cleaner queued, applying the limits),
    * runs the operation, leaves (the end-of-call work, the current file restored).
    */
-  private Object call(Realm realm, Operation op, Object a, Object b, Object c, Object d)
+  private @Nullable Object call(Realm realm, Operation op, @Nullable Object a, @Nullable Object b,
+      @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     long rt = entry.enter();
     String savedFile = currentFile;
@@ -318,8 +323,16 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * An operand the operation cannot do without: the template passes its operands untyped, and
+   * the public method that chose the operation passed this one non-null.
+   */
+  static <T> T operand(@Nullable Object value, Class<T> type) {
+    return type.cast(Objects.requireNonNull(value));
+  }
+
   /** The value the call answered, or its exception thrown. */
-  Object result(int rc, Realm realm, String fileName) throws ScriptException {
+  @Nullable Object result(int rc, @Nullable Realm realm, @Nullable String fileName) throws ScriptException {
     if (rc == QuickJsNative.BAD_INPUT) {
       throw new IllegalArgumentException("the QuickJS shim rejected a malformed request");
     }
@@ -330,7 +343,7 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The value in out (positioned after what the operation read itself), or its exception thrown. */
-  Object decodeResult(int rc, ByteBuffer out, Realm realm, String fileName)
+  @Nullable Object decodeResult(int rc, ByteBuffer out, @Nullable Realm realm, @Nullable String fileName)
       throws ScriptException {
     if (rc == QuickJsNative.OK) {
       Object value = values.read(out, realm);
@@ -368,7 +381,7 @@ public final class JsRuntime implements AutoCloseable {
       ConcurrentLinkedQueue<Long> dead = state.deadRealms;
       CLEANER.register(realm, () -> dead.add(ptr));
       if (classFilter != null) {
-        installJavaGlobal(realm);
+        installJavaGlobal(realm, classFilter);
       }
       return realm;
     } finally {
@@ -377,7 +390,7 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
-  private void installJavaGlobal(Realm realm) {
+  private void installJavaGlobal(Realm realm, Predicate<String> classFilter) {
     try {
       Object installer = eval(realm, JAVA_GLOBAL_INSTALLER, INTERNAL_FILE);
       invoke(realm, handleOf(installer), null, null,
@@ -418,33 +431,33 @@ public final class JsRuntime implements AutoCloseable {
    * Evaluates an ES module named fileName in a realm: its namespace (a JsObject), or, while a
    * top-level await waits, a CompletableFuture of the namespace.
    */
-  public Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
+  public @Nullable Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
     modules.remember(fileName, source);
     return call(realm, Evaluation::evalModule, source, fileName, null, null);
   }
 
   /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
-  public Object eval(Realm realm, String source, String fileName) throws ScriptException {
+  public @Nullable Object eval(Realm realm, String source, String fileName) throws ScriptException {
     modules.remember(fileName, source);
     return call(realm, Evaluation::eval, source, fileName, null, null);
   }
 
   /** Compiles without running: the handle of the bytecode, bound to this realm. */
   public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
-    return (JsHandle) call(realm, Evaluation::compile, source, fileName, null, null);
+    return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::compile, source, fileName, null, null));
   }
 
   /** Serializes compiled bytecode so that another realm can read it. */
   public byte[] serialize(Realm realm, JsHandle bytecode) throws ScriptException {
-    return (byte[]) call(realm, Evaluation::serialize, bytecode, null, null, null);
+    return (byte[]) Objects.requireNonNull(call(realm, Evaluation::serialize, bytecode, null, null, null));
   }
 
   /** Reads serialized bytecode into a realm. */
   public JsHandle deserialize(Realm realm, byte[] bytecode) throws ScriptException {
-    return (JsHandle) call(realm, Evaluation::deserialize, bytecode, null, null, null);
+    return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::deserialize, bytecode, null, null, null));
   }
 
-  public Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
+  public @Nullable Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
     return call(realm, Evaluation::evalBytecode, bytecode, fileName, null, null);
   }
 
@@ -455,7 +468,8 @@ public final class JsRuntime implements AutoCloseable {
    * null, calls target itself with {@code thiz}. Throws NoSuchMethodException when the member is
    * missing or not a function.
    */
-  public Object invoke(Realm realm, JsHandle target, Object thiz, String name, Object[] args)
+  public @Nullable Object invoke(
+      Realm realm, @Nullable JsHandle target, @Nullable Object thiz, @Nullable String name, @Nullable Object[] args)
       throws ScriptException, NoSuchMethodException {
     Object result = call(realm, ObjectAccess::invoke, target, thiz, name, args);
     if (result == NOT_A_FUNCTION) {
@@ -466,36 +480,38 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** {@code target[key]}; target null means the realm's global object. */
-  public Object get(Realm realm, JsHandle target, Object key) throws ScriptException {
+  public @Nullable Object get(Realm realm, @Nullable JsHandle target, Object key) throws ScriptException {
     return get(realm, target, key, false);
   }
 
   /** {@code target[key]}, or with {@code own} only an own property (else null). */
-  public Object get(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
+  public @Nullable Object get(Realm realm, @Nullable JsHandle target, Object key, boolean own) throws ScriptException {
     return call(realm, ObjectAccess::get, target, key, ObjectAccess.flag(own), null);
   }
 
   /** {@code target[key] = value}; returns the previous value when asked. */
-  public Object set(Realm realm, JsHandle target, Object key, Object value, boolean wantOld)
+  public @Nullable Object set(
+      Realm realm, @Nullable JsHandle target, Object key, @Nullable Object value, boolean wantOld)
       throws ScriptException {
     return call(realm, ObjectAccess::set, target, key, value, ObjectAccess.flag(wantOld));
   }
 
   /** {@code delete target[key]}; a global {@code var} that cannot be deleted becomes undefined. */
-  public boolean delete(Realm realm, JsHandle target, Object key) throws ScriptException {
-    return (Boolean) call(realm, ObjectAccess::delete, target, key, null, null);
+  public boolean delete(Realm realm, @Nullable JsHandle target, Object key) throws ScriptException {
+    return (Boolean) Objects.requireNonNull(call(realm, ObjectAccess::delete, target, key, null, null));
   }
 
   /** Own property (own = true) or {@code key in target}. */
-  public boolean has(Realm realm, JsHandle target, Object key, boolean own) throws ScriptException {
-    return (Boolean) call(realm, ObjectAccess::has, target, key, ObjectAccess.flag(own), null);
+  public boolean has(Realm realm, @Nullable JsHandle target, Object key, boolean own) throws ScriptException {
+    return (Boolean) Objects.requireNonNull(call(realm, ObjectAccess::has, target, key, ObjectAccess.flag(own), null));
   }
 
   /** Own enumerable string-keyed properties, in order, with their values when asked. */
   @SuppressWarnings("unchecked")
-  public Map<String, Object> entries(Realm realm, JsHandle target, boolean withValues)
+  public Map<String, Object> entries(Realm realm, @Nullable JsHandle target, boolean withValues)
       throws ScriptException {
-    return (Map<String, Object>) call(realm, ObjectAccess::entries, target, ObjectAccess.flag(withValues), null, null);
+    return (Map<String, Object>) Objects.requireNonNull(
+        call(realm, ObjectAccess::entries, target, ObjectAccess.flag(withValues), null, null));
   }
 
   /**
@@ -503,23 +519,24 @@ public final class JsRuntime implements AutoCloseable {
    * {@code LinkedHashMap}s of their own enumerable properties, arrays {@code ArrayList}s, shared
    * and cyclic parts stay shared and cyclic; functions, symbols and Java objects stay themselves.
    */
-  public Object toJava(Realm realm, Object value) throws ScriptException {
+  public @Nullable Object toJava(Realm realm, @Nullable Object value) throws ScriptException {
     return call(realm, ObjectAccess::toJava, value, null, null, null);
   }
 
   /** JSON.stringify(value, null, space) in one crossing; null when JSON cannot show the value. */
-  public String toJson(Realm realm, Object value, Object space) throws ScriptException {
+  public @Nullable String toJson(Realm realm, @Nullable Object value, @Nullable Object space) throws ScriptException {
     return (String) call(realm, ObjectAccess::toJson, value, space, null, null);
   }
 
   /** JSON.parse(text) in one crossing: the value, or a SyntaxError. */
-  public Object parseJson(Realm realm, String text) throws ScriptException {
+  public @Nullable Object parseJson(Realm realm, String text) throws ScriptException {
     return call(realm, ObjectAccess::parseJson, text, null, null, null);
   }
 
   /** JavaScript's ToString of a value. */
-  public String toJsString(Realm realm, Object value) throws ScriptException {
-    return (String) call(realm, ObjectAccess::toJsString, value, null, null, null);
+  public String toJsString(Realm realm, @Nullable Object value) throws ScriptException {
+    return (String) Objects.requireNonNull( // ToString always gives a string
+        call(realm, ObjectAccess::toJsString, value, null, null, null));
   }
 
   // ---------------------------------------------------------------- the runtime itself

@@ -3,6 +3,7 @@ package dev.qjs.internal.runtime;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits of one call: running time in nanoseconds, heap bytes and stack bytes (0: none).
@@ -35,7 +36,7 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
    *
    * @throws IllegalArgumentException naming the key and the forms it accepts
    */
-  public static void check(String key, Object value) {
+  public static void check(String key, @Nullable Object value) {
     switch (key) {
       case TIMEOUT_KEY -> timeoutNanos(value, key);
       case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY -> bytes(value, key);
@@ -48,7 +49,7 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
    * A Duration, milliseconds as a Number, or such text ("250", "PT2S"); null or 0: none; longer
    * than 100 years: 100 years.
    */
-  public static long timeoutNanos(Object value, String key) {
+  public static long timeoutNanos(@Nullable Object value, String key) {
     if (value == null) {
       return 0;
     }
@@ -77,7 +78,7 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
   }
 
   /** A whole number of bytes as a Number or text; null or 0: none. */
-  public static long bytes(Object value, String key) {
+  public static long bytes(@Nullable Object value, String key) {
     if (value == null) {
       return 0;
     }
@@ -99,7 +100,7 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
   }
 
   /** A Boolean or the text "true"/"false"; null: false. */
-  public static boolean flag(Object value, String key) {
+  public static boolean flag(@Nullable Object value, String key) {
     if (value == null || value instanceof Boolean) {
       return Boolean.TRUE.equals(value);
     }

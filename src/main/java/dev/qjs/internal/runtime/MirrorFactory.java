@@ -1,5 +1,7 @@
 package dev.qjs.internal.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /** Makes the public mirror for a JavaScript object, array, function or symbol handle. */
 public interface MirrorFactory {
   Object object(JsHandle handle);
@@ -16,15 +18,15 @@ public interface MirrorFactory {
    */
   javax.script.ScriptException exception(
       String message,
-      String fileName,
+      @Nullable String fileName,
       int line,
       int column,
-      String errorName,
-      String jsStack,
-      Object thrown,
-      Throwable cause,
+      @Nullable String errorName,
+      @Nullable String jsStack,
+      @Nullable Object thrown,
+      @Nullable Throwable cause,
       int kind);
 
   /** Returns the handle behind a mirror made by this factory, or null for any other object. */
-  JsHandle handleOf(Object mirror);
+  @Nullable JsHandle handleOf(@Nullable Object mirror);
 }

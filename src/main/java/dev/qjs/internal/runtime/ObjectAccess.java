@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The object operations of {@link JsRuntime}, run on its call template: calls, property reads,
@@ -16,7 +17,7 @@ import javax.script.ScriptException;
 final class ObjectAccess {
   private ObjectAccess() {}
 
-  static Object invoke(JsRuntime self, long rt, Realm realm, Object target, Object thiz, Object name, Object arguments)
+  static @Nullable Object invoke(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object thiz, @Nullable Object name, @Nullable Object arguments)
       throws ScriptException {
     ValueWriter w = self.request();
     if (target == null) {
@@ -34,7 +35,7 @@ final class ObjectAccess {
     } else {
       w.string((String) name);
     }
-    Object[] args = (Object[]) arguments;
+    Object[] args = JsRuntime.operand(arguments, Object[].class);
     w.i32(args.length);
     for (Object a : args) {
       w.value(a);
@@ -47,7 +48,7 @@ final class ObjectAccess {
   }
 
   /** The request's [target or undefined for the global object][key] start. */
-  private static ValueWriter targetAndKey(JsRuntime self, Object target, Object key) {
+  private static ValueWriter targetAndKey(JsRuntime self, @Nullable Object target, @Nullable Object key) {
     ValueWriter w = self.request();
     if (target == null) {
       w.undefined();
@@ -62,39 +63,39 @@ final class ObjectAccess {
     return w;
   }
 
-  private static int flag(Object b) {
-    return b == Boolean.TRUE ? 1 : 0;
+  private static int flag(@Nullable Object b) {
+    return Boolean.TRUE.equals(b) ? 1 : 0;
   }
 
   static Boolean flag(boolean b) {
     return b ? Boolean.TRUE : Boolean.FALSE;
   }
 
-  static Object get(JsRuntime self, long rt, Realm realm, Object target, Object key, Object own, Object d)
+  static @Nullable Object get(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object key, @Nullable Object own, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = targetAndKey(self, target, key).u8(flag(own));
     return self.result(QuickJsNative.qjs_get(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object set(JsRuntime self, long rt, Realm realm, Object target, Object key, Object value, Object wantOld)
+  static @Nullable Object set(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object key, @Nullable Object value, @Nullable Object wantOld)
       throws ScriptException {
     ValueWriter w = targetAndKey(self, target, key).value(value).u8(flag(wantOld));
     return self.result(QuickJsNative.qjs_set(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object delete(JsRuntime self, long rt, Realm realm, Object target, Object key, Object c, Object d)
+  static @Nullable Object delete(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object key, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = targetAndKey(self, target, key);
     return self.result(QuickJsNative.qjs_delete(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object has(JsRuntime self, long rt, Realm realm, Object target, Object key, Object own, Object d)
+  static @Nullable Object has(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object key, @Nullable Object own, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = targetAndKey(self, target, key).u8(flag(own));
     return self.result(QuickJsNative.qjs_has(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object entries(JsRuntime self, long rt, Realm realm, Object target, Object withValues, Object c, Object d)
+  static @Nullable Object entries(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object withValues, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = self.request();
     if (target == null) {
@@ -112,12 +113,12 @@ final class ObjectAccess {
     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, n * 2));
     for (int i = 0; i < n; i++) {
       String k = (String) self.values().read(out, realm);
-      map.put(k, withValues == Boolean.TRUE ? self.values().read(out, realm) : null);
+      map.put(k, Boolean.TRUE.equals(withValues) ? self.values().read(out, realm) : null);
     }
     return map;
   }
 
-  static Object toJava(JsRuntime self, long rt, Realm realm, Object value, Object b, Object c, Object d)
+  static @Nullable Object toJava(JsRuntime self, long rt, Realm realm, @Nullable Object value, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = self.request().value(value);
     int rc = QuickJsNative.qjs_to_java(rt, realm.pointer(), w.address(), w.length());
@@ -127,19 +128,19 @@ final class ObjectAccess {
     return self.values().readDeep(self.output(), realm);
   }
 
-  static Object toJson(JsRuntime self, long rt, Realm realm, Object value, Object space, Object c, Object d)
+  static @Nullable Object toJson(JsRuntime self, long rt, Realm realm, @Nullable Object value, @Nullable Object space, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = self.request().value(value).value(space);
     return self.result(QuickJsNative.qjs_to_json(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object parseJson(JsRuntime self, long rt, Realm realm, Object text, Object b, Object c, Object d)
+  static @Nullable Object parseJson(JsRuntime self, long rt, Realm realm, @Nullable Object text, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    ValueWriter w = self.request().json((String) text);
+    ValueWriter w = self.request().json(JsRuntime.operand(text, String.class));
     return self.result(QuickJsNative.qjs_echo(rt, realm.pointer(), w.address(), w.length()), realm, null);
   }
 
-  static Object toJsString(JsRuntime self, long rt, Realm realm, Object value, Object b, Object c, Object d)
+  static @Nullable Object toJsString(JsRuntime self, long rt, Realm realm, @Nullable Object value, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = self.request().value(value);
     return self.result(QuickJsNative.qjs_to_string(rt, realm.pointer(), w.address(), w.length()), realm, null);

@@ -3,6 +3,7 @@ package dev.qjs.internal.runtime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JavaScript realm (a QuickJS context): a global object with its own built-ins. The engine's
@@ -16,8 +17,8 @@ public final class Realm {
 
   private final JsRuntime runtime;
   private final long pointer;
-  private Map<Object, JsHandle> evalCache;
-  private Map<Object, JsHandle> compiled;
+  private @Nullable Map<Object, JsHandle> evalCache;
+  private @Nullable Map<Object, JsHandle> compiled;
 
   Realm(JsRuntime runtime, long pointer) {
     this.runtime = runtime;

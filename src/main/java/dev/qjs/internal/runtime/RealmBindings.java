@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 import javax.script.Bindings;
 import javax.script.ScriptException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ENGINE_SCOPE bindings that are a realm's global object, live: a {@code put} is seen at once by
@@ -61,7 +62,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   }
 
   @Override
-  public Object put(String name, Object value) {
+  public @Nullable Object put(String name, @Nullable Object value) {
     String key = checkKey(name);
     if (isHostKey(key)) {
       Limits.check(key, value); // a bad limit is refused here, not by every later call
@@ -105,7 +106,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   }
 
   @Override
-  public Object get(Object name) {
+  public @Nullable Object get(Object name) {
     String key = checkKey(name);
     if (isHostKey(key)) {
       synchronized (settings) {
@@ -122,7 +123,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   }
 
   @Override
-  public Object remove(Object name) {
+  public @Nullable Object remove(Object name) {
     String key = checkKey(name);
     if (isHostKey(key)) {
       synchronized (settings) {
@@ -188,7 +189,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
     public Iterator<String> iterator() {
       Iterator<String> it = keys.iterator();
       return new Iterator<>() {
-        private String last;
+        private @Nullable String last;
 
         @Override
         public boolean hasNext() {
@@ -203,7 +204,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
         @Override
         public void remove() {
           it.remove();
-          RealmBindings.this.remove(last);
+          RealmBindings.this.remove(Objects.requireNonNull(last));
         }
       };
     }
@@ -222,7 +223,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
       entries.add(
           new SimpleEntry<>(e.getKey(), e.getValue()) {
             @Override
-            public Object setValue(Object value) {
+            public @Nullable Object setValue(@Nullable Object value) {
               super.setValue(value);
               return RealmBindings.this.put(getKey(), value);
             }
@@ -233,7 +234,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
       public Iterator<Map.Entry<String, Object>> iterator() {
         Iterator<Map.Entry<String, Object>> it = entries.iterator();
         return new Iterator<>() {
-          private Map.Entry<String, Object> last;
+          private Map.@Nullable Entry<String, Object> last;
 
           @Override
           public boolean hasNext() {
@@ -248,7 +249,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
           @Override
           public void remove() {
             it.remove();
-            RealmBindings.this.remove(last.getKey());
+            RealmBindings.this.remove(Objects.requireNonNull(last).getKey());
           }
         };
       }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import javax.script.ScriptContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entering and leaving one runtime. Entering takes the lock, frees what the cleaner queued and,
@@ -35,7 +36,7 @@ final class RuntimeEntry {
   /** close() was called inside a call; the outermost exit() frees the runtime. */
   private volatile boolean closeRequested;
   /** A JVM error that a host call threw during the current call; see {@link #stopForJvmError}. */
-  private VirtualMachineError fatal;
+  private @Nullable VirtualMachineError fatal;
   private long appliedMemoryLimit;
   private long appliedMaxStack;
   private long timeLimitNanos;
@@ -124,7 +125,7 @@ final class RuntimeEntry {
    * a lender's call (another thread's, parked in a host call) runs under its own time limit
    * and the lender's, whichever ends first.
    */
-  long enter(ScriptContext context, boolean mayBorrow) {
+  long enter(@Nullable ScriptContext context, boolean mayBorrow) {
     int kind;
     try {
       kind = state.lock.acquire(mayBorrow);

@@ -5,11 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lock of one runtime: one thread runs in the runtime at a time, and a thread may enter again
@@ -59,7 +61,7 @@ final class RuntimeLock {
   private static final class Entry {
     final Thread thread;
     /** The entry below (null for the outermost one). */
-    final Entry below;
+    final @Nullable Entry below;
     /** Its place in the stack: 0 for the outermost entry. */
     final int index;
     /** Changed only by its own thread. */
@@ -69,7 +71,7 @@ final class RuntimeLock {
     /** Its thread's host call has returned and waits for the entries on top to leave. */
     volatile boolean resuming;
 
-    Entry(Thread thread, Entry below) {
+    Entry(Thread thread, @Nullable Entry below) {
       this.thread = thread;
       this.below = below;
       this.index = below == null ? 0 : below.index + 1;
@@ -102,7 +104,7 @@ final class RuntimeLock {
    * and set (the outermost entry), else only by the thread that owns the runtime at that moment
    * (the top entry's, or the borrower that took {@link #free}).
    */
-  private volatile Entry top;
+  private volatile @Nullable Entry top;
   private static final VarHandle TOP;
 
   static {
@@ -215,7 +217,7 @@ final class RuntimeLock {
 
   /** How the current thread's release will end its entry: OUTERMOST, BORROWED or NESTED. */
   int releaseKind() {
-    Entry t = top;
+    Entry t = Objects.requireNonNull(top); // the current thread holds the lock
     if (t.holds > 1) {
       return NESTED;
     }
@@ -260,7 +262,7 @@ final class RuntimeLock {
    * {@link #unlend} needs to restore.
    */
   int lend() {
-    Entry t = top;
+    Entry t = Objects.requireNonNull(top); // the current thread holds the lock
     int previous = t.lentAt;
     t.lentAt = t.holds;
     free.set(true);
@@ -270,7 +272,7 @@ final class RuntimeLock {
 
   /** Ends a loan: waits until every entry made on top of the current thread's has left. */
   void unlend(int previous) {
-    Entry t = top;
+    Entry t = Objects.requireNonNull(top); // the lender's entry or one made on top of it
     if (t.thread != Thread.currentThread() || !takeLoanBack(t)) {
       t = awaitLoanBack();
     }
@@ -301,8 +303,8 @@ final class RuntimeLock {
   private Entry awaitLoanBack() {
     Thread me = Thread.currentThread();
     guard.lock();
-    Entry mine = entryOf(me);
     try {
+      Entry mine = Objects.requireNonNull(entryOf(me)); // the current thread lent: it has an entry
       WAITING.put(me, new Wait(this, false, true));
       waiters++;
       mine.resuming = true;
@@ -330,7 +332,7 @@ final class RuntimeLock {
   }
 
   /** The topmost entry of thread t, or null. */
-  private Entry entryOf(Thread t) {
+  private @Nullable Entry entryOf(Thread t) {
     for (Entry e = top; e != null; e = e.below) {
       if (e.thread == t) {
         return e;
@@ -401,7 +403,7 @@ final class RuntimeLock {
    * The threads of a wait-for cycle through me (me first), or null: me waits for this lock,
    * whose running thread waits for another lock, and so on back to me.
    */
-  private List<Thread> cycleThrough(Thread me) {
+  private @Nullable List<Thread> cycleThrough(Thread me) {
     List<Thread> path = new ArrayList<>();
     path.add(me);
     RuntimeLock lock = this;
@@ -432,7 +434,7 @@ final class RuntimeLock {
   }
 
   /** The thread of the cycle that gives up: the newest one that is not resuming its own entry. */
-  private static Thread victim(List<Thread> cycle) {
+  private static @Nullable Thread victim(List<Thread> cycle) {
     Thread victim = null;
     for (Thread t : cycle) {
       Wait w = WAITING.get(t);
