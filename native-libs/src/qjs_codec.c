@@ -3,6 +3,9 @@
  * written without running JavaScript (enc_value), values read from Java's bytes with every
  * read bounds-checked (dec_value, dec_key, dec_target), the input of the exported calls
  * (call_in_*), and deep copies to plain Java lists and maps (qjs_to_java).
+ *
+ * Over 600 lines and still one thing: the encoder and the decoder are the two halves of one
+ * format and change together whenever a tag is added.
  */
 #include <math.h>
 
