@@ -13,9 +13,8 @@
 #
 # Usage: sh native-libs/check-c.sh
 #
-# QuickJS's headers come from the verified source build.sh uses: $QUICKJS_SRC when it is an
-# unpacked directory, else build.sh's source cache (${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/
-# quickjs-<version>), filled by running build.sh once when it is empty.
+# QuickJS's headers come from the verified source every build uses, through fetch-quickjs.sh
+# ($QUICKJS_SRC, the per-user cache, or a fresh fetch).
 # Installs cppcheck and clang-tidy (Debian packages of those names) when they are missing and
 # this runs as root with apt-get; otherwise says what to install.
 # Environment: CC (default cc) for pass 1. POSIX sh (runs under dash).
@@ -27,7 +26,7 @@ SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 LOG_TAG=check-c
 # shellcheck disable=SC2034
 DIE_WORD=FAILED
-# log, die, have, cache_root
+# log, die, have
 . "$SCRIPT_DIR/lib.sh"
 
 START=$(date +%s)
@@ -52,20 +51,12 @@ fi
 
 # ------------------------------------------------------ QuickJS's headers ---
 
-QJS_VER=$(sed -n 's/^QJS_DEB_VERSION=//p' "$SCRIPT_DIR/build.sh" | sed -n 1p)
-[ -n "$QJS_VER" ] || die "cannot read QJS_DEB_VERSION from $SCRIPT_DIR/build.sh"
-if [ -n "${QUICKJS_SRC:-}" ] && [ -f "$QUICKJS_SRC/quickjs.h" ]; then
-    QJS_DIR=$QUICKJS_SRC
-else
-    QJS_DIR=$(cache_root)/quickjs-$QJS_VER
-    if [ ! -f "$QJS_DIR/quickjs.h" ]; then
-        log "no QuickJS source in $QJS_DIR yet: running build.sh once to fetch and verify it"
-        tmp_lib=$(mktemp -d)
-        sh "$SCRIPT_DIR/build.sh" "$tmp_lib" || { rm -rf "$tmp_lib"; die "build.sh could not provide the QuickJS source"; }
-        rm -rf "$tmp_lib"
-        [ -f "$QJS_DIR/quickjs.h" ] || die "build.sh left no QuickJS source in $QJS_DIR (set QUICKJS_SRC to the unpacked quickjs-$QJS_VER source)"
-    fi
-fi
+# fetch-quickjs.sh finds (or fetches) and verifies the source and prints its folder; a
+# $QUICKJS_SRC tarball is unpacked into QJS_WORK, removed at exit
+QJS_WORK=$(mktemp -d)
+QJS_DIR=$(sh "$SCRIPT_DIR/fetch-quickjs.sh" "$QJS_WORK") \
+    || { rm -rf "$QJS_WORK"; die "fetch-quickjs.sh could not provide the QuickJS source"; }
+[ -f "$QJS_DIR/quickjs.h" ] || { rm -rf "$QJS_WORK"; die "no quickjs.h in $QJS_DIR"; }
 QJS_DIR=$(CDPATH='' cd -- "$QJS_DIR" && pwd -P)
 
 cd "$SCRIPT_DIR"
@@ -76,7 +67,7 @@ SHIM_SOURCES=$(printf '%s\n' "$SOURCES" | grep -v '^src/qjs_internal\.c$')
 DEFINES='-D_GNU_SOURCE -DNDEBUG'
 
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+trap 'rm -rf "$OUT" "$QJS_WORK"' EXIT
 : >"$OUT/findings"
 
 # ------------------------------------------------ 1. the compiler's warnings ---
