@@ -293,13 +293,18 @@ USER_CFLAGS=${CFLAGS:-}
 USER_LDFLAGS=${LDFLAGS:-}
 COMPAT_INCLUDE=''
 if [ "$OS" = win32 ]; then COMPAT_INCLUDE=$NATIVE_DIR/compat/win32; fi
-FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> ${COMPAT_INCLUDE:+-I<native-libs/compat/win32>} $USER_CFLAGS"
+# The JNI binding (src/qjs_jni.c) needs jni.h: the building JDK's (platform-neutral; lib.sh's
+# jni_include finds it), with our own native-libs/jni/jni_md.h for every target, so a cross
+# build needs no JDK of the other system. Its digest goes into the objects' keys.
+JNI_INCLUDE=$(jni_include) || die "no jni.h found: set JAVA_HOME to a JDK 17+ (a JRE has no include/ folder)"
+JNI_DIGEST=$(sha256_file "$JNI_INCLUDE/jni.h")
+FLAGS_KEY="$BASE_CFLAGS -I<quickjs> -I<native-libs/include> -I<native-libs/jni> -I<jni.h $JNI_DIGEST> ${COMPAT_INCLUDE:+-I<native-libs/compat/win32>} $USER_CFLAGS"
 
 # Every header the sources may see: native-libs/include/*, the non-.c files in
 # native-libs/src, and QuickJS (all of it verified against the manifest, so the
 # manifest stands for its content, quickjs.c included).
 # shellcheck disable=SC2086  # SHA_CMD may be "shasum -a 256"
-HDR_LIST=$( (cd "$NATIVE_DIR" && find include src compat -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
+HDR_LIST=$( (cd "$NATIVE_DIR" && find include src compat jni -type f ! -name '*.c' ! -name '.*' ! -name '*~' -exec $SHA_CMD {} + 2>/dev/null) | LC_ALL=C sort -k 2) || :
 HDR_DIGEST=$(printf '%s\n%s\n%s\n' "$HDR_LIST" "$QJS_MANIFEST" "$PATCH_DIGEST" | sha256_stdin)
 
 SHIM_SOURCES=''
@@ -327,11 +332,11 @@ for s in $ALL_SOURCES; do
     KEYS="$KEYS $k"
 done
 
-# Only the qjs_* API leaves the library: -fvisibility=hidden hides our code and QuickJS's, the
+# Only the qjs_* API and the JNI binding's registration leave the library: -fvisibility=hidden hides our code and QuickJS's, the
 # version script (ELF) also what the toolchain links in (compiler runtime helpers such as
 # __divtc3 would otherwise be exported by some linkers).
 EXPORTS_MAP=$TMP_ROOT/exports.map
-printf '{\n  global: qjs_*;\n  local: *;\n};\n' >"$EXPORTS_MAP"
+printf '{\n  global: qjs_*; Java_dev_qjs_internal_bridge_JniBinding_*;\n  local: *;\n};\n' >"$EXPORTS_MAP"
 case $OS in
     linux) LINK_FLAGS="-shared -Wl,-z,noexecstack -Wl,--as-needed -static-libgcc -Wl,--version-script=$EXPORTS_MAP"
            LINK_LIBS="-lm -lpthread"
@@ -410,7 +415,7 @@ for s in $ALL_SOURCES; do
     printf '%s\n' "$s" >"$JOBDIR/$i.src"
     (
         # shellcheck disable=SC2086
-        if $CC_CMD $BASE_CFLAGS ${COMPAT_INCLUDE:+-I"$COMPAT_INCLUDE"} -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
+        if $CC_CMD $BASE_CFLAGS ${COMPAT_INCLUDE:+-I"$COMPAT_INCLUDE"} -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" -I"$NATIVE_DIR/jni" -I"$JNI_INCLUDE" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
             && mv -f "$tmpobj" "$obj"; then
             echo 0 >"$JOBDIR/$i.rc"
         else
@@ -476,7 +481,7 @@ exported_symbols() {
 }
 
 if exported=$(exported_symbols "$TMP_LIB"); then
-    bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_|_mh_dylib_header|__dso_handle)(@.*)?$' | grep -v '^$' || :)
+    bad=$(printf '%s\n' "$exported" | grep -v -E '^(qjs_[A-Za-z0-9_]*|Java_dev_qjs_internal_bridge_JniBinding_[A-Za-z0-9_]*|_init|_fini|__bss_start|__bss_start__|_bss_end__|__end__|_edata|_end|__data_start|_DYNAMIC|_GLOBAL_OFFSET_TABLE_|_mh_dylib_header|__dso_handle)(@.*)?$' | grep -v '^$' || :)
     if [ -n "$bad" ]; then
         die "$LIBNAME ($PREFIX) exports symbols other than qjs_*: $(printf '%s\n' "$bad" | tr '\n' ' ' | cut -c1-400). Mark only the API with QJS_EXPORT and keep everything else static or hidden."
     fi

@@ -63,3 +63,20 @@ os_library() {
         $2 == os { print $6; found = 1; exit }
         END { exit found ? 0 : 1 }' "$PLATFORM_TABLE"
 }
+
+# jni_include: prints the include folder of a JDK (the one holding jni.h): $JAVA_HOME's, else
+# that of the `java` on PATH (symbolic links resolved, as Debian's alternatives make them).
+jni_include() {
+    if [ -n "${JAVA_HOME:-}" ] && [ -f "$JAVA_HOME/include/jni.h" ]; then
+        printf '%s\n' "$JAVA_HOME/include"
+        return 0
+    fi
+    ji_java=$(command -v java 2>/dev/null) || return 1
+    ji_real=$(readlink -f "$ji_java" 2>/dev/null || printf '%s\n' "$ji_java")
+    ji_home=$(dirname "$(dirname "$ji_real")")
+    if [ -f "$ji_home/include/jni.h" ]; then
+        printf '%s\n' "$ji_home/include"
+        return 0
+    fi
+    return 1
+}

@@ -136,6 +136,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_REPLY_THREW 1      /* the host threw: reply = [host id of the throwable i32][message value] */
 #define QJS_REPLY_TYPE_ERROR 2 /* the host refused: reply = [message value], thrown as a TypeError */
 #define QJS_REPLY_RETHROW 3    /* reply = [value], a script's error thrown again as itself */
+#define QJS_REPLY_FATAL 4      /* the host could not run (a JVM error at the callback's entry):
+                                  the call stops as if interrupted */
 
 /* Host callback: returns a QJS_REPLY_* code. A script's error that went out through Java comes
    back with QJS_REPLY_RETHROW and keeps its name, message, place and stack. */
@@ -201,7 +203,9 @@ QJS_EXPORT void qjs_runtime_set_limits(qjs_rt *rt, int64_t memory_limit, int64_t
                                        int64_t gc_threshold);
 /* Runs QuickJS's garbage collector. */
 QJS_EXPORT void qjs_runtime_gc(qjs_rt *rt);
-/* Writes 26 int64 memory statistics (JSMemoryUsage order) into out. */
+/* The number of int64 statistics qjs_runtime_memory writes. */
+#define QJS_MEMORY_FIELDS 26
+/* Writes QJS_MEMORY_FIELDS int64 memory statistics (JSMemoryUsage order) into out. */
 QJS_EXPORT void qjs_runtime_memory(qjs_rt *rt, int64_t *out);
 
 /* A realm is a JSContext with its own global object; returns its address or 0. */

@@ -102,6 +102,13 @@ int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
         JS_FreeValue(ctx, msg);
         return 1;
     }
+    if (rc == QJS_REPLY_FATAL) {
+        /* the host could not even start (its error goes to Java when the call returns): stop */
+        __atomic_store_n(&st->mb[QJS_MB_INTERRUPT], 1, __ATOMIC_RELAXED);
+        if (ctx)
+            JS_ThrowInternalError(ctx, "the Java host failed to run");
+        return 1;
+    }
     if (rc != QJS_REPLY_OK) { /* QJS_REPLY_THREW, or any other code */
         int32_t id = -1;
         JSValue err;

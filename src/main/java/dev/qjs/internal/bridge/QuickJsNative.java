@@ -1,13 +1,16 @@
 package dev.qjs.internal.bridge;
 
-import com.sun.jna.Pointer;
 import dev.qjs.internal.nativelib.NativeLibraryLoader;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JNA direct mapping of {@code native-libs/include/qjs_shim.h}. Only pointers, integers and
- * byte buffers cross; see the header for ownership rules and the encoding.
+ * The native library's entry points ({@code native-libs/include/qjs_shim.h}) and its protocol
+ * constants. Each call goes through the JNI binding ({@link JniBinding}: a downcall of a few
+ * nanoseconds, upcalls through a cached method id) or, when that is unavailable or {@code
+ * -Dquickjs.binding=jna} asks for it, the JNA mapping ({@link JnaBinding}); the choice is made
+ * once per class loader, so the JIT folds the branch away. Only pointers, integers and byte
+ * buffers cross; see the header for ownership rules and the encoding.
  *
  * <p>Every protocol constant of the header, {@code QJS_<NAME>}, is mirrored here as {@code
  * <NAME>}, and every {@code static final} primitive field of this class is one of them:
@@ -97,6 +100,10 @@ public final class QuickJsNative {
   public static final int REPLY_THREW = 1;
   public static final int REPLY_TYPE_ERROR = 2;
   public static final int REPLY_RETHROW = 3;
+  public static final int REPLY_FATAL = 4;
+
+  // qjs_runtime_memory's statistics
+  public static final int MEMORY_FIELDS = 26;
 
   // kinds of handles in the value encoding
   public static final int KIND_OBJECT = 0;
@@ -151,7 +158,10 @@ public final class QuickJsNative {
 
   /** Null when the library is loaded and registered, else what {@link #ensureLoaded} reports. */
   private static final @Nullable IllegalStateException LOAD_FAILURE =
-      NativeLibraryLoader.register(QuickJsNative.class);
+      NativeLibraryLoader.register(JnaBinding.class);
+
+  /** True when calls go through JNI (see {@link JniBinding#load}). */
+  private static final Boolean JNI = LOAD_FAILURE == null && JniBinding.load();
 
   private QuickJsNative() {}
 
@@ -173,57 +183,223 @@ public final class QuickJsNative {
     int invoke(int token, int op, long a, long data, int len);
   }
 
-  public static native long qjs_runtime_new(ByteBuffer mailbox, HostFunction host, int token);
+  /**
+   * A new runtime whose host calls go to {@code host} with {@code token}; 0 when out of memory.
+   * Every runtime of the process has the same {@code host} (the token names the runtime).
+   */
+  public static long qjs_runtime_new(ByteBuffer mailbox, HostFunction host, int token) {
+    if (JNI) {
+      JniBinding.setHost(host);
+      return JniBinding.qjs_runtime_new(mailbox, token);
+    }
+    return JnaBinding.qjs_runtime_new(mailbox, host, token);
+  }
 
-  public static native void qjs_runtime_free(long rt);
+  public static void qjs_runtime_free(long rt) {
+    if (JNI) {
+      JniBinding.qjs_runtime_free(rt);
+    } else {
+      JnaBinding.qjs_runtime_free(rt);
+    }
+  }
 
-  public static native void qjs_runtime_set_limits(long rt, long memoryLimit, long maxStack, long gcThreshold);
+  public static void qjs_runtime_set_limits(long rt, long memoryLimit, long maxStack, long gcThreshold) {
+    if (JNI) {
+      JniBinding.qjs_runtime_set_limits(rt, memoryLimit, maxStack, gcThreshold);
+    } else {
+      JnaBinding.qjs_runtime_set_limits(rt, memoryLimit, maxStack, gcThreshold);
+    }
+  }
 
-  public static native void qjs_runtime_gc(long rt);
+  public static void qjs_runtime_gc(long rt) {
+    if (JNI) {
+      JniBinding.qjs_runtime_gc(rt);
+    } else {
+      JnaBinding.qjs_runtime_gc(rt);
+    }
+  }
 
-  public static native void qjs_runtime_memory(long rt, long[] out);
+  public static void qjs_runtime_memory(long rt, long[] out) {
+    if (JNI) {
+      JniBinding.qjs_runtime_memory(rt, out);
+    } else {
+      JnaBinding.qjs_runtime_memory(rt, out);
+    }
+  }
 
-  public static native long qjs_realm_new(long rt);
+  public static long qjs_realm_new(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_realm_new(rt);
+    } else {
+      return JnaBinding.qjs_realm_new(rt);
+    }
+  }
 
-  public static native void qjs_realm_free(long rt, long realm);
+  public static void qjs_realm_free(long rt, long realm) {
+    if (JNI) {
+      JniBinding.qjs_realm_free(rt, realm);
+    } else {
+      JnaBinding.qjs_realm_free(rt, realm);
+    }
+  }
 
-  public static native void qjs_handles_free(long rt, long[] handles, int n);
+  public static void qjs_handles_free(long rt, long[] handles, int n) {
+    if (JNI) {
+      JniBinding.qjs_handles_free(rt, handles, n);
+    } else {
+      JnaBinding.qjs_handles_free(rt, handles, n);
+    }
+  }
 
-  public static native int qjs_eval(long rt, long realm, long src, int srcLen, byte[] filename, int flags);
+  public static int qjs_eval(long rt, long realm, long src, int srcLen, byte[] filename, int flags) {
+    if (JNI) {
+      return JniBinding.qjs_eval(rt, realm, src, srcLen, filename, flags);
+    } else {
+      return JnaBinding.qjs_eval(rt, realm, src, srcLen, filename, flags);
+    }
+  }
 
-  public static native int qjs_eval_bytecode(long rt, long realm, long bytecode);
+  public static int qjs_eval_bytecode(long rt, long realm, long bytecode) {
+    if (JNI) {
+      return JniBinding.qjs_eval_bytecode(rt, realm, bytecode);
+    } else {
+      return JnaBinding.qjs_eval_bytecode(rt, realm, bytecode);
+    }
+  }
 
-  public static native int qjs_bytecode_write(long rt, long realm, long bytecode);
+  public static int qjs_bytecode_write(long rt, long realm, long bytecode) {
+    if (JNI) {
+      return JniBinding.qjs_bytecode_write(rt, realm, bytecode);
+    } else {
+      return JnaBinding.qjs_bytecode_write(rt, realm, bytecode);
+    }
+  }
 
-  public static native int qjs_bytecode_read(long rt, long realm, long buf, int len);
+  public static int qjs_bytecode_read(long rt, long realm, long buf, int len) {
+    if (JNI) {
+      return JniBinding.qjs_bytecode_read(rt, realm, buf, len);
+    } else {
+      return JnaBinding.qjs_bytecode_read(rt, realm, buf, len);
+    }
+  }
 
-  public static native int qjs_invoke(long rt, long realm, long in, int len);
+  public static int qjs_invoke(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_invoke(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_invoke(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_get(long rt, long realm, long in, int len);
+  public static int qjs_get(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_get(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_get(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_set(long rt, long realm, long in, int len);
+  public static int qjs_set(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_set(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_set(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_set_many(long rt, long realm, long in, int len);
+  public static int qjs_set_many(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_set_many(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_set_many(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_delete(long rt, long realm, long in, int len);
+  public static int qjs_delete(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_delete(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_delete(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_has(long rt, long realm, long in, int len);
+  public static int qjs_has(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_has(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_has(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_entries(long rt, long realm, long in, int len);
+  public static int qjs_entries(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_entries(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_entries(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_to_string(long rt, long realm, long in, int len);
+  public static int qjs_to_string(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_to_string(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_to_string(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_to_java(long rt, long realm, long in, int len);
+  public static int qjs_to_java(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_to_java(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_to_java(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_to_json(long rt, long realm, long in, int len);
+  public static int qjs_to_json(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_to_json(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_to_json(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_echo(long rt, long realm, long in, int len);
+  public static int qjs_echo(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_echo(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_echo(rt, realm, in, len);
+    }
+  }
 
-  public static native int qjs_promise_watch(long rt, long realm, long promise, long id);
+  public static int qjs_promise_watch(long rt, long realm, long promise, long id) {
+    if (JNI) {
+      return JniBinding.qjs_promise_watch(rt, realm, promise, id);
+    } else {
+      return JnaBinding.qjs_promise_watch(rt, realm, promise, id);
+    }
+  }
 
-  public static native int qjs_promise_settle(long rt, long realm, long resolvers, long in, int len);
+  public static int qjs_promise_settle(long rt, long realm, long resolvers, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_promise_settle(rt, realm, resolvers, in, len);
+    } else {
+      return JnaBinding.qjs_promise_settle(rt, realm, resolvers, in, len);
+    }
+  }
 
-  public static native int qjs_timer_fire(long rt, long realm, long id);
+  public static int qjs_timer_fire(long rt, long realm, long id) {
+    if (JNI) {
+      return JniBinding.qjs_timer_fire(rt, realm, id);
+    } else {
+      return JnaBinding.qjs_timer_fire(rt, realm, id);
+    }
+  }
 
-  public static native int qjs_unhandled_take(long rt);
+  public static int qjs_unhandled_take(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_unhandled_take(rt);
+    } else {
+      return JnaBinding.qjs_unhandled_take(rt);
+    }
+  }
 }

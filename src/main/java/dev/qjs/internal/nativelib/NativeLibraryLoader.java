@@ -41,7 +41,19 @@ public final class NativeLibraryLoader {
    */
   private static final ClassLoader NO_RESOURCES = new ClassLoader(null) {};
 
+  /** The file the last successful {@link #register} loaded, for the JNI binding. */
+  private static volatile @Nullable File loaded;
+
   private NativeLibraryLoader() {}
+
+  /**
+   * The library file {@link #register} loaded in this class loader, so the JNI binding can load
+   * the very same file (the same copy of the library, so both bindings share its state); null
+   * before a registration succeeded.
+   */
+  public static @Nullable File loadedFile() {
+    return loaded;
+  }
 
   /** A loaded library and where it came from, for messages. */
   record Opened(NativeLibrary library, File file, String origin) {}
@@ -72,6 +84,7 @@ public final class NativeLibraryLoader {
     }
     try {
       Native.register(mapping, opened.library());
+      loaded = opened.file();
       return null;
     } catch (Throwable t) {
       String message =

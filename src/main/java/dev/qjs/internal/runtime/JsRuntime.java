@@ -561,7 +561,7 @@ public final class JsRuntime implements AutoCloseable {
       rt = entry.enter(NO_SETTINGS, true);
     }
     try {
-      long[] out = new long[26];
+      long[] out = new long[QuickJsNative.MEMORY_FIELDS];
       QuickJsNative.qjs_runtime_memory(rt, out);
       return out;
     } finally {
