@@ -96,6 +96,11 @@ typedef struct qjs_rt qjs_rt;
                                   [u8 QJS_FORMAT_*] then by format: ESM [source]; COMMONJS [source]
                                   [dirname]; JSON [source]; HOST [i32 n][n names] */
 #define QJS_OP_HOST_MODULE 17  /* data = [id string]; reply = [i32 n]([name string][value])* */
+#define QJS_OP_HOST_INVOKE_METHOD 18 /* a = host id; data = [method id i32 (from a QJS_GOT_METHOD
+                                  reply)][argc i32][args]; reply = [u8 0][value], or [u8 1] when
+                                  a Map's entry of that name shadows the method (C then reads the
+                                  member and calls it). The method of every object of its class
+                                  with that name, called in one host call */
 
 /* Levels of QJS_OP_PRINT (argument a); QJS_PRINT_WARN and above go to the error writer. */
 #define QJS_PRINT_LOG 0        /* print() and console.log */
@@ -112,7 +117,10 @@ typedef struct qjs_rt qjs_rt;
 /* What a QJS_OP_HOST_GET reply holds (its first u8). */
 #define QJS_GOT_NONE 0         /* no such member */
 #define QJS_GOT_VALUE 1        /* [value] follows */
-#define QJS_GOT_METHOD 2       /* a Java method: C makes a function that calls QJS_OP_HOST_INVOKE */
+#define QJS_GOT_METHOD 2       /* a Java method: C makes a function that calls QJS_OP_HOST_INVOKE;
+                                  [method id i32] follows: >= 0 when it is the member of every
+                                  object of the class (QJS_GET_CALL then keeps one function per
+                                  class and name that calls QJS_OP_HOST_INVOKE_METHOD), else -1 */
 #define QJS_GOT_GETTER 3       /* QJS_GET_DESCRIBE: a property with a getter, not read */
 #define QJS_GOT_NO_METHOD 4    /* QJS_GET_CALL: no such method; [message string] follows */
 
@@ -176,7 +184,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_T_ARRAYBUF 19  /* u32 length, bytes: an ArrayBuffer, copied */
 #define QJS_T_FUTURE 20    /* host->C: i64 future id: a new promise whose resolving functions
                              are published in QJS_MB_BOUND_* */
-#define QJS_T_HOST 11     /* i32 host object id; host->C adds a u8 QJS_VARIANT_* */
+#define QJS_T_HOST 11     /* i32 host object id; host->C adds a u8 QJS_VARIANT_* and an i32 class
+                             id: the same for all objects of one Java class, 0 for none */
 
 /* Variants of a Java object seen from JavaScript (the u8 after a host->C QJS_T_HOST). */
 #define QJS_VARIANT_OBJECT 0   /* a bean: Object.prototype */

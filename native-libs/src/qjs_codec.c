@@ -350,8 +350,10 @@ int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
     }
     case QJS_T_HOST: {
         uint8_t variant;
-        if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0) return -1;
-        *out = host_object_new_variant(ctx, i, variant);
+        int32_t class_id;
+        if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0 || rd_i32(r, &class_id) < 0)
+            return -1;
+        *out = host_object_new_variant(ctx, i, variant, class_id);
         return made(out);
     }
     default:

@@ -137,12 +137,43 @@ int host_variant(JSValueConst v)
     return -1;
 }
 
-int32_t host_id_of(JSValueConst v)
+/* A wrapper's opaque holds its host id in the low 32 bits and its class id in the high ones
+   (every platform the jar carries has 64-bit pointers; elsewhere the class id is dropped and
+   method calls take two host calls). */
+static void *host_opaque(int32_t id, int32_t class_id)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    return (void *)(uintptr_t)(((uint64_t)(uint32_t)class_id << 32) | (uint32_t)id);
+#else
+    (void)class_id;
+    return (void *)(uintptr_t)(uint32_t)id;
+#endif
+}
+
+static uintptr_t host_opaque_of(JSValueConst v)
 {
     int variant = host_variant(v);
     if (variant < 0)
-        return -1;
-    return (int32_t)(intptr_t)JS_GetOpaque((JSValue)v, host_class_ids[variant]);
+        return UINTPTR_MAX;
+    return (uintptr_t)JS_GetOpaque((JSValue)v, host_class_ids[variant]);
+}
+
+int32_t host_id_of(JSValueConst v)
+{
+    uintptr_t opaque = host_opaque_of(v);
+    return opaque == UINTPTR_MAX ? -1 : (int32_t)(uint32_t)opaque;
+}
+
+/* The class id of a Java object (0: none, or not a Java object). */
+static int32_t host_class_of(JSValueConst v)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    uintptr_t opaque = host_opaque_of(v);
+    return opaque == UINTPTR_MAX ? 0 : (int32_t)(uint32_t)((uint64_t)opaque >> 32);
+#else
+    (void)v;
+    return 0;
+#endif
 }
 
 /* Records that the host must give back one count of id; published in the mailbox and
@@ -193,7 +224,7 @@ void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
 }
 
 /* The wrapper of host id (the host gave one count for it). Reuses the live wrapper. */
-JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
+JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant, int32_t class_id)
 {
     qjs_realm *realm = JS_GetContextOpaque(ctx);
     qjs_rt *st = realm->st;
@@ -209,7 +240,7 @@ JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
         host_release(st, id);
         return obj;
     }
-    JS_SetOpaque(obj, (void *)(intptr_t)id);
+    JS_SetOpaque(obj, host_opaque(id, class_id));
     if (variant == QJS_VARIANT_CLASS)
         JS_SetConstructorBit(ctx, obj, 1);
     if (id >= realm->wrappers_cap) {
@@ -230,7 +261,7 @@ JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant)
 
 JSValue host_object_new(JSContext *ctx, int32_t id)
 {
-    return host_object_new_variant(ctx, id, QJS_VARIANT_OBJECT);
+    return host_object_new_variant(ctx, id, QJS_VARIANT_OBJECT, 0);
 }
 
 static JSValue js_host_to_string(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -317,6 +348,94 @@ static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst thi
 
 static JSValue host_property_getter(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv, int magic, JSValue *data);
+static JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom prop,
+                                      JSValueConst receiver, int mode);
+
+/* The function `obj.name(...)` calls for a Java method of obj's class: one per realm, class and
+   name, kept in the realm's method cache; `this` is the Java object. data = [name, method id]. */
+static JSValue host_class_method_call(JSContext *ctx, JSValueConst this_val, int argc,
+                                      JSValueConst *argv, int magic, JSValue *data)
+{
+    qjs_rt *st = rt_of(ctx);
+    reader reply;
+    JSValue v;
+    int32_t id = host_id_of(this_val), method;
+    uint8_t shadowed = 0;
+    int i;
+    (void)magic;
+    if (id < 0 || JS_ToInt32(ctx, &method, data[1]) < 0)
+        return JS_ThrowTypeError(ctx, "a Java method called on something that is not a Java object");
+    buf_reset(&st->up);
+    buf_i32(&st->up, method);
+    buf_i32(&st->up, argc);
+    for (i = 0; i < argc; i++)
+        enc_value(ctx, st, &st->up, argv[i]);
+    if (call_host(ctx, st, QJS_OP_HOST_INVOKE_METHOD, id, &reply))
+        return JS_EXCEPTION;
+    if (!reply.p || rd_u8(&reply, &shadowed) < 0)
+        return JS_ThrowInternalError(ctx, "bad host reply");
+    if (shadowed) {
+        /* a Map's entry has the method's name: the entry is what `obj.name(...)` calls */
+        JSValue f;
+        JSAtom atom = JS_ValueToAtom(ctx, data[0]);
+        if (atom == JS_ATOM_NULL)
+            return JS_EXCEPTION;
+        f = host_get_property_mode(ctx, this_val, atom, this_val, QJS_GET_CALL);
+        JS_FreeAtom(ctx, atom);
+        if (JS_IsException(f))
+            return f;
+        v = JS_Call(ctx, f, this_val, argc, argv);
+        JS_FreeValue(ctx, f);
+        return v;
+    }
+    if (dec_value(ctx, st, &reply, &v) < 0)
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    return v;
+}
+
+static qjs_method_slot *method_slot(qjs_realm *r, int32_t class_id, JSAtom atom)
+{
+    uint32_t h = (uint32_t)class_id * 0x9E3779B1u ^ (uint32_t)atom * 0x85EBCA6Bu;
+    if (!r->methods)
+        return NULL;
+    return &r->methods[(h ^ (h >> 15)) & (QJS_METHOD_SLOTS - 1)];
+}
+
+/* Keeps func as the method `name` of class_id's objects in ctx's realm (replacing whatever
+   held the slot). */
+static void method_keep(JSContext *ctx, int32_t class_id, JSAtom atom, JSValueConst func)
+{
+    qjs_realm *r = JS_GetContextOpaque(ctx);
+    qjs_method_slot *slot;
+    if (!r->methods) {
+        r->methods = calloc(QJS_METHOD_SLOTS, sizeof(qjs_method_slot));
+        if (!r->methods)
+            return; /* still correct: method calls then take two host calls */
+    }
+    slot = method_slot(r, class_id, atom);
+    if (slot->class_id != 0) {
+        JS_FreeAtom(ctx, slot->atom);
+        JS_FreeValue(ctx, slot->func);
+    }
+    slot->class_id = class_id;
+    slot->atom = JS_DupAtom(ctx, atom);
+    slot->func = JS_DupValue(ctx, func);
+}
+
+void host_methods_free(qjs_realm *r)
+{
+    int i;
+    if (!r->methods)
+        return;
+    for (i = 0; i < QJS_METHOD_SLOTS; i++) {
+        if (r->methods[i].class_id != 0) {
+            JS_FreeAtom(r->ctx, r->methods[i].atom);
+            JS_FreeValue(r->ctx, r->methods[i].func);
+        }
+    }
+    free(r->methods);
+    r->methods = NULL;
+}
 
 /* Asks the host for a member. Returns -1 on exception, 0 when the object has no such
    member, 1 with *out set: *kind is QJS_GOT_VALUE, QJS_GOT_METHOD (*out a bound function) or
@@ -345,6 +464,22 @@ static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSV
         return 0;
     }
     *kind = k8;
+    if (k8 == QJS_GOT_METHOD && mode == QJS_GET_CALL) {
+        int32_t method = -1, class_id = host_class_of(obj);
+        if (rd_i32(&reply, &method) == 0 && method >= 0 && class_id != 0) {
+            JSValue data[2];
+            data[0] = JS_AtomToString(ctx, prop);
+            if (JS_IsException(data[0]))
+                return -1;
+            data[1] = JS_NewInt32(ctx, method);
+            *out = JS_NewCFunctionData(ctx, host_class_method_call, 0, 0, 2, data);
+            JS_FreeValue(ctx, data[0]);
+            if (JS_IsException(*out))
+                return -1;
+            method_keep(ctx, class_id, prop, *out);
+            return 1;
+        }
+    }
     if (k8 == QJS_GOT_METHOD || k8 == QJS_GOT_GETTER) {
         JSValue data[2];
         data[0] = (JSValue)obj;
@@ -423,8 +558,16 @@ static JSValue host_get_property(JSContext *ctx, JSValueConst obj, JSAtom prop, 
    outside QuickJS; others read as before. Not static: quickjs.c calls it. */
 JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom)
 {
+    int32_t class_id;
     if (host_variant(obj) < 0)
         return JS_GetProperty(ctx, obj, atom);
+    class_id = host_class_of(obj);
+    if (class_id != 0) {
+        /* a method of the object's class met before: no host call until the call itself */
+        qjs_method_slot *slot = method_slot(JS_GetContextOpaque(ctx), class_id, atom);
+        if (slot && slot->class_id == class_id && slot->atom == atom)
+            return JS_DupValue(ctx, slot->func);
+    }
     return host_get_property_mode(ctx, obj, atom, obj, QJS_GET_CALL);
 }
 

@@ -58,6 +58,15 @@ typedef struct qjs_buf {
     int failed;
 } qjs_buf;
 
+/* One Java method of a class by name, as the function `obj.name(...)` calls (qjs_host.c). */
+typedef struct qjs_method_slot {
+    int32_t class_id; /* 0: an empty slot */
+    JSAtom atom;      /* a counted reference while the slot is used */
+    JSValue func;
+} qjs_method_slot;
+
+#define QJS_METHOD_SLOTS 512 /* a power of two: slots of a realm's method cache */
+
 typedef struct qjs_realm {
     struct list_head link;
     JSContext *ctx;
@@ -71,6 +80,9 @@ typedef struct qjs_realm {
     int64_t next_timer;
     JSValue cjs_cache;  /* CommonJS module id -> module object (require.cache) */
     JSValue futures;    /* Java future id -> its promise, while the future is pending */
+    /* Java methods by (class id, name), so `obj.m()` on an object of a known class makes one
+       host call, not two; QJS_METHOD_SLOTS slots, made on first use */
+    qjs_method_slot *methods;
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -334,8 +346,10 @@ void host_release(qjs_rt *st, int32_t id);
 /* The free function of an ArrayBuffer over a Java direct ByteBuffer. */
 void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
 /* The wrapper of host id in ctx's realm (the host gave one count for it). */
-JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant);
+JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant, int32_t class_id);
 JSValue host_object_new(JSContext *ctx, int32_t id);
+/* Frees a realm's method cache (before its context). */
+void host_methods_free(qjs_realm *r);
 /* Called by QuickJS's OP_get_method_field (patches/07-get-method-field-opcode.patch). */
 JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom);
 

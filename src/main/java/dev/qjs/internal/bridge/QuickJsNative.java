@@ -60,6 +60,7 @@ public final class QuickJsNative {
   public static final int OP_MODULE_RESOLVE = 15;
   public static final int OP_MODULE_LOAD = 16;
   public static final int OP_HOST_MODULE = 17;
+  public static final int OP_HOST_INVOKE_METHOD = 18;
 
   // levels of OP_PRINT (argument a)
   public static final int PRINT_LOG = 0;

@@ -3,6 +3,7 @@ package dev.qjs.internal.codec;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.interop.ClassMethodIds;
 import dev.qjs.internal.interop.HostMembers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -236,8 +237,8 @@ public final class ValueWriter {
     }
     int variant = HostMembers.variantOf(v);
     int id = references.hostId(v);
-    ensure(6);
-    buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant);
+    ensure(10);
+    buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant).putInt(ClassMethodIds.classIdOf(v));
     return this;
   }
 

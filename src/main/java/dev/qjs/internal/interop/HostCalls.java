@@ -37,6 +37,9 @@ public final class HostCalls {
   private static final Map<Integer, WeakReference<HostCalls>> BY_TOKEN = new ConcurrentHashMap<>();
   private static final AtomicInteger TOKENS = new AtomicInteger();
 
+  /** What {@code OP_HOST_INVOKE_METHOD} finds when a map's entry shadows the method. */
+  private static final Object SHADOWED = new Object();
+
   /** The callback every runtime gives the shim; the token names the runtime. */
   public static final QuickJsNative.HostFunction CALLBACK = HostCalls::dispatch;
 
@@ -47,6 +50,7 @@ public final class HostCalls {
   private final ValueWriter reply;
   private final HostObjects hosts;
   private final HostMembers members;
+  private final ClassMethodIds methodIds = new ClassMethodIds();
   private final EventLoop loop;
   private final ModuleRegistry modules;
   private @Nullable ByteBuffer argsView;
@@ -231,7 +235,11 @@ public final class HostCalls {
           return send(reply.reset().u8(QuickJsNative.GOT_NONE));
         }
         if (member == HostMembers.METHOD) {
-          return send(reply.reset().u8(QuickJsNative.GOT_METHOD));
+          int method =
+              mode == QuickJsNative.GET_CALL && ClassMethodIds.classIdOf(target) != 0
+                  ? methodIds.idOf(target.getClass(), key)
+                  : -1;
+          return send(reply.reset().u8(QuickJsNative.GOT_METHOD).i32(method));
         }
         if (member == HostMembers.DESCRIBED) {
           return send(reply.reset().u8(QuickJsNative.GOT_GETTER));
@@ -273,6 +281,23 @@ public final class HostCalls {
         Object target = hosts.get((int) a);
         Object result = runtime.lent(() -> members.invoke(target, name, argv));
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
+      }
+      case QuickJsNative.OP_HOST_INVOKE_METHOD: {
+        String name = methodIds.nameOf(args.getInt());
+        Object[] argv = values.readArgs(args, realm);
+        Object target = hosts.get((int) a);
+        if (name == null) {
+          throw new IllegalStateException("no such method id");
+        }
+        Object result = runtime.lent(() ->
+            target instanceof Map<?, ?> && members.get(target, name, QuickJsNative.GET_CALL) != HostMembers.METHOD
+                ? SHADOWED
+                : members.invoke(target, name, argv));
+        if (result == SHADOWED) {
+          return send(reply.reset().u8(1)); // an entry of this map has the name: the shim calls it
+        }
+        ValueWriter w = reply.reset().u8(0);
+        return send(result == HostMembers.VOID ? w.undefined() : w.value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
