@@ -176,6 +176,12 @@ public final class QuickJsNative {
     }
   }
 
+  /** The binding calls go through: {@code "jni"} or {@code "jna"}. */
+  public static String binding() {
+    ensureLoaded();
+    return JNI ? "jni" : "jna";
+  }
+
   /**
    * The host callback, {@code qjs_host_fn}: (token, op, a, data address, length) → status. Only
    * primitives cross, so JNA takes its fast path for the call.
