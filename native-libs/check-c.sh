@@ -65,6 +65,9 @@ SOURCES=$(ls src/*.c)
 # passes would spend their time on QuickJS
 SHIM_SOURCES=$(printf '%s\n' "$SOURCES" | grep -v '^src/qjs_internal\.c$')
 DEFINES='-D_GNU_SOURCE -DNDEBUG'
+# qjs_jni.c: the JDK's jni.h with our jni/jni_md.h, as build.sh compiles it (system headers, so
+# only our own code is checked)
+JNI_INCLUDE=$(jni_include) || die "no jni.h found: set JAVA_HOME to a JDK 17+"
 
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT" "$QJS_WORK"' EXIT
@@ -77,7 +80,7 @@ for f in $SHIM_SOURCES; do
     # -c (not -fsyntax-only): unused static functions are only reported by a compiling run
     # shellcheck disable=SC2086  # DEFINES is a list of flags
     $CC -c -o /dev/null -O1 -std=gnu11 $DEFINES -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
-        -Wshadow -Wformat=2 -Wno-unused-parameter -Iinclude -Isrc -isystem "$QJS_DIR" "$f" >"$OUT/cc.log" 2>&1 \
+        -Wshadow -Wformat=2 -Wno-unused-parameter -Iinclude -Isrc -isystem "$QJS_DIR" -isystem "$JNI_INCLUDE" -isystem jni "$f" >"$OUT/cc.log" 2>&1 \
         || echo "$f: does not compile" >>"$OUT/findings"
     grep -E 'warning:|error:' "$OUT/cc.log" >>"$OUT/findings" || :
 done
@@ -92,7 +95,7 @@ T0=$(date +%s)
 # shellcheck disable=SC2086  # lists of files and flags
 cppcheck -q --std=c11 --enable=warning,style,performance,portability --inline-suppr \
     --suppress=variableScope --suppress=missingIncludeSystem --suppress="*:$QJS_DIR/*" \
-    -D_GNU_SOURCE -DNDEBUG -D__GNUC__ -Iinclude -Isrc -I"$QJS_DIR" \
+    -D_GNU_SOURCE -DNDEBUG -D__GNUC__ -Iinclude -Isrc -I"$QJS_DIR" -I"$JNI_INCLUDE" -Ijni \
     --template='{file}:{line}:{column}: {severity}: {message} [cppcheck-{id}]' \
     $SHIM_SOURCES >"$OUT/cppcheck.log" 2>&1 || echo "cppcheck failed: $(tail -n 1 "$OUT/cppcheck.log")" >>"$OUT/findings"
 grep -E '^[^ ]+:[0-9]+:[0-9]+: ' "$OUT/cppcheck.log" >>"$OUT/findings" || :
@@ -116,13 +119,13 @@ T0=$(date +%s)
 JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 case $JOBS in ''|*[!0-9]*|0) JOBS=2 ;; esac
 # one clang-tidy per file, JOBS at a time; each writes its own log
-# shellcheck disable=SC2016,SC2086  # $1 to $5 belong to the inner shell; SOURCES is a list
+# shellcheck disable=SC2016,SC2086  # $1 to $6 belong to the inner shell; SOURCES is a list
 printf '%s\n' $SOURCES | xargs -P "$JOBS" -I '{}' sh -c '
     f=$1; out=$2/tidy.$(basename "$1").log
     clang-tidy -quiet --checks="$3" --header-filter="$4" "$f" -- \
         -std=gnu11 -D_GNU_SOURCE -DNDEBUG "-DCONFIG_VERSION=\"2025-04-26\"" \
-        -Iinclude -Isrc -isystem "$5" >"$out" 2>&1 || :
-' sh '{}' "$OUT" "$TIDY_CHECKS" '/(src|include)/qjs_[a-z_]*[.]h$' "$QJS_DIR"
+        -Iinclude -Isrc -isystem "$5" -isystem "$6" -isystem jni >"$out" 2>&1 || :
+' sh '{}' "$OUT" "$TIDY_CHECKS" '/(src|include)/qjs_[a-z_]*[.]h$' "$QJS_DIR" "$JNI_INCLUDE"
 for log_file in "$OUT"/tidy.*.log; do
     grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$log_file" >>"$OUT/findings" || :
     if grep -q -E 'Error while processing|error: unknown|fatal error' "$log_file"; then

@@ -94,7 +94,7 @@ STAGE=$OUT/native-libs
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
 cp "$SCRIPT_DIR/build.sh" "$SCRIPT_DIR/debian-apt.sh" "$SCRIPT_DIR/lib.sh" "$SCRIPT_DIR/platforms.txt" "$STAGE/"
-cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$SCRIPT_DIR/compat" "$SCRIPT_DIR/patches" "$STAGE/"
+cp -R "$SCRIPT_DIR/include" "$SCRIPT_DIR/src" "$SCRIPT_DIR/compat" "$SCRIPT_DIR/patches" "$SCRIPT_DIR/jni" "$STAGE/"
 # build.sh takes the verified QuickJS source from fetch-quickjs.sh (the same cache as every build)
 cp "$SCRIPT_DIR/fetch-quickjs.sh" "$SCRIPT_DIR/quickjs.sha256" "$STAGE/"
 cp "$SCRIPT_DIR/sanitizer/qjs_sanitizer_canary.c" "$STAGE/src/"

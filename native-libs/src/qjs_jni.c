@@ -88,7 +88,7 @@ static jlong jni_runtime_new(JNIEnv *env, jclass cls, jobject mailbox, jint toke
     int64_t *mb;
     (void)cls;
     mb = mailbox ? (*env)->GetDirectBufferAddress(env, mailbox) : NULL;
-    if (!mb || (*env)->GetDirectBufferCapacity(env, mailbox) < QJS_MB_SLOTS * 8)
+    if (!mb || (*env)->GetDirectBufferCapacity(env, mailbox) < (jlong)QJS_MB_SLOTS * 8)
         return 0;
     return (jlong)(uintptr_t)qjs_runtime_new(mb, jni_host, (int32_t)token);
 }
@@ -303,6 +303,7 @@ static const JNINativeMethod methods[] = {
    0, or -1 with a Java exception pending (a method missing or of another signature). Called
    once per class loader that loads the binding; the first registration's class receives the
    upcalls (a second loader's classes fall back to JNA: see JniBinding). */
+JNIEXPORT jint JNICALL Java_dev_qjs_internal_bridge_JniBinding_register(JNIEnv *env, jclass cls);
 JNIEXPORT jint JNICALL Java_dev_qjs_internal_bridge_JniBinding_register(JNIEnv *env, jclass cls)
 {
     jmethodID host;

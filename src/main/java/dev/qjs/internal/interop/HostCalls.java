@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.KeyCache;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
@@ -37,6 +38,12 @@ public final class HostCalls {
   private static final Map<Integer, WeakReference<HostCalls>> BY_TOKEN = new ConcurrentHashMap<>();
   private static final AtomicInteger TOKENS = new AtomicInteger();
 
+  /**
+   * The HostCalls of the last host call, so consecutive calls of one runtime skip the token
+   * look-up. A stale value only costs the look-up: {@link #token} decides.
+   */
+  private static volatile @Nullable HostCalls last;
+
   /** What {@code OP_HOST_INVOKE_METHOD} finds when a map's entry shadows the method. */
   private static final Object SHADOWED = new Object();
 
@@ -51,6 +58,12 @@ public final class HostCalls {
   private final HostObjects hosts;
   private final HostMembers members;
   private final ClassMethodIds methodIds = new ClassMethodIds();
+  private final KeyCache keys;
+  /**
+   * The runtime's token (0 until registered). Written before the HostCalls is published to
+   * another thread through {@link #BY_TOKEN}, whose map makes it visible there.
+   */
+  private volatile int token;
   private final EventLoop loop;
   private final ModuleRegistry modules;
   private @Nullable ByteBuffer argsView;
@@ -69,6 +82,7 @@ public final class HostCalls {
     this.mailbox = mailbox;
     this.references = references;
     this.values = values;
+    this.keys = new KeyCache(values);
     this.reply = new ValueWriter(references, 4 << 10);
     this.hosts = hosts;
     this.members = new HostMembers(converter);
@@ -83,19 +97,28 @@ public final class HostCalls {
 
   /** From now on the shim's host calls with this token come here. */
   public void register(int token) {
+    this.token = token;
     BY_TOKEN.put(token, new WeakReference<>(this));
   }
 
   /** The runtime with this token was freed. */
   public static void unregister(int token) {
     BY_TOKEN.remove(token);
+    HostCalls calls = last;
+    if (calls != null && calls.token == token) {
+      last = null;
+    }
   }
 
   private static int dispatch(int token, int op, long a, long data, int len) {
-    WeakReference<HostCalls> ref = BY_TOKEN.get(token);
-    HostCalls calls = ref == null ? null : ref.get();
-    if (calls == null) {
-      return QuickJsNative.REPLY_OK; // the runtime is being freed: nothing to release or print
+    HostCalls calls = last;
+    if (calls == null || calls.token != token) {
+      WeakReference<HostCalls> ref = BY_TOKEN.get(token);
+      calls = ref == null ? null : ref.get();
+      if (calls == null) {
+        return QuickJsNative.REPLY_OK; // the runtime is being freed: nothing to release or print
+      }
+      last = calls;
     }
     try {
       return calls.onHostCall(op, a, calls.hostArguments(data, len));
@@ -131,13 +154,15 @@ public final class HostCalls {
     if (data == 0 || len <= 0) {
       return ByteBuffer.allocate(0);
     }
-    if (argsView == null || data != argsViewAddress || argsView.capacity() < len) {
-      argsView = new Pointer(data).getByteBuffer(0, Math.max(len, 256)).order(ByteOrder.nativeOrder());
+    ByteBuffer view = argsView;
+    if (view == null || data != argsViewAddress || view.capacity() < len) {
+      view = new Pointer(data).getByteBuffer(0, Math.max(len, 256)).order(ByteOrder.nativeOrder());
+      argsView = view;
       argsViewAddress = data;
     }
-    // nested callbacks share the view: each decodes its arguments before anything can nest
-    ByteBuffer view = argsView.duplicate().order(ByteOrder.nativeOrder());
-    view.limit(len);
+    // nested host calls (and calls of another thread borrowing the runtime) reuse the view:
+    // every operation decodes all its arguments before it runs Java code that could nest
+    view.clear().limit(len);
     return view;
   }
 
@@ -227,7 +252,7 @@ public final class HostCalls {
           return send(reply.reset().string(text != null ? text : "null"));
         }
       case QuickJsNative.OP_HOST_GET: {
-        String key = (String) Objects.requireNonNull(values.read(args, realm));
+        String key = (String) Objects.requireNonNull(keys.read(args));
         int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
         Object target = hosts.get((int) a);
         Object member = runtime.lent(() -> members.get(target, key, mode));
@@ -250,7 +275,7 @@ public final class HostCalls {
         return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
-        String key = (String) Objects.requireNonNull(values.read(args, realm));
+        String key = (String) Objects.requireNonNull(keys.read(args));
         Object value = values.read(args, realm);
         Object target = hosts.get((int) a);
         runtime.lent(() -> {
@@ -261,7 +286,7 @@ public final class HostCalls {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_HOST_DELETE: {
-        String key = (String) Objects.requireNonNull(values.read(args, realm));
+        String key = (String) Objects.requireNonNull(keys.read(args));
         Object target = hosts.get((int) a);
         boolean deleted = runtime.lent(() -> members.delete(target, key));
         return send(reply.reset().u8(deleted ? 1 : 0));

@@ -80,6 +80,19 @@ public final class HostMembers {
 
   /** Types whose objects scripts must never reach: reflection, class loading, threads, processes. */
   static boolean isBlocked(Class<?> c) {
+    return BLOCKED.get(c);
+  }
+
+  /** {@link #isBlocked} per class, worked out once: it is asked for every value a script sees. */
+  private static final ClassValue<Boolean> BLOCKED =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          return blockedType(type);
+        }
+      };
+
+  private static boolean blockedType(Class<?> c) {
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
       String n = k.getName();
       if (k == Class.class
