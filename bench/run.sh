@@ -132,9 +132,14 @@ run_jvm_column() {
     "$java" "${flags[@]}" -XX:+AlwaysPreTouch -cp "$cp" dev.qjs.bench.jsr223.MemoryProbe "$engine" "$mem_engines" \
       2>>"$o/memory.err" | grep '^{' >> "$o/memory.jsonl" || return 1
   done
-  # 2-8, 10, 11: JMH (promises: quickjs and GraalJS only)
+  # 2-8, 10, 11, 13-16: JMH (promises: quickjs and GraalJS only)
   local sel=(dev.qjs.bench)
-  case $c in nashorn|rhino) sel+=(-e PromiseBench) ;; esac
+  # (Handlebars 4.7 renders a Java Map model only in quickjs, and in GraalJS with its
+  # allowProtoPropertiesByDefault option: README, workload 16)
+  case $c in
+    nashorn|rhino) sel+=(-e 'PromiseBench|SpringTemplateBench.renderJavaModel') ;;
+    graaljs-*) sel+=(-e 'SpringTemplateBench.renderJavaModel$') ;;
+  esac
   log "$c: JMH ${jmh_timing[*]}"
   "$java" "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" -p engine="$engine" \
     "${jmh_timing[@]}" -foe true -jvmArgs "${flags[*]}" "${extra[@]}" \

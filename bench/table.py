@@ -38,6 +38,28 @@ ROWS = [
     ("promises", "11a. eval: await 10,000 resolved promises", "ms/eval", False, ("await10kPromises", 1e-3)),
     ("await", "11b. eval: one await round trip", "µs/eval", False, ("awaitRoundTrip", 1)),
     ("micro", "12. QuickJS tests/microbench.js, sum of per-test times", "ns", False, "micro"),
+    ("rulesBeans", "13a. rules: evaluate(order), beans + HashMap/ArrayList, 102 host calls", "µs/call", False,
+     ("evaluateBeans", 1)),
+    ("rulesRecords", "13b. rules: the same over records + Map.of/List.of", "µs/call", False,
+     ("evaluateRecords", 1)),
+    ("hostMapGet", "14a. host call m.get('a') on a HashMap, in a JS loop", "ns/op", False, ("mapGetCall", 1)),
+    ("hostListSize", "14b. host call list.size() on an ArrayList", "ns/op", False, ("listSizeCall", 1)),
+    ("hostBeanGetter", "14c. bean getter call bean.getName()", "ns/op", False, ("beanGetterCall", 1)),
+    ("hostBeanProp", "14d. bean property read bean.name (GraalJS: getName())", "ns/op", False,
+     ("beanPropertyRead", 1)),
+    ("hostListIndex", "14e. List element read list[i]", "ns/op", False, ("listIndexRead", 1)),
+    ("hostMapWrite", "14f. HashMap property write m.a = i (Rhino: m.put)", "ns/op", False,
+     ("mapPropertyWrite", 1)),
+    ("invokeMethod", "15. invokeMethod(obj, \"add\", 1, 2)", "ns/op", False, ("invokeMethodAdd", 1)),
+    ("fnCall", "15b. JsFunction.call(1, 2) (quickjs only)", "ns/op", False, ("jsFunctionCall", 1)),
+    ("springJs", "16a. Spring-style render(template, model, url), JS model", "renders/s", True,
+     ("renderJsModel", 1)),
+    ("springJava", "16b. the same, Java HashMap/ArrayList model (quickjs only)", "renders/s", True,
+     ("renderJavaModel", 1)),
+    ("springJavaProto", "16c. 16b with Handlebars' allowProtoPropertiesByDefault (quickjs, GraalJS)", "renders/s",
+     True, ("renderJavaModelAllowProto", 1)),
+    ("springRatio", "16d. Java model ÷ JS model, rates (16b ÷ 16a)", "×", True, "derived"),
+    ("springRatioProto", "16e. Java model with the option ÷ JS model, rates (16c ÷ 16a)", "×", True, "derived"),
 ]
 
 # t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom
@@ -95,6 +117,9 @@ def load_column(d):
     for r in jsonl(os.path.join(d, "driver.jsonl")):
         key = {"compute": "compute", "handlebars": "handlebars"}[r["workload"]]
         v[key] = (statistics.mean(r["samples"]), ci(r["samples"]))
+    for java, key in (("springJava", "springRatio"), ("springJavaProto", "springRatioProto")):
+        if "springJs" in v and java in v and v["springJs"][0]:
+            v[key] = (v[java][0] / v["springJs"][0], float("nan"))
     tests, total = microbench(os.path.join(d, "microbench.txt"))
     if total:
         v["micro"] = (total, float("nan"))
@@ -230,7 +255,10 @@ def main():
           "↓ lower is better. Spread: JMH's 99.9% error for JMH figures and the same for raw qjs's "
           "iterations; the standard deviation of the hyperfine runs (cold start, median shown); "
           "half the range of the memory runs (median shown). A JMH row with no ± had one "
-          "iteration. 10: engines that hand the Java string over without copying score ~0.")
+          "iteration. 10: engines that hand the Java string over without copying score ~0. "
+          "14d, 14f: an engine that lacks the form measures the method call it stands for "
+          "(GraalJS bean.getName(), Rhino m.put('a', i); README). 16b, 16c: Handlebars cannot "
+          "read a Java Map model in the other engines (README).")
     print()
     print("![ratios to quickjs](chart.svg)")
     print()
