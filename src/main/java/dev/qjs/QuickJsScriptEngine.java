@@ -267,6 +267,10 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Objects.requireNonNull(name, "name");
     Object[] a = Mirrors.args(args);
     ScriptContext ctx = context;
+    if (ctx.getBindings(ScriptContext.ENGINE_SCOPE) instanceof RealmBindings rb
+        && rb.realm().runtime() == runtime) {
+      return runtime.invokeLocked(ctx, rb.realm(), null, name, a); // the common case: one entry
+    }
     return inScopeInvoking(ctx, realm -> runtime.invoke(realm, null, null, name, a));
   }
 
@@ -276,7 +280,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Objects.requireNonNull(name, "name");
     JsHandle target = scriptObject(thiz);
     Object[] a = Mirrors.args(args);
-    return runtime.locked(context, () -> runtime.invoke(target.realm(), target, null, name, a));
+    return runtime.invokeLocked(context, target.realm(), target, name, a);
   }
 
   @Override

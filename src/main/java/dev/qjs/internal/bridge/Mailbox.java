@@ -44,6 +44,15 @@ public final class Mailbox {
   }
 
   /**
+   * A release store: seen by the shim on this thread at once and by other threads soon after,
+   * without the full fence of {@link #setVolatile} (what the calling thread itself sets up for
+   * its own call: the cleared interrupt flag, its deadline).
+   */
+  public void setRelease(int slot, long value) {
+    SLOT.setRelease(buffer, slot * 8, value);
+  }
+
+  /**
    * The output of the last call, from its start. Its address rarely changes, so one view is kept
    * and reused (making a direct buffer is a JNI call). Used under the runtime's lock.
    */

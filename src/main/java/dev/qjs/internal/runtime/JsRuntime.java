@@ -479,6 +479,31 @@ public final class JsRuntime implements AutoCloseable {
     return result;
   }
 
+  /**
+   * {@link #invoke} as one engine-level call in {@code context} (what {@code invokeFunction} and
+   * {@code invokeMethod} do): one entry of the lock instead of {@link #locked} around {@link
+   * #invoke}, for the realm of bindings this runtime made (no globals to copy in and out).
+   */
+  public @Nullable Object invokeLocked(
+      ScriptContext context, Realm realm, @Nullable JsHandle target, String name, Object[] args)
+      throws ScriptException, NoSuchMethodException {
+    long rt = entry.enter(context, false);
+    ScriptContext saved = current;
+    String savedFile = currentFile;
+    current = context;
+    try {
+      Object result = ObjectAccess.invoke(this, rt, realm, target, null, name, args);
+      if (result == NOT_A_FUNCTION) {
+        throw new NoSuchMethodException("no function named '" + name + "'");
+      }
+      return result;
+    } finally {
+      currentFile = savedFile;
+      current = saved;
+      entry.exit();
+    }
+  }
+
   /** {@code target[key]}; target null means the realm's global object. */
   public @Nullable Object get(Realm realm, @Nullable JsHandle target, Object key) throws ScriptException {
     return get(realm, target, key, false);

@@ -42,9 +42,17 @@ final class NativeState implements Runnable {
 
   void accountMemory() {
     long now = mailbox.get(QuickJsNative.MB_MALLOC_SIZE);
-    NativeMemory.add(now - accounted);
-    accounted = now;
+    long delta = now - accounted;
+    // the process-wide total is a shared atomic: a call that moved the heap by less than a step
+    // leaves it alone (the total serves a 64 MiB collection step; a few KiB per engine are noise)
+    if (delta >= ACCOUNTING_STEP || delta <= -ACCOUNTING_STEP) {
+      NativeMemory.add(delta);
+      accounted = now;
+    }
   }
+
+  /** The smallest change of a runtime's heap that {@link #accountMemory} passes on. */
+  private static final long ACCOUNTING_STEP = 64 << 10;
 
   @Override
   public void run() {

@@ -24,6 +24,8 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   private final Realm realm;
   private final Function<ScriptException, RuntimeException> unchecked;
   private final Map<String, Object> settings = new LinkedHashMap<>();
+  /** settings.size(), written under the settings' lock, read without it. */
+  private volatile int settingsCount;
 
   public RealmBindings(Realm realm, Function<ScriptException, RuntimeException> unchecked) {
     this.realm = realm;
@@ -36,9 +38,7 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
 
   /** True when no host-side setting ({@code quickjs.*}, {@code javax.script.*}) is set. */
   public boolean hasNoSettings() {
-    synchronized (settings) {
-      return settings.isEmpty();
-    }
+    return settingsCount == 0; // asked on every call: no lock
   }
 
   /** True for keys that configure the host and never become JS globals. */
@@ -67,7 +67,11 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
     if (isHostKey(key)) {
       Limits.check(key, value); // a bad limit is refused here, not by every later call
       synchronized (settings) {
-        return settings.put(key, value);
+        try {
+          return settings.put(key, value);
+        } finally {
+          settingsCount = settings.size();
+        }
       }
     }
     try {
@@ -127,7 +131,11 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
     String key = checkKey(name);
     if (isHostKey(key)) {
       synchronized (settings) {
-        return settings.remove(key);
+        try {
+          return settings.remove(key);
+        } finally {
+          settingsCount = settings.size();
+        }
       }
     }
     try {

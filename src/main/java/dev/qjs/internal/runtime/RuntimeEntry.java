@@ -149,8 +149,8 @@ final class RuntimeEntry {
           }
           timeLimitNanos = l.timeoutNanos();
           fatal = null;
-          mailbox.setVolatile(QuickJsNative.MB_INTERRUPT, 0L);
-          mailbox.setVolatile(QuickJsNative.MB_DEADLINE,
+          mailbox.setRelease(QuickJsNative.MB_INTERRUPT, 0L);
+          mailbox.setRelease(QuickJsNative.MB_DEADLINE,
               timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
         } else {
           long lenderDeadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
@@ -158,7 +158,7 @@ final class RuntimeEntry {
           long own = l.timeoutNanos() > 0 ? System.nanoTime() + l.timeoutNanos() : 0L;
           if (own != 0 && (lenderDeadline == 0 || own - lenderDeadline < 0)) {
             timeLimitNanos = l.timeoutNanos();
-            mailbox.setVolatile(QuickJsNative.MB_DEADLINE, own);
+            mailbox.setRelease(QuickJsNative.MB_DEADLINE, own);
           }
         }
       } catch (RuntimeException | Error e) {
@@ -179,10 +179,10 @@ final class RuntimeEntry {
     if (outermost) {
       releaseHostObjects();
       reclaimNearMemoryLimit();
-      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, 0L);
+      mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
     } else if (kind == RuntimeLock.BORROWED) {
       long[] lender = borrowed.pop();
-      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, lender[0]);
+      mailbox.setRelease(QuickJsNative.MB_DEADLINE, lender[0]);
       timeLimitNanos = lender[1];
     }
     state.accountMemory();

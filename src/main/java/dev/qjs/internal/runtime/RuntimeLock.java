@@ -70,11 +70,14 @@ final class RuntimeLock {
     int lentAt = -1;
     /** Its thread's host call has returned and waits for the entries on top to leave. */
     volatile boolean resuming;
+    /** Its thread's {@link #INSIDE} list, looked up once per entry. */
+    final List<RuntimeLock> inside;
 
     Entry(Thread thread, @Nullable Entry below) {
       this.thread = thread;
       this.below = below;
       this.index = below == null ? 0 : below.index + 1;
+      this.inside = INSIDE.get();
     }
 
     boolean lent() {
@@ -168,8 +171,9 @@ final class RuntimeLock {
               && t.index + 1 < MAX_ENTRIES;
           if (lends && (isParked(t.thread) || WAITING.containsKey(t.thread))
               && free.compareAndSet(true, false)) {
-            top = new Entry(me, t);
-            INSIDE.get().add(this);
+            Entry borrowing = new Entry(me, t);
+            top = borrowing;
+            borrowing.inside.add(this);
             return BORROWED;
           }
           if (!registered) {
@@ -208,10 +212,11 @@ final class RuntimeLock {
 
   /** Makes the outermost entry if the runtime is idle. */
   private boolean enterIdle(Thread me) {
-    if (!TOP.compareAndSet(this, (Entry) null, new Entry(me, null))) {
+    Entry mine = new Entry(me, null);
+    if (!TOP.compareAndSet(this, (Entry) null, mine)) {
       return false;
     }
-    INSIDE.get().add(this);
+    mine.inside.add(this);
     return true;
   }
 
@@ -238,7 +243,7 @@ final class RuntimeLock {
       return;
     }
     t.holds = 0;
-    List<RuntimeLock> inside = INSIDE.get();
+    List<RuntimeLock> inside = t.inside;
     inside.remove(inside.size() - 1);
     Entry below = t.below;
     if (below != null) {
