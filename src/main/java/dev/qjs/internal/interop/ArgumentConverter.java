@@ -117,6 +117,54 @@ public final class ArgumentConverter {
     return h != null && h.isFunction() ? h : null;
   }
 
+  /** {@link #traits}: a whole number (or a BigInt). */
+  static final int WHOLE = 1;
+  /** {@link #traits}: a whole number in the range of a byte. */
+  static final int IN_BYTE = 1 << 1;
+  /** {@link #traits}: a whole number in the range of a short (as {@link #cost} tests it). */
+  static final int IN_SHORT = 1 << 2;
+  /** {@link #traits}: a number in the range of an int (as {@link #cost} tests it). */
+  static final int IN_INT = 1 << 3;
+  /** {@link #traits}: a number in the range of a long (as {@link #cost} tests it). */
+  static final int IN_LONG = 1 << 4;
+  /** {@link #traits}: a number a double holds exactly. */
+  static final int EXACT_DOUBLE = 1 << 5;
+  /** {@link #traits}: a BigInt, or a number whose double is finite. */
+  static final int FINITE = 1 << 6;
+  /** {@link #traits}: a string of one character. */
+  static final int ONE_CHAR = 1;
+  /** {@link #traits}: a JavaScript function. */
+  static final int FUNCTION = 1;
+
+  /**
+   * Everything {@link #cost} reads of v besides its class, as bits below 128: for a number
+   * whether it is whole, the ranges it fits and whether a double holds it exactly and finitely;
+   * for a string whether it has one character; for anything else whether it is a JavaScript
+   * function; 0 for null. Two values of one class (or two nulls) with the same traits cost the
+   * same for every type, except a string for an enum type (the constant's name is read): that is
+   * what lets a chosen overload be reused for a call of the same shape ({@link MethodGroup}).
+   * A change to {@link #cost} that reads more of the value must add it here.
+   */
+  int traits(@Nullable Object v) {
+    if (v instanceof Number n) {
+      int bits = 0;
+      if (isIntegral(n)) {
+        bits |= WHOLE;
+        bits |= fits(n, Byte.MIN_VALUE, Byte.MAX_VALUE) ? IN_BYTE : 0;
+        bits |= fits(n, Short.MIN_VALUE, Short.MAX_VALUE) ? IN_SHORT : 0;
+      }
+      bits |= fits(n, Integer.MIN_VALUE, Integer.MAX_VALUE) ? IN_INT : 0;
+      bits |= fitsLong(n) ? IN_LONG : 0;
+      bits |= exactAsDouble(n) ? EXACT_DOUBLE : 0;
+      bits |= n instanceof BigInteger || Double.isFinite(n.doubleValue()) ? FINITE : 0;
+      return bits;
+    }
+    if (v instanceof String s) {
+      return s.length() == 1 ? ONE_CHAR : 0;
+    }
+    return function(v) != null ? FUNCTION : 0;
+  }
+
   /** How well v fits type: 0 exactly, higher is worse, NO when it cannot be converted. */
   int cost(@Nullable Object v, Class<?> type) {
     if (v == null) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One thing in one file, over 600 lines: the member view and the per-class tables it reads
  * ({@code ClassMembers}, found once per class), whose only user it is. Overload choice is {@link
- * Overloads}'s, the {@code Java} global {@link JavaGlobal}'s.
+ * Overloads}'s, the {@code Java} global {@link JavaGlobal}'s; a Java object's method calls go
+ * through this runtime's {@link MethodGroup} for its class and the name.
  */
 public final class HostMembers {
   /** A script asked for something it may not have: a TypeError in JavaScript. */
@@ -70,6 +72,15 @@ public final class HostMembers {
 
   private final ArgumentConverter converter;
   private final Overloads overloads;
+
+  /** This runtime's method groups, per class and name, made on first use. */
+  private final ClassValue<Map<String, MethodGroup>> groups =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, MethodGroup> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
 
   HostMembers(ArgumentConverter converter) {
     this.converter = converter;
@@ -421,11 +432,41 @@ public final class HostMembers {
       }
       return overloads.invokeBest(statics, null, args, name);
     }
-    List<Method> candidates = MEMBERS.get(target.getClass()).methods.get(name);
-    if (candidates == null) {
+    MethodGroup group = group(target.getClass(), name);
+    if (group == null) {
       throw new Refusal(target.getClass().getName() + " has no public method '" + name + "'");
     }
-    return overloads.invokeBest(candidates, target, args, name);
+    return group.invoke(target, args);
+  }
+
+  /**
+   * The methods named name of a plain Java object (not the {@code Java} global, a class from
+   * {@code Java.type} or an array), to call many times: {@code group.invoke(target, args)} is
+   * what {@link #invoke} does for target, for any object of exactly target's class. Null when
+   * target is none of those, its class may not be reached, the name is not accessible or the
+   * class has no public method of that name: {@link #invoke} then refuses or serves the call.
+   */
+  @Nullable MethodGroup methodGroup(Object target, String name) {
+    Class<?> type = target.getClass();
+    if (target instanceof JavaGlobal || target instanceof StaticClass || type.isArray()
+        || isBlocked(type) || isForbiddenName(name)) {
+      return null;
+    }
+    return group(type, name);
+  }
+
+  /** This runtime's group of type's public instance methods named name; null when it has none. */
+  private @Nullable MethodGroup group(Class<?> type, String name) {
+    Map<String, MethodGroup> byName = groups.get(type);
+    MethodGroup group = byName.get(name);
+    if (group != null) {
+      return group;
+    }
+    List<HostMethod> methods = MEMBERS.get(type).hostMethods(name);
+    if (methods == null) {
+      return null;
+    }
+    return byName.computeIfAbsent(name, n -> new MethodGroup(type, n, methods, converter, overloads));
   }
 
   @Nullable Object call(Object target, @Nullable Object[] args, boolean construct) {
@@ -487,6 +528,8 @@ public final class HostMembers {
   /** The public members of one class that scripts may use, found once per class. */
   private static final class ClassMembers {
     final Map<String, List<Method>> methods = new LinkedHashMap<>();
+    /** {@link #methods} with their handles, made on first call by name. */
+    private final Map<String, List<HostMethod>> hostMethods = new ConcurrentHashMap<>();
     final Map<String, Method> getters = new LinkedHashMap<>();
     /** The getters' properties that keys, for-in and JSON list. */
     final java.util.Set<String> listed = new java.util.LinkedHashSet<>();
@@ -561,6 +604,16 @@ public final class HostMembers {
           constructors.add(c);
         }
       }
+    }
+
+    /** The public instance methods named name with their handles, in {@link #methods}' order; null when none. */
+    @Nullable List<HostMethod> hostMethods(String name) {
+      List<Method> overloads = methods.get(name);
+      if (overloads == null) {
+        return null;
+      }
+      return hostMethods.computeIfAbsent(
+          name, n -> overloads.stream().map(HostMethod::new).toList());
     }
 
     private static boolean isObjectPlumbing(Method m) {

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * the overloads and the first mismatch when none fits.
  */
 final class Overloads {
+  private static final Object[] NO_ARGUMENTS = {};
+
   private final ArgumentConverter converter;
 
   Overloads(ArgumentConverter converter) {
@@ -60,6 +62,17 @@ final class Overloads {
 
   /** Calls the candidate that fits the arguments best, converted to its parameter types. */
   @Nullable Object invokeBest(List<Method> candidates, @Nullable Object target, @Nullable Object[] args, String name) {
+    Choice choice = choose(candidates, args, name);
+    Method best = choice.method();
+    return invoke(best, target, convert(best.getParameterTypes(), best.getGenericParameterTypes(), choice.arguments()));
+  }
+
+  /**
+   * The candidate that fits the arguments best and the arguments laid out for it (varargs
+   * packed, not yet converted); a Refusal naming the overloads and the first mismatch when none
+   * fits. On a tie the earlier candidate wins.
+   */
+  Choice choose(List<Method> candidates, @Nullable Object[] args, String name) {
     Method best = null;
     @Nullable Object[] bestArgs = null;
     int bestCost = Integer.MAX_VALUE;
@@ -82,17 +95,26 @@ final class Overloads {
       throw new Refusal("no overload of '" + name + "' accepts " + describe(args) + " ("
           + describeOverloads(candidates) + ")" + firstMismatch(candidates, args));
     }
-    Class<?>[] types = best.getParameterTypes();
-    java.lang.reflect.Type[] generic = best.getGenericParameterTypes();
+    return new Choice(best, bestArgs);
+  }
+
+  /** The method {@link #choose} found and the arguments laid out for it. */
+  record Choice(Method method, @Nullable Object[] arguments) {}
+
+  /** The laid-out arguments converted to the parameter types, in order (a Refusal at the first that cannot be). */
+  @Nullable Object[] convert(Class<?>[] types, java.lang.reflect.Type[] generic, @Nullable Object[] laidOut) {
+    if (types.length == 0) {
+      return NO_ARGUMENTS;
+    }
     Object[] converted = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
-      converted[i] = converter.convert(bestArgs[i], types[i], generic[i]);
+      converted[i] = converter.convert(laidOut[i], types[i], generic[i]);
     }
-    return invoke(best, target, converted);
+    return converted;
   }
 
   /** Arguments laid out for m: as given, or with trailing ones packed into its varargs array. */
-  private @Nullable Object @Nullable [] pack(Method m, @Nullable Object[] args) {
+  @Nullable Object @Nullable [] pack(Method m, @Nullable Object[] args) {
     int n = m.getParameterCount();
     if (!m.isVarArgs()) {
       return args.length == n ? args : null;
@@ -134,7 +156,14 @@ final class Overloads {
 
   /** What a host method or constructor threw, to be thrown on unchanged. */
   private static RuntimeException unwrap(InvocationTargetException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return thrown(e.getCause() != null ? e.getCause() : e);
+  }
+
+  /**
+   * What a host method threw (not wrapped), to be thrown on: a RuntimeException as it is, an
+   * Error thrown here, a checked exception as a {@link HostCallException}.
+   */
+  static RuntimeException thrown(Throwable cause) {
     if (cause instanceof RuntimeException re) {
       return re;
     }
