@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ids that let the shim call a Java method in one host call: a class id for every Java
@@ -33,6 +34,8 @@ public final class ClassMethodIds {
 
   private final Map<Key, Integer> ids = new HashMap<>();
   private final List<String> names = new ArrayList<>();
+  /** The group of each id (null where the name's methods are called by name). */
+  private final List<@Nullable MethodGroup> groups = new ArrayList<>();
 
   /**
    * The class id of o's class, or 0 when o's members are not its class's (a {@code Java.type}
@@ -45,16 +48,25 @@ public final class ClassMethodIds {
     return CLASS_IDS.get(o.getClass());
   }
 
-  /** The method id of {@code type}'s methods named {@code name} (made on first use). */
-  int idOf(Class<?> type, String name) {
-    return ids.computeIfAbsent(new Key(type, name), k -> {
+  /**
+   * The method id of {@code target}'s class's methods named {@code name} (made on first use,
+   * with their group from {@code members}).
+   */
+  int idOf(Object target, String name, HostMembers members) {
+    return ids.computeIfAbsent(new Key(target.getClass(), name), k -> {
       names.add(k.name());
+      groups.add(members.methodGroup(target, name));
       return names.size() - 1;
     });
   }
 
+  /** The group of an id {@link #idOf} gave (its objects' class is the group's), or null. */
+  @Nullable MethodGroup groupOf(int id) {
+    return id >= 0 && id < groups.size() ? groups.get(id) : null;
+  }
+
   /** The method name of an id {@link #idOf} gave, or null for any other number. */
-  @org.jspecify.annotations.Nullable String nameOf(int id) {
+  @Nullable String nameOf(int id) {
     return id >= 0 && id < names.size() ? names.get(id) : null;
   }
 }

@@ -262,7 +262,7 @@ public final class HostCalls {
         if (member == HostMembers.METHOD) {
           int method =
               mode == QuickJsNative.GET_CALL && ClassMethodIds.classIdOf(target) != 0
-                  ? methodIds.idOf(target.getClass(), key)
+                  ? methodIds.idOf(target, key, members)
                   : -1;
           return send(reply.reset().u8(QuickJsNative.GOT_METHOD).i32(method));
         }
@@ -308,16 +308,21 @@ public final class HostCalls {
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_INVOKE_METHOD: {
-        String name = methodIds.nameOf(args.getInt());
+        int id = args.getInt();
+        String name = methodIds.nameOf(id);
+        MethodGroup group = methodIds.groupOf(id);
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
         if (name == null) {
           throw new IllegalStateException("no such method id");
         }
+        // the shim calls a method id only on objects of the class it was given for, so the
+        // group's class checks (blocked class, forbidden name) hold; a map may have an entry of
+        // the name by now, which then is what the script calls
         Object result = runtime.lent(() ->
             target instanceof Map<?, ?> && members.get(target, name, QuickJsNative.GET_CALL) != HostMembers.METHOD
                 ? SHADOWED
-                : members.invoke(target, name, argv));
+                : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
         if (result == SHADOWED) {
           return send(reply.reset().u8(1)); // an entry of this map has the name: the shim calls it
         }
