@@ -293,10 +293,13 @@ static int host_key(JSContext *ctx, qjs_rt *st, JSAtom prop)
         JS_FreeValue(ctx, k);
         return 0;
     }
-    JS_FreeValue(ctx, k);
-    k = JS_AtomToString(ctx, prop);
-    if (JS_IsException(k))
-        return -1;
+    if (!JS_IsString(k)) {
+        /* an integer index: its string form, as for any other name */
+        JS_FreeValue(ctx, k);
+        k = JS_AtomToString(ctx, prop);
+        if (JS_IsException(k))
+            return -1;
+    }
     enc_string(ctx, &st->up, k);
     JS_FreeValue(ctx, k);
     return 1;

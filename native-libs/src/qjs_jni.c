@@ -42,9 +42,11 @@ static int32_t jni_host(int32_t token, int32_t op, int64_t a, const uint8_t *dat
     jint rc;
     if (!env && (*java_vm)->GetEnv(java_vm, (void **)&env, QJS_JNI_VERSION) != JNI_OK)
         return QJS_REPLY_FATAL;
+    /* JniBinding.host returns the status + 1: 0 only when it threw (asking ExceptionCheck on
+       every upcall would cost a transition into the VM each time) */
     rc = (*env)->CallStaticIntMethod(env, binding_class, host_method, (jint)token, (jint)op,
                                      (jlong)a, (jlong)(uintptr_t)data, (jint)len);
-    if ((*env)->ExceptionCheck(env)) {
+    if (rc == 0 && (*env)->ExceptionCheck(env)) {
         jthrowable thrown = (*env)->ExceptionOccurred(env);
         (*env)->ExceptionClear(env);
         if (!t_pending && thrown)
@@ -53,7 +55,7 @@ static int32_t jni_host(int32_t token, int32_t op, int64_t a, const uint8_t *dat
             (*env)->DeleteLocalRef(env, thrown);
         return QJS_REPLY_FATAL;
     }
-    return (int32_t)rc;
+    return (int32_t)rc - 1;
 }
 
 /* Every downcall runs between these two: the thread's env for its upcalls, restored on the way

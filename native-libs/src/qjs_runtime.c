@@ -53,13 +53,20 @@ static uintptr_t thread_stack_low(void)
    on 64-bit HotSpot) plus headroom for host callbacks that run Java code. */
 static uintptr_t stack_reserve(void)
 {
+    /* asked on every outermost entry: the page size once (threads that race store the same) */
+    static uintptr_t reserve;
+    uintptr_t r = __atomic_load_n(&reserve, __ATOMIC_RELAXED);
+    if (r == 0) {
 #if defined(_WIN32)
-    uintptr_t page = 4096;
+        uintptr_t page = 4096;
 #else
-    long p = sysconf(_SC_PAGESIZE);
-    uintptr_t page = p > 0 ? (uintptr_t)p : 4096;
+        long p = sysconf(_SC_PAGESIZE);
+        uintptr_t page = p > 0 ? (uintptr_t)p : 4096;
 #endif
-    return 26 * page + (uintptr_t)96 * 1024;
+        r = 26 * page + (uintptr_t)96 * 1024;
+        __atomic_store_n(&reserve, r, __ATOMIC_RELAXED);
+    }
+    return r;
 }
 
 /* This thread's identity: the address of one of its thread-local variables. */

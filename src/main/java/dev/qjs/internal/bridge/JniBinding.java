@@ -80,13 +80,15 @@ final class JniBinding {
   }
 
   /**
-   * The upcall of every host call ({@code qjs_host_fn}): never throws (the host function catches
-   * everything; an error thrown before it runs is handled by the C side).
+   * The upcall of every host call ({@code qjs_host_fn}): the host function's status plus one, so
+   * that the C side asks whether an exception is pending only when it sees 0 (what a JNI call
+   * that threw returns). Never throws itself (the host function catches everything; an error
+   * thrown before it runs is handled by the C side).
    */
   @SuppressWarnings("unused") // called from native code
   private static int host(int token, int op, long a, long data, int len) {
     QuickJsNative.HostFunction function = host;
-    return function == null ? QuickJsNative.REPLY_OK : function.invoke(token, op, a, data, len);
+    return 1 + (function == null ? QuickJsNative.REPLY_OK : function.invoke(token, op, a, data, len));
   }
 
   /** 0 when bound, 1 when another class loader's class is bound, -1 with an exception thrown. */

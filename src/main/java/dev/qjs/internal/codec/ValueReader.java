@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ValueReader {
   private final References references;
+  private final ShortStrings shortStrings = new ShortStrings();
 
   public ValueReader(References references) {
     this.references = references;
@@ -40,6 +41,9 @@ public final class ValueReader {
         return narrow(b.getDouble());
       case QuickJsNative.T_STRING8: {
         int n = b.getInt();
+        if (n <= ShortStrings.MAX_LENGTH && n >= 0) {
+          return shortStrings.read(b, n);
+        }
         byte[] bytes = new byte[n];
         b.get(bytes);
         return new String(bytes, StandardCharsets.ISO_8859_1);

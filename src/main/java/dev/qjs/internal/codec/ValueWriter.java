@@ -90,8 +90,25 @@ public final class ValueWriter {
     return u8(QuickJsNative.T_UNDEFINED);
   }
 
+  /** Strings up to this length are written without a copy of their bytes. */
+  private static final int SHORT_STRING = 64;
+
   public ValueWriter string(CharSequence s) {
     int n = s.length();
+    if (n <= SHORT_STRING) {
+      // names and short values, written char by char as Latin-1 while they are (no copy made)
+      ensure(5L + 2L * n + 1);
+      int start = buf.position();
+      buf.put(QuickJsNative.T_STRING8).putInt(n);
+      int i = 0;
+      for (char c; i < n && (c = s.charAt(i)) <= 0xFF; i++) {
+        buf.put((byte) c);
+      }
+      if (i == n) {
+        return this;
+      }
+      buf.position(start);
+    }
     boolean latin1 = true;
     for (int i = 0; i < n; i++) {
       if (s.charAt(i) > 0xFF) {

@@ -4,7 +4,6 @@ import com.sun.jna.Pointer;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
-import dev.qjs.internal.codec.KeyCache;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
@@ -58,7 +57,6 @@ public final class HostCalls {
   private final HostObjects hosts;
   private final HostMembers members;
   private final ClassMethodIds methodIds = new ClassMethodIds();
-  private final KeyCache keys;
   /**
    * The runtime's token (0 until registered). Written before the HostCalls is published to
    * another thread through {@link #BY_TOKEN}, whose map makes it visible there.
@@ -82,7 +80,6 @@ public final class HostCalls {
     this.mailbox = mailbox;
     this.references = references;
     this.values = values;
-    this.keys = new KeyCache(values);
     this.reply = new ValueWriter(references, 4 << 10);
     this.hosts = hosts;
     this.members = new HostMembers(converter);
@@ -252,7 +249,7 @@ public final class HostCalls {
           return send(reply.reset().string(text != null ? text : "null"));
         }
       case QuickJsNative.OP_HOST_GET: {
-        String key = (String) Objects.requireNonNull(keys.read(args));
+        String key = (String) Objects.requireNonNull(values.read(args, null));
         int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
         Object target = hosts.get((int) a);
         Object member = runtime.lent(() -> members.get(target, key, mode));
@@ -275,7 +272,7 @@ public final class HostCalls {
         return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
       }
       case QuickJsNative.OP_HOST_SET: {
-        String key = (String) Objects.requireNonNull(keys.read(args));
+        String key = (String) Objects.requireNonNull(values.read(args, null));
         Object value = values.read(args, realm);
         Object target = hosts.get((int) a);
         runtime.lent(() -> {
@@ -286,7 +283,7 @@ public final class HostCalls {
         return QuickJsNative.REPLY_OK;
       }
       case QuickJsNative.OP_HOST_DELETE: {
-        String key = (String) Objects.requireNonNull(keys.read(args));
+        String key = (String) Objects.requireNonNull(values.read(args, null));
         Object target = hosts.get((int) a);
         boolean deleted = runtime.lent(() -> members.delete(target, key));
         return send(reply.reset().u8(deleted ? 1 : 0));
@@ -320,7 +317,7 @@ public final class HostCalls {
         // group's class checks (blocked class, forbidden name) hold; a map may have an entry of
         // the name by now, which then is what the script calls
         Object result = runtime.lent(() ->
-            target instanceof Map<?, ?> && members.get(target, name, QuickJsNative.GET_CALL) != HostMembers.METHOD
+            target instanceof Map<?, ?> map && HostMembers.hasEntry(map, name)
                 ? SHADOWED
                 : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
         if (result == SHADOWED) {

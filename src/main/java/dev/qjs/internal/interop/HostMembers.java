@@ -364,6 +364,18 @@ public final class HostMembers {
    * The key of map that the property name means: the name itself, else an Integer or Long key
    * written the same way (a {@code Map<Integer, …>} read as {@code m[1]}); null when absent.
    */
+  /**
+   * Whether a map has an entry that {@code map.name} reads (and that so shadows a method of that
+   * name); a map that cannot hold such a key (a {@code TreeMap} of numbers) has none.
+   */
+  static boolean hasEntry(Map<?, ?> map, String name) {
+    try {
+      return mapKey(map, name) != null;
+    } catch (ClassCastException | NullPointerException keyOfAnotherType) {
+      return false;
+    }
+  }
+
   private static @Nullable Object mapKey(Map<?, ?> map, String name) {
     if (map.containsKey(name)) {
       return name;

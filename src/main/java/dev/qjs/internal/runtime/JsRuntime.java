@@ -167,6 +167,7 @@ public final class JsRuntime implements AutoCloseable {
   /** The realm at this address was freed (under the lock). */
   void forgetRealm(long address) {
     realmsByAddress.remove(address);
+    lastRealm = null;
     loop.forgetRealm(address);
   }
 
@@ -243,8 +244,16 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** The realm at a native address (a host call's, a promise's), or null when it is gone. */
+  private long lastRealmAddress;
+  private @Nullable WeakReference<Realm> lastRealm;
+
   public @Nullable Realm realmAt(long address) {
-    WeakReference<Realm> ref = realmsByAddress.get(address);
+    WeakReference<Realm> ref = address == lastRealmAddress ? lastRealm : null;
+    if (ref == null) {
+      ref = realmsByAddress.get(address); // asked by every host call: the last answer is kept
+      lastRealm = ref;
+      lastRealmAddress = address;
+    }
     return ref == null ? null : ref.get();
   }
 
@@ -378,6 +387,7 @@ public final class JsRuntime implements AutoCloseable {
       }
       Realm realm = new Realm(this, ptr);
       realmsByAddress.put(ptr, new WeakReference<>(realm));
+      lastRealm = null; // the address may be a freed realm's
       ConcurrentLinkedQueue<Long> dead = state.deadRealms;
       CLEANER.register(realm, () -> dead.add(ptr));
       if (classFilter != null) {

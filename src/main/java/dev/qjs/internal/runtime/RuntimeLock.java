@@ -3,9 +3,12 @@ package dev.qjs.internal.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -70,14 +73,11 @@ final class RuntimeLock {
     int lentAt = -1;
     /** Its thread's host call has returned and waits for the entries on top to leave. */
     volatile boolean resuming;
-    /** Its thread's {@link #INSIDE} list, looked up once per entry. */
-    final List<RuntimeLock> inside;
 
     Entry(Thread thread, @Nullable Entry below) {
       this.thread = thread;
       this.below = below;
       this.index = below == null ? 0 : below.index + 1;
-      this.inside = INSIDE.get();
     }
 
     boolean lent() {
@@ -92,9 +92,12 @@ final class RuntimeLock {
   private record Wait(RuntimeLock lock, boolean mayBorrow, boolean resuming) {}
 
   private static final Map<Thread, Wait> WAITING = new ConcurrentHashMap<>();
-  /** The locks the current thread has an entry in, oldest first. */
-  private static final ThreadLocal<List<RuntimeLock>> INSIDE =
-      ThreadLocal.withInitial(ArrayList::new);
+  /**
+   * Every lock of the process, for a waiting thread to find the calls it is inside (the slow
+   * path): entries record no per-thread list, so entering and leaving touch no thread-local.
+   */
+  private static final Set<RuntimeLock> ALL =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   private final ReentrantLock guard = new ReentrantLock();
   private final Condition changed = guard.newCondition();
@@ -132,6 +135,17 @@ final class RuntimeLock {
   RuntimeLock(String name, BooleanSupplier stopRequested) {
     this.name = name;
     this.stopRequested = stopRequested;
+    ALL.add(this);
+  }
+
+  /** Whether thread has an entry in this lock (read racily: its caller re-checks as it waits). */
+  private boolean hasEntryOf(Thread thread) {
+    for (Entry e = top; e != null; e = e.below) {
+      if (e.thread == thread) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -171,9 +185,7 @@ final class RuntimeLock {
               && t.index + 1 < MAX_ENTRIES;
           if (lends && (isParked(t.thread) || WAITING.containsKey(t.thread))
               && free.compareAndSet(true, false)) {
-            Entry borrowing = new Entry(me, t);
-            top = borrowing;
-            borrowing.inside.add(this);
+            top = new Entry(me, t);
             return BORROWED;
           }
           if (!registered) {
@@ -212,12 +224,7 @@ final class RuntimeLock {
 
   /** Makes the outermost entry if the runtime is idle. */
   private boolean enterIdle(Thread me) {
-    Entry mine = new Entry(me, null);
-    if (!TOP.compareAndSet(this, (Entry) null, mine)) {
-      return false;
-    }
-    mine.inside.add(this);
-    return true;
+    return TOP.compareAndSet(this, (Entry) null, new Entry(me, null));
   }
 
   /** How the current thread's release will end its entry: OUTERMOST, BORROWED or NESTED. */
@@ -243,8 +250,6 @@ final class RuntimeLock {
       return;
     }
     t.holds = 0;
-    List<RuntimeLock> inside = t.inside;
-    inside.remove(inside.size() - 1);
     Entry below = t.below;
     if (below != null) {
       top = below;
@@ -380,8 +385,12 @@ final class RuntimeLock {
 
   /** Throws when the waiter's own calls are being stopped, or when it closes a deadlock. */
   private void checkWaiting(Thread me) {
-    for (RuntimeLock held : INSIDE.get()) {
-      if (held != this && held.stopRequested.getAsBoolean()) {
+    List<RuntimeLock> all;
+    synchronized (ALL) {
+      all = new ArrayList<>(ALL);
+    }
+    for (RuntimeLock held : all) {
+      if (held != this && held.hasEntryOf(me) && held.stopRequested.getAsBoolean()) {
         throw new WaitRefused("the call in " + held.name + " was stopped (time limit, interrupt or"
             + " close) while it waited for " + name + ", which another thread is running");
       }
