@@ -27,7 +27,14 @@ JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 GRAAL_VERSION=25.0.3
 LOAD_MAX=${LOAD_MAX:-1.5}
 ALL_COLUMNS="quickjs qjs nashorn rhino graaljs-jit graaljs-interp"
-COLUMNS=${COLUMNS:-$ALL_COLUMNS}
+# BOUNDARY=1: only the Java<->JS crossing workloads (4, 7, 8, 10, 13-16), on JDK 17 and JDK 25,
+# quickjs over JNI and over the JNA fallback, beside Nashorn (no cold start, memory, microbench)
+BOUNDARY_WORKLOADS='RulesBench|HostAccessBench|HostMapReadBench|InvokeFunctionBench|InvokeMethodBench|JsFunctionCallBench|SpringTemplateBench|MapTransformBench|StringRoundTripBench'
+if [ "${BOUNDARY:-0}" = 1 ]; then
+  COLUMNS=${COLUMNS:-"quickjs quickjs-jna nashorn quickjs-jdk25 nashorn-jdk25"}
+else
+  COLUMNS=${COLUMNS:-$ALL_COLUMNS}
+fi
 extra=()
 if [ "${1:-}" = -- ]; then shift; extra=("$@"); fi
 
@@ -44,6 +51,7 @@ else
   micro_tests=()
   run_name=$day
 fi
+if [ "${BOUNDARY:-0}" = 1 ]; then run_name=$run_name-boundary; fi
 out=${OUT:-$bench/results/$run_name}
 raw=${RAW:-$bench/target/results/$run_name}
 # identical for every JVM column (JMH forks get exactly these); a column adds only what its
@@ -78,6 +86,8 @@ build() {
   for c in $COLUMNS; do
     case $c in
       quickjs|nashorn|rhino) profiles+=("$c") ;;
+      quickjs-*) profiles+=(quickjs) ;;
+      nashorn-*) profiles+=(nashorn) ;;
       graaljs-*) profiles+=(graaljs) ;;
     esac
   done
@@ -95,7 +105,10 @@ column_setup() {
   col_flags=()
   case $c in
     quickjs) java=$JAVA17; engine=quickjs; dir=quickjs ;;
+    quickjs-jna) java=$JAVA17; engine=quickjs; dir=quickjs; col_flags=(-Dquickjs.binding=jna) ;;
+    quickjs-jdk25) java=$JAVA25; engine=quickjs; dir=quickjs ;;
     nashorn) java=$JAVA17; engine=nashorn; dir=nashorn ;;
+    nashorn-jdk25) java=$JAVA25; engine=nashorn; dir=nashorn ;;
     rhino)   java=$JAVA17; engine=rhino; dir=rhino ;;
     graaljs-jit|graaljs-interp)
       java=$JAVA25; engine=graal.js; dir=graaljs
@@ -118,26 +131,30 @@ run_jvm_column() {
   local flags=("${JVM_FLAGS[@]}" "${col_flags[@]}")
   echo "${flags[*]}" > "$o/jvm-flags.txt"
   "$java" -version 2> "$o/java-version.txt" || true
-  # 1. cold start: check once, then hyperfine
-  local got
-  got=$("$java" "${flags[@]}" -cp "$cp" dev.qjs.bench.jsr223.ColdStart "$engine" 2>/dev/null) || return 1
-  [ "$got" = 2 ] || { echo "cold start of $engine printed '$got', not 2" >&2; return 1; }
-  log "$c: cold start (hyperfine, $cold_runs runs)"
-  hyperfine -N --style none --warmup 1 --runs "$cold_runs" --export-json "$o/coldstart.json" \
-    "$java ${flags[*]} -cp $cp dev.qjs.bench.jsr223.ColdStart $engine" > "$o/coldstart.txt" 2>&1 || return 1
-  # 9. memory, each run in a new JVM; a pre-touched heap, so RSS deltas are memory outside it
-  log "$c: memory ($mem_runs runs, 1 + $mem_engines engines)"
-  : > "$o/memory.jsonl"
-  for ((i = 0; i < mem_runs; i++)); do
-    "$java" "${flags[@]}" -XX:+AlwaysPreTouch -cp "$cp" dev.qjs.bench.jsr223.MemoryProbe "$engine" "$mem_engines" \
-      2>>"$o/memory.err" | grep '^{' >> "$o/memory.jsonl" || return 1
-  done
-  # 2-8, 10, 11, 13-16: JMH (promises: quickjs and GraalJS only)
   local sel=(dev.qjs.bench)
+  if [ "${BOUNDARY:-0}" = 1 ]; then
+    sel=("$BOUNDARY_WORKLOADS")
+  else
+    # 1. cold start: check once, then hyperfine
+    local got
+    got=$("$java" "${flags[@]}" -cp "$cp" dev.qjs.bench.jsr223.ColdStart "$engine" 2>/dev/null) || return 1
+    [ "$got" = 2 ] || { echo "cold start of $engine printed '$got', not 2" >&2; return 1; }
+    log "$c: cold start (hyperfine, $cold_runs runs)"
+    hyperfine -N --style none --warmup 1 --runs "$cold_runs" --export-json "$o/coldstart.json" \
+      "$java ${flags[*]} -cp $cp dev.qjs.bench.jsr223.ColdStart $engine" > "$o/coldstart.txt" 2>&1 || return 1
+    # 9. memory, each run in a new JVM; a pre-touched heap, so RSS deltas are memory outside it
+    log "$c: memory ($mem_runs runs, 1 + $mem_engines engines)"
+    : > "$o/memory.jsonl"
+    for ((i = 0; i < mem_runs; i++)); do
+      "$java" "${flags[@]}" -XX:+AlwaysPreTouch -cp "$cp" dev.qjs.bench.jsr223.MemoryProbe "$engine" "$mem_engines" \
+        2>>"$o/memory.err" | grep '^{' >> "$o/memory.jsonl" || return 1
+    done
+  fi
+  # 2-8, 10, 11, 13-16: JMH (promises: quickjs and GraalJS only)
   # (Handlebars 4.7 renders a Java Map model only in quickjs, and in GraalJS with its
   # allowProtoPropertiesByDefault option: README, workload 16)
   case $c in
-    nashorn|rhino) sel+=(-e 'PromiseBench|SpringTemplateBench.renderJavaModel') ;;
+    nashorn|nashorn-*|rhino) sel+=(-e 'PromiseBench|SpringTemplateBench.renderJavaModel') ;;
     graaljs-*) sel+=(-e 'SpringTemplateBench.renderJavaModel$') ;;
   esac
   log "$c: JMH ${jmh_timing[*]}"
@@ -146,7 +163,7 @@ run_jvm_column() {
     -rf json -rff "$o/jmh.json" > "$o/jmh.txt" 2>&1 \
     || { tail -30 "$o/jmh.txt" >&2; return 1; }
   # 12. QuickJS's microbench.js through javax.script (quickjs column)
-  if [ "$c" = quickjs ]; then
+  if [ "$c" = quickjs ] && [ "${BOUNDARY:-0}" != 1 ]; then
     log "$c: tests/microbench.js through javax.script"
     "$java" "${flags[@]}" -cp "$cp" dev.qjs.bench.jsr223.MicrobenchRunner "$engine" \
       "$bench/target/qjs/tests/microbench.js" "${micro_tests[@]}" > "$o/microbench.txt" 2>"$o/microbench.err" || return 1
@@ -220,6 +237,10 @@ for c in $COLUMNS; do
   fi
 done
 echo "total seconds: $(( $(date +%s) - t_start ))" >> "$raw/env.txt"
+if [ "${BOUNDARY:-0}" = 1 ]; then
+  # the raw JMH results stay beside the table of a boundary run (small; .gitignore lets them in)
+  for c in $COLUMNS; do cp "$raw/$c/jmh.json" "$out/$c.jmh.json"; done
+fi
 
 python3 "$bench/table.py" "$raw" "$out" > "$out/table.md"
 log "results in $out (raw data in $raw)"

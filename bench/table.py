@@ -11,12 +11,16 @@ import re
 import statistics
 import sys
 
-COLUMNS = ["quickjs", "qjs", "nashorn", "rhino", "graaljs-jit", "graaljs-interp"]
-TITLES = {"quickjs": "quickjs (JSR-223)", "qjs": "raw qjs", "nashorn": "Nashorn 15.7",
+COLUMNS = ["quickjs", "quickjs-jna", "qjs", "nashorn", "rhino", "graaljs-jit", "graaljs-interp",
+           "quickjs-jdk25", "nashorn-jdk25"]
+TITLES = {"quickjs": "quickjs (JSR-223)", "quickjs-jna": "quickjs over JNA (fallback)",
+          "qjs": "raw qjs", "nashorn": "Nashorn 15.7",
           "rhino": "Rhino 1.9.1", "graaljs-jit": "GraalJS 25 (Graal JIT)",
-          "graaljs-interp": "GraalJS 25 (no JIT)"}
+          "graaljs-interp": "GraalJS 25 (no JIT)", "quickjs-jdk25": "quickjs, JDK 25",
+          "nashorn-jdk25": "Nashorn 15.7, JDK 25"}
 COLORS = {"qjs": "#4c78a8", "nashorn": "#f58518", "rhino": "#54a24b",
-          "graaljs-jit": "#e45756", "graaljs-interp": "#b279a2"}
+          "graaljs-jit": "#e45756", "graaljs-interp": "#b279a2", "quickjs-jna": "#9d755d",
+          "quickjs-jdk25": "#72b7b2", "nashorn-jdk25": "#eeca3b"}
 
 # key, label, unit, True if higher is better, (jmh method, factor) or a special source
 ROWS = [
@@ -193,6 +197,44 @@ def targets(data):
     return out
 
 
+def boundary_targets(data):
+    """Issue 15's goals, for JDK 17 (quickjs vs nashorn) and JDK 25 (the -jdk25 columns)."""
+    out = []
+    for jdk, q, n in (("17", "quickjs", "nashorn"), ("25", "quickjs-jdk25", "nashorn-jdk25")):
+        qd, nd = data.get(q, {}), data.get(n, {})
+        if not qd:
+            continue
+
+        def add(name, how, ok):
+            out.append(f"| JDK {jdk}: {name} | {how} | {'n/a' if ok is None else ('met' if ok else '**missed**')} |")
+
+        for key, what in (("rulesBeans", "rules (beans)"), ("rulesRecords", "rules (records)")):
+            if key in qd and key in nd:
+                x = qd[key][0] / nd[key][0]
+                add(f"{what} ≤ 3× Nashorn's time", f"{x:.1f}× ({qd[key][0]:.3g} vs {nd[key][0]:.3g} µs)", x <= 3)
+        for key, what, limit in (("hostMapGet", "host call m.get('a')", 100),
+                                 ("hostListSize", "host call list.size()", 100),
+                                 ("hostBeanGetter", "host call bean.getName()", 100),
+                                 ("hostRead", "property read m.a", 50),
+                                 ("hostBeanProp", "property read bean.name", 50),
+                                 ("hostListIndex", "property read list[i]", 50),
+                                 ("hostMapWrite", "property write m.a = i", 100),
+                                 ("invoke", "invokeFunction", 100),
+                                 ("invokeMethod", "invokeMethod", 100),
+                                 ("fnCall", "JsFunction.call", 100)):
+            if key in qd:
+                add(f"{what} ≤ {limit} ns", f"{qd[key][0]:.0f} ns", qd[key][0] <= limit)
+        if "springJava" in qd and "springJs" in qd:
+            x = qd["springJava"][0] / qd["springJs"][0]
+            add("Handlebars, Java model ≥ 0.9× JS model", f"{x:.2f}×", x >= 0.9)
+        if "transform" in qd:
+            add("1,000-entry Map in, object back ≤ 0.7 ms", f"{qd['transform'][0] / 1000:.2f} ms",
+                qd["transform"][0] <= 700)
+        if "string" in qd:
+            add("10 MB string round trip ≤ 5 ms", f"{qd['string'][0]:.1f} ms", qd["string"][0] <= 5)
+    return out
+
+
 def chart(data, cols, path):
     """Horizontal bars of how many times better than quickjs each column is (log scale)."""
     rows = [(key, label) for key, label, _, _, _ in ROWS
@@ -262,10 +304,18 @@ def main():
     print()
     print("![ratios to quickjs](chart.svg)")
     print()
-    print("| target (issue 5) | this run | |")
-    print("|---|---|---|")
-    for line in targets(data):
-        print(line)
+    if "cold" in data.get("quickjs", {}):
+        print("| target (issue 5) | this run | |")
+        print("|---|---|---|")
+        for line in targets(data):
+            print(line)
+    lines = boundary_targets(data)
+    if lines:
+        print()
+        print("| target (issue 15) | this run | |")
+        print("|---|---|---|")
+        for line in lines:
+            print(line)
     qt, _ = microbench(os.path.join(d, "quickjs", "microbench.txt"))
     rt, _ = microbench(os.path.join(d, "qjs", "microbench.txt"))
     common = [t for t in qt if t in rt and rt[t] > 0]

@@ -34,14 +34,25 @@ import org.jspecify.annotations.Nullable;
  * JsRuntime#lent}).
  */
 public final class HostCalls {
-  private static final Map<Integer, WeakReference<HostCalls>> BY_TOKEN = new ConcurrentHashMap<>();
+  private static final Map<Integer, TokenRef> BY_TOKEN = new ConcurrentHashMap<>();
   private static final AtomicInteger TOKENS = new AtomicInteger();
 
+  /** A runtime's HostCalls, held weakly (an engine nobody uses must stay collectable). */
+  private static final class TokenRef extends WeakReference<HostCalls> {
+    final int token;
+
+    TokenRef(HostCalls calls, int token) {
+      super(calls);
+      this.token = token;
+    }
+  }
+
   /**
-   * The HostCalls of the last host call, so consecutive calls of one runtime skip the token
-   * look-up. A stale value only costs the look-up: {@link #token} decides.
+   * The runtime of the last host call, so consecutive calls of one runtime skip the token
+   * look-up. One reference holds both the token and the runtime, so a stale value only costs
+   * the look-up.
    */
-  private static volatile @Nullable HostCalls last;
+  private static volatile @Nullable TokenRef last;
 
   /** What {@code OP_HOST_INVOKE_METHOD} finds when a map's entry shadows the method. */
   private static final Object SHADOWED = new Object();
@@ -57,11 +68,6 @@ public final class HostCalls {
   private final HostObjects hosts;
   private final HostMembers members;
   private final ClassMethodIds methodIds = new ClassMethodIds();
-  /**
-   * The runtime's token (0 until registered). Written before the HostCalls is published to
-   * another thread through {@link #BY_TOKEN}, whose map makes it visible there.
-   */
-  private volatile int token;
   private final EventLoop loop;
   private final ModuleRegistry modules;
   private @Nullable ByteBuffer argsView;
@@ -94,28 +100,30 @@ public final class HostCalls {
 
   /** From now on the shim's host calls with this token come here. */
   public void register(int token) {
-    this.token = token;
-    BY_TOKEN.put(token, new WeakReference<>(this));
+    BY_TOKEN.put(token, new TokenRef(this, token));
   }
 
   /** The runtime with this token was freed. */
   public static void unregister(int token) {
     BY_TOKEN.remove(token);
-    HostCalls calls = last;
-    if (calls != null && calls.token == token) {
+    TokenRef ref = last;
+    if (ref != null && ref.token == token) {
       last = null;
     }
   }
 
   private static int dispatch(int token, int op, long a, long data, int len) {
-    HostCalls calls = last;
-    if (calls == null || calls.token != token) {
-      WeakReference<HostCalls> ref = BY_TOKEN.get(token);
-      calls = ref == null ? null : ref.get();
-      if (calls == null) {
+    TokenRef ref = last;
+    if (ref == null || ref.token != token) {
+      ref = BY_TOKEN.get(token);
+      if (ref == null) {
         return QuickJsNative.REPLY_OK; // the runtime is being freed: nothing to release or print
       }
-      last = calls;
+      last = ref;
+    }
+    HostCalls calls = ref.get();
+    if (calls == null) {
+      return QuickJsNative.REPLY_OK;
     }
     try {
       return calls.onHostCall(op, a, calls.hostArguments(data, len));

@@ -181,8 +181,8 @@ public final class HostMembers {
   @Nullable Object get(Object target, String key, int mode) {
     checkTarget(target);
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
-    if (target instanceof Map<?, ?> map && map.containsKey(key)) {
-      return exposable(map.get(key));
+    if (target instanceof Map<?, ?> map && hasEntry(map, key)) {
+      return exposable(map.get(mapKey(map, key)));
     }
     if (isForbiddenName(key)) {
       throw new Refusal("'" + key + "' is not accessible to scripts");
@@ -369,16 +369,17 @@ public final class HostMembers {
    * name); a map that cannot hold such a key (a {@code TreeMap} of numbers) has none.
    */
   static boolean hasEntry(Map<?, ?> map, String name) {
-    try {
-      return mapKey(map, name) != null;
-    } catch (ClassCastException | NullPointerException keyOfAnotherType) {
-      return false;
-    }
+    return mapKey(map, name) != null;
   }
 
+  /** The key of map that {@code map.name} reads, or null (also for a map of other key types). */
   private static @Nullable Object mapKey(Map<?, ?> map, String name) {
-    if (map.containsKey(name)) {
-      return name;
+    try {
+      if (map.containsKey(name)) {
+        return name;
+      }
+    } catch (ClassCastException | NullPointerException keyOfAnotherType) {
+      // a TreeMap of numbers cannot even compare a string: fall through to numbers
     }
     if (!name.isEmpty() && name.length() <= 19 && (Character.isDigit(name.charAt(0)) || name.charAt(0) == '-')) {
       try {
