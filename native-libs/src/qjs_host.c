@@ -61,9 +61,19 @@ JSValue host_error(JSContext *ctx, qjs_rt *st, int32_t id, reader *r)
 
 /* Calls the host; on success *reply points at the host's reply bytes. Returns
    0 on success, 1 when the host threw (the JS exception is already set). */
+/* Forgets the last member read (any host call may change what Java objects hold). */
+void host_forget_read(qjs_rt *st)
+{
+    if (st->read_atom != JS_ATOM_NULL) {
+        JS_FreeAtomRT(st->rt, st->read_atom);
+        st->read_atom = JS_ATOM_NULL;
+    }
+}
+
 int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
 {
     int32_t rc;
+    host_forget_read(st);
     st->mb[QJS_MB_REPLY_PTR] = 0;
     st->mb[QJS_MB_REPLY_LEN] = 0;
     st->mb[QJS_MB_REALM] = ctx ? (int64_t)(uintptr_t)JS_GetContextOpaque(ctx) : 0;
@@ -526,6 +536,14 @@ static JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom p
     int r = host_get(ctx, obj, prop, mode, &v, &kind, &missing);
     if (r < 0)
         return JS_EXCEPTION;
+    if (mode == QJS_GET_VALUE) {
+        /* remembered until the next host call, for a hasOwnProperty that follows */
+        qjs_rt *st = rt_of(ctx);
+        host_forget_read(st);
+        st->read_id = host_id_of(obj);
+        st->read_atom = JS_DupAtom(ctx, prop);
+        st->read_found = r > 0;
+    }
     if (r > 0)
         return v;
     proto = JS_GetPrototype(ctx, obj);
@@ -579,9 +597,13 @@ static int host_get_own_property(JSContext *ctx, JSPropertyDescriptor *desc,
 {
     JSValue v;
     int kind = 0;
+    int r;
+    qjs_rt *st = rt_of(ctx);
+    if (!desc && st->read_atom == prop && st->read_atom != JS_ATOM_NULL && st->read_id == host_id_of(obj))
+        return st->read_found; /* hasOwnProperty right after a read of the member: no host call */
     /* describing never runs a getter: Object.keys, for-in and hasOwnProperty list and test
        a bean's properties without reading them */
-    int r = host_get(ctx, obj, prop, QJS_GET_DESCRIBE, &v, &kind, NULL);
+    r = host_get(ctx, obj, prop, QJS_GET_DESCRIBE, &v, &kind, NULL);
     if (r <= 0)
         return r;
     if (desc) {

@@ -113,6 +113,12 @@ struct qjs_rt {
     struct list_head realms;
     qjs_buf out; /* results of calls */
     qjs_buf up;  /* arguments of host callbacks */
+    /* the last read of a Java object's member (host id, name, whether the object has it),
+       valid until the next host call: `o[k]` then `hasOwnProperty(o, k)` (Handlebars'
+       lookupProperty, for every property) asks Java once; see host_get */
+    int32_t read_id;
+    JSAtom read_atom; /* a counted reference, JS_ATOM_NULL when nothing is remembered */
+    int read_found;
     /* handles made by a deep copy at this depth, freed if the copy fails (nested calls
        made from getters run deeper and own their handles) */
     int64_t *track;
@@ -348,6 +354,8 @@ void host_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
 /* The wrapper of host id in ctx's realm (the host gave one count for it). */
 JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant, int32_t class_id);
 JSValue host_object_new(JSContext *ctx, int32_t id);
+/* Forgets the last member read (host_get_property_mode remembers it for hasOwnProperty). */
+void host_forget_read(qjs_rt *st);
 /* Frees a realm's method cache (before its context). */
 void host_methods_free(qjs_realm *r);
 /* Called by QuickJS's OP_get_method_field (patches/07-get-method-field-opcode.patch). */

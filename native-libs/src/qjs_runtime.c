@@ -274,6 +274,7 @@ void qjs_runtime_free(qjs_rt *st)
         free(r->wrappers);
         free(r);
     }
+    host_forget_read(st);
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);

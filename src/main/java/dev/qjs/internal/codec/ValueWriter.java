@@ -129,7 +129,10 @@ public final class ValueWriter {
     } else {
       ensure(5L + 2L * n + 1);
       buf.put(QuickJsNative.T_STRING16).putInt(n);
-      buf.asCharBuffer().put(s.toString());
+      // one bulk copy: CharBuffer.put(String) copies char by char
+      char[] chars = new char[n];
+      s.toString().getChars(0, n, chars, 0);
+      buf.asCharBuffer().put(chars);
       buf.position(buf.position() + 2 * n);
     }
     return this;
