@@ -58,8 +58,11 @@ class NativeBindingTest {
   /** Runs {@link Probe} in a new JVM with -Dquickjs.binding=value; its output and exit code. */
   private static String runProbe(Path dir, String value) throws Exception {
     Path out = dir.resolve("out.txt");
+    // quickjs.tests.java: the launcher of an emulated JVM (native-libs/test-emulated.sh)
+    String java = System.getProperty(
+        "quickjs.tests.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            java,
             "-Dquickjs.binding=" + value,
             "-cp", System.getProperty("java.class.path"),
             Probe.class.getName())
