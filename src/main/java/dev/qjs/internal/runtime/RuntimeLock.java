@@ -395,8 +395,9 @@ final class RuntimeLock {
             + " close) while it waited for " + name + ", which another thread is running");
       }
     }
-    List<Thread> cycle = cycleThrough(me);
-    if (cycle != null && victim(cycle) == me) {
+    List<Wait> waits = new ArrayList<>();
+    List<Thread> cycle = cycleThrough(me, waits);
+    if (cycle != null && victim(cycle, waits) == me) {
       StringBuilder sb = new StringBuilder("deadlock refused: ");
       for (int i = 0; i < cycle.size(); i++) {
         Thread t = cycle.get(i);
@@ -415,11 +416,15 @@ final class RuntimeLock {
 
   /**
    * The threads of a wait-for cycle through me (me first), or null: me waits for this lock,
-   * whose running thread waits for another lock, and so on back to me.
+   * whose running thread waits for another lock, and so on back to me. {@code waits} receives
+   * each thread's wait as it was seen, so every thread of the cycle judges the same snapshot
+   * (one that has since given up is still the victim, and nobody else gives up with it).
    */
-  private @Nullable List<Thread> cycleThrough(Thread me) {
+  private @Nullable List<Thread> cycleThrough(Thread me, List<Wait> waits) {
     List<Thread> path = new ArrayList<>();
     path.add(me);
+    Wait own = WAITING.get(me);
+    waits.add(own != null ? own : new Wait(this, false, false));
     RuntimeLock lock = this;
     for (int i = 0; i < 32; i++) {
       Entry holding = lock.top;
@@ -442,17 +447,21 @@ final class RuntimeLock {
         return null; // the holder lends while it waits: the waiter enters on top of it
       }
       path.add(holder);
+      waits.add(w);
       lock = w.lock;
     }
     return null;
   }
 
-  /** The thread of the cycle that gives up: the newest one that is not resuming its own entry. */
-  private static @Nullable Thread victim(List<Thread> cycle) {
+  /**
+   * The thread of the cycle that gives up: the newest one that is not resuming its own entry,
+   * judged from the waits as {@link #cycleThrough} saw them.
+   */
+  private static @Nullable Thread victim(List<Thread> cycle, List<Wait> waits) {
     Thread victim = null;
-    for (Thread t : cycle) {
-      Wait w = WAITING.get(t);
-      if (w != null && !w.resuming && (victim == null || t.getId() > victim.getId())) {
+    for (int i = 0; i < cycle.size(); i++) {
+      Thread t = cycle.get(i);
+      if (!waits.get(i).resuming() && (victim == null || t.getId() > victim.getId())) {
         victim = t;
       }
     }
