@@ -5,9 +5,11 @@
  * Array.isArray for Java lists, and the scope object that falls back to the host's
  * GLOBAL_SCOPE for names the global object lacks.
  *
- * Over 600 lines and still one thing: every function here is a QuickJS class hook or a step of
- * one host call (encode the request, call_host, decode the reply); split apart, each half would
- * need the other's statics (the class ids, the reply decoding).
+ * Over 800 lines and still one thing: every function here is a QuickJS class hook or a step of
+ * one host call (encode the request, call_host, decode the reply), including the two memories
+ * that spare host calls (the realm's method slots, the last member read), which live and die with
+ * those calls; split apart, each half would need the other's statics (the class ids, the opaque
+ * layout, the reply decoding).
  */
 #include <pthread.h>
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * {@code getClass()}, no {@code Class}, class loader, reflection, thread, process or
  * {@code System}/{@code Runtime} object, whatever path a script takes.
  *
- * <p>One thing in one file, over 600 lines: the member view and the per-class tables it reads
+ * <p>One thing in one file, over 700 lines: the member view and the per-class tables it reads
  * ({@code ClassMembers}, found once per class), whose only user it is. Overload choice is {@link
  * Overloads}'s, the {@code Java} global {@link JavaGlobal}'s; a Java object's method calls go
  * through this runtime's {@link MethodGroup} for its class and the name.
