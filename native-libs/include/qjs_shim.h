@@ -97,10 +97,24 @@ typedef struct qjs_rt qjs_rt;
                                   [dirname]; JSON [source]; HOST [i32 n][n names] */
 #define QJS_OP_HOST_MODULE 17  /* data = [id string]; reply = [i32 n]([name string][value])* */
 #define QJS_OP_HOST_INVOKE_METHOD 18 /* a = host id; data = [method id i32 (from a QJS_GOT_METHOD
-                                  reply)][argc i32][args]; reply = [u8 0][value], or [u8 1] when
-                                  a Map's entry of that name shadows the method (C then reads the
-                                  member and calls it). The method of every object of its class
-                                  with that name, called in one host call */
+                                  reply)][u8 1 when C knows nothing of the object yet, else 0]
+                                  [argc i32][args]; reply = [u8 flags][value][with
+                                  QJS_INVOKE_KNOWN: i32 n and n entries as in QJS_T_HOST_KNOWN, of
+                                  the object], or [u8 QJS_INVOKE_SHADOWED] when a Map's entry of
+                                  that name shadows the method (C then reads the member and calls
+                                  it). The method of every object of its class with that name,
+                                  called in one host call */
+
+/* Flags of a QJS_OP_HOST_INVOKE_METHOD reply (its first u8). */
+#define QJS_INVOKE_SHADOWED 1  /* a Map's entry shadows the method; nothing follows */
+#define QJS_INVOKE_STABLE 2    /* the object is immutable and this call gives this result for
+                                  these arguments every time: C may keep it (qjs_known.c) */
+#define QJS_INVOKE_KNOWN 4     /* the results of the object's other stable calls follow */
+
+/* The arguments of a call whose result is known (QJS_T_HOST_KNOWN's key kinds). */
+#define QJS_KNOWN_NO_ARG 1     /* none */
+#define QJS_KNOWN_INT 2        /* one integer (an i32) */
+#define QJS_KNOWN_STRING 3     /* one string */
 
 /* Levels of QJS_OP_PRINT (argument a); QJS_PRINT_WARN and above go to the error writer. */
 #define QJS_PRINT_LOG 0        /* print() and console.log */
@@ -186,6 +200,9 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
                              are published in QJS_MB_BOUND_* */
 #define QJS_T_HOST 11     /* i32 host object id; host->C adds a u8 QJS_VARIANT_* and an i32 class
                              id: the same for all objects of one Java class, 0 for none */
+#define QJS_T_HOST_KNOWN 21 /* host->C: a QJS_T_HOST of an immutable Java object, then results
+                             of its stable calls: i32 n, n x [i32 method id][u8 QJS_KNOWN_*][the
+                             key: nothing, an i32, or a string value][value] */
 
 /* Variants of a Java object seen from JavaScript (the u8 after a host->C QJS_T_HOST). */
 #define QJS_VARIANT_OBJECT 0   /* a bean: Object.prototype */

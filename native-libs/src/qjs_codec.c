@@ -356,6 +356,21 @@ int dec_value(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
         *out = host_object_new_variant(ctx, i, variant, class_id);
         return made(out);
     }
+    case QJS_T_HOST_KNOWN: {
+        uint8_t variant;
+        int32_t class_id;
+        if (rd_i32(r, &i) < 0 || i < 0 || rd_u8(r, &variant) < 0 || rd_i32(r, &class_id) < 0)
+            return -1;
+        *out = host_object_new_variant(ctx, i, variant, class_id);
+        if (made(out) < 0)
+            return -2;
+        if (known_read(ctx, st, r, *out, i) < 0) {
+            JS_FreeValue(ctx, *out);
+            *out = JS_UNDEFINED;
+            return JS_HasException(ctx) ? -2 : -1;
+        }
+        return 0;
+    }
     default:
         return -1;
     }

@@ -218,8 +218,10 @@ static void host_finalizer(JSRuntime *rt, JSValue val)
         void *ptr = JS_VALUE_GET_PTR(val);
         list_for_each(el, &st->realms) {
             qjs_realm *r = list_entry(el, qjs_realm, link);
-            if (id < r->wrappers_cap && r->wrappers[id] == ptr)
+            if (id < r->wrappers_cap && r->wrappers[id] == ptr) {
                 r->wrappers[id] = NULL;
+                known_forget(rt, r, id);
+            }
         }
     }
     host_release(st, id);
@@ -375,21 +377,30 @@ static JSValue host_class_method_call(JSContext *ctx, JSValueConst this_val, int
     reader reply;
     JSValue v;
     int32_t id = host_id_of(this_val), method;
-    uint8_t shadowed = 0;
+    uint8_t flags = 0;
     int i;
     (void)magic;
     if (id < 0 || JS_ToInt32(ctx, &method, data[1]) < 0)
         return JS_ThrowTypeError(ctx, "a Java method called on something that is not a Java object");
+    switch (known_call(ctx, id, method, argc, argv, &v)) {
+    case 1:
+        return v; /* an immutable object's result, known already: no host call */
+    case -1:
+        return JS_EXCEPTION;
+    default:
+        break;
+    }
     buf_reset(&st->up);
     buf_i32(&st->up, method);
+    buf_u8(&st->up, (uint8_t)known_wanted(ctx, this_val, id));
     buf_i32(&st->up, argc);
     for (i = 0; i < argc; i++)
         enc_value(ctx, st, &st->up, argv[i]);
     if (call_host(ctx, st, QJS_OP_HOST_INVOKE_METHOD, id, &reply))
         return JS_EXCEPTION;
-    if (!reply.p || rd_u8(&reply, &shadowed) < 0)
+    if (!reply.p || rd_u8(&reply, &flags) < 0)
         return JS_ThrowInternalError(ctx, "bad host reply");
-    if (shadowed) {
+    if (flags & QJS_INVOKE_SHADOWED) {
         /* a Map's entry has the method's name: the entry is what `obj.name(...)` calls */
         JSValue f;
         JSAtom atom = JS_ValueToAtom(ctx, data[0]);
@@ -405,6 +416,12 @@ static JSValue host_class_method_call(JSContext *ctx, JSValueConst this_val, int
     }
     if (dec_value(ctx, st, &reply, &v) < 0)
         return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    if (flags & QJS_INVOKE_STABLE)
+        known_keep_call(ctx, this_val, id, method, argc, argv, v);
+    if ((flags & QJS_INVOKE_KNOWN) && known_read(ctx, st, &reply, this_val, id) < 0) {
+        JS_FreeValue(ctx, v);
+        return JS_HasException(ctx) ? JS_EXCEPTION : JS_ThrowInternalError(ctx, "bad host reply");
+    }
     return v;
 }
 

@@ -83,6 +83,10 @@ typedef struct qjs_realm {
     /* Java methods by (class id, name), so `obj.m()` on an object of a known class makes one
        host call, not two; QJS_METHOD_SLOTS slots, made on first use */
     qjs_method_slot *methods;
+    /* what the realm's wrappers know of their immutable Java objects, by host id (qjs_known.c) */
+    struct qjs_known **known;
+    int32_t known_cap;
+    int32_t known_total; /* entries in all tables */
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -119,6 +123,8 @@ struct qjs_rt {
     int32_t read_id;
     JSAtom read_atom; /* a counted reference, JS_ATOM_NULL when nothing is remembered */
     int read_found;
+    /* QJS_T_HOST_KNOWN values being read inside each other now (qjs_known.c bounds it) */
+    int known_depth;
     /* handles made by a deep copy at this depth, freed if the copy fails (nested calls
        made from getters run deeper and own their handles) */
     int64_t *track;
@@ -358,6 +364,25 @@ JSValue host_object_new(JSContext *ctx, int32_t id);
 void host_forget_read(qjs_rt *st);
 /* Frees a realm's method cache (before its context). */
 void host_methods_free(qjs_realm *r);
+
+/* ---------- results known of immutable Java objects (qjs_known.c) ---------- */
+
+/* The known result of calling method id with these arguments on host id: 1 with *out set, 0
+   when it is not known, -1 on exception. */
+int known_call(JSContext *ctx, int32_t id, int32_t method, int argc, JSValueConst *argv,
+               JSValue *out);
+/* Keeps v as the result of that call on self (host id), which the host said is stable. */
+void known_keep_call(JSContext *ctx, JSValueConst self, int32_t id, int32_t method, int argc,
+                     JSValueConst *argv, JSValueConst v);
+/* Whether the host should send what it knows of self (host id) with a call's reply: the realm
+   knows nothing of it yet and may keep more. */
+int known_wanted(JSContext *ctx, JSValueConst self, int32_t id);
+/* Reads the entries of a QJS_T_HOST_KNOWN (or a QJS_INVOKE_KNOWN reply) for self. */
+int known_read(JSContext *ctx, qjs_rt *st, reader *rd, JSValueConst self, int32_t id);
+/* Forgets what realm r knows of host id (its wrapper is being freed). */
+void known_forget(JSRuntime *rt, qjs_realm *r, int32_t id);
+/* Forgets everything realm r knows (the realm is being freed). */
+void known_free_all(qjs_realm *r);
 /* Called by QuickJS's OP_get_method_field (patches/07-get-method-field-opcode.patch). */
 JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom);
 

@@ -61,6 +61,14 @@ public final class QuickJsNative {
   public static final int OP_MODULE_LOAD = 16;
   public static final int OP_HOST_MODULE = 17;
   public static final int OP_HOST_INVOKE_METHOD = 18;
+  // flags of an OP_HOST_INVOKE_METHOD reply
+  public static final int INVOKE_SHADOWED = 1;
+  public static final int INVOKE_STABLE = 2;
+  public static final int INVOKE_KNOWN = 4;
+  // the arguments of a call whose result is known (T_HOST_KNOWN's key kinds)
+  public static final int KNOWN_NO_ARG = 1;
+  public static final int KNOWN_INT = 2;
+  public static final int KNOWN_STRING = 3;
 
   // levels of OP_PRINT (argument a)
   public static final int PRINT_LOG = 0;
@@ -137,6 +145,7 @@ public final class QuickJsNative {
   public static final byte T_EXTBUF = 18;
   public static final byte T_ARRAYBUF = 19;
   public static final byte T_FUTURE = 20;
+  public static final byte T_HOST_KNOWN = 21;
 
   // variants of a Java object seen from JavaScript (the u8 after a host->C T_HOST)
   public static final int VARIANT_OBJECT = 0;

@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.interop.ClassMethodIds;
 import dev.qjs.internal.interop.HostMembers;
+import dev.qjs.internal.interop.ImmutableMembers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -19,9 +20,16 @@ import org.jspecify.annotations.Nullable;
 public final class ValueWriter {
   private static final long MAX_SAFE_INTEGER = (1L << 53);
 
+  /** How many results of immutable objects' calls one message may carry ahead ({@link ImmutableMembers}). */
+  public static final int KNOWN_PER_MESSAGE = 128;
+
   private final References references;
   private ByteBuffer buf;
   private long address;
+  private @Nullable ImmutableMembers known;
+  private int knownBudget = KNOWN_PER_MESSAGE;
+  /** The immutable objects this message already sent their results with (once is enough). */
+  private final java.util.IdentityHashMap<Object, Boolean> knownSent = new java.util.IdentityHashMap<>();
 
   public ValueWriter(References references, int initialCapacity) {
     this.references = references;
@@ -38,7 +46,54 @@ public final class ValueWriter {
       allocate(64 << 10); // give back a huge buffer after use
     }
     buf.clear();
+    knownBudget = KNOWN_PER_MESSAGE;
+    if (!knownSent.isEmpty()) {
+      knownSent.clear();
+    }
     return this;
+  }
+
+  /** From now on immutable Java objects bring their calls' results along (null: they do not). */
+  public void known(@Nullable ImmutableMembers members) {
+    this.known = members;
+  }
+
+  /** Whether v's results are yet to be sent in this message (and from now on, they are). */
+  public boolean firstKnown(Object v) {
+    return knownSent.put(v, Boolean.TRUE) == null;
+  }
+
+  /** Takes one result from this message's budget of results sent ahead: false when none is left. */
+  public boolean spendKnown() {
+    if (knownBudget <= 0) {
+      return false;
+    }
+    knownBudget--;
+    return true;
+  }
+
+  /** Overwrites the i32 at byte offset {@code at} (written before with {@link #i32}). */
+  public void patchI32(int at, int v) {
+    buf.putInt(at, v);
+  }
+
+  /**
+   * Whether v crosses the same way every time it is written: null, a boxed primitive, a {@code
+   * String}, {@code BigInteger} or {@code BigDecimal}, or a Java object JavaScript sees as itself
+   * (not a copy such as a Date, bytes or a mutable {@code Number} or {@code CharSequence}, not a
+   * JavaScript value, not a future).
+   */
+  public boolean isStable(@Nullable Object v) {
+    if (v == null || v instanceof String || v instanceof Integer || v instanceof Boolean
+        || v instanceof Long || v instanceof Double || v instanceof Short || v instanceof Byte
+        || v instanceof Float || v instanceof Character || v instanceof BigInteger
+        || v instanceof BigDecimal) {
+      return true;
+    }
+    return !(v instanceof Number || v instanceof CharSequence || v instanceof java.time.Instant
+        || v instanceof java.util.Date || v instanceof byte[] || v instanceof ByteBuffer
+        || v instanceof java.util.concurrent.CompletionStage<?> || JsonText.isJsonNode(v))
+        && references.handleOf(v) == 0;
   }
 
   public ByteBuffer buffer() {
@@ -257,8 +312,15 @@ public final class ValueWriter {
     }
     int variant = HostMembers.variantOf(v);
     int id = references.hostId(v);
+    int classId = ClassMethodIds.classIdOf(v);
+    ImmutableMembers k = known;
+    boolean ahead = k != null && classId != 0 && knownBudget > 0 && ImmutableMembers.isImmutable(v)
+        && firstKnown(v);
     ensure(10);
-    buf.put(QuickJsNative.T_HOST).putInt(id).put((byte) variant).putInt(ClassMethodIds.classIdOf(v));
+    buf.put(ahead ? QuickJsNative.T_HOST_KNOWN : QuickJsNative.T_HOST).putInt(id).put((byte) variant).putInt(classId);
+    if (ahead && k != null) {
+      k.write(v, this); // the results a script would get from its calls, sent ahead
+    }
     return this;
   }
 

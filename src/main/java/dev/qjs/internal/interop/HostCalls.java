@@ -68,6 +68,7 @@ public final class HostCalls {
   private final HostObjects hosts;
   private final HostMembers members;
   private final ClassMethodIds methodIds = new ClassMethodIds();
+  private final ImmutableMembers immutables;
   private final EventLoop loop;
   private final ModuleRegistry modules;
   private @Nullable ByteBuffer argsView;
@@ -89,6 +90,8 @@ public final class HostCalls {
     this.reply = new ValueWriter(references, 4 << 10);
     this.hosts = hosts;
     this.members = new HostMembers(converter);
+    this.immutables = new ImmutableMembers(methodIds, members);
+    reply.known(immutables);
     this.loop = loop;
     this.modules = modules;
   }
@@ -314,6 +317,7 @@ public final class HostCalls {
       }
       case QuickJsNative.OP_HOST_INVOKE_METHOD: {
         int id = args.getInt();
+        boolean wantsKnown = args.get() != 0;
         String name = methodIds.nameOf(id);
         MethodGroup group = methodIds.groupOf(id);
         Object[] argv = values.readArgs(args, realm);
@@ -329,10 +333,23 @@ public final class HostCalls {
                 ? SHADOWED
                 : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
         if (result == SHADOWED) {
-          return send(reply.reset().u8(1)); // an entry of this map has the name: the shim calls it
+          // an entry of this map has the name: the shim calls it
+          return send(reply.reset().u8(QuickJsNative.INVOKE_SHADOWED));
         }
-        ValueWriter w = reply.reset().u8(0);
-        return send(result == HostMembers.VOID ? w.undefined() : w.value(members.exposable(result)));
+        // an immutable object the shim knows nothing of yet: what it may keep of it comes along
+        boolean known = wantsKnown && ImmutableMembers.isImmutable(target);
+        ValueWriter w = reply.reset();
+        if (result == HostMembers.VOID) {
+          w.u8(known ? QuickJsNative.INVOKE_KNOWN : 0).undefined();
+        } else {
+          Object value = members.exposable(result);
+          boolean stable = ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
+          w.u8((stable ? QuickJsNative.INVOKE_STABLE : 0) | (known ? QuickJsNative.INVOKE_KNOWN : 0)).value(value);
+        }
+        if (known) {
+          immutables.write(target, w, argv.length == 0 ? id : -1); // the call made is known already
+        }
+        return send(w);
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
