@@ -197,6 +197,14 @@ public final class HostCalls {
 
   private int onHostCall(int op, long a, ByteBuffer args) throws IOException {
     Realm realm = runtime.realmAt(mailbox.get(QuickJsNative.MB_REALM));
+    // the operations a script makes all the time each have a method of their own, small enough
+    // for the JIT to compile with what they call
+    if (op == QuickJsNative.OP_HOST_INVOKE_METHOD) {
+      return invokeMethod(a, args, realm);
+    }
+    if (op == QuickJsNative.OP_HOST_GET) {
+      return get(a, args);
+    }
     switch (op) {
       case QuickJsNative.OP_PRINT: {
         int argc = args.getInt();
@@ -259,29 +267,6 @@ public final class HostCalls {
           String text = runtime.lent(() -> String.valueOf(host));
           return send(reply.reset().string(text != null ? text : "null"));
         }
-      case QuickJsNative.OP_HOST_GET: {
-        String key = (String) Objects.requireNonNull(values.read(args, null));
-        int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
-        Object target = hosts.get((int) a);
-        Object member = runtime.lent(() -> members.get(target, key, mode));
-        if (member == HostMembers.ABSENT) {
-          return send(reply.reset().u8(QuickJsNative.GOT_NONE));
-        }
-        if (member == HostMembers.METHOD) {
-          int method =
-              mode == QuickJsNative.GET_CALL && ClassMethodIds.classIdOf(target) != 0
-                  ? methodIds.idOf(target, key, members)
-                  : -1;
-          return send(reply.reset().u8(QuickJsNative.GOT_METHOD).i32(method));
-        }
-        if (member == HostMembers.DESCRIBED) {
-          return send(reply.reset().u8(QuickJsNative.GOT_GETTER));
-        }
-        if (member instanceof HostMembers.Missing missing) {
-          return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
-        }
-        return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
-      }
       case QuickJsNative.OP_HOST_SET: {
         String key = (String) Objects.requireNonNull(values.read(args, null));
         Object value = values.read(args, realm);
@@ -314,42 +299,6 @@ public final class HostCalls {
         Object target = hosts.get((int) a);
         Object result = runtime.lent(() -> members.invoke(target, name, argv));
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
-      }
-      case QuickJsNative.OP_HOST_INVOKE_METHOD: {
-        int id = args.getInt();
-        boolean wantsKnown = args.get() != 0;
-        String name = methodIds.nameOf(id);
-        MethodGroup group = methodIds.groupOf(id);
-        Object[] argv = values.readArgs(args, realm);
-        Object target = hosts.get((int) a);
-        if (name == null) {
-          throw new IllegalStateException("no such method id");
-        }
-        // the shim calls a method id only on objects of the class it was given for, so the
-        // group's class checks (blocked class, forbidden name) hold; a map may have an entry of
-        // the name by now, which then is what the script calls
-        Object result = runtime.lent(() ->
-            target instanceof Map<?, ?> map && HostMembers.hasEntry(map, name)
-                ? SHADOWED
-                : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
-        if (result == SHADOWED) {
-          // an entry of this map has the name: the shim calls it
-          return send(reply.reset().u8(QuickJsNative.INVOKE_SHADOWED));
-        }
-        // an immutable object the shim knows nothing of yet: what it may keep of it comes along
-        boolean known = wantsKnown && ImmutableMembers.isImmutable(target);
-        ValueWriter w = reply.reset();
-        if (result == HostMembers.VOID) {
-          w.u8(known ? QuickJsNative.INVOKE_KNOWN : 0).undefined();
-        } else {
-          Object value = members.exposable(result);
-          boolean stable = ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
-          w.u8((stable ? QuickJsNative.INVOKE_STABLE : 0) | (known ? QuickJsNative.INVOKE_KNOWN : 0)).value(value);
-        }
-        if (known) {
-          immutables.write(target, w, argv.length == 0 ? id : -1); // the call made is known already
-        }
-        return send(w);
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
@@ -403,6 +352,69 @@ public final class HostCalls {
         replyNone();
         return QuickJsNative.REPLY_OK;
     }
+  }
+
+  /** OP_HOST_INVOKE_METHOD: the method a method id names, called on a Java object. */
+  private int invokeMethod(long a, ByteBuffer args, @Nullable Realm realm) {
+    int id = args.getInt();
+    boolean wantsKnown = args.get() != 0;
+    String name = methodIds.nameOf(id);
+    MethodGroup group = methodIds.groupOf(id);
+    Object[] argv = values.readArgs(args, realm);
+    Object target = hosts.get((int) a);
+    if (name == null) {
+      throw new IllegalStateException("no such method id");
+    }
+    // the shim calls a method id only on objects of the class it was given for, so the
+    // group's class checks (blocked class, forbidden name) hold; a map may have an entry of
+    // the name by now, which then is what the script calls
+    Object result = runtime.lent(() ->
+        target instanceof Map<?, ?> map && HostMembers.hasEntry(map, name)
+            ? SHADOWED
+            : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
+    if (result == SHADOWED) {
+      // an entry of this map has the name: the shim calls it
+      return send(reply.reset().u8(QuickJsNative.INVOKE_SHADOWED));
+    }
+    // an immutable object the shim knows nothing of yet: what it may keep of it comes along
+    boolean known = wantsKnown && ImmutableMembers.isImmutable(target);
+    ValueWriter w = reply.reset();
+    if (result == HostMembers.VOID) {
+      w.u8(known ? QuickJsNative.INVOKE_KNOWN : 0).undefined();
+    } else {
+      Object value = members.exposable(result);
+      boolean stable = ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
+      w.u8((stable ? QuickJsNative.INVOKE_STABLE : 0) | (known ? QuickJsNative.INVOKE_KNOWN : 0)).value(value);
+    }
+    if (known) {
+      immutables.write(target, w, argv.length == 0 ? id : -1); // the call made is known already
+    }
+    return send(w);
+  }
+
+  /** OP_HOST_GET: a member of a Java object (a value, a method's id, or what is missing). */
+  private int get(long a, ByteBuffer args) {
+    String key = (String) Objects.requireNonNull(values.read(args, null));
+    int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
+    Object target = hosts.get((int) a);
+    Object member = runtime.lent(() -> members.get(target, key, mode));
+    if (member == HostMembers.ABSENT) {
+      return send(reply.reset().u8(QuickJsNative.GOT_NONE));
+    }
+    if (member == HostMembers.METHOD) {
+      int method =
+          mode == QuickJsNative.GET_CALL && ClassMethodIds.classIdOf(target) != 0
+              ? methodIds.idOf(target, key, members)
+              : -1;
+      return send(reply.reset().u8(QuickJsNative.GOT_METHOD).i32(method));
+    }
+    if (member == HostMembers.DESCRIBED) {
+      return send(reply.reset().u8(QuickJsNative.GOT_GETTER));
+    }
+    if (member instanceof HostMembers.Missing missing) {
+      return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
+    }
+    return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
   }
 
   private static @Nullable String readLine(Reader r) throws IOException {
