@@ -11,8 +11,14 @@
  * catches everything itself, and an error thrown before its first bytecode runs (a
  * StackOverflowError or OutOfMemoryError at the upcall's entry) is cleared, stops the call like
  * an interrupt (QJS_REPLY_FATAL) and is thrown to Java when the downcall returns.
+ *
+ * The class loader that bound the library is never pinned by it: the binding remembers its
+ * class weakly, and holds it strongly only while one of its runtimes lives (the upcalls need
+ * it). A web application that is undeployed after closing its engines can be collected, and the
+ * next one to load the library binds it again.
  */
 #include <jni.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -22,7 +28,10 @@
 #define QJS_JNI_VERSION JNI_VERSION_1_6
 
 static JavaVM *java_vm;
-static jclass binding_class;    /* a global reference, made once by register */
+static pthread_mutex_t binding_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the three below */
+static jweak binding_owner;     /* the class register bound, weakly (it does not pin its loader) */
+static jclass binding_class;    /* the same class, a global reference while runtimes live */
+static int64_t binding_users;   /* runtimes made through this binding and not yet freed */
 static jmethodID host_method;   /* JniBinding.host(IIJJI)I */
 
 #if defined(_MSC_VER)
@@ -85,21 +94,55 @@ static const uint8_t *bytes_at(jlong address)
     return (const uint8_t *)(uintptr_t)address;
 }
 
+/* One more runtime needs the upcalls' class (cls, the bound one): 0, or -1 without memory. */
+static int binding_use(JNIEnv *env, jclass cls)
+{
+    int rc = 0;
+    pthread_mutex_lock(&binding_lock);
+    if (binding_users == 0) {
+        binding_class = (*env)->NewGlobalRef(env, cls);
+        rc = binding_class ? 0 : -1;
+    }
+    if (rc == 0)
+        binding_users++;
+    pthread_mutex_unlock(&binding_lock);
+    return rc;
+}
+
+/* A runtime is gone: the last one lets go of the class, so its loader can be collected. */
+static void binding_unuse(JNIEnv *env)
+{
+    pthread_mutex_lock(&binding_lock);
+    if (binding_users > 0 && --binding_users == 0) {
+        (*env)->DeleteGlobalRef(env, binding_class);
+        binding_class = NULL;
+    }
+    pthread_mutex_unlock(&binding_lock);
+}
+
 static jlong jni_runtime_new(JNIEnv *env, jclass cls, jobject mailbox, jint token)
 {
     int64_t *mb;
-    (void)cls;
+    qjs_rt *st;
     mb = mailbox ? (*env)->GetDirectBufferAddress(env, mailbox) : NULL;
     if (!mb || (*env)->GetDirectBufferCapacity(env, mailbox) < (jlong)QJS_MB_SLOTS * 8)
         return 0;
-    return (jlong)(uintptr_t)qjs_runtime_new(mb, jni_host, (int32_t)token);
+    if (binding_use(env, cls) < 0)
+        return 0;
+    st = qjs_runtime_new(mb, jni_host, (int32_t)token);
+    if (!st)
+        binding_unuse(env);
+    return (jlong)(uintptr_t)st;
 }
 
 static void jni_runtime_free(JNIEnv *env, jclass cls, jlong rt)
 {
     ENTER(env);
     (void)cls;
-    qjs_runtime_free(rt_of(rt));
+    if (rt) {
+        qjs_runtime_free(rt_of(rt)); /* may still call up (a finalizer's release) */
+        binding_unuse(env);
+    }
     leave(env, saved_env);
 }
 
@@ -309,18 +352,30 @@ JNIEXPORT jint JNICALL Java_dev_qjs_internal_bridge_JniBinding_register(JNIEnv *
 JNIEXPORT jint JNICALL Java_dev_qjs_internal_bridge_JniBinding_register(JNIEnv *env, jclass cls)
 {
     jmethodID host;
-    if (binding_class)
-        return (*env)->IsSameObject(env, binding_class, cls) ? 0 : 1;
+    jint rc = -1;
+    pthread_mutex_lock(&binding_lock);
+    if (binding_owner && !(*env)->IsSameObject(env, binding_owner, NULL)) {
+        rc = (*env)->IsSameObject(env, binding_owner, cls) ? 0 : 1;
+        goto done;
+    }
+    if (binding_owner) {
+        /* the loader that bound the library before was collected: this one binds it now */
+        (*env)->DeleteWeakGlobalRef(env, binding_owner);
+        binding_owner = NULL;
+    }
     if ((*env)->GetJavaVM(env, &java_vm) != JNI_OK)
-        return -1;
+        goto done;
     host = (*env)->GetStaticMethodID(env, cls, "host", "(IIJJI)I");
     if (!host)
-        return -1;
+        goto done;
     if ((*env)->RegisterNatives(env, cls, methods, (jint)(sizeof(methods) / sizeof(methods[0]))) != 0)
-        return -1;
-    binding_class = (*env)->NewGlobalRef(env, cls);
-    if (!binding_class)
-        return -1;
+        goto done;
+    binding_owner = (*env)->NewWeakGlobalRef(env, cls);
+    if (!binding_owner)
+        goto done;
     host_method = host;
-    return 0;
+    rc = 0;
+done:
+    pthread_mutex_unlock(&binding_lock);
+    return rc;
 }
