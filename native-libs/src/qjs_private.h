@@ -363,7 +363,20 @@ JSValue host_object_new(JSContext *ctx, int32_t id);
 /* Forgets the last member read (host_get_property_mode remembers it for hasOwnProperty). */
 void host_forget_read(qjs_rt *st);
 /* Frees a realm's method cache (before its context). */
-void host_methods_free(qjs_realm *r);
+/* The member prop of a Java object read for `mode` (QJS_GET_*), through the host. */
+JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom prop,
+                               JSValueConst receiver, int mode);
+
+/* ---------- Java methods called in one host call (qjs_methods.c) ---------- */
+
+/* The function that calls method id `method` of class_id's objects, kept as the realm's method
+   `atom` of that class (JS_EXCEPTION on failure). */
+JSValue class_method_new(JSContext *ctx, int32_t class_id, JSAtom atom, int32_t method);
+/* The realm's function for method `atom` of class_id's objects (a new reference), or
+   undefined when it has none. */
+JSValue class_method_find(JSContext *ctx, int32_t class_id, JSAtom atom);
+/* Frees the realm's method functions (the realm is being freed). */
+void class_methods_free(qjs_realm *r);
 
 /* ---------- results known of immutable Java objects (qjs_known.c) ---------- */
 

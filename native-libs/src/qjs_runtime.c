@@ -190,7 +190,7 @@ void box_free(qjs_rt *st, qjs_box *b)
 static void realm_release_values(qjs_realm *r)
 {
     unhandled_drop(r->st, r->ctx);
-    host_methods_free(r);
+    class_methods_free(r);
     known_free_all(r);
     JS_FreeValue(r->ctx, r->timers);
     JS_FreeValue(r->ctx, r->cjs_cache);
