@@ -76,7 +76,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OP_LOOKUP 2        /* a = realm; data = name; reply = [found u8][value] */
 #define QJS_OP_READ_LINE 3     /* a = realm; reply = value (string or null) */
 #define QJS_OP_HOST_TO_STRING 5 /* a = host id; reply = string value */
-#define QJS_OP_HOST_GET 6      /* a = host id; data = [key][u8 QJS_GET_* mode]; reply =
+#define QJS_OP_HOST_GET 6      /* a = host id; data = [key][u8 QJS_GET_* mode][u8 1 when C knows
+                                  nothing of the object yet, else 0]; reply =
                                   [u8 QJS_GOT_*][value; for QJS_GOT_NO_METHOD the message string;
                                   nothing for QJS_GOT_NONE, _METHOD and _GETTER] */
 #define QJS_OP_HOST_SET 7      /* a = host id; data = [key][value]; no reply */
@@ -115,6 +116,13 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_KNOWN_NO_ARG 1     /* none */
 #define QJS_KNOWN_INT 2        /* one integer (an i32) */
 #define QJS_KNOWN_STRING 3     /* one string */
+/* Entries of a QJS_T_HOST_KNOWN that are not results but say how properties read: [i32 method
+   id][u8 kind][string name, for QJS_KNOWN_PROPERTY only], no value. */
+#define QJS_KNOWN_PROPERTY 4   /* property `name` is the result of the method (no argument) */
+#define QJS_KNOWN_INDEX 5      /* `obj[i]` is the result of the method with the integer i */
+#define QJS_KNOWN_LENGTH 6     /* `obj.length` is the result of the method (no argument) */
+#define QJS_KNOWN_KEYS 7       /* `obj.k` is the result of the method with the string k, when
+                                  that result is known and not null (a map's entries) */
 
 /* Levels of QJS_OP_PRINT (argument a); QJS_PRINT_WARN and above go to the error writer. */
 #define QJS_PRINT_LOG 0        /* print() and console.log */
@@ -137,6 +145,10 @@ typedef struct qjs_rt qjs_rt;
                                   class and name that calls QJS_OP_HOST_INVOKE_METHOD), else -1 */
 #define QJS_GOT_GETTER 3       /* QJS_GET_DESCRIBE: a property with a getter, not read */
 #define QJS_GOT_NO_METHOD 4    /* QJS_GET_CALL: no such method; [message string] follows */
+#define QJS_GOT_STABLE_VALUE 5 /* QJS_GET_VALUE of an immutable object: [value] follows, the same
+                                  on every read (C may keep it: qjs_known.c); then, when C asked
+                                  for them, the object's known results (i32 n, n entries as in
+                                  QJS_T_HOST_KNOWN) */
 
 /* Who asks in QJS_OP_MODULE_RESOLVE and QJS_OP_MODULE_LOAD (argument a). */
 #define QJS_MODULE_IMPORT 0    /* an import statement or import() */

@@ -376,13 +376,23 @@ static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSV
     qjs_rt *st = rt_of(ctx);
     reader reply;
     uint8_t k8;
-    int k;
+    int k, wants;
+    int32_t id = host_id_of(obj);
+    if (mode == QJS_GET_VALUE) {
+        k = known_property(ctx, id, prop, out); /* an immutable object's, read before */
+        if (k != 0) {
+            *kind = QJS_GOT_VALUE;
+            return k;
+        }
+    }
     buf_reset(&st->up);
     k = host_key(ctx, st, prop);
     if (k <= 0)
         return k;
     buf_u8(&st->up, (uint8_t)mode);
-    if (call_host(ctx, st, QJS_OP_HOST_GET, host_id_of(obj), &reply))
+    wants = mode == QJS_GET_VALUE && known_wanted(ctx, obj, id);
+    buf_u8(&st->up, (uint8_t)wants);
+    if (call_host(ctx, st, QJS_OP_HOST_GET, id, &reply))
         return -1;
     if (!reply.p || rd_u8(&reply, &k8) < 0 || k8 == QJS_GOT_NONE)
         return 0;
@@ -412,6 +422,15 @@ static int host_get(JSContext *ctx, JSValueConst obj, JSAtom prop, int mode, JSV
     }
     if (dec_value(ctx, st, &reply, out) < 0)
         return JS_HasException(ctx) ? -1 : (JS_ThrowInternalError(ctx, "bad host reply"), -1);
+    if (k8 == QJS_GOT_STABLE_VALUE) {
+        known_keep_property(ctx, obj, id, prop, *out);
+        *kind = QJS_GOT_VALUE;
+        if (wants && known_read(ctx, st, &reply, obj, id) < 0) {
+            JS_FreeValue(ctx, *out);
+            *out = JS_UNDEFINED;
+            return JS_HasException(ctx) ? -1 : (JS_ThrowInternalError(ctx, "bad host reply"), -1);
+        }
+    }
     return 1;
 }
 

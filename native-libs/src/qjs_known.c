@@ -33,9 +33,14 @@ typedef struct {
     JSValue v;
 } known_entry;
 
+/* The method entry a property read stands for (-1: none) is what QJS_KNOWN_INDEX, _LENGTH and
+   _KEYS set; a QJS_KNOWN_PROPERTY name becomes an entry of its own, of method KNOWN_READ. */
+#define KNOWN_READ (-1)
+
 /* An open-addressed table; mask + 1 slots (a power of two), at most 3/4 full. */
 struct qjs_known {
     uint32_t count, mask;
+    int32_t index_method, length_method, keys_method;
     known_entry e[];
 };
 
@@ -123,7 +128,11 @@ static struct qjs_known *known_table(qjs_realm *r, int32_t id, uint32_t extra)
     if (!g)
         return NULL;
     g->mask = cap - 1;
+    g->index_method = g->length_method = g->keys_method = -1;
     if (t) {
+        g->index_method = t->index_method;
+        g->length_method = t->length_method;
+        g->keys_method = t->keys_method;
         for (i = 0; i <= t->mask; i++) {
             if (t->e[i].kind != KNOWN_EMPTY)
                 *known_slot(g, t->e[i].method, t->e[i].kind, t->e[i].arg) = t->e[i];
@@ -206,11 +215,85 @@ void known_keep_call(JSContext *ctx, JSValueConst self, int32_t id, int32_t meth
     known_put(ctx, r, id, method, kind, arg, v);
 }
 
+int known_property(JSContext *ctx, int32_t id, JSAtom prop, JSValue *out)
+{
+    qjs_realm *r = JS_GetContextOpaque(ctx);
+    struct qjs_known *t = known_table(r, id, 0);
+    known_entry *e;
+    JSValue key;
+    if (!t)
+        return 0;
+    e = known_slot(t, KNOWN_READ, QJS_KNOWN_STRING, prop);
+    if (e->kind == KNOWN_EMPTY && (t->index_method >= 0 || t->length_method >= 0 || t->keys_method >= 0)) {
+        key = JS_AtomToValue(ctx, prop);
+        if (JS_IsException(key))
+            return -1;
+        if (JS_VALUE_GET_TAG(key) == JS_TAG_INT && t->index_method >= 0)
+            e = known_slot(t, t->index_method, QJS_KNOWN_INT, (uint32_t)JS_VALUE_GET_INT(key));
+        else if (t->length_method >= 0 && prop == r->length_atom)
+            e = known_slot(t, t->length_method, QJS_KNOWN_NO_ARG, 0);
+        else if (t->keys_method >= 0 && JS_IsString(key))
+            e = known_slot(t, t->keys_method, QJS_KNOWN_STRING, prop);
+        JS_FreeValue(ctx, key);
+        if (e->kind != KNOWN_EMPTY && t->keys_method >= 0 && e->method == t->keys_method
+            && (JS_IsNull(e->v) || JS_IsUndefined(e->v)))
+            return 0; /* no such entry: the property may be something else (a method) */
+    }
+    if (e->kind == KNOWN_EMPTY)
+        return 0;
+    *out = JS_DupValue(ctx, e->v);
+    return 1;
+}
+
+void known_keep_property(JSContext *ctx, JSValueConst self, int32_t id, JSAtom prop, JSValueConst v)
+{
+    qjs_realm *r = JS_GetContextOpaque(ctx);
+    if (id >= r->wrappers_cap || r->wrappers[id] != JS_VALUE_GET_PTR(self) || !known_keepable(v, self))
+        return;
+    known_put(ctx, r, id, KNOWN_READ, QJS_KNOWN_STRING, JS_DupAtom(ctx, prop), v);
+}
+
 int known_wanted(JSContext *ctx, JSValueConst self, int32_t id)
 {
     qjs_realm *r = JS_GetContextOpaque(ctx);
     return id < r->wrappers_cap && r->wrappers[id] == JS_VALUE_GET_PTR(self)
         && known_table(r, id, 0) == NULL && r->known_total < QJS_KNOWN_PER_REALM;
+}
+
+/* Reads an entry that says how properties read (QJS_KNOWN_PROPERTY ... _KEYS) into host id's
+   table in r (r NULL: read and dropped). */
+static int known_read_alias(JSContext *ctx, qjs_rt *st, reader *rd, qjs_realm *r, int32_t id,
+                            int32_t method, uint8_t kind)
+{
+    struct qjs_known *t;
+    JSValue name;
+    JSAtom atom;
+    known_entry *e;
+    if (kind > QJS_KNOWN_KEYS)
+        return -1;
+    if (kind != QJS_KNOWN_PROPERTY) {
+        t = r ? known_table(r, id, 0) : NULL;
+        if (t && kind == QJS_KNOWN_INDEX)
+            t->index_method = method;
+        else if (t && kind == QJS_KNOWN_LENGTH)
+            t->length_method = method;
+        else if (t)
+            t->keys_method = method;
+        return 0;
+    }
+    if (dec_value(ctx, st, rd, &name) < 0)
+        return -1;
+    atom = JS_IsString(name) ? JS_ValueToAtom(ctx, name) : JS_ATOM_NULL;
+    JS_FreeValue(ctx, name);
+    if (atom == JS_ATOM_NULL)
+        return -1;
+    t = r ? known_table(r, id, 0) : NULL;
+    e = t ? known_slot(t, method, QJS_KNOWN_NO_ARG, 0) : NULL;
+    if (e && e->kind != KNOWN_EMPTY)
+        known_put(ctx, r, id, KNOWN_READ, QJS_KNOWN_STRING, atom, e->v); /* takes the atom */
+    else
+        JS_FreeAtom(ctx, atom);
+    return 0;
 }
 
 static int known_read_entries(JSContext *ctx, qjs_rt *st, reader *rd, JSValueConst self, int32_t id)
@@ -228,6 +311,11 @@ static int known_read_entries(JSContext *ctx, qjs_rt *st, reader *rd, JSValueCon
         JSValue v;
         if (rd_i32(rd, &method) < 0 || rd_u8(rd, &kind) < 0)
             return -1;
+        if (kind >= QJS_KNOWN_PROPERTY) {
+            if (known_read_alias(ctx, st, rd, keep ? r : NULL, id, method, kind) < 0)
+                return -1;
+            continue;
+        }
         if (kind == QJS_KNOWN_INT) {
             if (rd_i32(rd, &iarg) < 0)
                 return -1;

@@ -87,6 +87,7 @@ typedef struct qjs_realm {
     struct qjs_known **known;
     int32_t known_cap;
     int32_t known_total; /* entries in all tables */
+    JSAtom length_atom;  /* "length", for the known reads of a list's length */
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -387,6 +388,11 @@ int known_call(JSContext *ctx, int32_t id, int32_t method, int argc, JSValueCons
 /* Keeps v as the result of that call on self (host id), which the host said is stable. */
 void known_keep_call(JSContext *ctx, JSValueConst self, int32_t id, int32_t method, int argc,
                      JSValueConst *argv, JSValueConst v);
+/* The known value of property prop of host id: 1 with *out set, 0 when not known, -1 on
+   exception. */
+int known_property(JSContext *ctx, int32_t id, JSAtom prop, JSValue *out);
+/* Keeps v as the value of property prop of self (host id), which the host said is stable. */
+void known_keep_property(JSContext *ctx, JSValueConst self, int32_t id, JSAtom prop, JSValueConst v);
 /* Whether the host should send what it knows of self (host id) with a call's reply: the realm
    knows nothing of it yet and may keep more. */
 int known_wanted(JSContext *ctx, JSValueConst self, int32_t id);

@@ -192,6 +192,8 @@ static void realm_release_values(qjs_realm *r)
     unhandled_drop(r->st, r->ctx);
     class_methods_free(r);
     known_free_all(r);
+    JS_FreeAtom(r->ctx, r->length_atom);
+    r->length_atom = JS_ATOM_NULL;
     JS_FreeValue(r->ctx, r->timers);
     JS_FreeValue(r->ctx, r->cjs_cache);
     JS_FreeValue(r->ctx, r->futures);
@@ -338,6 +340,7 @@ int64_t qjs_realm_new(qjs_rt *st)
     r->ctx = JS_NewContext(st->rt);
     if (r->ctx) {
         r->st = st;
+        r->length_atom = JS_NewAtom(r->ctx, "length");
         JS_SetContextOpaque(r->ctx, r);
         if (!install_realm(r->ctx)) {
             realm_release_values(r);

@@ -261,4 +261,38 @@ class ImmutableReadOnceTest {
     }
     assertTrue(failures.isEmpty(), () -> failures.toString());
   }
+
+  @Test
+  void aRecordComponentReadAsAPropertyIsReadOnceAndTheAccessorCallSharesIt() throws Exception {
+    engine.eval("function f(o) { return o.a + o.a + o.b + o.a() + o.a }");
+    Counted c = new Counted(4, "x", new AtomicInteger());
+    assertEquals("8x44", call("f", c));
+    assertEquals(1, c.calls().get());
+  }
+
+  @Test
+  void aNestedImmutableModelReadWithPropertiesGivesTheJavaValues() throws Exception {
+    engine.eval("function f(o) { var s = 0;"
+        + " for (var i = 0; i < o.items.length; i++) s += o.items[i].n;"
+        + " return [s, o.items.length, o.items[5], o.attributes.k, o.attributes.n, o.attributes.missing,"
+        + "   typeof o.attributes.get, o.name, o.tags.size()].join() }");
+    Model m = new Model("m", List.of(new Item(1), new Item(2), new Item(3)), Map.of("k", "v", "n", 7),
+        Set.of("a"));
+    String expected = "6,3,,v,7,,function,m,1";
+    assertEquals(expected, call("f", m));
+    assertEquals(expected, call("f", m));
+  }
+
+  @Test
+  void aMapEntryReadAsAPropertyAfterItsGetIsTheEntry() throws Exception {
+    engine.eval("function f(m) { return [m.get('a'), m.a, m.size(), typeof m.size, m.get('nope'), m.nope].join() }");
+    assertEquals("1,1,1,function,,", call("f", Map.of("a", 1)));
+  }
+
+  @Test
+  void aMutableBeanPropertyIsReadEveryTime() throws Exception {
+    engine.eval("function f(l, add) { var a = l.length; add.run(); return a + ',' + l.length + ',' + l[a] }");
+    List<String> backing = new ArrayList<>(List.of("x"));
+    assertEquals("1,2,y", call("f", backing, (Runnable) () -> backing.add("y")));
+  }
 }

@@ -69,6 +69,10 @@ public final class QuickJsNative {
   public static final int KNOWN_NO_ARG = 1;
   public static final int KNOWN_INT = 2;
   public static final int KNOWN_STRING = 3;
+  public static final int KNOWN_PROPERTY = 4;
+  public static final int KNOWN_INDEX = 5;
+  public static final int KNOWN_LENGTH = 6;
+  public static final int KNOWN_KEYS = 7;
 
   // levels of OP_PRINT (argument a)
   public static final int PRINT_LOG = 0;
@@ -88,6 +92,7 @@ public final class QuickJsNative {
   public static final int GOT_METHOD = 2;
   public static final int GOT_GETTER = 3;
   public static final int GOT_NO_METHOD = 4;
+  public static final int GOT_STABLE_VALUE = 5;
 
   // who asks in OP_MODULE_RESOLVE and OP_MODULE_LOAD (argument a)
   public static final int MODULE_IMPORT = 0;

@@ -379,15 +379,16 @@ public final class HostCalls {
     // an immutable object the shim knows nothing of yet: what it may keep of it comes along
     boolean known = wantsKnown && ImmutableMembers.isImmutable(target);
     ValueWriter w = reply.reset();
-    if (result == HostMembers.VOID) {
+    Object value = result == HostMembers.VOID ? result : members.exposable(result);
+    if (value == HostMembers.VOID) {
       w.u8(known ? QuickJsNative.INVOKE_KNOWN : 0).undefined();
     } else {
-      Object value = members.exposable(result);
       boolean stable = ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
       w.u8((stable ? QuickJsNative.INVOKE_STABLE : 0) | (known ? QuickJsNative.INVOKE_KNOWN : 0)).value(value);
     }
     if (known) {
-      immutables.write(target, w, argv.length == 0 ? id : -1); // the call made is known already
+      // the call just made is not made again for it
+      immutables.write(target, w, argv.length == 0 ? name : null, value);
     }
     return send(w);
   }
@@ -396,6 +397,7 @@ public final class HostCalls {
   private int get(long a, ByteBuffer args) {
     String key = (String) Objects.requireNonNull(values.read(args, null));
     int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
+    boolean wantsKnown = args.hasRemaining() && args.get() != 0;
     Object target = hosts.get((int) a);
     Object member = runtime.lent(() -> members.get(target, key, mode));
     if (member == HostMembers.ABSENT) {
@@ -414,7 +416,15 @@ public final class HostCalls {
     if (member instanceof HostMembers.Missing missing) {
       return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
     }
-    return send(reply.reset().u8(QuickJsNative.GOT_VALUE).value(member));
+    ValueWriter w = reply.reset();
+    // a read of an immutable object the shim may keep, and answer itself from then on
+    boolean stable = mode == QuickJsNative.GET_VALUE && ImmutableMembers.isStableRead(target, key)
+        && w.isStable(member);
+    w.u8(stable ? QuickJsNative.GOT_STABLE_VALUE : QuickJsNative.GOT_VALUE).value(member);
+    if (stable && wantsKnown) {
+      immutables.write(target, w, key, member); // what the shim may keep of the object, asked for
+    }
+    return send(w);
   }
 
   private static @Nullable String readLine(Reader r) throws IOException {

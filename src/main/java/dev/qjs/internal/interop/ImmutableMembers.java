@@ -73,7 +73,7 @@ public final class ImmutableMembers {
   };
 
   /** A record class's component accessors and their method ids, in component order. */
-  private record Accessors(@Nullable MethodGroup[] groups, int[] ids) {}
+  private record Accessors(String[] names, @Nullable MethodGroup[] groups, int[] ids) {}
 
   /** The method ids of a collection class's stable methods (-1: none of that name). */
   private record CollectionIds(int size, int isEmpty, int get, int contains) {}
@@ -117,6 +117,40 @@ public final class ImmutableMembers {
     }
   }
 
+  /** Whether the read {@code target.key} gives the same value every time (and one the shim may keep). */
+  static boolean isStableRead(Object target, String key) {
+    switch (KINDS.get(target.getClass())) {
+      case RECORD:
+        for (String component : COMPONENTS.get(target.getClass())) {
+          if (component.equals(key)) {
+            return true;
+          }
+        }
+        return false;
+      case LIST:
+        return key.equals("length") || isIndex(key, ((List<?>) target).size());
+      case MAP:
+        return HostMembers.hasEntry((Map<?, ?>) target, key);
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isIndex(String key, int size) {
+    if (key.isEmpty() || key.length() > 10) {
+      return false;
+    }
+    long n = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < '0' || c > '9' || (i == 0 && c == '0' && key.length() > 1)) {
+        return false;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n < size;
+  }
+
   private static boolean isSizeName(String name) {
     return name.equals("size") || name.equals("isEmpty");
   }
@@ -132,18 +166,22 @@ public final class ImmutableMembers {
    * for the message allows; the values may be immutable objects with their own results.
    */
   public void write(Object v, ValueWriter w) {
-    write(v, w, -1);
+    write(v, w, null, null);
   }
 
-  /** As {@link #write(Object, ValueWriter)}, leaving out the accessor with method id {@code made} (a call just made). */
-  void write(Object v, ValueWriter w, int made) {
+  /**
+   * As {@link #write(Object, ValueWriter)}, where the script has just read the record component
+   * {@code read} (by its accessor or as a property) and got {@code value}: the accessor is not
+   * called again.
+   */
+  void write(Object v, ValueWriter w, @Nullable String read, @Nullable Object value) {
     w.firstKnown(v);
     int countAt = w.length();
     w.i32(0);
     int n;
     switch (KINDS.get(v.getClass())) {
       case RECORD:
-        n = writeRecord(v, w, made);
+        n = writeRecord(v, w, read, value);
         break;
       case LIST:
         n = writeList((List<?>) v, w);
@@ -160,27 +198,33 @@ public final class ImmutableMembers {
     w.patchI32(countAt, n);
   }
 
-  private int writeRecord(Object record, ValueWriter w, int made) {
+  private int writeRecord(Object record, ValueWriter w, @Nullable String read, @Nullable Object readValue) {
     Accessors accessors = recordAccessors.computeIfAbsent(record.getClass(), c -> accessorsOf(record));
     @Nullable MethodGroup[] groups = accessors.groups;
     int[] ids = accessors.ids;
     int n = 0;
     for (int i = 0; i < groups.length; i++) {
       MethodGroup group = groups[i];
-      if (group == null || ids[i] == made || !w.spendKnown()) {
+      if (group == null || !w.spendKnown()) {
         continue;
       }
       Object value;
-      try {
-        value = members.exposable(group.invoke(record, NO_ARGS));
-      } catch (RuntimeException notAheadOfTime) {
-        continue; // the script's own call throws it, when and if it makes it
+      if (accessors.names[i].equals(read)) {
+        value = readValue; // read just now: called once
+      } else {
+        try {
+          value = members.exposable(group.invoke(record, NO_ARGS));
+        } catch (RuntimeException notAheadOfTime) {
+          continue; // the script's own call throws it, when and if it makes it
+        }
       }
       if (value == HostMembers.VOID || !w.isStable(value)) {
         continue;
       }
       w.i32(ids[i]).u8(QuickJsNative.KNOWN_NO_ARG).value(value);
-      n++;
+      // `record.name` reads the same value (no value of its own: the shim points at this one)
+      w.i32(ids[i]).u8(QuickJsNative.KNOWN_PROPERTY).string(accessors.names[i]);
+      n += 2;
     }
     return n;
   }
@@ -194,7 +238,7 @@ public final class ImmutableMembers {
       ids[i] = methodIds.idOf(record, names[i], members);
       groups[i] = methodIds.groupOf(ids[i]);
     }
-    return new Accessors(groups, ids);
+    return new Accessors(names, groups, ids);
   }
 
   private int writeList(List<?> list, ValueWriter w) {
@@ -207,6 +251,15 @@ public final class ImmutableMembers {
         w.i32(ids.get).u8(QuickJsNative.KNOWN_INT).i32(i).value(e);
         n++;
       }
+    }
+    // `list[i]` and `list.length` read what get(i) and size() give
+    if (ids.get >= 0) {
+      w.i32(ids.get).u8(QuickJsNative.KNOWN_INDEX);
+      n++;
+    }
+    if (ids.size >= 0) {
+      w.i32(ids.size).u8(QuickJsNative.KNOWN_LENGTH);
+      n++;
     }
     return n;
   }
@@ -226,6 +279,10 @@ public final class ImmutableMembers {
         w.i32(ids.contains).u8(QuickJsNative.KNOWN_STRING).string(key).value(Boolean.TRUE);
         n++;
       }
+    }
+    if (ids.get >= 0) {
+      w.i32(ids.get).u8(QuickJsNative.KNOWN_KEYS); // `map.key` reads what get('key') gives
+      n++;
     }
     return n;
   }
