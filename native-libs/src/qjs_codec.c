@@ -13,11 +13,21 @@
 
 /* ---------- encoding ---------- */
 
+/* One reservation for the tag, the length and the chars: a map's keys are written here one
+   after another, and three checked appends per key cost more than the copy of a short name. */
 static void enc_string_data(qjs_buf *b, const void *data, uint32_t len, int wide)
 {
-    buf_u8(b, wide ? QJS_T_STRING16 : QJS_T_STRING8);
-    buf_i32(b, (int32_t)len);
-    buf_put(b, data, wide ? (size_t)len * 2 : len);
+    size_t bytes = wide ? (size_t)len * 2 : len;
+    int32_t n = (int32_t)len;
+    uint8_t *p;
+    if (buf_reserve(b, 5 + bytes) < 0)
+        return;
+    p = b->data + b->len;
+    p[0] = wide ? QJS_T_STRING16 : QJS_T_STRING8;
+    memcpy(p + 1, &n, 4);
+    if (bytes)
+        memcpy(p + 5, data, bytes);
+    b->len += 5 + bytes;
 }
 
 /* Encodes a string-like value (string, rope). Never runs JavaScript. */

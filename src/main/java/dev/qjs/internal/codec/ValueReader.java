@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 public final class ValueReader {
   private final References references;
   private final ShortStrings shortStrings = new ShortStrings();
+  private final StringScratch longStrings = new StringScratch();
 
   public ValueReader(References references) {
     this.references = references;
@@ -44,17 +45,10 @@ public final class ValueReader {
         if (n <= ShortStrings.MAX_LENGTH && n >= 0) {
           return shortStrings.read(b, n);
         }
-        byte[] bytes = new byte[n];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return longStrings.latin1(b, n);
       }
-      case QuickJsNative.T_STRING16: {
-        int n = b.getInt();
-        char[] chars = new char[n];
-        b.asCharBuffer().get(chars);
-        b.position(b.position() + 2 * n);
-        return new String(chars);
-      }
+      case QuickJsNative.T_STRING16:
+        return longStrings.utf16(b, b.getInt());
       case QuickJsNative.T_BIGINT: {
         int n = b.getInt();
         byte[] digits = new byte[n];

@@ -22,6 +22,10 @@ public final class ValueWriter {
 
   /** How many results of immutable objects' calls one message may carry ahead ({@link ImmutableMembers}). */
   public static final int KNOWN_PER_MESSAGE = 128;
+  /** Buffers up to this size are kept whatever the calls need. */
+  private static final int KEEP = 8 << 20;
+  /** Uses in a row that needed less than a quarter of a larger buffer before it is given back. */
+  private static final int SHRINK_AFTER = 16;
 
   private final References references;
   private ByteBuffer buf;
@@ -30,6 +34,8 @@ public final class ValueWriter {
   private int knownBudget = KNOWN_PER_MESSAGE;
   /** The immutable objects this message already sent their results with (once is enough). */
   private final java.util.IdentityHashMap<Object, Boolean> knownSent = new java.util.IdentityHashMap<>();
+  private int smallUses;
+  private @Nullable LongStrings longStrings;
 
   public ValueWriter(References references, int initialCapacity) {
     this.references = references;
@@ -42,8 +48,16 @@ public final class ValueWriter {
   }
 
   public ValueWriter reset() {
-    if (buf.capacity() > (8 << 20)) {
-      allocate(64 << 10); // give back a huge buffer after use
+    // A huge buffer is kept while it is used (a 10 MB string passed on every call would otherwise
+    // cost a fresh 20 MB allocation, zeroed and page-faulted, per call) and given back once
+    // SHRINK_AFTER uses in a row needed less than a quarter of it.
+    int cap = buf.capacity();
+    if (cap > KEEP) {
+      smallUses = buf.position() < cap / 4 ? smallUses + 1 : 0;
+      if (smallUses >= SHRINK_AFTER) {
+        allocate(64 << 10);
+        smallUses = 0;
+      }
     }
     buf.clear();
     knownBudget = KNOWN_PER_MESSAGE;
@@ -163,33 +177,28 @@ public final class ValueWriter {
         return this;
       }
       buf.position(start);
-    }
-    boolean latin1 = true;
-    for (int i = 0; i < n; i++) {
-      if (s.charAt(i) > 0xFF) {
-        latin1 = false;
-        break;
-      }
-    }
-    if (latin1) {
-      ensure(5L + n);
-      buf.put(QuickJsNative.T_STRING8).putInt(n);
-      if (s instanceof String str) {
-        buf.put(str.getBytes(StandardCharsets.ISO_8859_1));
-      } else {
-        for (int i = 0; i < n; i++) {
-          buf.put((byte) s.charAt(i));
-        }
-      }
-    } else {
-      ensure(5L + 2L * n + 1);
+      ensure(5L + 2L * n);
       buf.put(QuickJsNative.T_STRING16).putInt(n);
-      // one bulk copy: CharBuffer.put(String) copies char by char
-      char[] chars = new char[n];
-      s.toString().getChars(0, n, chars, 0);
-      buf.asCharBuffer().put(chars);
-      buf.position(buf.position() + 2 * n);
+      for (i = 0; i < n; i++) {
+        buf.putChar(s.charAt(i));
+      }
+      return this;
     }
+    String str = s.toString();
+    LongStrings chunks = longStrings;
+    if (chunks == null) {
+      chunks = longStrings = new LongStrings();
+    }
+    int start = buf.position();
+    ensure(5L + n);
+    buf.put(QuickJsNative.T_STRING8).putInt(n);
+    if (chunks.putLatin1(str, buf)) {
+      return this;
+    }
+    buf.position(start); // not Latin-1: written again as UTF-16, from the start
+    ensure(5L + 2L * n);
+    buf.put(QuickJsNative.T_STRING16).putInt(n);
+    chunks.putUtf16(str, buf);
     return this;
   }
 
