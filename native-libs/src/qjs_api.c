@@ -184,6 +184,60 @@ int32_t qjs_bytecode_read(qjs_rt *st, int64_t realm, const uint8_t *buf, int32_t
     END();
 }
 
+/* [u8 QJS_INVOKE_NAME_INDEX][i32 index]: a new reference to the atom qjs_name_intern kept at
+   that index; -1 for an index this runtime never returned. */
+static int interned_name(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom)
+{
+    int32_t index;
+    r->p++;
+    if (rd_i32(r, &index) < 0 || index < 0 || index >= st->names_n)
+        return -1;
+    *atom = JS_DupAtom(ctx, st->names[index]);
+    return 0;
+}
+
+/* An argument: a 32-bit integer, the commonest, read here without the general decoder's
+   dispatch (the same bytes dec_value reads for QJS_T_INT); anything else by dec_value. */
+static int dec_argument(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
+{
+    int32_t i;
+    if (r->end - r->p >= 5 && r->p[0] == QJS_T_INT) {
+        memcpy(&i, r->p + 1, 4);
+        r->p += 5;
+        *out = JS_NewInt32(ctx, i);
+        return 0;
+    }
+    return dec_value(ctx, st, r, out);
+}
+
+int32_t qjs_name_intern(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSAtom atom = JS_ATOM_NULL;
+    BEGIN(realm);
+    rc = -1;
+    if (!in || len < 0 || st->names_n >= QJS_MAX_NAMES) {
+        END();
+    }
+    if (st->names_n == st->names_cap) {
+        int32_t cap = st->names_cap ? st->names_cap * 2 : 16;
+        JSAtom *grown = realloc(st->names, sizeof(JSAtom) * (size_t)cap);
+        if (!grown) {
+            END();
+        }
+        st->names = grown;
+        st->names_cap = cap;
+    }
+    if (dec_key(ctx, st, &r, &atom) < 0) {
+        if (JS_HasException(ctx)) /* out of memory: the caller passes the name itself */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        END();
+    }
+    st->names[st->names_n] = atom; /* the counted reference dec_key made is the table's */
+    rc = st->names_n++;
+    END();
+}
+
 int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
@@ -204,6 +258,12 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     }
     if (r.p < r.end && r.p[0] == QJS_T_UNDEFINED) {
         r.p++; /* no name: call the target itself */
+    } else if (r.p < r.end && r.p[0] == QJS_INVOKE_NAME_INDEX) {
+        if ((drc = interned_name(ctx, st, &r, &atom)) < 0) {
+            rc = finish_decode_error(ctx, st, drc);
+            goto done;
+        }
+        has_name = 1;
     } else if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
         rc = finish_decode_error(ctx, st, drc);
         goto done;
@@ -221,7 +281,7 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         goto done;
     }
     for (n = 0; n < argc; n++) {
-        if ((drc = dec_value(ctx, st, &r, &args[n])) < 0) {
+        if ((drc = dec_argument(ctx, st, &r, &args[n])) < 0) {
             rc = finish_decode_error(ctx, st, drc);
             goto done;
         }
@@ -243,14 +303,14 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
             rc = QJS_NOT_FUNCTION;
             goto done;
         }
-        rc = finish(ctx, st, JS_Call(ctx, fn, target, argc, (JSValueConst *)args));
+        rc = finish_small(ctx, st, JS_Call(ctx, fn, target, argc, (JSValueConst *)args));
         JS_FreeValue(ctx, fn);
     } else {
         if (!JS_IsFunction(ctx, target)) {
             rc = QJS_NOT_FUNCTION;
             goto done;
         }
-        rc = finish(ctx, st, JS_Call(ctx, target, this_val, argc, (JSValueConst *)args));
+        rc = finish_small(ctx, st, JS_Call(ctx, target, this_val, argc, (JSValueConst *)args));
     }
 done:
     for (i = 0; i < n; i++)

@@ -275,6 +275,9 @@ void qjs_runtime_free(qjs_rt *st)
         free(r);
     }
     host_forget_read(st);
+    while (st->names_n > 0)
+        JS_FreeAtomRT(st->rt, st->names[--st->names_n]);
+    free(st->names);
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);
