@@ -184,15 +184,16 @@ int32_t qjs_bytecode_read(qjs_rt *st, int64_t realm, const uint8_t *buf, int32_t
     END();
 }
 
-/* [u8 QJS_INVOKE_NAME_INDEX][i32 index]: a new reference to the atom qjs_name_intern kept at
-   that index; -1 for an index this runtime never returned. */
-static int interned_name(JSContext *ctx, qjs_rt *st, reader *r, JSAtom *atom)
+/* [u8 QJS_INVOKE_NAME_INDEX][i32 index]: the atom qjs_name_intern kept at that index, borrowed
+   (the table holds it until the runtime is freed, which no running call allows); -1 for an
+   index this runtime never returned. */
+static int interned_name(qjs_rt *st, reader *r, JSAtom *atom)
 {
     int32_t index;
     r->p++;
     if (rd_i32(r, &index) < 0 || index < 0 || index >= st->names_n)
         return -1;
-    *atom = JS_DupAtom(ctx, st->names[index]);
+    *atom = st->names[index];
     return 0;
 }
 
@@ -245,7 +246,7 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     JSValue *args = NULL, small_args[8];
     JSAtom atom = JS_ATOM_NULL;
     int32_t argc = 0, i, n = 0;
-    int drc, has_name = 0;
+    int drc, has_name = 0, atom_borrowed = 0;
     BEGIN(realm);
     if (!in || len < 0) {
         rc = QJS_BAD_INPUT;
@@ -259,11 +260,12 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     if (r.p < r.end && r.p[0] == QJS_T_UNDEFINED) {
         r.p++; /* no name: call the target itself */
     } else if (r.p < r.end && r.p[0] == QJS_INVOKE_NAME_INDEX) {
-        if ((drc = interned_name(ctx, st, &r, &atom)) < 0) {
+        if ((drc = interned_name(st, &r, &atom)) < 0) {
             rc = finish_decode_error(ctx, st, drc);
             goto done;
         }
         has_name = 1;
+        atom_borrowed = 1;
     } else if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
         rc = finish_decode_error(ctx, st, drc);
         goto done;
@@ -319,7 +321,7 @@ done:
         js_free(ctx, args);
     JS_FreeValue(ctx, target);
     JS_FreeValue(ctx, this_val);
-    if (atom != JS_ATOM_NULL)
+    if (atom != JS_ATOM_NULL && !atom_borrowed)
         JS_FreeAtom(ctx, atom);
     END();
 }
