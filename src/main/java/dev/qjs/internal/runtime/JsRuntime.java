@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -418,8 +417,8 @@ public final class JsRuntime implements AutoCloseable {
       Realm realm = new Realm(this, ptr);
       realmsByAddress.put(ptr, new WeakReference<>(realm));
       lastRealm = null; // the address may be a freed realm's
-      ConcurrentLinkedQueue<Long> dead = state.deadRealms;
-      CLEANER.register(realm, () -> dead.add(ptr));
+      NativeState queue = state;
+      CLEANER.register(realm, () -> queue.queueRealm(ptr));
       if (classFilter != null) {
         installJavaGlobal(realm, classFilter);
       }

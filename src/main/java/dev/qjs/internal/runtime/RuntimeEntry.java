@@ -248,6 +248,10 @@ final class RuntimeEntry {
   }
 
   private void freeQueued(long rt) {
+    if (!state.queued) {
+      return;
+    }
+    state.queued = false; // before the queues are drained: what the cleaner adds later sets it again
     if (!state.deadHandles.isEmpty()) {
       List<Long> batch = new ArrayList<>();
       for (Long h; (h = state.deadHandles.poll()) != null; ) {

@@ -240,7 +240,9 @@ final class RuntimeLock {
       e.lentAt = -1;
     }
     if (TOP.compareAndSet(this, (Entry) null, e)) {
-      idleEntry = e;
+      if (idleEntry != e) {
+        idleEntry = e; // stored only when it changes: a reference store costs a GC barrier
+      }
       return true;
     }
     return false;
