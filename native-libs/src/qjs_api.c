@@ -197,11 +197,17 @@ static int interned_name(qjs_rt *st, reader *r, JSAtom *atom)
     return 0;
 }
 
-/* An argument: a 32-bit integer, the commonest, read here without the general decoder's
-   dispatch (the same bytes dec_value reads for QJS_T_INT); anything else by dec_value. */
+/* A value of the call: undefined (an invokeFunction's target and this) and a 32-bit integer
+   (the commonest argument) are read here without the general decoder's dispatch (the same bytes
+   dec_value reads for QJS_T_UNDEFINED and QJS_T_INT); anything else by dec_value. */
 static int dec_argument(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
 {
     int32_t i;
+    if (r->p < r->end && r->p[0] == QJS_T_UNDEFINED) {
+        r->p++;
+        *out = JS_UNDEFINED;
+        return 0;
+    }
     if (r->end - r->p >= 5 && r->p[0] == QJS_T_INT) {
         memcpy(&i, r->p + 1, 4);
         r->p += 5;
@@ -252,8 +258,8 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         rc = QJS_BAD_INPUT;
         END();
     }
-    if ((drc = dec_value(ctx, st, &r, &target)) < 0 ||
-        (drc = dec_value(ctx, st, &r, &this_val)) < 0) {
+    if ((drc = dec_argument(ctx, st, &r, &target)) < 0 ||
+        (drc = dec_argument(ctx, st, &r, &this_val)) < 0) {
         rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
         goto done;
     }

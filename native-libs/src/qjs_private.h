@@ -134,6 +134,9 @@ struct qjs_rt {
     int32_t unhandled_n, unhandled_cap;
     /* the thread whose stack QuickJS's stack check measures now (see enter) */
     uintptr_t stack_thread;
+    /* the frame and max_stack of the last measurement: a new one only when either changed */
+    uintptr_t measured_top;
+    int64_t measured_max;
     /* the stack bounds of the entries below, saved by entries from other threads */
     qjs_stack_save stack_saves[QJS_MAX_STACK_SAVES];
     int stack_saves_n;
