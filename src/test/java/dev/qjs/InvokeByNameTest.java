@@ -160,6 +160,53 @@ class InvokeByNameTest {
   }
 
   @Nested
+  class StackBoundsKeptBetweenCalls {
+    /** How deep a recursion gets before its stack overflow error, called by name. */
+    private int depth(QuickJsScriptEngine e) throws Exception {
+      return (Integer) Objects.requireNonNull(e.invokeFunction("depth"));
+    }
+
+    @Test
+    void aChangedStackLimitAppliesToTheNextCallFromTheSameThread() throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.eval("function depth() { let n = 0; function r() { n++; r() }"
+          + " try { r() } catch (overflow) { } return n }");
+      int unlimited = depth(e);
+      e.put("quickjs.maxStackSize", 128 * 1024);
+      int limited = depth(e);
+      assertTrue(limited * 2 < unlimited, limited + " frames under 128 KiB, " + unlimited + " without");
+      e.getBindings(ScriptContext.ENGINE_SCOPE).remove("quickjs.maxStackSize");
+      int again = depth(e);
+      assertTrue(again > limited * 2, again + " frames after the limit was removed, " + limited + " with it");
+    }
+
+    @Test
+    void aCallFromAnotherThreadMeasuresThatThreadsStack() throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.eval("function depth() { let n = 0; function r() { n++; r() }"
+          + " try { r() } catch (overflow) { } return n }");
+      int here = depth(e);
+      int[] small = new int[1];
+      Throwable[] failed = new Throwable[1];
+      Thread t = new Thread(null, () -> {
+        try {
+          small[0] = depth(e);
+        } catch (Throwable x) {
+          failed[0] = x;
+        }
+      }, "small stack", 512 * 1024);
+      t.start();
+      t.join();
+      if (failed[0] != null) {
+        throw new AssertionError("the call on a 512 KiB stack failed", failed[0]);
+      }
+      assertTrue(small[0] > 0 && small[0] < here, small[0] + " frames on 512 KiB, " + here + " here");
+      int back = depth(e); // back on this thread: its own bounds again, not the small stack's
+      assertTrue(back > small[0], back + " frames back here, " + small[0] + " on 512 KiB");
+    }
+  }
+
+  @Nested
   class SmallResults {
     /** Each expression's value as invokeFunction returns it equals what eval reads for it. */
     @Test
