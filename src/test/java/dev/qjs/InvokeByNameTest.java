@@ -161,48 +161,54 @@ class InvokeByNameTest {
 
   @Nested
   class StackBoundsKeptBetweenCalls {
-    /** How deep a recursion gets before its stack overflow error, called by name. */
-    private int depth(QuickJsScriptEngine e) throws Exception {
-      return (Integer) Objects.requireNonNull(e.invokeFunction("depth"));
-    }
+    private static final String DEPTH =
+        "function depth() { let n = 0; function r() { n++; r() } try { r() } catch (overflow) { } return n }";
 
-    @Test
-    void aChangedStackLimitAppliesToTheNextCallFromTheSameThread() throws Exception {
-      QuickJsScriptEngine e = engine();
-      e.eval("function depth() { let n = 0; function r() { n++; r() }"
-          + " try { r() } catch (overflow) { } return n }");
-      int unlimited = depth(e);
-      e.put("quickjs.maxStackSize", 128 * 1024);
-      int limited = depth(e);
-      assertTrue(limited * 2 < unlimited, limited + " frames under 128 KiB, " + unlimited + " without");
-      e.getBindings(ScriptContext.ENGINE_SCOPE).remove("quickjs.maxStackSize");
-      int again = depth(e);
-      assertTrue(again > limited * 2, again + " frames after the limit was removed, " + limited + " with it");
-    }
-
-    @Test
-    void aCallFromAnotherThreadMeasuresThatThreadsStack() throws Exception {
-      QuickJsScriptEngine e = engine();
-      e.eval("function depth() { let n = 0; function r() { n++; r() }"
-          + " try { r() } catch (overflow) { } return n }");
-      int here = depth(e);
-      int[] small = new int[1];
+    /**
+     * How deep a recursion gets before its stack overflow error, called by name on a new thread
+     * with a stack of the given size (the test's own thread has whatever stack the runner gave it).
+     */
+    private int depthOn(QuickJsScriptEngine e, long stackBytes) throws Exception {
+      int[] depth = new int[1];
       Throwable[] failed = new Throwable[1];
       Thread t = new Thread(null, () -> {
         try {
-          small[0] = depth(e);
+          depth[0] = (Integer) Objects.requireNonNull(e.invokeFunction("depth"));
         } catch (Throwable x) {
           failed[0] = x;
         }
-      }, "small stack", 512 * 1024);
+      }, "stack of " + stackBytes, stackBytes);
       t.start();
       t.join();
       if (failed[0] != null) {
-        throw new AssertionError("the call on a 512 KiB stack failed", failed[0]);
+        throw new AssertionError("the call on a stack of " + stackBytes + " bytes failed", failed[0]);
       }
-      assertTrue(small[0] > 0 && small[0] < here, small[0] + " frames on 512 KiB, " + here + " here");
-      int back = depth(e); // back on this thread: its own bounds again, not the small stack's
-      assertTrue(back > small[0], back + " frames back here, " + small[0] + " on 512 KiB");
+      return depth[0];
+    }
+
+    @Test
+    void aChangedStackLimitAppliesToTheNextCall() throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.eval(DEPTH);
+      long big = 16L << 20;
+      int unlimited = depthOn(e, big);
+      e.put("quickjs.maxStackSize", 256 * 1024);
+      int limited = depthOn(e, big);
+      assertTrue(limited * 4 < unlimited, limited + " frames under 256 KiB, " + unlimited + " without");
+      e.getBindings(ScriptContext.ENGINE_SCOPE).remove("quickjs.maxStackSize");
+      int again = depthOn(e, big);
+      assertTrue(again > limited * 4, again + " frames after the limit was removed, " + limited + " with it");
+    }
+
+    @Test
+    void eachThreadsCallMeasuresThatThreadsStack() throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.eval(DEPTH);
+      int big = depthOn(e, 16L << 20);
+      int small = depthOn(e, 1L << 20);
+      int bigAgain = depthOn(e, 16L << 20);
+      assertTrue(small > 0 && small * 4 < big, small + " frames on 1 MiB, " + big + " on 16 MiB");
+      assertTrue(small * 4 < bigAgain, small + " frames on 1 MiB, then " + bigAgain + " on 16 MiB");
     }
   }
 
