@@ -49,6 +49,11 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */
 #define QJS_PENDING 3        /* qjs_promise_watch: still pending, reactions attached;
                                 qjs_eval of a module: output = [promise][namespace] */
+/* qjs_invoke's small results: no output is written, the value is in QJS_MB_RESULT (the
+   output of the previous call stays published). Most calls from Java return one of these. */
+#define QJS_OK_INT 4         /* a JS int: QJS_MB_RESULT holds it */
+#define QJS_OK_DOUBLE 5      /* a JS number that is no int: QJS_MB_RESULT holds its IEEE bits */
+#define QJS_OK_UNDEFINED 6   /* undefined or null */
 
 /* Mailbox: an array of int64 slots shared with the caller (caller-owned memory). */
 #define QJS_MB_OUT_PTR 0       /* written by C: address of the output bytes */
@@ -69,7 +74,8 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_BOUND_COUNT 12   /* C appends; the host resets it to 0 after reading */
 #define QJS_MB_UNHANDLED 13     /* written by C: rejections no handler has taken so far; the host
                                    collects them with qjs_unhandled_take */
-#define QJS_MB_SLOTS 14
+#define QJS_MB_RESULT 14        /* written by C: the value of a QJS_OK_INT or QJS_OK_DOUBLE */
+#define QJS_MB_SLOTS 15
 
 /* Host callback operations (first argument `op`). */
 #define QJS_OP_PRINT 1         /* a = a QJS_PRINT_* level; data = [n i32][n strings] */
@@ -270,10 +276,18 @@ QJS_EXPORT int32_t qjs_bytecode_write(qjs_rt *rt, int64_t realm, int64_t bytecod
 /* Reads serialized bytecode into the realm; output = encoded handle. */
 QJS_EXPORT int32_t qjs_bytecode_read(qjs_rt *rt, int64_t realm, const uint8_t *buf, int32_t len);
 
-/* in = [target value][this value][name value or undefined][argc i32][args...].
+/* in = [target value][this value][name][argc i32][args...], the name being undefined, a
+   key value, or [u8 QJS_INVOKE_NAME_INDEX][i32 index] of a name qjs_name_intern returned.
    With a name, calls target[name] with this = target (the global object when
-   target is undefined); without, calls target with the given this. */
+   target is undefined); without, calls target with the given this. Results: QJS_OK (output =
+   value), QJS_OK_INT, QJS_OK_DOUBLE, QJS_OK_UNDEFINED, QJS_EXCEPTION, QJS_NOT_FUNCTION. */
 QJS_EXPORT int32_t qjs_invoke(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
+#define QJS_INVOKE_NAME_INDEX 0x40 /* the name of a qjs_invoke as an interned name's index */
+#define QJS_MAX_NAMES 1024         /* names one runtime interns at most */
+/* in = [key]: keeps the key's atom for the runtime's life, so that qjs_invoke finds a function
+   by index instead of hashing the name each call. Returns the index (0 up), or -1 when the
+   table is full or memory ran out (the caller then passes the name itself). Runs no JS. */
+QJS_EXPORT int32_t qjs_name_intern(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);
 /* in = [object or undefined for the global][key][own only u8]; output = value
    (undefined when own only and the property is inherited or missing). */
 QJS_EXPORT int32_t qjs_get(qjs_rt *rt, int64_t realm, const uint8_t *in, int32_t len);

@@ -184,6 +184,67 @@ int32_t qjs_bytecode_read(qjs_rt *st, int64_t realm, const uint8_t *buf, int32_t
     END();
 }
 
+/* [u8 QJS_INVOKE_NAME_INDEX][i32 index]: the atom qjs_name_intern kept at that index, borrowed
+   (the table holds it until the runtime is freed, which no running call allows); -1 for an
+   index this runtime never returned. */
+static int interned_name(qjs_rt *st, reader *r, JSAtom *atom)
+{
+    int32_t index;
+    r->p++;
+    if (rd_i32(r, &index) < 0 || index < 0 || index >= st->names_n)
+        return -1;
+    *atom = st->names[index];
+    return 0;
+}
+
+/* A value of the call: undefined (an invokeFunction's target and this) and a 32-bit integer
+   (the commonest argument) are read here without the general decoder's dispatch (the same bytes
+   dec_value reads for QJS_T_UNDEFINED and QJS_T_INT); anything else by dec_value. */
+static int dec_argument(JSContext *ctx, qjs_rt *st, reader *r, JSValue *out)
+{
+    int32_t i;
+    if (r->p < r->end && r->p[0] == QJS_T_UNDEFINED) {
+        r->p++;
+        *out = JS_UNDEFINED;
+        return 0;
+    }
+    if (r->end - r->p >= 5 && r->p[0] == QJS_T_INT) {
+        memcpy(&i, r->p + 1, 4);
+        r->p += 5;
+        *out = JS_NewInt32(ctx, i);
+        return 0;
+    }
+    return dec_value(ctx, st, r, out);
+}
+
+int32_t qjs_name_intern(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
+{
+    reader r = { in, in ? in + len : NULL };
+    JSAtom atom = JS_ATOM_NULL;
+    BEGIN(realm);
+    rc = -1;
+    if (!in || len < 0 || st->names_n >= QJS_MAX_NAMES) {
+        END();
+    }
+    if (st->names_n == st->names_cap) {
+        int32_t cap = st->names_cap ? st->names_cap * 2 : 16;
+        JSAtom *grown = realloc(st->names, sizeof(JSAtom) * (size_t)cap);
+        if (!grown) {
+            END();
+        }
+        st->names = grown;
+        st->names_cap = cap;
+    }
+    if (dec_key(ctx, st, &r, &atom) < 0) {
+        if (JS_HasException(ctx)) /* out of memory: the caller passes the name itself */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        END();
+    }
+    st->names[st->names_n] = atom; /* the counted reference dec_key made is the table's */
+    rc = st->names_n++;
+    END();
+}
+
 int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
 {
     reader r = { in, in ? in + len : NULL };
@@ -191,19 +252,26 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
     JSValue *args = NULL, small_args[8];
     JSAtom atom = JS_ATOM_NULL;
     int32_t argc = 0, i, n = 0;
-    int drc, has_name = 0;
+    int drc, has_name = 0, atom_borrowed = 0;
     BEGIN(realm);
     if (!in || len < 0) {
         rc = QJS_BAD_INPUT;
         END();
     }
-    if ((drc = dec_value(ctx, st, &r, &target)) < 0 ||
-        (drc = dec_value(ctx, st, &r, &this_val)) < 0) {
+    if ((drc = dec_argument(ctx, st, &r, &target)) < 0 ||
+        (drc = dec_argument(ctx, st, &r, &this_val)) < 0) {
         rc = finish_decode_error(ctx, st, drc < 0 ? drc : -1);
         goto done;
     }
     if (r.p < r.end && r.p[0] == QJS_T_UNDEFINED) {
         r.p++; /* no name: call the target itself */
+    } else if (r.p < r.end && r.p[0] == QJS_INVOKE_NAME_INDEX) {
+        if ((drc = interned_name(st, &r, &atom)) < 0) {
+            rc = finish_decode_error(ctx, st, drc);
+            goto done;
+        }
+        has_name = 1;
+        atom_borrowed = 1;
     } else if ((drc = dec_key(ctx, st, &r, &atom)) < 0) {
         rc = finish_decode_error(ctx, st, drc);
         goto done;
@@ -221,7 +289,7 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
         goto done;
     }
     for (n = 0; n < argc; n++) {
-        if ((drc = dec_value(ctx, st, &r, &args[n])) < 0) {
+        if ((drc = dec_argument(ctx, st, &r, &args[n])) < 0) {
             rc = finish_decode_error(ctx, st, drc);
             goto done;
         }
@@ -243,14 +311,14 @@ int32_t qjs_invoke(qjs_rt *st, int64_t realm, const uint8_t *in, int32_t len)
             rc = QJS_NOT_FUNCTION;
             goto done;
         }
-        rc = finish(ctx, st, JS_Call(ctx, fn, target, argc, (JSValueConst *)args));
+        rc = finish_small(ctx, st, JS_Call(ctx, fn, target, argc, (JSValueConst *)args));
         JS_FreeValue(ctx, fn);
     } else {
         if (!JS_IsFunction(ctx, target)) {
             rc = QJS_NOT_FUNCTION;
             goto done;
         }
-        rc = finish(ctx, st, JS_Call(ctx, target, this_val, argc, (JSValueConst *)args));
+        rc = finish_small(ctx, st, JS_Call(ctx, target, this_val, argc, (JSValueConst *)args));
     }
 done:
     for (i = 0; i < n; i++)
@@ -259,7 +327,7 @@ done:
         js_free(ctx, args);
     JS_FreeValue(ctx, target);
     JS_FreeValue(ctx, this_val);
-    if (atom != JS_ATOM_NULL)
+    if (atom != JS_ATOM_NULL && !atom_borrowed)
         JS_FreeAtom(ctx, atom);
     END();
 }

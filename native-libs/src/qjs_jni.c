@@ -269,6 +269,7 @@ JNI_CALL_I64(bytecode_write)
 JNI_CALL_I64(timer_fire)
 JNI_CALL_INPUT(bytecode_read)
 JNI_CALL_INPUT(invoke)
+JNI_CALL_INPUT(name_intern)
 JNI_CALL_INPUT(get)
 JNI_CALL_INPUT(set)
 JNI_CALL_INPUT(set_many)
@@ -327,6 +328,7 @@ static const JNINativeMethod methods[] = {
     M("qjs_bytecode_write", "(JJJ)I", jni_bytecode_write),
     M("qjs_bytecode_read", "(JJJI)I", jni_bytecode_read),
     M("qjs_invoke", "(JJJI)I", jni_invoke),
+    M("qjs_name_intern", "(JJJI)I", jni_name_intern),
     M("qjs_get", "(JJJI)I", jni_get),
     M("qjs_set", "(JJJI)I", jni_set),
     M("qjs_set_many", "(JJJI)I", jni_set_many),

@@ -142,9 +142,16 @@ struct qjs_rt {
     int32_t unhandled_n, unhandled_cap;
     /* the thread whose stack QuickJS's stack check measures now (see enter) */
     uintptr_t stack_thread;
+    /* the frame and max_stack of the last measurement: a new one only when either changed */
+    uintptr_t measured_top;
+    int64_t measured_max;
     /* the stack bounds of the entries below, saved by entries from other threads */
     qjs_stack_save stack_saves[QJS_MAX_STACK_SAVES];
     int stack_saves_n;
+    /* names qjs_name_intern keeps (counted atoms, freed with the runtime): qjs_invoke's lookup
+       of a function by index costs no hashing of its name */
+    JSAtom *names;
+    int32_t names_n, names_cap;
 };
 
 
@@ -331,6 +338,8 @@ int32_t finish_value(JSContext *ctx, qjs_rt *st, JSValue v);
 int32_t finish_exception(JSContext *ctx, qjs_rt *st);
 /* finish_exception for JS_EXCEPTION, else finish_value. */
 int32_t finish(JSContext *ctx, qjs_rt *st, JSValue v);
+/* finish for calls that may answer a number or undefined in QJS_MB_RESULT (QJS_OK_INT …). */
+int32_t finish_small(JSContext *ctx, qjs_rt *st, JSValue v);
 /* A decode failure: either malformed input (QJS_BAD_INPUT) or a pending JS exception (-2). */
 int32_t finish_decode_error(JSContext *ctx, qjs_rt *st, int rc);
 /* Publishes st->out's address and length in the mailbox. */

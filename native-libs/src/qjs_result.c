@@ -265,6 +265,30 @@ int32_t finish(JSContext *ctx, qjs_rt *st, JSValue v)
     return finish_value(ctx, st, v);
 }
 
+/* A number or undefined needs no output buffer: its bits go into one mailbox slot, and Java
+   boxes it without decoding (the microtask checkpoint runs first, exactly as in finish_value). */
+int32_t finish_small(JSContext *ctx, qjs_rt *st, JSValue v)
+{
+    int tag = JS_VALUE_GET_NORM_TAG(v);
+    double d;
+    if (tag != JS_TAG_INT && tag != JS_TAG_FLOAT64 && tag != JS_TAG_UNDEFINED && tag != JS_TAG_NULL)
+        return finish(ctx, st, v);
+    if (run_jobs_outermost(ctx, st)) {
+        JS_ThrowInternalError(ctx, "interrupted");
+        return finish_exception(ctx, st);
+    }
+    if (tag == JS_TAG_INT) {
+        st->mb[QJS_MB_RESULT] = JS_VALUE_GET_INT(v);
+        return QJS_OK_INT;
+    }
+    if (tag == JS_TAG_FLOAT64) {
+        d = JS_VALUE_GET_FLOAT64(v);
+        memcpy(&st->mb[QJS_MB_RESULT], &d, sizeof d);
+        return QJS_OK_DOUBLE;
+    }
+    return QJS_OK_UNDEFINED;
+}
+
 /* A decode failure: either malformed input or a pending JS exception. */
 int32_t finish_decode_error(JSContext *ctx, qjs_rt *st, int rc)
 {

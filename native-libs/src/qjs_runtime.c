@@ -75,12 +75,17 @@ static uintptr_t this_thread(void)
     return (uintptr_t)&t_stack_low;
 }
 
-/* Points QuickJS's stack check at the calling thread's stack, from here down. */
+/* Points QuickJS's stack check at the calling thread's stack, from here down. A thread that
+   calls again from the same depth with the same limit finds the bounds already set: the last
+   outermost entry's, which every nested entry restored on leaving (see leave). */
 static void measure_this_stack(qjs_rt *st)
 {
     uintptr_t top = (uintptr_t)__builtin_frame_address(0);
-    uintptr_t low = thread_stack_low();
-    uintptr_t limit = 0;
+    uintptr_t thread = this_thread();
+    uintptr_t low, limit = 0;
+    if (thread == st->stack_thread && top == st->measured_top && st->max_stack == st->measured_max)
+        return;
+    low = thread_stack_low();
     if (low > 1) {
         limit = low + stack_reserve();
         if (limit >= top)
@@ -90,7 +95,9 @@ static void measure_this_stack(qjs_rt *st)
         top - (uintptr_t)st->max_stack > limit)
         limit = top - (uintptr_t)st->max_stack;
     qjsi_set_stack(st->rt, top, limit);
-    st->stack_thread = this_thread();
+    st->stack_thread = thread;
+    st->measured_top = top;
+    st->measured_max = st->max_stack;
 }
 
 void enter(qjs_rt *st)
@@ -115,6 +122,7 @@ void leave(qjs_rt *st)
         qjs_stack_save *s = &st->stack_saves[--st->stack_saves_n];
         qjsi_set_stack(st->rt, s->top, s->limit);
         st->stack_thread = s->thread;
+        st->measured_top = 0; /* the bounds restored are no measurement of this frame */
     }
     st->depth--;
     st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
@@ -278,6 +286,9 @@ void qjs_runtime_free(qjs_rt *st)
         free(r);
     }
     host_forget_read(st);
+    while (st->names_n > 0)
+        JS_FreeAtomRT(st->rt, st->names[--st->names_n]);
+    free(st->names);
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);

@@ -36,6 +36,8 @@ final class JnaBinding {
 
   static native int qjs_invoke(long rt, long realm, long in, int len);
 
+  static native int qjs_name_intern(long rt, long realm, long in, int len);
+
   static native int qjs_get(long rt, long realm, long in, int len);
 
   static native int qjs_set(long rt, long realm, long in, int len);

@@ -25,6 +25,9 @@ public final class QuickJsNative {
   public static final int BAD_INPUT = -1;
   public static final int OUT_OF_MEMORY = -2;
   public static final int PENDING = 3;
+  public static final int OK_INT = 4;
+  public static final int OK_DOUBLE = 5;
+  public static final int OK_UNDEFINED = 6;
 
   // mailbox slots (int64 each: byte offset = slot * 8)
   public static final int MB_OUT_PTR = 0;
@@ -41,7 +44,12 @@ public final class QuickJsNative {
   public static final int MB_BOUND_PTR = 11;
   public static final int MB_BOUND_COUNT = 12;
   public static final int MB_UNHANDLED = 13;
-  public static final int MB_SLOTS = 14;
+  public static final int MB_RESULT = 14;
+  public static final int MB_SLOTS = 15;
+
+  // qjs_invoke's interned names
+  public static final byte INVOKE_NAME_INDEX = 0x40;
+  public static final int MAX_NAMES = 1024;
 
   // host callback operations
   public static final int OP_PRINT = 1;
@@ -309,6 +317,14 @@ public final class QuickJsNative {
       return JniBinding.qjs_invoke(rt, realm, in, len);
     } else {
       return JnaBinding.qjs_invoke(rt, realm, in, len);
+    }
+  }
+
+  public static int qjs_name_intern(long rt, long realm, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_name_intern(rt, realm, in, len);
+    } else {
+      return JnaBinding.qjs_name_intern(rt, realm, in, len);
     }
   }
 

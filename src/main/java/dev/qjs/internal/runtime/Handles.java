@@ -6,7 +6,6 @@ import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.interop.HostObjects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -37,14 +36,14 @@ final class Handles implements References {
   @SuppressWarnings("NullAway")
   JsHandle newHandle(@Nullable Realm realm, long pointer, long identity, int kind) {
     JsHandle h = new JsHandle(runtime, realm, pointer, identity, kind);
-    ConcurrentLinkedQueue<Long> dead = state.deadHandles;
+    NativeState queue = state;
     AtomicInteger live = state.liveHandles;
     live.incrementAndGet();
     JsRuntime.CLEANER.register(
         h,
         () -> {
           live.decrementAndGet();
-          dead.add(pointer);
+          queue.queueHandle(pointer);
         });
     return h;
   }

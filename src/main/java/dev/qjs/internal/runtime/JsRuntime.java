@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -78,6 +77,7 @@ public final class JsRuntime implements AutoCloseable {
   private final ExceptionReader errors;
   /** The request of the current call; shared by nested calls, each writes it anew. */
   private final ValueWriter in;
+  private final InvokeNames names = new InvokeNames();
   private final HostCalls hostCalls;
   /** Timers, Java futures awaited by scripts, promises awaited by Java. */
   private final AsyncBridge async;
@@ -271,6 +271,11 @@ public final class JsRuntime implements AutoCloseable {
     currentFile = fileName;
   }
 
+  /** The names of functions called by name, interned in the shim. */
+  InvokeNames names() {
+    return names;
+  }
+
   /** The request buffer, emptied: for a crossing made under the lock. */
   public ValueWriter request() {
     return in.reset();
@@ -342,6 +347,9 @@ public final class JsRuntime implements AutoCloseable {
 
   /** The value the call answered, or its exception thrown. */
   @Nullable Object result(int rc, @Nullable Realm realm, @Nullable String fileName) throws ScriptException {
+    if (rc >= QuickJsNative.OK_INT && rc <= QuickJsNative.OK_UNDEFINED) {
+      return smallResult(rc);
+    }
     if (rc == QuickJsNative.BAD_INPUT) {
       throw new IllegalArgumentException("the QuickJS shim rejected a malformed request");
     }
@@ -349,6 +357,27 @@ public final class JsRuntime implements AutoCloseable {
       throw new OutOfMemoryError("the result could not be encoded: native memory exhausted");
     }
     return decodeResult(rc, mailbox.output(), realm, fileName);
+  }
+
+  /**
+   * A number or undefined that the shim left in the mailbox's result slot instead of the output:
+   * boxed as {@link ValueReader} boxes the same value read from an output (an int as Integer, a
+   * whole double in int range other than -0 as Integer too, undefined and null as null).
+   */
+  private @Nullable Object smallResult(int rc) {
+    entry.throwFatal(); // the script caught the JVM error before its next interrupt check
+    if (rc == QuickJsNative.OK_INT) {
+      return (int) mailbox.get(QuickJsNative.MB_RESULT);
+    }
+    if (rc == QuickJsNative.OK_UNDEFINED) {
+      return null;
+    }
+    double d = Double.longBitsToDouble(mailbox.get(QuickJsNative.MB_RESULT));
+    int i = (int) d;
+    if (i == d && (i != 0 || Double.doubleToRawLongBits(d) == 0L)) {
+      return i;
+    }
+    return d;
   }
 
   /** The value in out (positioned after what the operation read itself), or its exception thrown. */
@@ -388,8 +417,8 @@ public final class JsRuntime implements AutoCloseable {
       Realm realm = new Realm(this, ptr);
       realmsByAddress.put(ptr, new WeakReference<>(realm));
       lastRealm = null; // the address may be a freed realm's
-      ConcurrentLinkedQueue<Long> dead = state.deadRealms;
-      CLEANER.register(realm, () -> dead.add(ptr));
+      NativeState queue = state;
+      CLEANER.register(realm, () -> queue.queueRealm(ptr));
       if (classFilter != null) {
         installJavaGlobal(realm, classFilter);
       }

@@ -18,6 +18,11 @@ final class NativeState implements Runnable {
   final ConcurrentLinkedQueue<Long> deadHandles = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> deadRealms = new ConcurrentLinkedQueue<>();
   final AtomicInteger liveHandles = new AtomicInteger();
+  /**
+   * Set after the cleaner queued a handle or realm: every call's entry asks this one flag
+   * instead of looking into both queues.
+   */
+  volatile boolean queued;
   volatile long rt;
   long accounted;
 
@@ -38,6 +43,18 @@ final class NativeState implements Runnable {
     }
     long deadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
     return deadline != 0 && System.nanoTime() - deadline >= 0;
+  }
+
+  /** Queues a handle whose mirror became unreachable (from the cleaner's thread). */
+  void queueHandle(long pointer) {
+    deadHandles.add(pointer);
+    queued = true;
+  }
+
+  /** Queues a realm that became unreachable (from the cleaner's thread). */
+  void queueRealm(long pointer) {
+    deadRealms.add(pointer);
+    queued = true;
   }
 
   void accountMemory() {

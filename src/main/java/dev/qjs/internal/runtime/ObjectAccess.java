@@ -19,6 +19,7 @@ final class ObjectAccess {
 
   static @Nullable Object invoke(JsRuntime self, long rt, Realm realm, @Nullable Object target, @Nullable Object thiz, @Nullable Object name, @Nullable Object arguments)
       throws ScriptException {
+    int nameIndex = name == null ? InvokeNames.NONE : self.names().indexOf(self, rt, realm, (String) name);
     ValueWriter w = self.request();
     if (target == null) {
       w.undefined();
@@ -32,6 +33,8 @@ final class ObjectAccess {
     }
     if (name == null) {
       w.undefined();
+    } else if (nameIndex != InvokeNames.NONE) {
+      w.u8(QuickJsNative.INVOKE_NAME_INDEX).i32(nameIndex);
     } else {
       w.string((String) name);
     }

@@ -149,9 +149,15 @@ final class RuntimeEntry {
           }
           timeLimitNanos = l.timeoutNanos();
           fatal = null;
-          mailbox.setRelease(QuickJsNative.MB_INTERRUPT, 0L);
-          mailbox.setRelease(QuickJsNative.MB_DEADLINE,
-              timeLimitNanos > 0 ? System.nanoTime() + timeLimitNanos : 0L);
+          // the slots are stored only when they change: most calls find both 0 and leave them so
+          if (mailbox.get(QuickJsNative.MB_INTERRUPT) != 0) {
+            mailbox.setRelease(QuickJsNative.MB_INTERRUPT, 0L);
+          }
+          if (timeLimitNanos > 0) {
+            mailbox.setRelease(QuickJsNative.MB_DEADLINE, System.nanoTime() + timeLimitNanos);
+          } else if (mailbox.get(QuickJsNative.MB_DEADLINE) != 0) {
+            mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
+          }
         } else {
           long lenderDeadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
           borrowed.push(new long[] {lenderDeadline, timeLimitNanos});
@@ -179,7 +185,9 @@ final class RuntimeEntry {
     if (outermost) {
       releaseHostObjects();
       reclaimNearMemoryLimit();
-      mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
+      if (mailbox.get(QuickJsNative.MB_DEADLINE) != 0) {
+        mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
+      }
     } else if (kind == RuntimeLock.BORROWED) {
       long[] lender = borrowed.pop();
       mailbox.setRelease(QuickJsNative.MB_DEADLINE, lender[0]);
@@ -240,6 +248,10 @@ final class RuntimeEntry {
   }
 
   private void freeQueued(long rt) {
+    if (!state.queued) {
+      return;
+    }
+    state.queued = false; // before the queues are drained: what the cleaner adds later sets it again
     if (!state.deadHandles.isEmpty()) {
       List<Long> batch = new ArrayList<>();
       for (Long h; (h = state.deadHandles.poll()) != null; ) {

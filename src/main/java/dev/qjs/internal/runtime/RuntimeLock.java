@@ -222,9 +222,30 @@ final class RuntimeLock {
     }
   }
 
+  /**
+   * The last outermost entry made, reused by its thread's next outermost entry: a thread that
+   * calls the engine over and over allocates nothing to enter. Only an idle runtime's entry is
+   * reused (no entry stands on it then, and only its own thread reads its counts); other threads
+   * read this field racily, see another thread in it and make their own.
+   */
+  private @Nullable Entry idleEntry;
+
   /** Makes the outermost entry if the runtime is idle. */
   private boolean enterIdle(Thread me) {
-    return TOP.compareAndSet(this, (Entry) null, new Entry(me, null));
+    Entry e = idleEntry;
+    if (e == null || e.thread != me) {
+      e = new Entry(me, null);
+    } else {
+      e.holds = 1;
+      e.lentAt = -1;
+    }
+    if (TOP.compareAndSet(this, (Entry) null, e)) {
+      if (idleEntry != e) {
+        idleEntry = e; // stored only when it changes: a reference store costs a GC barrier
+      }
+      return true;
+    }
+    return false;
   }
 
   /** How the current thread's release will end its entry: OUTERMOST, BORROWED or NESTED. */
