@@ -129,7 +129,7 @@ public final class ValueReader {
   }
 
   /** A JS number as Java sees it: Integer when integral and in range (not -0), else Double. */
-  static Object narrow(double d) {
+  public static Object narrow(double d) {
     int i = (int) d;
     if (i == d && (i != 0 || Double.doubleToRawLongBits(d) == 0L)) {
       return i;

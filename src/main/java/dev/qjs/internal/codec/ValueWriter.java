@@ -32,6 +32,8 @@ public final class ValueWriter {
   private long address;
   private @Nullable ImmutableMembers known;
   private int knownBudget = KNOWN_PER_MESSAGE;
+  /** Whether this message answers a read, so immutable objects' property names come along too. */
+  private boolean knownReads;
   /** The immutable objects this message already sent their results with (once is enough). */
   private final java.util.IdentityHashMap<Object, Boolean> knownSent = new java.util.IdentityHashMap<>();
   private int smallUses;
@@ -61,6 +63,7 @@ public final class ValueWriter {
     }
     buf.clear();
     knownBudget = KNOWN_PER_MESSAGE;
+    knownReads = false;
     if (!knownSent.isEmpty()) {
       knownSent.clear();
     }
@@ -75,6 +78,21 @@ public final class ValueWriter {
   /** Whether v's results are yet to be sent in this message (and from now on, they are). */
   public boolean firstKnown(Object v) {
     return knownSent.put(v, Boolean.TRUE) == null;
+  }
+
+  /**
+   * Marks this message as the answer to a property read: the records it sends ahead also say
+   * which property reads their accessors' results (a script that reads {@code rec.name} reads
+   * that way throughout; one that calls {@code rec.name()} never needs the names).
+   */
+  public ValueWriter knownReads(boolean reads) {
+    knownReads = reads;
+    return this;
+  }
+
+  /** Whether {@link #knownReads(boolean)} marked this message. */
+  public boolean knownReads() {
+    return knownReads;
   }
 
   /** Takes one result from this message's budget of results sent ahead: false when none is left. */

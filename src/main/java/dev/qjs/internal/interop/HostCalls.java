@@ -416,7 +416,7 @@ public final class HostCalls {
     if (member instanceof HostMembers.Missing missing) {
       return send(reply.reset().u8(QuickJsNative.GOT_NO_METHOD).string(missing.message()));
     }
-    ValueWriter w = reply.reset();
+    ValueWriter w = reply.reset().knownReads(true);
     // a read of an immutable object the shim may keep, and answer itself from then on
     boolean stable = mode == QuickJsNative.GET_VALUE && ImmutableMembers.isStableRead(target, key)
         && w.isStable(member);

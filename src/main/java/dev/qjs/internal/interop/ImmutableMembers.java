@@ -222,9 +222,12 @@ public final class ImmutableMembers {
         continue;
       }
       w.i32(ids[i]).u8(QuickJsNative.KNOWN_NO_ARG).value(value);
-      // `record.name` reads the same value (no value of its own: the shim points at this one)
-      w.i32(ids[i]).u8(QuickJsNative.KNOWN_PROPERTY).string(accessors.names[i]);
-      n += 2;
+      n++;
+      if (w.knownReads()) {
+        // `record.name` reads the same value (no value of its own: the shim points at this one)
+        w.i32(ids[i]).u8(QuickJsNative.KNOWN_PROPERTY).string(accessors.names[i]);
+        n++;
+      }
     }
     return n;
   }

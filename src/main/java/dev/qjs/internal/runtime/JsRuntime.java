@@ -372,12 +372,7 @@ public final class JsRuntime implements AutoCloseable {
     if (rc == QuickJsNative.OK_UNDEFINED) {
       return null;
     }
-    double d = Double.longBitsToDouble(mailbox.get(QuickJsNative.MB_RESULT));
-    int i = (int) d;
-    if (i == d && (i != 0 || Double.doubleToRawLongBits(d) == 0L)) {
-      return i;
-    }
-    return d;
+    return ValueReader.narrow(Double.longBitsToDouble(mailbox.get(QuickJsNative.MB_RESULT)));
   }
 
   /** The value in out (positioned after what the operation read itself), or its exception thrown. */
