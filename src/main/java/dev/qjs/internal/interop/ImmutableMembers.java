@@ -18,12 +18,18 @@ import org.jspecify.annotations.Nullable;
  * singletons). Views such as {@code Collections.unmodifiableList} are not immutable and are not
  * among them.
  *
- * <p>Two ways spare host calls (the shim keeps the results per wrapper, {@code qjs_known.c}):
- * the reply to such a call says the result is stable, and an immutable object that crosses into
- * JavaScript brings its results along ({@code QJS_T_HOST_KNOWN}: a record's components, a small
+ * <p>Three ways spare host calls (the shim keeps the results per wrapper, {@code qjs_known.c}):
+ * the reply to such a call or read says the result is stable; the first call or read on an
+ * object the shim knows nothing of brings the object's other results along; and an immutable
+ * object in a reply brings its own ({@code QJS_T_HOST_KNOWN}: a record's components, a small
  * collection's elements and entries, recursively), up to {@value ValueWriter#KNOWN_PER_MESSAGE}
  * results per message. A rules function over a model of records and {@code List.of}/{@code
- * Map.of} then reads it without crossing.
+ * Map.of} then crosses once per few objects, not once per access. Arguments of {@code
+ * invokeFunction} bring nothing ahead: a script that ignores them pays nothing.
+ *
+ * <p>The accessors called ahead run inside the host call that brings them, without lending the
+ * runtime to other threads (a script's own call lends it): an accessor that waits for another
+ * thread's script on this engine would wait until the call ends.
  *
  * <p>The one difference a script can see: a record accessor is called when its record crosses
  * (or at its first call) and its result is the one the script sees for as long as it holds the
