@@ -66,6 +66,22 @@ class ImmutableReadOnceTest {
   /** A record with a component scripts may not see. */
   public record WithClass(Class<?> type) {}
 
+  /** A record whose accessor {@code x()} has another thread call a script function of the same engine. */
+  public record Waits(int x, int y, Supplier<?> script, AtomicInteger calls) {
+    @Override
+    public int x() {
+      calls.incrementAndGet();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        return ((Number) pool.submit(script::get).get(5, java.util.concurrent.TimeUnit.SECONDS)).intValue();
+      } catch (Exception e) {
+        throw new IllegalStateException("the other thread's script function did not run", e);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   /** A record of a number, for many of them. */
   public record Item(int n) {}
 
@@ -294,5 +310,17 @@ class ImmutableReadOnceTest {
     engine.eval("function f(l, add) { var a = l.length; add.run(); return a + ',' + l.length + ',' + l[a] }");
     List<String> backing = new ArrayList<>(List.of("x"));
     assertEquals("1,2,y", call("f", backing, (Runnable) () -> backing.add("y")));
+  }
+
+  @Test
+  void anAccessorCalledAheadMayWaitForAnotherThreadsScriptOnTheSameEngine() throws Exception {
+    // o.y() brings x() along; x() waits for a script function called on another thread, which
+    // runs on top of this call because the runtime is lent meanwhile (else x() would fail ahead
+    // and run again at the script's own call)
+    engine.eval("function get() { return 42 } function f(o) { return o.y() + o.x() + o.x() }");
+    Supplier<?> script = invocable.getInterface(Supplier.class);
+    Waits w = new Waits(0, 1, script, new AtomicInteger());
+    assertEquals(85, ((Number) call("f", w)).intValue());
+    assertEquals(1, w.calls().get());
   }
 }

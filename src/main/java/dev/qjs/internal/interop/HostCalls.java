@@ -90,7 +90,7 @@ public final class HostCalls {
     this.reply = new ValueWriter(references, 4 << 10);
     this.hosts = hosts;
     this.members = new HostMembers(converter);
-    this.immutables = new ImmutableMembers(methodIds, members);
+    this.immutables = new ImmutableMembers(methodIds, members, runtime::lent);
     reply.known(immutables);
     this.loop = loop;
     this.modules = modules;

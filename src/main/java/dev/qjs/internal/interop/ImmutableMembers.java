@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * Map.of} then crosses once per few objects, not once per access. Arguments of {@code
  * invokeFunction} bring nothing ahead: a script that ignores them pays nothing.
  *
- * <p>The accessors called ahead run inside the host call that brings them, without lending the
- * runtime to other threads (a script's own call lends it): an accessor that waits for another
- * thread's script on this engine would wait until the call ends.
+ * <p>The accessors called ahead run inside the host call that brings them, and the runtime is
+ * lent to other threads while they run, as it is for a script's own call: an accessor that waits
+ * for another thread's script on this engine lets that script run.
  *
  * <p>The one difference a script can see: a record accessor is called when its record crosses
  * (or at its first call) and its result is the one the script sees for as long as it holds the
@@ -86,12 +88,16 @@ public final class ImmutableMembers {
 
   private final ClassMethodIds methodIds;
   private final HostMembers members;
+  /** Runs Java code with the runtime lent to other threads (the runtime's {@code lent}). */
+  private final Function<Supplier<@Nullable Object>, @Nullable Object> lender;
   private final Map<Class<?>, CollectionIds> collectionIds = new HashMap<>();
   private final Map<Class<?>, Accessors> recordAccessors = new HashMap<>();
 
-  ImmutableMembers(ClassMethodIds methodIds, HostMembers members) {
+  ImmutableMembers(
+      ClassMethodIds methodIds, HostMembers members, Function<Supplier<@Nullable Object>, @Nullable Object> lender) {
     this.methodIds = methodIds;
     this.members = members;
+    this.lender = lender;
   }
 
   /**
@@ -219,7 +225,8 @@ public final class ImmutableMembers {
         value = readValue; // read just now: called once
       } else {
         try {
-          value = members.exposable(group.invoke(record, NO_ARGS));
+          MethodGroup accessor = group;
+          value = members.exposable(lender.apply(() -> accessor.invoke(record, NO_ARGS)));
         } catch (RuntimeException notAheadOfTime) {
           continue; // the script's own call throws it, when and if it makes it
         }

@@ -19,13 +19,13 @@ final class InvokeNames {
   static final int NONE = -1;
 
   private final Map<String, Integer> indexes = new HashMap<>();
-  /** The last name asked for, compared by identity: a caller's literal skips the map. */
+  /** The last name asked for: a caller's literal (the same object each time) skips the map. */
   private @Nullable String lastName;
   private int lastIndex = NONE;
 
   /** The index of name, interning it with one crossing the first time; NONE when it cannot. */
   int indexOf(JsRuntime runtime, long rt, Realm realm, String name) {
-    if (name == lastName) {
+    if (name.equals(lastName)) { // identical first: a caller's literal is the same object
       return lastIndex;
     }
     Integer known = indexes.get(name);
