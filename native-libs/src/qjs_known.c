@@ -266,7 +266,6 @@ static int known_read_alias(JSContext *ctx, qjs_rt *st, reader *rd, qjs_realm *r
                             int32_t method, uint8_t kind)
 {
     struct qjs_known *t;
-    JSValue name;
     JSAtom atom;
     known_entry *e;
     if (kind > QJS_KNOWN_KEYS)
@@ -281,11 +280,7 @@ static int known_read_alias(JSContext *ctx, qjs_rt *st, reader *rd, qjs_realm *r
             t->keys_method = method;
         return 0;
     }
-    if (dec_value(ctx, st, rd, &name) < 0)
-        return -1;
-    atom = JS_IsString(name) ? JS_ValueToAtom(ctx, name) : JS_ATOM_NULL;
-    JS_FreeValue(ctx, name);
-    if (atom == JS_ATOM_NULL)
+    if (dec_key(ctx, st, rd, &atom) < 0)
         return -1;
     t = r ? known_table(r, id, 0) : NULL;
     e = t ? known_slot(t, method, QJS_KNOWN_NO_ARG, 0) : NULL;
@@ -321,13 +316,10 @@ static int known_read_entries(JSContext *ctx, qjs_rt *st, reader *rd, JSValueCon
                 return -1;
             arg = (uint32_t)iarg;
         } else if (kind == QJS_KNOWN_STRING) {
-            JSValue s;
-            if (dec_value(ctx, st, rd, &s) < 0)
-                return -1;
-            arg = JS_IsString(s) ? JS_ValueToAtom(ctx, s) : JS_ATOM_NULL;
-            JS_FreeValue(ctx, s);
-            if (arg == JS_ATOM_NULL)
-                return -1;
+            JSAtom atom;
+            if (dec_key(ctx, st, rd, &atom) < 0)
+                return -1; /* an ASCII name goes straight to an atom (the usual map key) */
+            arg = atom;
         } else if (kind != QJS_KNOWN_NO_ARG) {
             return -1;
         }
