@@ -377,13 +377,14 @@ public final class HostCalls {
       return send(reply.reset().u8(QuickJsNative.INVOKE_SHADOWED));
     }
     // an immutable object the shim knows nothing of yet: what it may keep of it comes along
-    boolean known = wantsKnown && ImmutableMembers.isImmutable(target);
+    boolean immutable = ImmutableMembers.isImmutable(target); // one look-up for a mutable object
+    boolean known = wantsKnown && immutable;
     ValueWriter w = reply.reset();
     Object value = result == HostMembers.VOID ? result : members.exposable(result);
     if (value == HostMembers.VOID) {
       w.u8(known ? QuickJsNative.INVOKE_KNOWN : 0).undefined();
     } else {
-      boolean stable = ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
+      boolean stable = immutable && ImmutableMembers.isStable(target, name, argv.length) && w.isStable(value);
       w.u8((stable ? QuickJsNative.INVOKE_STABLE : 0) | (known ? QuickJsNative.INVOKE_KNOWN : 0)).value(value);
     }
     if (known) {
