@@ -5,7 +5,7 @@
  * Array.isArray for Java lists, and the scope object that falls back to the host's
  * GLOBAL_SCOPE for names the global object lacks.
  *
- * Nearly 800 lines and still one thing: every function here is a QuickJS class hook or a step
+ * About 800 lines and still one thing: every function here is a QuickJS class hook or a step
  * of one host call (encode the request, call_host, decode the reply), including the memory of the
  * last member read, which lives and dies with those calls. The functions that call a Java method
  * by id are qjs_methods.c's; what is known of immutable objects, qjs_known.c's.
