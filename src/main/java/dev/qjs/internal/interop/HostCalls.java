@@ -271,10 +271,12 @@ public final class HostCalls {
         String key = (String) Objects.requireNonNull(values.read(args, null));
         Object value = values.read(args, realm);
         Object target = hosts.get((int) a);
-        runtime.lent(() -> {
+        int lent = runtime.lend();
+        try {
           members.set(target, key, value);
-          return null;
-        });
+        } finally {
+          runtime.unlend(lent);
+        }
         replyNone();
         return QuickJsNative.REPLY_OK;
       }
@@ -297,14 +299,26 @@ public final class HostCalls {
         String name = (String) Objects.requireNonNull(values.read(args, realm));
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
-        Object result = runtime.lent(() -> members.invoke(target, name, argv));
+        Object result;
+        int lent = runtime.lend();
+        try {
+          result = members.invoke(target, name, argv);
+        } finally {
+          runtime.unlend(lent);
+        }
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
         boolean construct = args.get() != 0;
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
-        Object result = runtime.lent(() -> members.call(target, argv, construct));
+        Object result;
+        int lent = runtime.lend();
+        try {
+          result = members.call(target, argv, construct);
+        } finally {
+          runtime.unlend(lent);
+        }
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_PROMISE_SETTLED: {
@@ -368,10 +382,15 @@ public final class HostCalls {
     // the shim calls a method id only on objects of the class it was given for, so the
     // group's class checks (blocked class, forbidden name) hold; a map may have an entry of
     // the name by now, which then is what the script calls
-    Object result = runtime.lent(() ->
-        target instanceof Map<?, ?> map && HostMembers.hasEntry(map, name)
-            ? SHADOWED
-            : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv));
+    Object result;
+    int lent = runtime.lend();
+    try {
+      result = target instanceof Map<?, ?> map && HostMembers.hasEntry(map, name)
+          ? SHADOWED
+          : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv);
+    } finally {
+      runtime.unlend(lent);
+    }
     if (result == SHADOWED) {
       // an entry of this map has the name: the shim calls it
       return send(reply.reset().u8(QuickJsNative.INVOKE_SHADOWED));
@@ -400,7 +419,13 @@ public final class HostCalls {
     int mode = args.hasRemaining() ? args.get() : QuickJsNative.GET_VALUE;
     boolean wantsKnown = args.hasRemaining() && args.get() != 0;
     Object target = hosts.get((int) a);
-    Object member = runtime.lent(() -> members.get(target, key, mode));
+    Object member;
+    int lent = runtime.lend();
+    try {
+      member = members.get(target, key, mode);
+    } finally {
+      runtime.unlend(lent);
+    }
     if (member == HostMembers.ABSENT) {
       return send(reply.reset().u8(QuickJsNative.GOT_NONE));
     }
