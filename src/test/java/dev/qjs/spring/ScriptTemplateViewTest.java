@@ -3,7 +3,6 @@ package dev.qjs.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -54,11 +53,9 @@ import org.springframework.web.servlet.view.script.ScriptTemplateConfigurer;
  * {@code ScriptTemplateConfigurer} bean, a controller filling a {@code Model}, requests through
  * {@code MockMvc}. The model reaches the templates as Spring's Java {@code Map}, unconverted.
  *
- * <p>Mustache repeats a section only for a value that passes {@code Array.isArray}, which a Java
- * list does not pass in this engine yet: the documented Mustache setup is checked for values,
- * escaping and nesting, and its list sections are skipped with the reason until the engine
- * changes ({@link #JAVA_LISTS_ARE_ARRAYS}); meanwhile a clearly marked fallback render function
- * ({@code mustache/array-view.js}) renders the whole page, lists included.
+ * <p>Mustache repeats a section, and Handlebars' {@code {{#if list}}} and {@code {{#list}}} decide
+ * "is this a list?", with {@code Array.isArray} alone: Java lists and arrays pass it in this
+ * engine, so the documented setups render whole pages, lists included.
  */
 class ScriptTemplateViewTest {
   /** Spring's INFO lines (two per MockMvc set-up) tell nothing here. */
@@ -171,55 +168,6 @@ class ScriptTemplateViewTest {
     configurer.setResourceLoaderPath(
         "classpath:dev/qjs/spring/mustache/," + webJarDir("mustache", "mustache.js"));
     return configurer;
-  }
-
-  /**
-   * FALLBACK, not Spring's documented Mustache setup: the same mustache.js, then
-   * {@code array-view.js}, whose {@code render(template, model)} shows Mustache each Java list or
-   * array as a JavaScript array (see that file). Needed while {@code Array.isArray} is false for
-   * Java lists in this engine ({@link #JAVA_LISTS_ARE_ARRAYS}).
-   */
-  static ScriptTemplateConfigurer mustacheWithArrayView(boolean sharedEngine) {
-    ScriptTemplateConfigurer configurer = new ScriptTemplateConfigurer();
-    configurer.setEngineName("quickjs");
-    configurer.setScripts("mustache.js", "array-view.js");
-    configurer.setRenderFunction("render");
-    configurer.setSharedEngine(sharedEngine);
-    configurer.setResourceLoaderPath(
-        "classpath:dev/qjs/spring/mustache/," + webJarDir("mustache", "mustache.js"));
-    return configurer;
-  }
-
-  /**
-   * Whether this engine shows a {@code java.util.List} and a Java array as arrays to
-   * {@code Array.isArray}. Mustache's sections and Handlebars' {@code {{#if list}}} and
-   * {@code {{#list}}} decide "is this a list?" with {@code Array.isArray} alone; the tests that
-   * need it are skipped (not failed) until the engine does this, and then run by themselves.
-   */
-  static final boolean JAVA_LISTS_ARE_ARRAYS = javaListsAreArrays();
-
-  static final String NEEDS_IS_ARRAY =
-      "needs an engine change: Array.isArray(x) true for a java.util.List / Java array host"
-          + " object (today it is false); Mustache sections over Java lists and Handlebars'"
-          + " {{#if list}} / {{#list}} depend on it";
-
-  private static boolean javaListsAreArrays() {
-    ScriptEngine engine = new ScriptEngineManager().getEngineByName("quickjs");
-    try {
-      engine.put("list", List.of(1));
-      engine.put("array", new String[] {"a"});
-      return Boolean.TRUE.equals(engine.eval("Array.isArray(list) && Array.isArray(array)"));
-    } catch (javax.script.ScriptException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      if (engine instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // closing only frees native memory early
-        }
-      }
-    }
   }
 
   /** The WebJar folder holding {@code file}, whatever the WebJar's version. */
@@ -341,24 +289,14 @@ class ScriptTemplateViewTest {
     String bob = render(mvc, "Bob &amp; co");
     assertMustacheValues(ann, "Ann");
     assertMustacheValues(bob, "Bob &amp;amp; co");
-    assumeTrue(JAVA_LISTS_ARE_ARRAYS, NEEDS_IS_ARRAY);
     assertMustachePage(ann, "Ann");
     assertMustachePage(bob, "Bob &amp;amp; co");
-  }
-
-  /** The fallback ({@code array-view.js}): the whole page, lists included, today. */
-  @ParameterizedTest(name = "sharedEngine={0}")
-  @ValueSource(booleans = {true, false})
-  void mustacheWithArrayViewRendersThePage(boolean sharedEngine) throws Exception {
-    MockMvc mvc = mvc(mustacheWithArrayView(sharedEngine));
-    assertMustachePage(render(mvc, "Ann"), "Ann");
-    assertMustachePage(render(mvc, "Bob &amp; co"), "Bob &amp;amp; co");
   }
 
   /**
    * Handlebars idioms that, like Mustache sections, ask {@code Array.isArray}: {@code {{#if
    * emptyList}}} (an empty array is false) and {@code {{#list}}} (a block over an array
-   * repeats). Spring's documented Handlebars setup; skipped until the engine change.
+   * repeats). Spring's documented Handlebars setup.
    */
   @ParameterizedTest(name = "sharedEngine={0}")
   @ValueSource(booleans = {true, false})
@@ -367,7 +305,6 @@ class ScriptTemplateViewTest {
     MvcResult result = mvc.perform(get("/idioms")).andReturn();
     assertEquals(200, result.getResponse().getStatus());
     String html = result.getResponse().getContentAsString();
-    assumeTrue(JAVA_LISTS_ARE_ARRAYS, NEEDS_IS_ARRAY);
     assertTrue(html.contains("<p class=\"if\">no extras</p>"), html);
     assertTrue(
         html.contains("<p class=\"block\">[Tea][Cake][Jam &lt;homemade&gt;]</p>"), html);
@@ -380,22 +317,11 @@ class ScriptTemplateViewTest {
     renderConcurrently(mvc, ScriptTemplateViewTest::assertHandlebarsPage);
   }
 
-  /** Documented Mustache setup from 4 threads; lists checked once the engine change is in. */
+  /** Documented Mustache setup from 4 threads, lists included. */
   @ParameterizedTest(name = "sharedEngine={0}")
   @ValueSource(booleans = {true, false})
   void mustacheRendersFromFourThreads(boolean sharedEngine) throws Exception {
     MockMvc mvc = mvc(mustache(sharedEngine));
-    renderConcurrently(
-        mvc,
-        JAVA_LISTS_ARE_ARRAYS
-            ? ScriptTemplateViewTest::assertMustachePage
-            : ScriptTemplateViewTest::assertMustacheValues);
-  }
-
-  @ParameterizedTest(name = "sharedEngine={0}")
-  @ValueSource(booleans = {true, false})
-  void mustacheWithArrayViewRendersFromFourThreads(boolean sharedEngine) throws Exception {
-    MockMvc mvc = mvc(mustacheWithArrayView(sharedEngine));
     renderConcurrently(mvc, ScriptTemplateViewTest::assertMustachePage);
   }
 
