@@ -299,13 +299,7 @@ public final class HostCalls {
         String name = (String) Objects.requireNonNull(values.read(args, realm));
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
-        Object result;
-        int lent = runtime.lend();
-        try {
-          result = members.invoke(target, name, argv);
-        } finally {
-          runtime.unlend(lent);
-        }
+        Object result = runtime.lent(() -> members.invoke(target, name, argv)); // by name: rare
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
