@@ -541,7 +541,7 @@ static JSValue js_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
     const char *fn = magic == QJS_LOAD_NEW_GLOBAL ? "loadWithNewGlobal" : "load";
     JSValueConst arg = argc > 0 ? argv[0] : JS_UNDEFINED;
     JSValue path = JS_UNDEFINED, referrer = JS_UNDEFINED, name = JS_UNDEFINED;
-    JSValue source = JS_UNDEFINED, text = JS_UNDEFINED, script = JS_UNDEFINED;
+    JSValue source = JS_UNDEFINED, text = JS_UNDEFINED;
     JSValue ret = JS_EXCEPTION;
     JSContext *run = ctx;
     const char *src = NULL, *name_c = NULL;
@@ -550,7 +550,7 @@ static JSValue js_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
     (void)this_val;
 
     if (JS_IsObject(arg) && host_variant(arg) < 0) { /* {script, name} */
-        script = JS_GetPropertyStr(ctx, arg, "script");
+        JSValue script = JS_GetPropertyStr(ctx, arg, "script");
         if (JS_IsException(script))
             return JS_EXCEPTION;
         if (JS_IsUndefined(script) || JS_IsNull(script)) {
