@@ -111,6 +111,11 @@ typedef struct qjs_rt qjs_rt;
                                   that name shadows the method (C then reads the member and calls
                                   it). The method of every object of its class with that name,
                                   called in one host call */
+#define QJS_OP_SCRIPT_LOAD 19  /* load() and loadWithNewGlobal(): a = QJS_LOAD_*; data = [path: a
+                                  string][referrer: the calling script's file name, or undefined];
+                                  reply = [name string][source string], and for QJS_LOAD_NEW_GLOBAL
+                                  [i64 realm]: a new realm the host keeps alive as long as the
+                                  calling one; C runs the source there */
 
 /* Flags of a QJS_OP_HOST_INVOKE_METHOD reply (its first u8). */
 #define QJS_INVOKE_SHADOWED 1  /* a Map's entry shadows the method; nothing follows */
@@ -159,6 +164,10 @@ typedef struct qjs_rt qjs_rt;
 /* Who asks in QJS_OP_MODULE_RESOLVE and QJS_OP_MODULE_LOAD (argument a). */
 #define QJS_MODULE_IMPORT 0    /* an import statement or import() */
 #define QJS_MODULE_REQUIRE 1   /* a CommonJS require() */
+
+/* Which global QJS_OP_SCRIPT_LOAD's script runs in (argument a). */
+#define QJS_LOAD_CURRENT 0     /* load(): the calling realm's */
+#define QJS_LOAD_NEW_GLOBAL 1  /* loadWithNewGlobal(): a fresh realm's */
 
 /* Formats of a QJS_OP_MODULE_LOAD reply (its first u8). */
 #define QJS_FORMAT_ESM 0       /* an ES module: [source] */
@@ -239,7 +248,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_EVAL_COMPILE_ONLY 1  /* compile only: the result is a bytecode handle */
 #define QJS_EVAL_STRICT 2        /* strict mode */
 #define QJS_EVAL_KEEP_BYTECODE 4 /* compile, run, and put [u8 1][i64 bytecode handle] (or [u8 0]) first */
-#define QJS_EVAL_MODULE 8        /* an ES module named filename */
+#define QJS_EVAL_MODULE 8        /* an ES module named filename; with COMPILE_ONLY: compiled and
+                                    its imports resolved, nothing run, the result undefined */
 
 QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
 QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);

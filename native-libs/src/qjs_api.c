@@ -68,6 +68,19 @@ int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
         rc = QJS_BAD_INPUT;
         END();
     }
+    if ((flags & QJS_EVAL_MODULE) && (flags & QJS_EVAL_COMPILE_ONLY)) {
+        /* a syntax and import check: the module stays unevaluated in this realm's list (the
+           caller uses a realm of its own for it, freed with the module) */
+        fn = JS_Eval(ctx, (const char *)src, (size_t)src_len, filename ? filename : "<module>",
+                     JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+        if (JS_IsException(fn)) {
+            rc = finish_exception(ctx, st);
+            END();
+        }
+        JS_FreeValue(ctx, fn); /* the realm's module list keeps its own reference */
+        rc = finish(ctx, st, JS_UNDEFINED);
+        END();
+    }
     if (flags & QJS_EVAL_MODULE) {
         rc = eval_module(ctx, st, (const char *)src, (size_t)src_len,
                          filename ? filename : "<module>");

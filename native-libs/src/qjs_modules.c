@@ -2,7 +2,8 @@
  * qjs_modules.c - modules through the host's loaders: ES module names resolved and sources
  * loaded by the host (module_normalize, module_loader), require() of CommonJS, JSON, host and
  * ES modules once per realm (require.cache), and CommonJS, JSON and host modules imported from
- * ES modules as synthetic modules.
+ * ES modules as synthetic modules; Nashorn's load() and loadWithNewGlobal() of classic scripts
+ * the host finds and reads.
  */
 #include "qjs_private.h"
 
@@ -482,8 +483,170 @@ JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque)
     return m;
 }
 
+/* The context of a realm the host named, NULL when it is none of this runtime's. */
+static JSContext *known_realm(qjs_rt *st, int64_t realm)
+{
+    struct list_head *el;
+    list_for_each(el, &st->realms) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        if ((int64_t)(uintptr_t)r == realm)
+            return r->ctx;
+    }
+    return NULL;
+}
+
+/* Asks the host to find and read `path` (undefined: only a new global is wanted) for a script
+   of file `referrer`; *name and *source are new strings, *run the context to run in. */
+static int load_fetch(JSContext *ctx, qjs_rt *st, int magic, JSValueConst path,
+                      JSValueConst referrer, JSValue *name, JSValue *source, JSContext **run)
+{
+    reader reply;
+    int64_t realm = 0;
+    *name = JS_UNDEFINED;
+    *source = JS_UNDEFINED;
+    *run = ctx;
+    buf_reset(&st->up);
+    enc_value(ctx, st, &st->up, path);
+    enc_value(ctx, st, &st->up, referrer);
+    if (call_host(ctx, st, QJS_OP_SCRIPT_LOAD, magic, &reply))
+        return -1;
+    if (!reply.p || dec_value(ctx, st, &reply, name) < 0 || !JS_IsString(*name) ||
+        dec_value(ctx, st, &reply, source) < 0 || !JS_IsString(*source))
+        goto bad;
+    if (magic == QJS_LOAD_NEW_GLOBAL) {
+        if (rd_i64(&reply, &realm) < 0 || !(*run = known_realm(st, realm)))
+            goto bad;
+    }
+    return 0;
+bad:
+    JS_FreeValue(ctx, *name);
+    JS_FreeValue(ctx, *source);
+    *name = JS_UNDEFINED;
+    *source = JS_UNDEFINED;
+    *run = ctx;
+    if (!JS_HasException(ctx))
+        JS_ThrowInternalError(ctx, "bad script from the host");
+    return -1;
+}
+
+/* Nashorn's load(path | URL | {script, name}) and loadWithNewGlobal(same, ...arguments)
+   (magic: QJS_LOAD_*). A path or URL (a string, or a Java File as its text) is
+   found and read by the host, relative to the calling script's file; the object form brings its
+   own text. The script runs as a classic script in this global, or in a new one whose global
+   `arguments` holds the remaining arguments; its completion value is the result. */
+static JSValue js_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                       int magic)
+{
+    qjs_rt *st = rt_of(ctx);
+    const char *fn = magic == QJS_LOAD_NEW_GLOBAL ? "loadWithNewGlobal" : "load";
+    JSValueConst arg = argc > 0 ? argv[0] : JS_UNDEFINED;
+    JSValue path = JS_UNDEFINED, referrer = JS_UNDEFINED, name = JS_UNDEFINED;
+    JSValue source = JS_UNDEFINED, text = JS_UNDEFINED;
+    JSValue ret = JS_EXCEPTION;
+    JSContext *run = ctx;
+    const char *src = NULL, *name_c = NULL;
+    size_t src_len;
+    int i;
+    (void)this_val;
+
+    if (JS_IsObject(arg) && host_variant(arg) < 0) { /* {script, name} */
+        JSValue script = JS_GetPropertyStr(ctx, arg, "script");
+        if (JS_IsException(script))
+            return JS_EXCEPTION;
+        if (JS_IsUndefined(script) || JS_IsNull(script)) {
+            JS_FreeValue(ctx, script);
+            return JS_ThrowTypeError(ctx, "%s: an object argument needs a script property, as in "
+                                          "{script: 'print(1)', name: 'x.js'}", fn);
+        }
+        text = JS_ToString(ctx, script);
+        JS_FreeValue(ctx, script);
+        if (JS_IsException(text))
+            return JS_EXCEPTION;
+        script = JS_GetPropertyStr(ctx, arg, "name");
+        if (JS_IsException(script))
+            goto done;
+        name = JS_IsUndefined(script) || JS_IsNull(script) ? JS_NewString(ctx, "<load>")
+                                                            : JS_ToString(ctx, script);
+        JS_FreeValue(ctx, script);
+        if (JS_IsException(name)) {
+            name = JS_UNDEFINED;
+            goto done;
+        }
+        if (magic == QJS_LOAD_NEW_GLOBAL) { /* the host makes the new global */
+            JSValue n2, s2;
+            if (load_fetch(ctx, st, magic, JS_UNDEFINED, JS_UNDEFINED, &n2, &s2, &run) < 0)
+                goto done;
+            JS_FreeValue(ctx, n2);
+            JS_FreeValue(ctx, s2);
+        }
+        source = text;
+        text = JS_UNDEFINED;
+    } else if (JS_IsString(arg) || JS_IsObject(arg)) { /* a path, a URL, a Java File (its text) */
+        JSAtom file;
+        path = JS_ToString(ctx, arg);
+        if (JS_IsException(path))
+            return JS_EXCEPTION;
+        file = JS_GetScriptOrModuleName(ctx, 1); /* the calling function's script */
+        if (file != JS_ATOM_NULL) {
+            referrer = JS_AtomToString(ctx, file);
+            JS_FreeAtom(ctx, file);
+            if (JS_IsException(referrer)) {
+                referrer = JS_UNDEFINED;
+                goto done;
+            }
+        }
+        if (load_fetch(ctx, st, magic, path, referrer, &name, &source, &run) < 0)
+            goto done;
+    } else {
+        return JS_ThrowTypeError(ctx, "%s needs a path, a URL or an object {script, name}, not %s",
+                                 fn, JS_IsNull(arg) ? "null" : JS_IsUndefined(arg) ? "undefined"
+                                     : JS_IsNumber(arg) ? "a number" : JS_IsBool(arg) ? "a boolean"
+                                     : JS_IsSymbol(arg) ? "a symbol" : "a BigInt");
+    }
+    if (run != ctx) {
+        JSValue args = JS_NewArray(run), global;
+        if (JS_IsException(args))
+            goto done;
+        for (i = 1; i < argc; i++) {
+            if (JS_SetPropertyUint32(run, args, (uint32_t)(i - 1), JS_DupValue(run, argv[i])) < 0) {
+                JS_FreeValue(run, args);
+                goto done;
+            }
+        }
+        global = JS_GetGlobalObject(run);
+        i = JS_DefinePropertyValueStr(run, global, "arguments", args,
+                                      JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_FreeValue(run, global);
+        if (i < 0)
+            goto done;
+    }
+    src = JS_ToCStringLen(ctx, &src_len, source);
+    name_c = JS_ToCString(ctx, name);
+    if (!src || !name_c)
+        goto done;
+    ret = JS_Eval(run, src, src_len, name_c, JS_EVAL_TYPE_GLOBAL);
+done:
+    if (src)
+        JS_FreeCString(ctx, src);
+    if (name_c)
+        JS_FreeCString(ctx, name_c);
+    JS_FreeValue(ctx, path);
+    JS_FreeValue(ctx, referrer);
+    JS_FreeValue(ctx, name);
+    JS_FreeValue(ctx, source);
+    JS_FreeValue(ctx, text);
+    return ret;
+}
+
 void modules_install(JSContext *ctx, JSValueConst global)
 {
     JS_DefinePropertyValueStr(ctx, global, "require", cjs_require_fn(ctx, JS_UNDEFINED),
+        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    JS_DefinePropertyValueStr(ctx, global, "load",
+        JS_NewCFunctionMagic(ctx, js_load, "load", 1, JS_CFUNC_generic_magic, QJS_LOAD_CURRENT),
+        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    JS_DefinePropertyValueStr(ctx, global, "loadWithNewGlobal",
+        JS_NewCFunctionMagic(ctx, js_load, "loadWithNewGlobal", 1, JS_CFUNC_generic_magic,
+                             QJS_LOAD_NEW_GLOBAL),
         JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
 }

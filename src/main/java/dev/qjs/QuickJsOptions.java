@@ -29,6 +29,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Modules: {@link Builder#moduleLoader(ModuleLoader)} decides where {@code import} and
  * {@code require} find code (by default npm WebJars on the class path, nothing else);
  * {@link Builder#hostModule(HostModule)} publishes Java modules under {@code host:} names.
+ * Code that only sees {@code ScriptEngine} adds folders with the ENGINE_SCOPE entry (or system
+ * property) {@code quickjs.moduleRoots} (a {@code String} of paths separated by {@code
+ * File.pathSeparator}, a {@code Path}, or a {@code Collection} of them; {@code classpath:prefix/}
+ * for resources) and a loader with the entry {@code quickjs.moduleLoader}; both are asked before
+ * this loader. The same folders serve the script globals {@code load} and {@code
+ * loadWithNewGlobal}.
  */
 public final class QuickJsOptions {
   private static final QuickJsOptions DEFAULTS = new Builder().build();

@@ -3,6 +3,7 @@ package dev.qjs;
 import dev.qjs.internal.interop.ArgumentConverter;
 import dev.qjs.internal.interop.FunctionalMethod;
 import dev.qjs.internal.interop.InterfaceProxy;
+import dev.qjs.internal.runtime.CompiledModule;
 import dev.qjs.internal.runtime.CompiledProgram;
 import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.JsRuntime;
@@ -351,13 +352,28 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
 
   // ------------------------------------------------------------------ Compilable
 
+  /**
+   * Compiles a script, or an ES module when the context's ENGINE_SCOPE has {@code quickjs.module}
+   * true or its {@code FILENAME} ends in {@code .mjs}. A module's syntax errors and missing
+   * imports are thrown here; each {@code eval} of its compiled script evaluates a new instance of
+   * it and returns its namespace, as {@code eval} does (a {@code CompletableFuture} of it while a
+   * top-level await waits).
+   *
+   * @throws ScriptException when the script or module does not compile
+   */
   @Override
   public CompiledScript compile(String script) throws ScriptException {
     Objects.requireNonNull(script, "script");
     ScriptContext ctx = context;
+    String fileName = fileName(ctx);
+    if (isModule(ctx, fileName)) {
+      CompiledModule module =
+          Objects.requireNonNull(inScope(ctx, realm -> new CompiledModule(realm, script, fileName)));
+      return new QuickJsCompiledScript(module::eval);
+    }
     CompiledProgram program =
-        Objects.requireNonNull(inScope(ctx, realm -> new CompiledProgram(realm, script, fileName(ctx))));
-    return new QuickJsCompiledScript(program);
+        Objects.requireNonNull(inScope(ctx, realm -> new CompiledProgram(realm, script, fileName)));
+    return new QuickJsCompiledScript(program::eval);
   }
 
   @Override
@@ -365,18 +381,18 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return compile(readAll(script));
   }
 
-  /** A compiled script of this engine: bytecode, evaluable against any context, many times. */
+  /** A compiled script or module of this engine, evaluable against any context, many times. */
   private final class QuickJsCompiledScript extends CompiledScript {
-    private final CompiledProgram program;
+    private final RealmWork<Object> program;
 
-    QuickJsCompiledScript(CompiledProgram program) {
+    QuickJsCompiledScript(RealmWork<Object> program) {
       this.program = program;
     }
 
     @Override
     public @Nullable Object eval(ScriptContext ctx) throws ScriptException {
       Objects.requireNonNull(ctx, "context");
-      return inScope(ctx, program::eval);
+      return inScope(ctx, program);
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class QuickJsNative {
   public static final int OP_MODULE_LOAD = 16;
   public static final int OP_HOST_MODULE = 17;
   public static final int OP_HOST_INVOKE_METHOD = 18;
+  public static final int OP_SCRIPT_LOAD = 19;
   // flags of an OP_HOST_INVOKE_METHOD reply
   public static final int INVOKE_SHADOWED = 1;
   public static final int INVOKE_STABLE = 2;
@@ -105,6 +106,10 @@ public final class QuickJsNative {
   // who asks in OP_MODULE_RESOLVE and OP_MODULE_LOAD (argument a)
   public static final int MODULE_IMPORT = 0;
   public static final int MODULE_REQUIRE = 1;
+
+  // which global OP_SCRIPT_LOAD's script runs in (argument a)
+  public static final int LOAD_CURRENT = 0;
+  public static final int LOAD_NEW_GLOBAL = 1;
 
   // formats of an OP_MODULE_LOAD reply (its first u8)
   public static final byte FORMAT_ESM = 0;

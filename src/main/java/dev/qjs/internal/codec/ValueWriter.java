@@ -167,6 +167,12 @@ public final class ValueWriter {
     return this;
   }
 
+  public ValueWriter i64(long v) {
+    ensure(8);
+    buf.putLong(v);
+    return this;
+  }
+
   public ValueWriter handle(long handle) {
     ensure(9);
     buf.put(QuickJsNative.T_HANDLE).putLong(handle);

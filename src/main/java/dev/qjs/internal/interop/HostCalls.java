@@ -1,6 +1,8 @@
 package dev.qjs.internal.interop;
 
 import com.sun.jna.Pointer;
+import dev.qjs.ModuleLoader;
+import dev.qjs.ModuleSource;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
@@ -8,6 +10,7 @@ import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
 import dev.qjs.internal.modules.ModuleRegistry;
+import dev.qjs.internal.modules.ScriptFiles;
 import dev.qjs.internal.runtime.JsRuntime;
 import dev.qjs.internal.runtime.Realm;
 import dev.qjs.internal.runtime.RealmBindings;
@@ -341,15 +344,18 @@ public final class HostCalls {
         Object referrer = values.read(args, realm);
         String specifier = (String) Objects.requireNonNull(values.read(args, realm));
         String id = modules.resolve(
-            specifier, referrer instanceof String r ? r : runtime.currentFile(), a == QuickJsNative.MODULE_REQUIRE);
+            specifier, referrer instanceof String r ? r : runtime.currentFile(), a == QuickJsNative.MODULE_REQUIRE,
+            moduleLoader());
         return send(reply.reset().string(id));
       }
       case QuickJsNative.OP_MODULE_LOAD: {
         String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();
-        modules.load(id, w);
+        modules.load(id, w, moduleLoader());
         return send(w);
       }
+      case QuickJsNative.OP_SCRIPT_LOAD:
+        return loadScript(a, args, realm);
       case QuickJsNative.OP_HOST_MODULE: {
         String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();
@@ -360,6 +366,46 @@ public final class HostCalls {
         replyNone();
         return QuickJsNative.REPLY_OK;
     }
+  }
+
+  /** The module loader of the current call's settings (see {@link ModuleRegistry#loaderFor}). */
+  private ModuleLoader moduleLoader() {
+    return modules.loaderFor(runtime.currentContext().getBindings(ScriptContext.ENGINE_SCOPE));
+  }
+
+  /**
+   * OP_SCRIPT_LOAD: the file a script's load() or loadWithNewGlobal() names, found through the
+   * module loaders and read, and for the latter a new realm, kept as long as the calling one (its
+   * values may live on there). A path no loader allows is a TypeError, as in Nashorn.
+   */
+  private int loadScript(long a, ByteBuffer args, @Nullable Realm realm) {
+    Object path = values.read(args, realm);
+    Object referrer = values.read(args, realm);
+    if (realm == null) {
+      throw new IllegalStateException("load() called from a realm that is gone");
+    }
+    boolean newGlobal = a == QuickJsNative.LOAD_NEW_GLOBAL;
+    String function = newGlobal ? "loadWithNewGlobal" : "load";
+    ModuleSource source = null;
+    if (path != null) {
+      try {
+        source = ScriptFiles.read(modules, moduleLoader(), function, path.toString(),
+            referrer instanceof String r ? r : runtime.currentFile());
+      } catch (IllegalArgumentException e) {
+        throw new HostMembers.Refusal(Objects.requireNonNull(e.getMessage()));
+      }
+    }
+    Realm fresh = null;
+    if (newGlobal) {
+      fresh = runtime.newRealm();
+      realm.keep(fresh);
+    }
+    ValueWriter w = reply.reset();
+    w.string(source == null ? "" : source.id()).string(source == null ? "" : source.text());
+    if (fresh != null) {
+      w.i64(fresh.pointer());
+    }
+    return send(w);
   }
 
   /** OP_HOST_INVOKE_METHOD: the method a method id names, called on a Java object. */

@@ -12,15 +12,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import javax.script.Bindings;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The modules one engine can reach: its {@link ModuleLoader} and its host modules. Answers the
  * shim's module callbacks: resolve a specifier to an id, and load an id as the shim needs it.
  * Host modules are named {@code host:<name>} and always win over loaders.
+ *
+ * <p>The loader of a call ({@link #loaderFor}) is the options' loader unless the call's
+ * ENGINE_SCOPE has the settings {@code quickjs.moduleLoader} or {@code quickjs.moduleRoots} (or
+ * the system property {@code quickjs.moduleRoots} is set): then those are asked first, the
+ * ENGINE_SCOPE loader before the roots, and the options' loader last.
  */
 public final class ModuleRegistry {
   static final String HOST_PREFIX = "host:";
+  /** The ENGINE_SCOPE key of a {@link ModuleLoader} asked before the roots and the options' one. */
+  public static final String LOADER_KEY = "quickjs.moduleLoader";
+  /** Loaders made for settings kept at once; past it, the least recently used is dropped. */
+  private static final int KEPT_SETTINGS = 16;
 
   private final ModuleLoader loader;
   private final List<HostModule> given;
@@ -38,6 +48,75 @@ public final class ModuleRegistry {
     this.given = List.copyOf(given);
     this.discover = discover;
     this.classLoader = classLoader;
+  }
+
+  /** A value of the settings: the ENGINE_SCOPE loader (by identity) and the roots' entries. */
+  private static final class Settings {
+    private final @Nullable ModuleLoader scoped;
+    private final List<String> roots;
+
+    Settings(@Nullable ModuleLoader scoped, List<String> roots) {
+      this.scoped = scoped;
+      this.roots = roots;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Settings s && s.scoped == scoped && s.roots.equals(roots);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(scoped) * 31 + roots.hashCode();
+    }
+  }
+
+  /** The loader of each settings value seen lately: made once, so its caches serve every call. */
+  private final Map<Settings, ModuleLoader> bySettings =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Settings, ModuleLoader> eldest) {
+          return size() > KEPT_SETTINGS;
+        }
+      };
+
+  /**
+   * The loader for a call whose ENGINE_SCOPE is {@code scope}: its {@code quickjs.moduleLoader},
+   * then the folders of its {@code quickjs.moduleRoots} (else of the system property of that
+   * name), then the options' loader; the options' loader alone when neither is set.
+   *
+   * @throws IllegalArgumentException naming the setting when its value is not one it accepts
+   */
+  public ModuleLoader loaderFor(@Nullable Bindings scope) {
+    Object scoped = scope == null ? null : scope.get(LOADER_KEY);
+    Object roots = scope == null ? null : scope.get(ModuleRoots.KEY);
+    String rootsKey = ModuleRoots.KEY;
+    if (roots == null) {
+      roots = System.getProperty(ModuleRoots.KEY);
+      rootsKey = "the system property " + ModuleRoots.KEY;
+    }
+    if (scoped == null && roots == null) {
+      return loader;
+    }
+    if (scoped != null && !(scoped instanceof ModuleLoader)) {
+      throw new IllegalArgumentException(LOADER_KEY + " must be a dev.qjs.ModuleLoader, not "
+          + scoped.getClass().getName());
+    }
+    Settings key = new Settings((ModuleLoader) scoped, ModuleRoots.entries(roots, rootsKey));
+    if (key.scoped == null && key.roots.isEmpty()) {
+      return loader;
+    }
+    synchronized (bySettings) {
+      ModuleLoader made = bySettings.get(key);
+      if (made == null) {
+        made = key.roots.isEmpty() ? loader : new ModuleRoots(key.roots, classLoader).orElse(loader);
+        if (key.scoped != null) {
+          made = key.scoped.orElse(made);
+        }
+        bySettings.put(key, made);
+      }
+      return made;
+    }
   }
 
   private synchronized Map<String, HostModule> hostModules() {
@@ -61,8 +140,12 @@ public final class ModuleRegistry {
     return hostModules;
   }
 
-  /** The id of specifier imported (or required) from referrer (null: a top-level script). */
-  public String resolve(String specifier, @Nullable String referrer, boolean require) throws IOException {
+  /**
+   * The id of specifier imported (or required) from referrer (null: a top-level script) through
+   * loader (one {@link #loaderFor} gave).
+   */
+  public String resolve(String specifier, @Nullable String referrer, boolean require, ModuleLoader through)
+      throws IOException {
     if (referrer != null && referrer.startsWith("<")) {
       referrer = null; // "<eval>" and the like: a script without a file name
     }
@@ -79,22 +162,36 @@ public final class ModuleRegistry {
     }
     ModuleLoader.Kind kind = require ? ModuleLoader.Kind.REQUIRE : ModuleLoader.Kind.IMPORT;
     try {
-      return ModuleLookup.resolve(loader, specifier, referrer, kind);
+      return ModuleLookup.resolve(through, specifier, referrer, kind);
     } catch (ModuleNotFoundException e) {
       // a script's FILENAME ("app.mjs", "report.js") that no loader knows: its relative imports
       // resolve from the loaders' roots, as for a script without a file name
       if (referrer == null || !NO_LOADER.equals(e.reason())) {
-        throw e;
+        throw withHint(e);
       }
       try {
-        return ModuleLookup.resolve(loader, specifier, null, kind);
+        return ModuleLookup.resolve(through, specifier, null, kind);
       } catch (ModuleNotFoundException again) {
-        throw e; // the message names the script that asked
+        throw withHint(e); // the message names the script that asked
       }
     }
   }
 
   private static final String NO_LOADER = "no module loader knows it";
+
+  /** A path no loader knows: the message says which setting allows folders. */
+  private static ModuleNotFoundException withHint(ModuleNotFoundException e) {
+    String spec = e.specifier().replace('\\', '/');
+    boolean path = spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("/")
+        || spec.regionMatches(true, 0, "file:", 0, 5) || spec.equals(".") || spec.equals("..");
+    if (!path || !NO_LOADER.equals(e.reason())) {
+      return e;
+    }
+    return new ModuleNotFoundException(e.specifier(), e.referrer(),
+        NO_LOADER + ": no folder allows it (set " + ModuleRoots.KEY + ", an ENGINE_SCOPE key or"
+            + " system property, to the folders modules may come from, or give the engine a"
+            + " module loader)", e.tried());
+  }
 
   /** Sources kept to find an import statement's position when its module is missing. */
   private static final int KEPT_SOURCES = 8;
@@ -208,10 +305,11 @@ public final class ModuleRegistry {
   }
 
   /**
-   * Writes what the shim needs to load module id: [format] then the ES module source, the
-   * CommonJS source and its directory, the JSON text, or a host module's export names.
+   * Writes what the shim needs to load module id through the loader that resolved it: [format]
+   * then the ES module source, the CommonJS source and its directory, the JSON text, or a host
+   * module's export names.
    */
-  public void load(String id, ValueWriter w) throws IOException {
+  public void load(String id, ValueWriter w, ModuleLoader through) throws IOException {
     HostModule host = hostModule(id);
     if (host != null) {
       Map<String, ?> exports = host.exports();
@@ -221,7 +319,7 @@ public final class ModuleRegistry {
       }
       return;
     }
-    ModuleSource source = ModuleLookup.load(loader, id);
+    ModuleSource source = ModuleLookup.load(through, id);
     if (source.format() != ModuleSource.Format.JSON) {
       remember(id, source.text());
     }

@@ -110,6 +110,17 @@ final class Evaluation {
     return self.result(rc, realm, (String) fileName);
   }
 
+  /** Compiles a module and resolves its imports, running nothing; null, or the SyntaxError thrown. */
+  static @Nullable Object checkModule(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object file, @Nullable Object c, @Nullable Object d)
+      throws ScriptException {
+    String fileName = JsRuntime.operand(file, String.class);
+    self.setCurrentFile(fileName);
+    ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
+    int rc = QuickJsNative.qjs_eval(rt, realm.pointer(), w.address(), w.length(), cString(fileName),
+        QuickJsNative.EVAL_MODULE | QuickJsNative.EVAL_COMPILE_ONLY);
+    return self.result(rc, realm, fileName);
+  }
+
   static @Nullable Object serialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer(), JsRuntime.operand(bytecode, JsHandle.class).pointer());

@@ -493,6 +493,15 @@ public final class JsRuntime implements AutoCloseable {
     return call(realm, Evaluation::eval, source, fileName, null, null);
   }
 
+  /**
+   * Compiles an ES module and resolves its imports without running anything, in a realm of its
+   * own (freed with the module it keeps): a syntax error or missing import is thrown here.
+   */
+  public void checkModule(String source, String fileName) throws ScriptException {
+    modules.remember(fileName, source);
+    call(newRealm(), Evaluation::checkModule, source, fileName, null, null);
+  }
+
   /** Compiles without running: the handle of the bytecode, bound to this realm. */
   public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
     return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::compile, source, fileName, null, null));

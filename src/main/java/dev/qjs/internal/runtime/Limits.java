@@ -1,5 +1,8 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.ModuleLoader;
+import dev.qjs.internal.modules.ModuleRegistry;
+import dev.qjs.internal.modules.ModuleRoots;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -23,6 +26,10 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
   public static final String MAX_STACK_SIZE_KEY = "quickjs.maxStackSize";
   /** ENGINE_SCOPE key: true runs {@code eval} as an ES module. */
   public static final String MODULE_KEY = "quickjs.module";
+  /** ENGINE_SCOPE key (and system property): the folders modules and load() may read. */
+  public static final String MODULE_ROOTS_KEY = ModuleRoots.KEY;
+  /** ENGINE_SCOPE key: a ModuleLoader asked before the roots and the options' loader. */
+  public static final String MODULE_LOADER_KEY = ModuleRegistry.LOADER_KEY;
 
   /**
    * Longer time limits are cut to this (100 years): Duration.toNanos() overflows past 292 years,
@@ -41,6 +48,16 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
       case TIMEOUT_KEY -> timeoutNanos(value, key);
       case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY -> bytes(value, key);
       case MODULE_KEY -> flag(value, key);
+      case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);
+      case MODULE_LOADER_KEY -> {
+        if (value != null && !(value instanceof ModuleLoader)) {
+          String shown = String.valueOf(value);
+          throw new IllegalArgumentException(key + " must be a dev.qjs.ModuleLoader (ModuleLoader.directory,"
+              + " classpath, ofMap, nodeModules, webJars or your own), not "
+              + (shown.length() > 100 ? shown.substring(0, 100) + "..." : shown)
+              + " (" + value.getClass().getName() + ")");
+        }
+      }
       default -> { }
     }
   }

@@ -1,6 +1,8 @@
 package dev.qjs.internal.runtime;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,7 @@ public final class Realm {
   private final long pointer;
   private @Nullable Map<Object, JsHandle> evalCache;
   private @Nullable Map<Object, JsHandle> compiled;
+  private @Nullable List<Realm> kept;
 
   Realm(JsRuntime runtime, long pointer) {
     this.runtime = runtime;
@@ -46,6 +49,18 @@ public final class Realm {
           };
     }
     return evalCache;
+  }
+
+  /**
+   * Keeps another realm (one a {@code loadWithNewGlobal} made) as long as this one: its functions
+   * and objects may live on in this realm's values, and the shim's state of a realm must outlive
+   * every value of it.
+   */
+  public void keep(Realm other) {
+    if (kept == null) {
+      kept = new ArrayList<>();
+    }
+    kept.add(other);
   }
 
   /** Bytecode of compiled scripts read into this realm, until the compiled script is dropped. */

@@ -1,0 +1,4 @@
+// loaded by greet.js with a path relative to it
+function shout(s) {
+  return s.toUpperCase() + '!';
+}
