@@ -256,6 +256,8 @@ JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant, int32_t
     JS_SetOpaque(obj, host_opaque(id, class_id));
     if (variant == QJS_VARIANT_CLASS)
         JS_SetConstructorBit(ctx, obj, 1);
+    if (realm->retired)
+        return obj; /* correct, only not deduplicated: no finalizer clears a retired realm's table */
     if (id >= realm->wrappers_cap) {
         int32_t cap = realm->wrappers_cap ? realm->wrappers_cap : 64;
         void **w;

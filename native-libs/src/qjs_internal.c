@@ -35,6 +35,16 @@ JSValue qjsi_new_string16(JSContext *ctx, const uint16_t *buf, uint32_t len)
     return js_new_string16_len(ctx, buf, (int)len);
 }
 
+int qjsi_context_alive(JSRuntime *rt, const JSContext *ctx)
+{
+    struct list_head *el;
+    list_for_each(el, &rt->context_list) {
+        if (list_entry(el, JSContext, link) == ctx)
+            return 1;
+    }
+    return 0;
+}
+
 void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit)
 {
     rt->stack_top = top;

@@ -17,6 +17,9 @@ JSValue qjsi_flat_string(JSContext *ctx, JSValueConst str, const void **data,
 JSValue qjsi_new_string8(JSContext *ctx, const uint8_t *buf, uint32_t len);
 JSValue qjsi_new_string16(JSContext *ctx, const uint16_t *buf, uint32_t len);
 /* Sets the stack top and an absolute lower limit (0 disables the check). */
+/* Whether ctx is still one of rt's contexts (not freed). Compares addresses only: ctx may be
+   a freed context's, never read. */
+int qjsi_context_alive(JSRuntime *rt, const JSContext *ctx);
 void qjsi_set_stack(JSRuntime *rt, uintptr_t top, uintptr_t limit);
 /* The stack top and limit last set (to be set again with qjsi_set_stack). */
 void qjsi_get_stack(JSRuntime *rt, uintptr_t *top, uintptr_t *limit);

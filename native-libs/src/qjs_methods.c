@@ -79,6 +79,8 @@ static void method_keep(JSContext *ctx, int32_t class_id, JSAtom atom, JSValueCo
 {
     qjs_realm *r = JS_GetContextOpaque(ctx);
     qjs_method_slot *slot;
+    if (r->retired)
+        return; /* it keeps nothing: what it kept would hold its context alive */
     if (!r->methods) {
         r->methods = calloc(QJS_METHOD_SLOTS, sizeof(qjs_method_slot));
         if (!r->methods)

@@ -89,6 +89,11 @@ typedef struct qjs_realm {
     int32_t known_cap;
     int32_t known_total; /* entries in all tables */
     JSAtom length_atom;  /* "length", for the known reads of a list's length */
+    /* 1 once Java freed the realm (qjs_realm_free) while QuickJS may still run its functions
+       (one stored in another realm's global): the struct stays, on the runtime's retired list,
+       until QuickJS has freed the context, so their JS_GetContextOpaque is never dangling; it
+       caches nothing any more (wrappers, method slots, known values) */
+    int retired;
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -117,6 +122,7 @@ struct qjs_rt {
     int64_t max_stack;
     struct list_head boxes;
     struct list_head realms;
+    struct list_head retired; /* realms Java freed whose context QuickJS still holds */
     qjs_buf out; /* results of calls */
     qjs_buf up;  /* arguments of host callbacks */
     /* the last read of a Java object's member (host id, name, whether the object has it),

@@ -253,6 +253,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     st->token = token;
     init_list_head(&st->boxes);
     init_list_head(&st->realms);
+    init_list_head(&st->retired);
     JS_SetRuntimeOpaque(st->rt, st);
     JS_SetMaxStackSize(st->rt, 0);
     JS_SetInterruptHandler(st->rt, interrupt_handler, st);
@@ -285,6 +286,13 @@ void qjs_runtime_free(qjs_rt *st)
         free(r->wrappers);
         free(r);
     }
+    list_for_each_safe(el, el1, &st->retired) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        list_del(&r->link);
+        if (qjsi_context_alive(st->rt, r->ctx))
+            realm_release_values(r); /* what its functions stored after it was retired */
+        free(r);
+    }
     host_forget_read(st);
     while (st->names_n > 0)
         JS_FreeAtomRT(st->rt, st->names[--st->names_n]);
@@ -309,12 +317,26 @@ void qjs_runtime_set_limits(qjs_rt *st, int64_t memory_limit, int64_t max_stack,
         JS_SetGCThreshold(st->rt, (size_t)gc_threshold);
 }
 
+/* Frees the retired realms whose context QuickJS has freed since. */
+static void retired_sweep(qjs_rt *st)
+{
+    struct list_head *el, *el1;
+    list_for_each_safe(el, el1, &st->retired) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        if (!qjsi_context_alive(st->rt, r->ctx)) {
+            list_del(&r->link);
+            free(r);
+        }
+    }
+}
+
 void qjs_runtime_gc(qjs_rt *st)
 {
     if (!st)
         return;
     enter(st);
     JS_RunGC(st->rt);
+    retired_sweep(st);
     leave(st);
 }
 
@@ -374,6 +396,9 @@ JSContext *realm_ctx(int64_t realm)
     return r ? r->ctx : NULL;
 }
 
+/* Java is done with the realm. Its context lives on while QuickJS holds it (a function of the
+   realm kept in another realm's global): the struct, which its functions reach through the
+   context's opaque, goes to the retired list until the context is freed too. */
 void qjs_realm_free(qjs_rt *st, int64_t realm)
 {
     qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
@@ -382,9 +407,13 @@ void qjs_realm_free(qjs_rt *st, int64_t realm)
     enter(st);
     list_del(&r->link);
     realm_release_values(r);
-    JS_FreeContext(r->ctx);
     free(r->wrappers);
-    free(r);
+    r->wrappers = NULL;
+    r->wrappers_cap = 0;
+    r->retired = 1;
+    list_add_tail(&r->link, &st->retired);
+    JS_FreeContext(r->ctx);
+    retired_sweep(st);
     leave(st);
 }
 
