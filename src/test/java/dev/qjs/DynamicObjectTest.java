@@ -210,7 +210,8 @@ class DynamicObjectTest {
       assertEquals("x,3", eval("Object.keys(f).join()"));
       assertEquals("x=1;3=1,2;", eval("let s = ''; for (const k in f) s += k + '=' + f[k] + ';'; s"));
       assertEquals("{\"x\":1,\"3\":[1,2]}", eval("JSON.stringify(f)"));
-      assertEquals("{\"x\":1,\"3\":[1,2],\"z\":0}", eval("JSON.stringify({...f, z: 0})"));
+      // a JavaScript object puts integer keys first
+      assertEquals("{\"3\":[1,2],\"x\":1,\"z\":0}", eval("JSON.stringify({...f, z: 0})"));
       assertEquals(true, eval("Object.entries(f).length === 2"));
     }
 
@@ -221,11 +222,11 @@ class DynamicObjectTest {
       List<String> names = List.of("", "é漢字😀", "__proto__", "constructor", "0", "42", "-1", "1e3",
           "007", "toString", "hasOwnProperty", "a b", "\u0000");
       engine.put("names", names);
-      eval("names.forEach((n, i) => { f[n] = i })");
+      eval("var ns = Array.from(names); ns.forEach((n, i) => { f[n] = i })");
       for (int i = 0; i < names.size(); i++) {
         assertEquals(i, f.values.get(names.get(i)), names.get(i));
       }
-      assertEquals(true, eval("names.every((n, i) => f[n] === i && n in f)"));
+      assertEquals(true, eval("ns.every((n, i) => f[n] === i && n in f)"));
       assertEquals(names.size(), eval("Object.keys(f).length"));
       // the object's own toString shadows the prototype's
       assertEquals(9, eval("f.toString"));
