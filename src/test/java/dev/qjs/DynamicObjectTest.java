@@ -166,6 +166,13 @@ class DynamicObjectTest {
       assertEquals(2, f.gets.get());
       assertEquals("{\"age\":40,\"name\":\"Ada\"}", eval("JSON.stringify(f)"));
       assertEquals(5, f.gets.get()); // JSON.stringify reads toJSON, then each listed member
+      // the own-property check right after a read is the object's answer, not the read's memory
+      int asked = f.has.get();
+      assertEquals(true, eval("f.age; f.hasOwnProperty('age')"));
+      // one for the method's name (absent, so Object.prototype's serves), one for 'age'
+      assertEquals(asked + 2, f.has.get());
+      f.values.remove("age");
+      assertEquals("undefined false", eval("f.age + ' ' + f.hasOwnProperty('age')"));
     }
 
     @Test
@@ -310,6 +317,33 @@ class DynamicObjectTest {
       JsException uncaught = assertThrows(JsException.class, () -> eval("o.y"));
       assertSame(thrown, uncaught.getCause());
       assertEquals(2, eval("1 + 1"));
+    }
+
+    @Test
+    void aMemberScriptsMayNotSeeIsATypeError() throws Exception {
+      engine.put("o", new DynamicObject() {
+        @Override
+        public @Nullable Object getMember(String name) {
+          return name.equals("type") ? String.class : Thread.currentThread();
+        }
+      });
+      for (String read : List.of("o.type", "o.thread", "o[0]")) {
+        JsException e = assertThrows(JsException.class, () -> eval(read));
+        assertEquals("TypeError", e.getErrorName(), read);
+        assertTrue(e.getMessage().contains("not accessible"), e.getMessage());
+      }
+    }
+
+    @Test
+    void itsPropertiesCannotBeFrozenOrGivenAccessors() throws Exception {
+      Facts f = new Facts();
+      f.values.put("a", 1);
+      engine.put("f", f);
+      assertEquals("function", eval("typeof Object.getOwnPropertyDescriptor(f, 'a').get"));
+      assertEquals(1, eval("Object.getOwnPropertyDescriptor(f, 'a').get()"));
+      assertThrows(JsException.class, () -> eval("Object.freeze(f)"));
+      assertThrows(JsException.class, () -> eval("Object.defineProperty(f, 'b', { get() { return 2 } })"));
+      assertEquals(List.of("a"), List.copyOf(f.values.keySet()));
     }
 
     @Test

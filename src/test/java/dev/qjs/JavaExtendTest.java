@@ -242,6 +242,30 @@ class JavaExtendTest {
   }
 
   @Nested
+  class Lifetime {
+    @Test
+    void anImplementationOfAClosedEngineFailsClearlyWithoutACrash() throws Exception {
+      ScriptEngine other = engine(name -> true);
+      Runnable r = (Runnable) other.eval(TYPES + "new Runnable(() => 1)");
+      Shape s = (Shape) other.eval(TYPES + "new Shape({ area: () => 1, name: () => 'n' })");
+      r.run();
+      ((AutoCloseable) other).close();
+      assertThrows(IllegalStateException.class, r::run);
+      assertThrows(IllegalStateException.class, s::area);
+      assertEquals(2, eval("1 + 1"));
+    }
+
+    @Test
+    void manyImplementationsCanBeMadeAndDropped() throws Exception {
+      assertEquals(20_000, eval(TYPES + "let sum = 0; for (let i = 0; i < 20000; i++) {"
+          + " const r = new Runnable(() => { sum++ }); r.run() } sum"));
+      assertEquals(20_000.0, eval(TYPES + "const T = Java.extend(Shape, { area() { return 1 } });"
+          + " let total = 0; for (let i = 0; i < 20000; i++) total += new T().area(); total + 0.0") instanceof Number n
+          ? n.doubleValue() : -1);
+    }
+  }
+
+  @Nested
   class Exceptions {
     @Test
     void aScriptMethodThatThrowsIsAJavaExceptionWithTheScriptMessage() throws Exception {
