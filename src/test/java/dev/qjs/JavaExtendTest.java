@@ -176,6 +176,8 @@ class JavaExtendTest {
       typeError("new Runnable()");
       typeError("new Runnable(1, 2)");
       typeError("new Runnable('run')");
+      // a plain object is not a collection by its methods: no constructor of ArrayList takes it
+      typeError("new (Java.type('java.util.ArrayList'))({ size() { return 1 } })");
       assertEquals(3, eval("1 + 2"));
     }
   }

@@ -122,9 +122,15 @@ public final class ArgumentConverter {
     return h != null && !h.isFunction() ? h : null;
   }
 
-  /** An interface a script object may implement (any but a sealed one). */
+  /**
+   * An interface a script object passed as an argument implements by its methods: any but a
+   * sealed one and those a JavaScript value is by its kind, not its methods (collections, maps,
+   * char sequences: {@code new ArrayList({…})} stays a TypeError, not a collection whose every
+   * method is missing).
+   */
   private static boolean implementable(Class<?> type) {
-    return type.isInterface() && !type.isSealed();
+    return type.isInterface() && !type.isSealed() && !Iterable.class.isAssignableFrom(type)
+        && !Map.class.isAssignableFrom(type) && !CharSequence.class.isAssignableFrom(type);
   }
 
   private @Nullable JsHandle function(@Nullable Object v) {
