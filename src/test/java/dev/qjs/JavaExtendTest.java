@@ -244,6 +244,29 @@ class JavaExtendTest {
   }
 
   @Nested
+  class Security {
+    @Test
+    void aJavaProxyOfABlockedInterfaceStaysOutOfReach() throws Exception {
+      Object handler = java.lang.reflect.Proxy.newProxyInstance(
+          JavaExtendTest.class.getClassLoader(),
+          new Class<?>[] {java.lang.reflect.InvocationHandler.class},
+          (proxy, method, args) -> null);
+      engine.put("h", handler);
+      JsException e = assertThrows(JsException.class, () -> eval("h.invoke(null, null, null)"));
+      assertEquals("TypeError", e.getErrorName());
+      assertTrue(e.getMessage().contains("not accessible"), e.getMessage());
+    }
+
+    @Test
+    void aScriptImplementationReachesNothingReflectiveThroughItsProxy() throws Exception {
+      Object r = eval(TYPES + "var r = new Runnable(() => {}); r");
+      assertEquals("TypeError", assertThrows(JsException.class, () -> eval("r.getClass()")).getErrorName());
+      assertEquals("undefined", eval("typeof r.newProxyInstance"));
+      assertInstanceOf(java.lang.reflect.Proxy.class, r);
+    }
+  }
+
+  @Nested
   class Lifetime {
     @Test
     void anImplementationOfAClosedEngineFailsClearlyWithoutACrash() throws Exception {
