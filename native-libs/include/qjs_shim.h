@@ -90,8 +90,11 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_OP_HOST_DELETE 8   /* a = host id; data = key; reply = [u8 deleted] */
 #define QJS_OP_HOST_KEYS 9     /* a = host id; reply = [count i32][key strings] */
 #define QJS_OP_HOST_INVOKE 10  /* a = host id; data = [name][argc i32][args]; reply = value */
-#define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface or a Java class);
-                                  data = [u8 1 for new][argc i32][args]; reply = value */
+#define QJS_OP_HOST_CALL 11    /* a = host id (a functional interface, a Java class or a
+                                  dynamic object); data = [u8 QJS_CALL_* flags][this, when
+                                  QJS_CALL_WITH_THIS][argc i32][args]; reply = value */
+#define QJS_CALL_CONSTRUCT 1   /* QJS_OP_HOST_CALL flag: called with new */
+#define QJS_CALL_WITH_THIS 2   /* QJS_OP_HOST_CALL flag: the call's this follows (dynamic objects) */
 #define QJS_OP_PROMISE_SETTLED 12 /* a = watch id (qjs_promise_watch); data = [u8 QJS_SETTLE_FULFIL]
                                   [value] when fulfilled, [u8 QJS_SETTLE_REJECT][exception, as a
                                   QJS_EXCEPTION output] when rejected; no reply */
@@ -237,6 +240,10 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_VARIANT_LIST 2     /* a List or Java array: array-like, Array.prototype */
 #define QJS_VARIANT_FUNCTION 3 /* a functional interface: callable */
 #define QJS_VARIANT_CLASS 4    /* a Java class from Java.type: static members, callable with new */
+#define QJS_VARIANT_DYNAMIC 5  /* a dev.qjs.DynamicObject: every member through the host, no read
+                                  remembered; Object.prototype */
+#define QJS_VARIANT_DYNAMIC_FUNCTION 6 /* a DynamicObject that is a function: as _DYNAMIC, callable
+                                  (with its this) and with new; Function.prototype */
 
 /* Why a call stopped: QJS_MB_STOP_REASON and the exception output's [stop reason i32]. */
 #define QJS_STOP_NONE 0        /* it was not stopped */

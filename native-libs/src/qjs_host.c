@@ -1,11 +1,12 @@
 /*
  * qjs_host.c - Java objects seen from JavaScript: the host callback (call_host) and the errors
- * it brings back, the host classes (one per QJS_VARIANT_*) with their wrappers, finalizers and
- * members read, written, deleted and listed through the host, the Java objects' prototypes,
+ * it brings back, the host classes (one per QJS_VARIANT_*, DynamicObject's two included) with
+ * their wrappers, finalizers and members read, written, deleted and listed through the host,
+ * the Java objects' prototypes,
  * Array.isArray for Java lists, and the scope object that falls back to the host's
  * GLOBAL_SCOPE for names the global object lacks.
  *
- * About 800 lines and still one thing: every function here is a QuickJS class hook or a step
+ * Over 800 lines and still one thing: every function here is a QuickJS class hook or a step
  * of one host call (encode the request, call_host, decode the reply), including the memory of the
  * last member read, which lives and dies with those calls. The functions that call a Java method
  * by id are qjs_methods.c's; what is known of immutable objects, qjs_known.c's.
@@ -135,6 +136,13 @@ int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
     return 0;
 }
 
+/* A DynamicObject's wrapper: nothing of it is remembered between host calls. */
+static int host_is_dynamic(JSValueConst v)
+{
+    int variant = host_variant(v);
+    return variant == QJS_VARIANT_DYNAMIC || variant == QJS_VARIANT_DYNAMIC_FUNCTION;
+}
+
 int host_variant(JSValueConst v)
 {
     JSClassID c = JS_GetClassID((JSValue)v);
@@ -254,7 +262,7 @@ JSValue host_object_new_variant(JSContext *ctx, int32_t id, int variant, int32_t
         return obj;
     }
     JS_SetOpaque(obj, host_opaque(id, class_id));
-    if (variant == QJS_VARIANT_CLASS)
+    if (variant == QJS_VARIANT_CLASS || variant == QJS_VARIANT_DYNAMIC_FUNCTION)
         JS_SetConstructorBit(ctx, obj, 1);
     if (realm->retired)
         return obj; /* correct, only not deduplicated: no finalizer clears a retired realm's table */
@@ -349,9 +357,13 @@ static JSValue host_call(JSContext *ctx, JSValueConst func_obj, JSValueConst thi
     reader reply;
     JSValue v;
     int i;
-    (void)this_val;
+    int construct = (flags & JS_CALL_FLAG_CONSTRUCTOR) != 0;
+    int with_this = !construct && host_variant(func_obj) == QJS_VARIANT_DYNAMIC_FUNCTION;
     buf_reset(&st->up);
-    buf_u8(&st->up, (flags & JS_CALL_FLAG_CONSTRUCTOR) ? 1 : 0);
+    buf_u8(&st->up, (uint8_t)((construct ? QJS_CALL_CONSTRUCT : 0)
+                              | (with_this ? QJS_CALL_WITH_THIS : 0)));
+    if (with_this)
+        enc_value(ctx, st, &st->up, this_val); /* a dynamic object's call sees its this */
     buf_i32(&st->up, argc);
     for (i = 0; i < argc; i++)
         enc_value(ctx, st, &st->up, argv[i]);
@@ -463,8 +475,9 @@ JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom prop,
     int r = host_get(ctx, obj, prop, mode, &v, &kind, &missing);
     if (r < 0)
         return JS_EXCEPTION;
-    if (mode == QJS_GET_VALUE) {
-        /* remembered until the next host call, for a hasOwnProperty that follows */
+    if (mode == QJS_GET_VALUE && !host_is_dynamic(obj)) {
+        /* remembered until the next host call, for a hasOwnProperty that follows (never for a
+           dynamic object: its own methods answer every question) */
         qjs_rt *st = rt_of(ctx);
         host_forget_read(st);
         st->read_id = host_id_of(obj);
@@ -735,6 +748,9 @@ int host_classes_register(JSRuntime *rt)
           .call = host_call },
         { .class_name = "JavaClass", .finalizer = host_finalizer, .exotic = &host_exotic,
           .call = host_call },
+        { .class_name = "JavaDynamicObject", .finalizer = host_finalizer, .exotic = &host_exotic },
+        { .class_name = "JavaDynamicFunction", .finalizer = host_finalizer, .exotic = &host_exotic,
+          .call = host_call },
     };
     JSClassDef scope_def = { .class_name = "HostScope", .exotic = &scope_exotic };
     int v;
@@ -757,7 +773,7 @@ int host_install(JSContext *ctx, JSValueConst global)
        functional interfaces; each with toString() = the Java toString() */
     {
         static const char *const bases[HOST_VARIANTS] = { "Object", "Object", "Array", "Function",
-                                                          "Function" };
+                                                          "Function", "Object", "Function" };
         int i;
         for (i = 0; i < HOST_VARIANTS; i++) {
             JSValue ctor = JS_GetPropertyStr(ctx, global, bases[i]);

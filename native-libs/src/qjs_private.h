@@ -168,7 +168,7 @@ static inline qjs_rt *rt_of(JSContext *ctx)
 }
 
 /* Java objects seen from JavaScript, one class per QJS_VARIANT_* (see qjs_shim.h). */
-#define HOST_VARIANTS (QJS_VARIANT_CLASS + 1)
+#define HOST_VARIANTS (QJS_VARIANT_DYNAMIC_FUNCTION + 1)
 
 /* ---------- byte buffers and readers ---------- */
 

@@ -55,6 +55,14 @@
  *   <li>{@link dev.qjs.JsSymbol}: a JavaScript symbol, kept by identity.
  * </ul>
  *
+ * <h2>Java objects for scripts</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.qjs.DynamicObject}: a Java object whose members its own methods decide each
+ *       time a script uses it ({@code getMember}, {@code setMember}, {@code keySet},
+ *       {@code call} …), as Nashorn's {@code AbstractJSObject} did.
+ * </ul>
+ *
  * <h2>Modules</h2>
  *
  * <ul>

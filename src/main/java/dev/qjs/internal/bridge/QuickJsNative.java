@@ -171,6 +171,12 @@ public final class QuickJsNative {
   public static final int VARIANT_LIST = 2;
   public static final int VARIANT_FUNCTION = 3;
   public static final int VARIANT_CLASS = 4;
+  public static final int VARIANT_DYNAMIC = 5;
+  public static final int VARIANT_DYNAMIC_FUNCTION = 6;
+
+  // flags of an OP_HOST_CALL (its first byte)
+  public static final int CALL_CONSTRUCT = 1;
+  public static final int CALL_WITH_THIS = 2;
 
   // why a call stopped: MB_STOP_REASON and the exception output's stop reason
   public static final int STOP_NONE = 0;

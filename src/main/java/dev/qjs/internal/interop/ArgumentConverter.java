@@ -37,8 +37,12 @@ public final class ArgumentConverter {
 
   private final MirrorFactory mirrors;
 
+  /** Java objects implementing interfaces with a script's functions. */
+  final ScriptedInterfaces scripted;
+
   public ArgumentConverter(MirrorFactory mirrors) {
     this.mirrors = mirrors;
+    this.scripted = new ScriptedInterfaces(mirrors);
   }
 
   private static Class<?> boxed(Class<?> t) {
@@ -110,6 +114,23 @@ public final class ArgumentConverter {
     return mirrors.handleOf(v) == null
         && !(v instanceof String || v instanceof Number || v instanceof Boolean
             || v instanceof java.time.Instant || v instanceof byte[]);
+  }
+
+  /** A JavaScript object (not a function or an array) that may hold methods by name, or null. */
+  private @Nullable JsHandle methodsObject(@Nullable Object v) {
+    JsHandle h = v == null || v instanceof List ? null : mirrors.handleOf(v);
+    return h != null && !h.isFunction() ? h : null;
+  }
+
+  /**
+   * An interface a script object passed as an argument implements by its methods: any but a
+   * sealed one and those a JavaScript value is by its kind, not its methods (collections, maps,
+   * char sequences: {@code new ArrayList({…})} stays a TypeError, not a collection whose every
+   * method is missing).
+   */
+  private static boolean implementable(Class<?> type) {
+    return type.isInterface() && !type.isSealed() && !Iterable.class.isAssignableFrom(type)
+        && !Map.class.isAssignableFrom(type) && !CharSequence.class.isAssignableFrom(type);
   }
 
   private @Nullable JsHandle function(@Nullable Object v) {
@@ -220,6 +241,9 @@ public final class ArgumentConverter {
     if (type.isInterface() && function(v) != null && FunctionalMethod.of(type) != null) {
       return 1;
     }
+    if (implementable(type) && methodsObject(v) != null) {
+      return 7; // after Object (6): an object is passed as itself where a method takes either
+    }
     if (type.isArray() && v instanceof List) {
       return 3;
     }
@@ -266,6 +290,11 @@ public final class ArgumentConverter {
     JsHandle fn = function(v);
     if (fn != null && type.isInterface() && FunctionalMethod.of(type) != null) {
       return functionalProxy(fn, type);
+    }
+    JsHandle methods = methodsObject(v);
+    if (methods != null && implementable(type)) {
+      // an object of methods where Java expects an interface: its functions by name
+      return scripted.implement(new Class<?>[] {type}, methods, null);
     }
     if (type.isArray() && (v instanceof List || v.getClass().isArray())) {
       return toArray(v, type.getComponentType());

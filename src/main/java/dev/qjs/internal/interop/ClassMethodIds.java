@@ -39,10 +39,12 @@ public final class ClassMethodIds {
 
   /**
    * The class id of o's class, or 0 when o's members are not its class's (a {@code Java.type}
-   * class, the {@code Java} global, an array: their members depend on the object).
+   * class, the {@code Java} global, an array, a {@code DynamicObject}, a {@code Java.extend}
+   * type: their members depend on the object).
    */
   public static int classIdOf(Object o) {
-    if (o instanceof HostMembers.StaticClass || o instanceof JavaGlobal || o.getClass().isArray()) {
+    if (o instanceof HostMembers.StaticClass || o instanceof JavaGlobal || o.getClass().isArray()
+        || o instanceof dev.qjs.DynamicObject || o instanceof ExtendedType) {
       return 0;
     }
     return CLASS_IDS.get(o.getClass());

@@ -306,13 +306,16 @@ public final class HostCalls {
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
-        boolean construct = args.get() != 0;
+        int flags = args.get();
+        boolean construct = (flags & QuickJsNative.CALL_CONSTRUCT) != 0;
+        // a dynamic object's call comes with its this
+        Object thiz = (flags & QuickJsNative.CALL_WITH_THIS) != 0 ? values.read(args, realm) : null;
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
         Object result;
         int lent = runtime.lend();
         try {
-          result = members.call(target, argv, construct);
+          result = members.call(target, thiz, argv, construct);
         } finally {
           runtime.unlend(lent);
         }

@@ -104,7 +104,20 @@ public final class HostMembers {
       };
 
   private static boolean blockedType(Class<?> c) {
+    boolean proxy = java.lang.reflect.Proxy.isProxyClass(c);
+    if (proxy) {
+      // a proxy (Java.extend's, getInterface's) is what its interfaces are: its class has no
+      // method of its own, and java.lang.reflect.Proxy's are static
+      for (Class<?> i : c.getInterfaces()) {
+        if (blockedType(i)) {
+          return true;
+        }
+      }
+    }
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+      if (proxy && k == java.lang.reflect.Proxy.class) {
+        break;
+      }
       String n = k.getName();
       if (k == Class.class
           || ClassLoader.class.isAssignableFrom(k)
@@ -144,7 +157,10 @@ public final class HostMembers {
 
   /** How the object is shown: plain object, map, array-like, or callable. */
   public static int variantOf(Object o) {
-    if (o instanceof StaticClass) {
+    if (o instanceof dev.qjs.DynamicObject d) {
+      return DynamicMembers.variantOf(d); // before Map and List: a dynamic object decides itself
+    }
+    if (o instanceof StaticClass || o instanceof ExtendedType) {
       return QuickJsNative.VARIANT_CLASS;
     }
     if (o instanceof Map) {
@@ -180,6 +196,9 @@ public final class HostMembers {
    */
   @Nullable Object get(Object target, String key, int mode) {
     checkTarget(target);
+    if (target instanceof dev.qjs.DynamicObject d) {
+      return exposable(DynamicMembers.get(d, key, mode));
+    }
     // a map's entry is only data, whatever its key ("class" is a common key in documents)
     if (target instanceof Map<?, ?> map && hasEntry(map, key)) {
       return exposable(map.get(mapKey(map, key)));
@@ -256,6 +275,10 @@ public final class HostMembers {
 
   void set(Object target, String key, @Nullable Object value) {
     checkTarget(target);
+    if (target instanceof dev.qjs.DynamicObject d) {
+      DynamicMembers.set(d, key, value);
+      return;
+    }
     if (target instanceof Map<?, ?> map) {
       @SuppressWarnings("unchecked")
       Map<Object, Object> m = (Map<Object, Object>) map;
@@ -336,6 +359,9 @@ public final class HostMembers {
 
   boolean delete(Object target, String key) {
     checkTarget(target);
+    if (target instanceof dev.qjs.DynamicObject d) {
+      return DynamicMembers.delete(d, key);
+    }
     if (target instanceof Map<?, ?> map) {
       Object k = mapKey(map, key);
       map.remove(k != null ? k : key);
@@ -399,6 +425,9 @@ public final class HostMembers {
 
   List<String> keys(Object target) {
     checkTarget(target);
+    if (target instanceof dev.qjs.DynamicObject d) {
+      return DynamicMembers.keys(d);
+    }
     if (target instanceof StaticClass sc) {
       return new ArrayList<>(MEMBERS.get(sc.type).staticFields.keySet());
     }
@@ -482,9 +511,27 @@ public final class HostMembers {
     return byName.computeIfAbsent(name, n -> new MethodGroup(type, n, methods, converter, overloads));
   }
 
-  @Nullable Object call(Object target, @Nullable Object[] args, boolean construct) {
+  @Nullable Object call(
+      Object target, @Nullable Object thiz, @Nullable Object[] args, boolean construct) {
     checkTarget(target);
+    if (target instanceof dev.qjs.DynamicObject d) {
+      return exposable(DynamicMembers.call(d, thiz, args, construct));
+    }
+    if (target instanceof ExtendedType type) {
+      return type.construct(args, converter.scripted);
+    }
     if (target instanceof StaticClass sc) {
+      if (sc.type.isInterface()) {
+        // new Runnable(fn), new Comparator({compare(a, b) {…}})
+        return converter.scripted.implement(
+            new Class<?>[] {sc.type}, converter.scripted.implementation(args, sc.type.getName()), null);
+      }
+      if (Modifier.isAbstract(sc.type.getModifiers())
+          && args.length == 1 && converter.scripted.scriptObject(args[0]) != null) {
+        throw new Refusal(sc.type.getName() + " is an abstract class: scripts can implement"
+            + " interfaces only (extending a Java class is not supported; see"
+            + " docs/migrating-from-nashorn.md)");
+      }
       return exposable(overloads.construct(sc.type, MEMBERS.get(sc.type).constructors, args));
     }
     if (construct) {
@@ -520,7 +567,8 @@ public final class HostMembers {
     }
   }
 
-  private static int index(String key) {
+  /** The array index key names (0 to Integer.MAX_VALUE, no leading zero), or -1. */
+  static int index(String key) {
     int n = key.length();
     if (n == 0 || n > 10 || (n > 1 && key.charAt(0) == '0')) {
       return -1;

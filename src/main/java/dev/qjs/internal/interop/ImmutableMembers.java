@@ -53,6 +53,9 @@ public final class ImmutableMembers {
   private static final ClassValue<Kind> KINDS = new ClassValue<>() {
     @Override
     protected Kind computeValue(Class<?> type) {
+      if (dev.qjs.DynamicObject.class.isAssignableFrom(type)) {
+        return Kind.NONE; // even a record: its members are what its methods say each time
+      }
       if (type.isRecord()) {
         return Kind.RECORD;
       }

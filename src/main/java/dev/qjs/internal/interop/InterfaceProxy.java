@@ -9,16 +9,19 @@ import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Java object that implements an interface by calling a script: the one proxy behind
- * {@code Invocable.getInterface} and behind a JavaScript function given where Java expects a
- * functional interface. Only the way a call reaches the script differs between them, a
- * {@link ScriptCall}; the rest is the same for every proxy:
+ * A Java object that implements interfaces by calling a script: the one proxy behind
+ * {@code Invocable.getInterface}, behind a JavaScript function or object given where Java expects
+ * an interface, and behind {@code new Runnable(fn)} and {@code Java.extend}. Only the way a call
+ * reaches the script differs between them, a {@link ScriptCall}; the rest is the same for every
+ * proxy:
  *
  * <ul>
  *   <li>{@code equals} is identity, {@code hashCode} the identity hash, {@code toString} the
  *       description given;
  *   <li>a method the script has no function for runs its default body when the interface has
- *       one, and is a {@code TypeError} ("name is not a function") otherwise;
+ *       one, and otherwise throws what the proxy's maker chose: a {@code TypeError} ("name is
+ *       not a function") for getInterface and functions, an {@code
+ *       UnsupportedOperationException} naming the method for script implementations;
  *   <li>a {@link ScriptException} reaches the caller as it is when the method declares it, and
  *       wrapped in an {@link UncheckedScriptException} when it does not.
  * </ul>
@@ -40,13 +43,13 @@ public final class InterfaceProxy implements InvocationHandler {
   }
 
   private final String description;
-  private final Function<String, ? extends ScriptException> typeError;
+  private final Function<Method, ? extends RuntimeException> missing;
   private final ScriptCall call;
 
   private InterfaceProxy(
-      String description, Function<String, ? extends ScriptException> typeError, ScriptCall call) {
+      String description, Function<Method, ? extends RuntimeException> missing, ScriptCall call) {
     this.description = description;
-    this.typeError = typeError;
+    this.missing = missing;
     this.call = call;
   }
 
@@ -62,8 +65,29 @@ public final class InterfaceProxy implements InvocationHandler {
       String description,
       Function<String, ? extends ScriptException> typeError,
       ScriptCall call) {
-    InvocationHandler handler = new InterfaceProxy(description, typeError, call);
+    InvocationHandler handler = new InterfaceProxy(
+        description,
+        m -> new UncheckedScriptException(typeError.apply(m.getName() + " is not a function")),
+        call);
     return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  /**
+   * A proxy implementing all of {@code interfaces}, defined in the first one's class loader.
+   *
+   * @param description what {@code toString} of the proxy says
+   * @param missing the exception for an abstract method the script has no function for
+   * @param call how a method call reaches the script
+   * @throws IllegalArgumentException when the interfaces cannot be implemented together (a
+   *     sealed or hidden interface, one another class loader cannot see, two clashing methods)
+   */
+  public static Object create(
+      Class<?>[] interfaces,
+      String description,
+      Function<Method, ? extends RuntimeException> missing,
+      ScriptCall call) {
+    InvocationHandler handler = new InterfaceProxy(description, missing, call);
+    return Proxy.newProxyInstance(interfaces[0].getClassLoader(), interfaces.clone(), handler);
   }
 
   @Override
@@ -85,7 +109,7 @@ public final class InterfaceProxy implements InvocationHandler {
       if (method.isDefault()) {
         return InvocationHandler.invokeDefault(proxy, method, args);
       }
-      throw new UncheckedScriptException(typeError.apply(method.getName() + " is not a function"));
+      throw missing.apply(method);
     } catch (ScriptException e) {
       for (Class<?> declared : method.getExceptionTypes()) {
         if (declared.isInstance(e)) {

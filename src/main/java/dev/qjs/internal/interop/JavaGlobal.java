@@ -5,6 +5,7 @@ import static dev.qjs.internal.interop.HostMembers.isBlocked;
 
 import dev.qjs.internal.interop.HostMembers.Refusal;
 import dev.qjs.internal.interop.HostMembers.StaticClass;
+import dev.qjs.internal.runtime.JsHandle;
 import java.lang.reflect.Array;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -16,11 +17,12 @@ import java.util.Map;
  * The object behind the {@code Java} global: {@code Java.type} looks classes up through the
  * user's filter (a class that reaches files, the network or threads only when the filter names it
  * exactly), {@code Java.to} converts, {@code Java.isJavaObject} and {@code Java.isType} tell
- * what a value is.
+ * what a value is, and {@code Java.extend} makes a type implementing interfaces with a script's
+ * functions ({@link ExtendedType}).
  */
 public final class JavaGlobal {
   private static final java.util.Set<String> FUNCTIONS =
-      java.util.Set.of("type", "to", "isJavaObject", "isType");
+      java.util.Set.of("type", "to", "isJavaObject", "isType", "extend");
 
   private static final Map<String, Class<?>> PRIMITIVES =
       Map.of("int", int.class, "long", long.class, "double", double.class, "float", float.class,
@@ -87,10 +89,40 @@ public final class JavaGlobal {
         return args.length > 0 && args[0] != null && !(args[0] instanceof StaticClass)
             && converter.isJavaObject(args[0]);
       case "isType":
-        return args.length > 0 && args[0] instanceof StaticClass;
+        return args.length > 0 && (args[0] instanceof StaticClass || args[0] instanceof ExtendedType);
+      case "extend":
+        return extend(args, converter.scripted);
       default:
         throw new Refusal("Java has no function '" + name + "'");
     }
+  }
+
+  /**
+   * {@code Java.extend(A, B, …, {methods})}: Java interfaces from {@code Java.type}, then
+   * optionally an object of methods (or a function, for a single abstract method).
+   */
+  private static ExtendedType extend(@Nullable Object[] args, ScriptedInterfaces scripted) {
+    String usage = "Java.extend takes Java interfaces from Java.type(…), then optionally an object"
+        + " of methods: Java.extend(Runnable, { run() {…} })";
+    if (args.length == 0) {
+      throw new Refusal(usage + "; it was given nothing");
+    }
+    List<Class<?>> interfaces = new ArrayList<>();
+    JsHandle methods = null;
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof StaticClass sc) {
+        interfaces.add(sc.type);
+        continue;
+      }
+      JsHandle h = i == args.length - 1 && i > 0 ? scripted.scriptObject(a) : null;
+      if (h == null) {
+        throw new Refusal(usage + "; argument " + (i + 1) + " is "
+            + ScriptedInterfaces.describe(new Object[] {a}));
+      }
+      methods = h;
+    }
+    return new ExtendedType(ScriptedInterfaces.checked(interfaces, methods), methods);
   }
 
   private static String stringArg(Object[] args, int i, String what) {

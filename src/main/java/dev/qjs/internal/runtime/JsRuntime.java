@@ -64,6 +64,7 @@ public final class JsRuntime implements AutoCloseable {
           + "    to: (array, type) => j.to(array, type === undefined ? 'java.lang.Object[]' : String(type)),\n"
           + "    isJavaObject: (x) => j.isJavaObject(x),\n"
           + "    isType: (x) => j.isType(x),\n"
+          + "    extend: (...types) => j.extend(...types),\n"
           + "  });\n"
           + "  Object.defineProperty(globalThis, 'Java', {value: Java, writable: true, configurable: true});\n"
           + "})";
