@@ -75,7 +75,19 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_UNHANDLED 13     /* written by C: rejections no handler has taken so far; the host
                                    collects them with qjs_unhandled_take */
 #define QJS_MB_RESULT 14        /* written by C: the value of a QJS_OK_INT or QJS_OK_DOUBLE */
-#define QJS_MB_SLOTS 15
+#define QJS_MB_INSTRUCTION_LIMIT 15 /* written by the caller: the poll points (QuickJS's interrupt
+                                       polls: calls and jumps) a call may pass, 0 = none, -1 =
+                                       paused (counted, never stops: the engine's own work) */
+#define QJS_MB_INSTRUCTIONS 16  /* poll points the call has passed: the caller sets 0 when a call
+                                   begins; C adds to it when it counts (interrupt handler, host
+                                   callbacks, each entry and leave) */
+#define QJS_MB_CPU_LIMIT 17     /* written by the caller: thread CPU time a call may use, ns, 0 = none */
+#define QJS_MB_CPU_DEADLINE 18  /* written by C at the first entry of a call with a CPU limit (the
+                                   caller sets 0 when a call begins): the entering thread's CPU
+                                   clock plus the limit; 0 = none */
+#define QJS_MB_CPU_THREAD 19    /* written by C with QJS_MB_CPU_DEADLINE: the thread whose clock
+                                   it is (other threads' entries are not checked against it) */
+#define QJS_MB_SLOTS 20
 
 /* Host callback operations (first argument `op`). */
 #define QJS_OP_PRINT 1         /* a = a QJS_PRINT_* level; data = [n i32][n strings] */
@@ -250,6 +262,8 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_STOP_INTERRUPTED 1 /* QJS_MB_INTERRUPT was set */
 #define QJS_STOP_DEADLINE 2    /* QJS_MB_DEADLINE passed */
 #define QJS_STOP_MEMORY 3      /* exception output only: the heap limit refused memory */
+#define QJS_STOP_INSTRUCTIONS 4 /* QJS_MB_INSTRUCTIONS passed QJS_MB_INSTRUCTION_LIMIT */
+#define QJS_STOP_CPU_TIME 5    /* the thread's CPU clock passed QJS_MB_CPU_DEADLINE */
 
 /* Flags of qjs_eval (combined with |). */
 #define QJS_EVAL_COMPILE_ONLY 1  /* compile only: the result is a bytecode handle */

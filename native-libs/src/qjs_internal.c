@@ -63,6 +63,22 @@ void qjsi_get_stack(JSRuntime *rt, uintptr_t *top, uintptr_t *limit)
     *limit = rt->stack_limit;
 }
 
+void qjsi_arm_polls(JSContext *ctx, int n)
+{
+    ctx->interrupt_counter = n;
+}
+
+int qjsi_polls_made(JSContext *ctx, int armed, int *reached)
+{
+    int left = ctx->interrupt_counter;
+    if (left == JS_INTERRUPT_COUNTER_INIT) { /* the armed count ran out: QuickJS set it back */
+        *reached = 1;
+        return armed;
+    }
+    *reached = 0;
+    return left < armed ? armed - left : 0;
+}
+
 int64_t qjsi_malloc_size(JSRuntime *rt)
 {
     return (int64_t)rt->malloc_state.malloc_size;

@@ -50,6 +50,13 @@ int qjsi_promise_then(JSContext *ctx, JSValueConst promise, JSValueConst on_fulf
    module `id` synchronously; its namespace, or an exception (also when it awaits at its top
    level, which a synchronous require cannot wait for). */
 JSValue qjsi_require_module(JSContext *ctx, const char *id);
+/* A context's interrupt counter: QuickJS decrements it at every poll point (a call, a jump)
+   and calls the runtime's interrupt handler when it reaches 0, after setting it back to its
+   own start value (10,000). qjsi_arm_polls sets it so that the n-th poll from now reaches the
+   handler (1 <= n < 10,000); qjsi_polls_made gives the polls made since, all n of them (and
+   *reached = 1) when the last one reached the handler. */
+void qjsi_arm_polls(JSContext *ctx, int n);
+int qjsi_polls_made(JSContext *ctx, int armed, int *reached);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 

@@ -94,6 +94,9 @@ typedef struct qjs_realm {
        until QuickJS has freed the context, so their JS_GetContextOpaque is never dangling; it
        caches nothing any more (wrappers, method slots, known values) */
     int retired;
+    /* what its interrupt counter was armed with while a call counts poll points (0: not armed;
+       see budget_arm in qjs_runtime.c) */
+    int armed_polls;
 } qjs_realm;
 
 /* A rejection no handler has taken yet (promise undefined: a queueMicrotask callback threw). */
@@ -158,6 +161,10 @@ struct qjs_rt {
        of a function by index costs no hashing of its name */
     JSAtom *names;
     int32_t names_n, names_cap;
+    /* a call with an instruction budget is counting the poll points of the realms (their
+       interrupt counters are armed); the realm that ran last gets the long count */
+    int budget_armed;
+    qjs_realm *budget_primary;
 };
 
 
@@ -284,8 +291,14 @@ void leave(qjs_rt *st);
 /* The realm's context; NULL for no realm. */
 JSContext *realm_ctx(int64_t realm);
 int64_t monotonic_ns(void);
-/* 1 when the caller's interrupt flag or deadline stops JavaScript now (and records why). */
+/* QuickJS's interrupt handler: 1 when the caller's interrupt flag, deadline, instruction budget
+   or CPU-time limit stops JavaScript now (and records why in QJS_MB_STOP_REASON). */
 int interrupt_handler(JSRuntime *rt, void *opaque);
+/* The same check made by the shim itself (between promise jobs): 1 when the call must stop. */
+int limits_reached(qjs_rt *st);
+/* Adds the poll points counted so far to QJS_MB_INSTRUCTIONS (before a host callback, which
+   may read it or change the budget) and arms the counters again. */
+void budget_sync(qjs_rt *st);
 
 /* The frame of every exported call on a realm: declares ctx and rc, refuses a missing runtime
    or realm with QJS_BAD_INPUT, and enters; END leaves and returns rc. */

@@ -8,8 +8,8 @@
 
 /* A microtask checkpoint: at the end of an outermost call, run the promise jobs
    the call queued, before the result is encoded. A pending exception is kept.
-   Returns 1 when a time limit or interrupt stopped the jobs: an endless chain of short jobs
-   never reaches QuickJS's own polling, so the limits are checked between jobs too. */
+   Returns 1 when a limit or interrupt stopped the jobs: an endless chain of short jobs never
+   reaches QuickJS's own polling, so the limits are checked between jobs too. */
 int run_jobs_outermost(JSContext *ctx, qjs_rt *st)
 {
     JSContext *job_ctx;
@@ -20,7 +20,7 @@ int run_jobs_outermost(JSContext *ctx, qjs_rt *st)
     had_exception = JS_HasException(ctx);
     saved = had_exception ? JS_GetException(ctx) : JS_UNDEFINED;
     for (;;) {
-        if (interrupt_handler(st->rt, st)) {
+        if (limits_reached(st)) {
             stopped = 1;
             qjsi_drop_jobs(st->rt);
             break;

@@ -1,9 +1,10 @@
 /*
  * qjs_runtime.c - runtimes and realms: creating and freeing them, limits, garbage collection
  * and memory figures, value handles, and what every entry into a runtime does first: point
- * QuickJS's stack check at the calling thread's stack (enter/leave) and check the caller's
- * interrupt flag and deadline (interrupt_handler, no upcall). A new realm gets its globals
- * from the installers of qjs_console.c, qjs_async.c, qjs_modules.c and qjs_host.c.
+ * QuickJS's stack check at the calling thread's stack (enter/leave), start the call's CPU
+ * clock and count its poll points, and check the caller's interrupt flag, deadline,
+ * instruction budget and CPU-time limit (interrupt_handler, no upcall). A new realm gets its
+ * globals from the installers of qjs_console.c, qjs_async.c, qjs_modules.c and qjs_host.c.
  */
 #include <time.h>
 #include <pthread.h>
@@ -100,6 +101,9 @@ static void measure_this_stack(qjs_rt *st)
     st->measured_max = st->max_stack;
 }
 
+static void limits_enter(qjs_rt *st);
+static void limits_leave(qjs_rt *st);
+
 void enter(qjs_rt *st)
 {
     if (st->depth++ == 0) {
@@ -114,6 +118,7 @@ void enter(qjs_rt *st)
         qjsi_get_stack(st->rt, &s->top, &s->limit);
         measure_this_stack(st);
     }
+    limits_enter(st);
 }
 
 void leave(qjs_rt *st)
@@ -125,6 +130,7 @@ void leave(qjs_rt *st)
         st->measured_top = 0; /* the bounds restored are no measurement of this frame */
     }
     st->depth--;
+    limits_leave(st);
     st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
 }
 
@@ -144,21 +150,192 @@ int64_t monotonic_ns(void)
 #endif
 }
 
+/* The calling thread's CPU time (user and system) in ns; 0 when the system cannot tell. */
+static int64_t thread_cpu_ns(void)
+{
+#if defined(_WIN32)
+    FILETIME created, exited, kernel, user;
+    if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user))
+        return 0;
+    return (int64_t)((((uint64_t)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime) +
+                      ((uint64_t)user.dwHighDateTime << 32 | user.dwLowDateTime)) * 100);
+#else
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+#endif
+}
+
+/* ---------- instruction budget ----------
+   One unit is one poll point: every time QuickJS decrements a context's interrupt counter (a
+   function or constructor call, a jump of the bytecode: each loop iteration, each conditional,
+   and a few steps of prototype walks and for-in), plus REGEXP_POLL_STEPS for each time a
+   regular expression match asks the handler. While a call with a budget runs, the counters of
+   the runtime's realms are armed: the realm that ran last (the primary) reaches the handler at
+   the poll that exhausts the budget or after BUDGET_ARM_MAX polls, every other realm at its
+   first poll; so the count is exact whichever realm runs, and the same on every run. */
+
+/* Below QuickJS's own start value of a counter (10,000): a counter it set back reads apart. */
+#define BUDGET_ARM_MAX 9999
+/* Steps a regular expression match makes between two calls of the handler (libregexp.c's
+   INTERRUPT_COUNTER_INIT; its own counter, not a context's): such a call counts that many. */
+#define REGEXP_POLL_STEPS 10000
+
+/* Adds the polls every realm made since it was armed to QJS_MB_INSTRUCTIONS; the realm whose
+   counter reached the handler becomes the primary. */
+static int budget_account(qjs_rt *st)
+{
+    struct list_head *el;
+    int64_t made = 0, used;
+    int reached_any = 0;
+    list_for_each(el, &st->realms) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        int reached = 0;
+        if (r->armed_polls > 0) {
+            made += qjsi_polls_made(r->ctx, r->armed_polls, &reached);
+            if (reached) {
+                st->budget_primary = r;
+                reached_any = 1;
+            }
+        }
+    }
+    used = __atomic_load_n(&st->mb[QJS_MB_INSTRUCTIONS], __ATOMIC_RELAXED);
+    used = used > INT64_MAX - made ? INT64_MAX : used + made;
+    __atomic_store_n(&st->mb[QJS_MB_INSTRUCTIONS], used, __ATOMIC_RELAXED);
+    return reached_any;
+}
+
+static void budget_disarm(qjs_rt *st)
+{
+    struct list_head *el;
+    list_for_each(el, &st->realms) {
+        list_entry(el, qjs_realm, link)->armed_polls = 0;
+    }
+    st->budget_armed = 0;
+    st->budget_primary = NULL;
+}
+
+/* Arms every realm's counter from the budget left (see above); disarms without a budget. */
+static void budget_arm(qjs_rt *st)
+{
+    struct list_head *el;
+    int64_t limit = __atomic_load_n(&st->mb[QJS_MB_INSTRUCTION_LIMIT], __ATOMIC_RELAXED);
+    int64_t used = __atomic_load_n(&st->mb[QJS_MB_INSTRUCTIONS], __ATOMIC_RELAXED);
+    int n;
+    if (limit == 0) {
+        budget_disarm(st);
+        return;
+    }
+    if (limit < 0 || used >= limit)
+        n = 1; /* paused: every poll looks again; spent: the next poll stops */
+    else
+        n = limit - used >= BUDGET_ARM_MAX - 1 ? BUDGET_ARM_MAX : (int)(limit - used) + 1;
+    list_for_each(el, &st->realms) {
+        qjs_realm *r = list_entry(el, qjs_realm, link);
+        r->armed_polls = r == st->budget_primary ? n : 1;
+        qjsi_arm_polls(r->ctx, r->armed_polls);
+    }
+    st->budget_armed = 1;
+}
+
+void budget_sync(qjs_rt *st)
+{
+    if (st->budget_armed) {
+        budget_account(st);
+        budget_arm(st);
+    }
+}
+
+/* Every entry: starts the CPU clock of a call that has a CPU limit and none yet (the caller
+   clears QJS_MB_CPU_DEADLINE when a call begins), and counts with the budget as it is now
+   (an entry on top of a lender's call may have changed it). */
+static void limits_enter(qjs_rt *st)
+{
+    int64_t cpu_limit = __atomic_load_n(&st->mb[QJS_MB_CPU_LIMIT], __ATOMIC_RELAXED);
+    if (cpu_limit > 0 && __atomic_load_n(&st->mb[QJS_MB_CPU_DEADLINE], __ATOMIC_RELAXED) == 0) {
+        __atomic_store_n(&st->mb[QJS_MB_CPU_THREAD], (int64_t)this_thread(), __ATOMIC_RELAXED);
+        __atomic_store_n(&st->mb[QJS_MB_CPU_DEADLINE], thread_cpu_ns() + cpu_limit,
+                         __ATOMIC_RELAXED);
+    }
+    if (st->budget_armed) {
+        budget_account(st);
+        budget_arm(st);
+    } else if (__atomic_load_n(&st->mb[QJS_MB_INSTRUCTION_LIMIT], __ATOMIC_RELAXED) != 0) {
+        budget_arm(st);
+    }
+}
+
+/* Every leave: the polls counted into the mailbox; the counters disarmed when the outermost
+   entry leaves (the next call arms them afresh, so every call counts from the same start). */
+static void limits_leave(qjs_rt *st)
+{
+    if (!st->budget_armed)
+        return;
+    budget_account(st);
+    if (st->depth == 0)
+        budget_disarm(st);
+    else
+        budget_arm(st);
+}
+
+/* Whether the budget and CPU limit stop the call now. from_quickjs: QuickJS asked (a poll that
+   reached no realm's counter is then a regular expression's). */
+static int32_t stop_reason_of_limits(qjs_rt *st, int from_quickjs)
+{
+    int32_t reason = QJS_STOP_NONE;
+    int64_t cpu_deadline;
+    if (st->budget_armed) {
+        int64_t limit;
+        if (!budget_account(st) && from_quickjs) {
+            int64_t used = __atomic_load_n(&st->mb[QJS_MB_INSTRUCTIONS], __ATOMIC_RELAXED);
+            used = used > INT64_MAX - REGEXP_POLL_STEPS ? INT64_MAX : used + REGEXP_POLL_STEPS;
+            __atomic_store_n(&st->mb[QJS_MB_INSTRUCTIONS], used, __ATOMIC_RELAXED);
+        }
+        limit = __atomic_load_n(&st->mb[QJS_MB_INSTRUCTION_LIMIT], __ATOMIC_RELAXED);
+        if (limit > 0 && __atomic_load_n(&st->mb[QJS_MB_INSTRUCTIONS], __ATOMIC_RELAXED) > limit)
+            reason = QJS_STOP_INSTRUCTIONS;
+        budget_arm(st);
+    }
+    cpu_deadline = __atomic_load_n(&st->mb[QJS_MB_CPU_DEADLINE], __ATOMIC_RELAXED);
+    if (reason == QJS_STOP_NONE && cpu_deadline != 0 &&
+        __atomic_load_n(&st->mb[QJS_MB_CPU_THREAD], __ATOMIC_RELAXED) == (int64_t)this_thread() &&
+        thread_cpu_ns() >= cpu_deadline)
+        reason = QJS_STOP_CPU_TIME;
+    return reason;
+}
+
+static int check_limits(qjs_rt *st, int from_quickjs)
+{
+    int64_t deadline;
+    int32_t reason = QJS_STOP_NONE;
+    /* the budget's count first, whatever stops the call: a counter that reached the handler
+       must be armed again before the next count reads it */
+    if (st->budget_armed ||
+        __atomic_load_n(&st->mb[QJS_MB_CPU_DEADLINE], __ATOMIC_RELAXED) != 0)
+        reason = stop_reason_of_limits(st, from_quickjs);
+    if (__atomic_load_n(&st->mb[QJS_MB_INTERRUPT], __ATOMIC_RELAXED)) {
+        reason = QJS_STOP_INTERRUPTED;
+    } else if (reason == QJS_STOP_NONE) {
+        deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
+        if (deadline != 0 && monotonic_ns() >= deadline)
+            reason = QJS_STOP_DEADLINE;
+    }
+    if (reason == QJS_STOP_NONE)
+        return 0;
+    __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], reason, __ATOMIC_RELAXED);
+    return 1;
+}
+
 int interrupt_handler(JSRuntime *rt, void *opaque)
 {
-    qjs_rt *st = opaque;
-    int64_t deadline;
     (void)rt;
-    if (__atomic_load_n(&st->mb[QJS_MB_INTERRUPT], __ATOMIC_RELAXED)) {
-        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_INTERRUPTED, __ATOMIC_RELAXED);
-        return 1;
-    }
-    deadline = __atomic_load_n(&st->mb[QJS_MB_DEADLINE], __ATOMIC_RELAXED);
-    if (deadline != 0 && monotonic_ns() >= deadline) {
-        __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_DEADLINE, __ATOMIC_RELAXED);
-        return 1;
-    }
-    return 0;
+    return check_limits(opaque, 1);
+}
+
+int limits_reached(qjs_rt *st)
+{
+    return check_limits(st, 0);
 }
 
 /* ---------- handles ---------- */
@@ -387,6 +564,10 @@ int64_t qjs_realm_new(qjs_rt *st)
         return 0;
     }
     list_add_tail(&r->link, &st->realms);
+    if (st->budget_armed) { /* made inside a counting call: its first poll is counted too */
+        r->armed_polls = 1;
+        qjsi_arm_polls(r->ctx, 1);
+    }
     return (int64_t)(uintptr_t)r;
 }
 
@@ -404,8 +585,10 @@ void qjs_realm_free(qjs_rt *st, int64_t realm)
     qjs_realm *r = (qjs_realm *)(uintptr_t)realm;
     if (!st || !r)
         return;
-    enter(st);
+    enter(st); /* counts the realm's polls so far */
     list_del(&r->link);
+    if (st->budget_primary == r)
+        st->budget_primary = NULL;
     realm_release_values(r);
     free(r->wrappers);
     r->wrappers = NULL;

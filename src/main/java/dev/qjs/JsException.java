@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public sealed class JsException extends ScriptException
-    permits JsTimeoutException, JsInterruptedException, JsMemoryLimitException, JsStackOverflowException {
+    permits JsTimeoutException, JsInstructionLimitException, JsCpuTimeLimitException,
+        JsInterruptedException, JsMemoryLimitException, JsStackOverflowException {
   private static final long serialVersionUID = 1L;
 
   /** The JavaScript error's name; null when a non-error was thrown. */

@@ -63,6 +63,10 @@ final class Mirrors implements MirrorFactory {
         switch (kind) {
           case ExceptionReader.KIND_TIMEOUT ->
               new JsTimeoutException(message, fileName, line, column, errorName, jsStack, thrown);
+          case ExceptionReader.KIND_INSTRUCTIONS ->
+              new JsInstructionLimitException(message, fileName, line, column, errorName, jsStack, thrown);
+          case ExceptionReader.KIND_CPU_TIME ->
+              new JsCpuTimeLimitException(message, fileName, line, column, errorName, jsStack, thrown);
           case ExceptionReader.KIND_INTERRUPTED ->
               new JsInterruptedException(message, fileName, line, column, errorName, jsStack, thrown);
           case ExceptionReader.KIND_MEMORY ->

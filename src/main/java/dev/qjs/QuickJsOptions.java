@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Code that only sees {@code ScriptEngine} sets the same limits with ENGINE_SCOPE entries,
- * read on every call and never visible to scripts: {@code quickjs.timeout} (a {@code Duration},
- * or milliseconds as a {@code Number}), {@code quickjs.memoryLimit} and
+ * read on every call and never visible to scripts: {@code quickjs.timeout} and
+ * {@code quickjs.cpuTimeLimit} (a {@code Duration}, or milliseconds as a {@code Number}),
+ * {@code quickjs.instructionLimit} (poll points), {@code quickjs.memoryLimit} and
  * {@code quickjs.maxStackSize} (bytes). System properties of the same names are process-wide
  * defaults. An entry beats the options, the options beat a system property.
  *
@@ -41,6 +42,8 @@ public final class QuickJsOptions {
 
   private final @Nullable ClassFilter classFilter;
   private final @Nullable Duration timeLimit;
+  private final long instructionLimit;
+  private final @Nullable Duration cpuTimeLimit;
   private final long memoryLimit;
   private final long maxStackSize;
   private final long gcThreshold;
@@ -52,6 +55,8 @@ public final class QuickJsOptions {
   private QuickJsOptions(Builder b) {
     this.classFilter = b.classFilter;
     this.timeLimit = b.timeLimit;
+    this.instructionLimit = b.instructionLimit;
+    this.cpuTimeLimit = b.cpuTimeLimit;
     this.memoryLimit = b.memoryLimit;
     this.maxStackSize = b.maxStackSize;
     this.gcThreshold = b.gcThreshold;
@@ -96,6 +101,25 @@ public final class QuickJsOptions {
    */
   public @Nullable Duration timeLimit() {
     return timeLimit;
+  }
+
+  /**
+   * How many poll points (function calls and bytecode jumps, such as loop iterations) one call
+   * may pass: a limit that stops the same script at the same place on every run.
+   *
+   * @return the instruction budget, positive; 0 when the options set none
+   */
+  public long instructionLimit() {
+    return instructionLimit;
+  }
+
+  /**
+   * How much CPU time the calling thread may spend in one call.
+   *
+   * @return the CPU-time limit, positive; null when the options set none
+   */
+  public @Nullable Duration cpuTimeLimit() {
+    return cpuTimeLimit;
   }
 
   /**
@@ -184,6 +208,8 @@ public final class QuickJsOptions {
     private @Nullable Consumer<? super JsException> uncaughtErrorHandler;
     private @Nullable ClassFilter classFilter;
     private @Nullable Duration timeLimit;
+    private long instructionLimit;
+    private @Nullable Duration cpuTimeLimit;
     private long memoryLimit;
     private long maxStackSize;
     private long gcThreshold;
@@ -203,6 +229,43 @@ public final class QuickJsOptions {
         throw new IllegalArgumentException("the time limit must be positive: " + limit);
       }
       this.timeLimit = limit;
+      return this;
+    }
+
+    /**
+     * A budget of poll points per call, the same on every run whatever the machine's load; past
+     * it the call throws {@link JsInstructionLimitException}. One poll point is a function or
+     * constructor call or a jump in the bytecode (each loop iteration, each conditional), as
+     * QuickJS counts them for its interrupt checks; a regular expression match counts 10,000
+     * per 10,000 of its steps. Each call (eval, invokeFunction, a mirror's call) gets the whole
+     * budget; calls made from Java inside it share it. See {@code docs/engine.md}.
+     *
+     * @param pollPoints the most poll points a call may pass, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code pollPoints} is zero or negative
+     */
+    public Builder instructionLimit(long pollPoints) {
+      this.instructionLimit = positive(pollPoints, "instruction limit");
+      return this;
+    }
+
+    /**
+     * A limit on the CPU time the calling thread spends in each call (in the script and in the
+     * Java methods it calls, which run on the same thread); past it the call throws
+     * {@link JsCpuTimeLimitException}. Time spent waiting (for the engine's lock, in a Java
+     * method that sleeps or blocks) does not count, so a busy machine does not cut scripts
+     * short.
+     *
+     * @param limit the most CPU time a call may use, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code limit} is zero or negative
+     */
+    public Builder cpuTimeLimit(Duration limit) {
+      Objects.requireNonNull(limit, "limit");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("the CPU time limit must be positive: " + limit);
+      }
+      this.cpuTimeLimit = limit;
       return this;
     }
 

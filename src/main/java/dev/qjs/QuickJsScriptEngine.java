@@ -54,6 +54,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   static final String TIMEOUT_KEY = Limits.TIMEOUT_KEY;
   static final String MEMORY_LIMIT_KEY = Limits.MEMORY_LIMIT_KEY;
   static final String MAX_STACK_SIZE_KEY = Limits.MAX_STACK_SIZE_KEY;
+  static final String INSTRUCTION_LIMIT_KEY = Limits.INSTRUCTION_LIMIT_KEY;
+  static final String CPU_TIME_LIMIT_KEY = Limits.CPU_TIME_LIMIT_KEY;
   static final String MODULE_KEY = Limits.MODULE_KEY;
 
   private final Limits defaults;
@@ -71,7 +73,13 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
                 : bytes(System.getProperty(MEMORY_LIMIT_KEY), MEMORY_LIMIT_KEY),
             options.maxStackSize() > 0
                 ? options.maxStackSize()
-                : bytes(System.getProperty(MAX_STACK_SIZE_KEY), MAX_STACK_SIZE_KEY));
+                : bytes(System.getProperty(MAX_STACK_SIZE_KEY), MAX_STACK_SIZE_KEY),
+            options.instructionLimit() > 0
+                ? options.instructionLimit()
+                : bytes(System.getProperty(INSTRUCTION_LIMIT_KEY), INSTRUCTION_LIMIT_KEY),
+            options.cpuTimeLimit() != null
+                ? timeoutNanos(options.cpuTimeLimit(), CPU_TIME_LIMIT_KEY)
+                : timeoutNanos(System.getProperty(CPU_TIME_LIMIT_KEY), CPU_TIME_LIMIT_KEY));
     this.runtime =
         new JsRuntime(
             Mirrors.INSTANCE,
@@ -104,13 +112,19 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Object timeout = scope.get(TIMEOUT_KEY);
     Object memory = scope.get(MEMORY_LIMIT_KEY);
     Object stack = scope.get(MAX_STACK_SIZE_KEY);
-    if (timeout == null && memory == null && stack == null) {
+    Object instructions = scope.get(INSTRUCTION_LIMIT_KEY);
+    Object cpu = scope.get(CPU_TIME_LIMIT_KEY);
+    if (timeout == null && memory == null && stack == null && instructions == null && cpu == null) {
       return defaults;
     }
     return new Limits(
         timeout != null ? timeoutNanos(timeout, TIMEOUT_KEY) : defaults.timeoutNanos(),
         memory != null ? bytes(memory, MEMORY_LIMIT_KEY) : defaults.memoryLimit(),
-        stack != null ? bytes(stack, MAX_STACK_SIZE_KEY) : defaults.maxStack());
+        stack != null ? bytes(stack, MAX_STACK_SIZE_KEY) : defaults.maxStack(),
+        instructions != null
+            ? bytes(instructions, INSTRUCTION_LIMIT_KEY)
+            : defaults.instructionLimit(),
+        cpu != null ? timeoutNanos(cpu, CPU_TIME_LIMIT_KEY) : defaults.cpuTimeNanos());
   }
 
   private static long timeoutNanos(Object value, String key) {

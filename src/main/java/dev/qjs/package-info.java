@@ -89,6 +89,10 @@
  *       code is its cause. Its subclasses tell why a script was stopped:
  *       <ul>
  *         <li>{@link dev.qjs.JsTimeoutException}: it ran longer than its time limit;
+ *         <li>{@link dev.qjs.JsInstructionLimitException}: it passed more poll points (calls
+ *             and jumps) than its instruction budget, at the same place on every run;
+ *         <li>{@link dev.qjs.JsCpuTimeLimitException}: its thread spent more CPU time than its
+ *             CPU-time limit;
  *         <li>{@link dev.qjs.JsInterruptedException}: another thread called
  *             {@link dev.qjs.QuickJsScriptEngine#interrupt()};
  *         <li>{@link dev.qjs.JsMemoryLimitException}: it needed more memory than its limit;

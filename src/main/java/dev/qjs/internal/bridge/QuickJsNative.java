@@ -45,7 +45,12 @@ public final class QuickJsNative {
   public static final int MB_BOUND_COUNT = 12;
   public static final int MB_UNHANDLED = 13;
   public static final int MB_RESULT = 14;
-  public static final int MB_SLOTS = 15;
+  public static final int MB_INSTRUCTION_LIMIT = 15;
+  public static final int MB_INSTRUCTIONS = 16;
+  public static final int MB_CPU_LIMIT = 17;
+  public static final int MB_CPU_DEADLINE = 18;
+  public static final int MB_CPU_THREAD = 19;
+  public static final int MB_SLOTS = 20;
 
   // qjs_invoke's interned names
   public static final byte INVOKE_NAME_INDEX = 0x40;
@@ -183,6 +188,8 @@ public final class QuickJsNative {
   public static final int STOP_INTERRUPTED = 1;
   public static final int STOP_DEADLINE = 2;
   public static final int STOP_MEMORY = 3;
+  public static final int STOP_INSTRUCTIONS = 4;
+  public static final int STOP_CPU_TIME = 5;
 
   // flags of qjs_eval
   public static final int EVAL_COMPILE_ONLY = 1;

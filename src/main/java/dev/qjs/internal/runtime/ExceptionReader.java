@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Reads a failure the shim reports (see qjs_shim.h, QJS_EXCEPTION: the thrown value, its name,
  * message and stack, the stop reason, the causes) into the {@link ScriptException} the caller
  * gets, and is the one place that classifies it ({@link #kindOf}): a script error, an
- * interruption, a time limit, a full heap or a stack overflow. Used under the runtime's lock.
+ * interruption, a time limit, an instruction budget, a CPU-time limit, a full heap or a stack
+ * overflow. Used under the runtime's lock.
  */
 public final class ExceptionReader {
   /** What kind of failure an exception reports; see {@link #kindOf}. */
@@ -24,6 +25,8 @@ public final class ExceptionReader {
   public static final int KIND_TIMEOUT = 2;
   public static final int KIND_MEMORY = 3;
   public static final int KIND_STACK_OVERFLOW = 4;
+  public static final int KIND_INSTRUCTIONS = 5;
+  public static final int KIND_CPU_TIME = 6;
 
   private static final Pattern FRAME =
       Pattern.compile("^\\s*at (?:.*? \\()?(.+?):(\\d+)(?::(\\d+))?\\)?\\s*$");
@@ -48,7 +51,7 @@ public final class ExceptionReader {
 
   /**
    * The one place that classifies a failure: the shim's stop reason (interrupt, deadline, full
-   * heap) first, then QuickJS's own messages for exhausted resources, compared exactly:
+   * heap, instruction budget, CPU time) first, then QuickJS's own messages for exhausted resources, compared exactly:
    * "out of memory", and "stack overflow", which deep recursion raises as an InternalError and
    * the parsers of source code and of {@code JSON.parse} raise as a SyntaxError.
    */
@@ -60,6 +63,10 @@ public final class ExceptionReader {
         return KIND_TIMEOUT;
       case QuickJsNative.STOP_MEMORY:
         return KIND_MEMORY;
+      case QuickJsNative.STOP_INSTRUCTIONS:
+        return KIND_INSTRUCTIONS;
+      case QuickJsNative.STOP_CPU_TIME:
+        return KIND_CPU_TIME;
       default:
         break;
     }
@@ -171,6 +178,11 @@ public final class ExceptionReader {
     int kind = kindOf(errorName, msg, stopReason);
     if (kind == KIND_TIMEOUT) {
       text += " (time limit of " + java.time.Duration.ofNanos(entry.timeLimitNanos()).toMillis() + " ms exceeded)";
+    } else if (kind == KIND_INSTRUCTIONS) {
+      text += " (instruction limit of " + entry.instructionLimit() + " poll points exceeded)";
+    } else if (kind == KIND_CPU_TIME) {
+      text += " (CPU time limit of " + java.time.Duration.ofNanos(entry.cpuTimeLimitNanos()).toMillis()
+          + " ms exceeded)";
     } else if (kind == KIND_INTERRUPTED) {
       text += entry.isClosing() ? " (stopped because the engine was closed)" : " (interrupted by QuickJsScriptEngine.interrupt)";
     } else if (kind == KIND_MEMORY) {

@@ -414,9 +414,23 @@ public final class JsRuntime implements AutoCloseable {
   public Realm newRealm() {
     long rt = entry.enter();
     // making a global object is the engine's own work, not a script's: no time limit applies
-    // (on a slow or busy machine it can take longer than a few milliseconds' limit)
+    // (on a slow or busy machine it can take longer than a few milliseconds' limit), its poll
+    // points are not counted (a budget is paused: the shim counts on, and the count is put
+    // back after), and no CPU-time limit stops it
     long deadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
     mailbox.setVolatile(QuickJsNative.MB_DEADLINE, 0L);
+    long budget = mailbox.getVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT);
+    long used = mailbox.getVolatile(QuickJsNative.MB_INSTRUCTIONS);
+    if (budget != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT, -1L);
+    }
+    long cpuLimit = mailbox.getVolatile(QuickJsNative.MB_CPU_LIMIT);
+    long cpuDeadline = mailbox.getVolatile(QuickJsNative.MB_CPU_DEADLINE);
+    long cpuThread = mailbox.getVolatile(QuickJsNative.MB_CPU_THREAD);
+    if (cpuLimit != 0 || cpuDeadline != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_CPU_LIMIT, 0L);
+      mailbox.setVolatile(QuickJsNative.MB_CPU_DEADLINE, 0L);
+    }
     try {
       long ptr = QuickJsNative.qjs_realm_new(rt);
       if (ptr == 0) {
@@ -438,6 +452,15 @@ public final class JsRuntime implements AutoCloseable {
       return realm;
     } finally {
       mailbox.setVolatile(QuickJsNative.MB_DEADLINE, deadline);
+      if (budget != 0) {
+        mailbox.setVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT, budget);
+        mailbox.setVolatile(QuickJsNative.MB_INSTRUCTIONS, used);
+      }
+      if (cpuLimit != 0 || cpuDeadline != 0) {
+        mailbox.setVolatile(QuickJsNative.MB_CPU_LIMIT, cpuLimit);
+        mailbox.setVolatile(QuickJsNative.MB_CPU_THREAD, cpuThread);
+        mailbox.setVolatile(QuickJsNative.MB_CPU_DEADLINE, cpuDeadline);
+      }
       entry.exit();
     }
   }

@@ -9,21 +9,27 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The limits of one call: running time in nanoseconds, heap bytes and stack bytes (0: none).
- * Also the one reading of the ENGINE_SCOPE settings that carry a value, used both when a value
- * is put (a bad one is refused there) and when a call reads it.
+ * The limits of one call: running time and thread CPU time in nanoseconds, the instruction
+ * budget in poll points, heap bytes and stack bytes (0: none). Also the one reading of the
+ * ENGINE_SCOPE settings that carry a value, used both when a value is put (a bad one is refused
+ * there) and when a call reads it.
  *
  * @param timeoutNanos how long the call may run
  * @param memoryLimit bytes the heap may hold
  * @param maxStack bytes of stack scripts may use
+ * @param instructionLimit poll points (calls and jumps, see docs/engine.md) the call may pass
+ * @param cpuTimeNanos CPU time the calling thread may spend in the call
  */
-public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
-  public static final Limits NONE = new Limits(0, 0, 0);
+public record Limits(
+    long timeoutNanos, long memoryLimit, long maxStack, long instructionLimit, long cpuTimeNanos) {
+  public static final Limits NONE = new Limits(0, 0, 0, 0, 0);
 
   /** ENGINE_SCOPE keys of the limits, read on every call; also system property names. */
   public static final String TIMEOUT_KEY = "quickjs.timeout";
   public static final String MEMORY_LIMIT_KEY = "quickjs.memoryLimit";
   public static final String MAX_STACK_SIZE_KEY = "quickjs.maxStackSize";
+  public static final String INSTRUCTION_LIMIT_KEY = "quickjs.instructionLimit";
+  public static final String CPU_TIME_LIMIT_KEY = "quickjs.cpuTimeLimit";
   /** ENGINE_SCOPE key: true runs {@code eval} as an ES module. */
   public static final String MODULE_KEY = "quickjs.module";
   /** ENGINE_SCOPE key (and system property): the folders modules and load() may read. */
@@ -45,8 +51,8 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
    */
   public static void check(String key, @Nullable Object value) {
     switch (key) {
-      case TIMEOUT_KEY -> timeoutNanos(value, key);
-      case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY -> bytes(value, key);
+      case TIMEOUT_KEY, CPU_TIME_LIMIT_KEY -> timeoutNanos(value, key);
+      case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY, INSTRUCTION_LIMIT_KEY -> bytes(value, key);
       case MODULE_KEY -> flag(value, key);
       case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);
       case MODULE_LOADER_KEY -> {
@@ -94,7 +100,10 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
     }
   }
 
-  /** A whole number of bytes as a Number or text; null or 0: none. */
+  /**
+   * A whole number, not negative, as a Number or text (bytes; poll points for
+   * {@code quickjs.instructionLimit}); null or 0: none.
+   */
   public static long bytes(@Nullable Object value, String key) {
     if (value == null) {
       return 0;
@@ -134,8 +143,10 @@ public record Limits(long timeoutNanos, long memoryLimit, long maxStack) {
   private static long bad(String key, Object value) {
     String forms =
         switch (key) {
-          case TIMEOUT_KEY -> "a java.time.Duration that is not negative, milliseconds as a Number"
-              + " (0: none), or such text (\"250\", \"PT2S\")";
+          case TIMEOUT_KEY, CPU_TIME_LIMIT_KEY -> "a java.time.Duration that is not negative,"
+              + " milliseconds as a Number (0: none), or such text (\"250\", \"PT2S\")";
+          case INSTRUCTION_LIMIT_KEY -> "a whole number of poll points, not negative (0: none),"
+              + " as a Number or text (\"1000000\")";
           case MODULE_KEY -> "a Boolean or the text \"true\" or \"false\"";
           default -> "a whole number of bytes, not negative (0: none), as a Number or text";
         };

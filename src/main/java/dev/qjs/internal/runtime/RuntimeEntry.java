@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Entering and leaving one runtime. Entering takes the lock, frees what the cleaner queued and,
- * on the outermost entry, applies the call's limits (heap and stack when they changed, the
- * deadline and a cleared interrupt flag in the mailbox, which the shim's interrupt handler reads);
- * an entry on top of a lender's call runs under its own time limit and the lender's. Leaving the
- * outermost entry does the end-of-call work: the async bridge's, the Java objects JavaScript let
- * go, a collection when the heap fills. Closing, also from inside a call, is decided here.
+ * on the outermost entry, applies the call's limits (heap and stack when they changed; the
+ * deadline, instruction budget, CPU-time limit and a cleared interrupt flag in the mailbox, which
+ * the shim's interrupt handler reads); an entry on top of a lender's call runs under its own
+ * limits and the lender's. Leaving the outermost entry does the end-of-call work: the async
+ * bridge's, the Java objects JavaScript let go, a collection when the heap fills. Closing, also
+ * from inside a call, is decided here.
  */
 final class RuntimeEntry {
   private final JsRuntime runtime;
@@ -29,7 +30,11 @@ final class RuntimeEntry {
   private final HostObjects hosts;
   private final AsyncBridge async;
   private final EventLoop loop;
-  /** The lender's deadline and time limit of each entry made on top of a lender's call. */
+  /**
+   * The lender's limits of each entry made on top of a lender's call: its deadline and time
+   * limit, its budget slot and instruction limit, its CPU slots (limit, deadline, thread) and
+   * CPU-time limit.
+   */
   private final ArrayDeque<long[]> borrowed = new ArrayDeque<>();
   /** close() was called from another thread while a call ran: the call is being stopped. */
   private volatile boolean closing;
@@ -40,6 +45,8 @@ final class RuntimeEntry {
   private long appliedMemoryLimit;
   private long appliedMaxStack;
   private long timeLimitNanos;
+  private long instructionLimit;
+  private long cpuTimeLimitNanos;
   /** Handles live at the last collection asked for: at most one per 64 new handles. */
   private int liveAtLastReclaim;
 
@@ -74,6 +81,16 @@ final class RuntimeEntry {
   /** The time limit of the current call, in nanoseconds (0: none). */
   long timeLimitNanos() {
     return timeLimitNanos;
+  }
+
+  /** The instruction budget of the current call, in poll points (0: none). */
+  long instructionLimit() {
+    return instructionLimit;
+  }
+
+  /** The CPU-time limit of the current call, in nanoseconds (0: none). */
+  long cpuTimeLimitNanos() {
+    return cpuTimeLimitNanos;
   }
 
   /** The memory limit applied, in bytes (0: none). */
@@ -158,14 +175,9 @@ final class RuntimeEntry {
           } else if (mailbox.get(QuickJsNative.MB_DEADLINE) != 0) {
             mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
           }
+          applyCountedLimits(l);
         } else {
-          long lenderDeadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
-          borrowed.push(new long[] {lenderDeadline, timeLimitNanos});
-          long own = l.timeoutNanos() > 0 ? System.nanoTime() + l.timeoutNanos() : 0L;
-          if (own != 0 && (lenderDeadline == 0 || own - lenderDeadline < 0)) {
-            timeLimitNanos = l.timeoutNanos();
-            mailbox.setRelease(QuickJsNative.MB_DEADLINE, own);
-          }
+          lendTo(l);
         }
       } catch (RuntimeException | Error e) {
         state.lock.release();
@@ -174,6 +186,76 @@ final class RuntimeEntry {
     }
     freeQueued(rt);
     return rt;
+  }
+
+  /**
+   * The outermost entry's budget and CPU-time limit: the budget counts from 0, and the shim
+   * starts the CPU clock at its first entry of the call (the CPU deadline cleared here). Slots
+   * are stored only when they change, as the deadline's.
+   */
+  private void applyCountedLimits(Limits l) {
+    instructionLimit = l.instructionLimit();
+    if (instructionLimit > 0) {
+      mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, instructionLimit);
+      mailbox.put(QuickJsNative.MB_INSTRUCTIONS, 0L);
+    } else if (mailbox.get(QuickJsNative.MB_INSTRUCTION_LIMIT) != 0) {
+      mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, 0L);
+    }
+    cpuTimeLimitNanos = l.cpuTimeNanos();
+    if (cpuTimeLimitNanos > 0) {
+      mailbox.setRelease(QuickJsNative.MB_CPU_LIMIT, cpuTimeLimitNanos);
+      mailbox.setRelease(QuickJsNative.MB_CPU_DEADLINE, 0L);
+    } else if (mailbox.get(QuickJsNative.MB_CPU_LIMIT) != 0
+        || mailbox.get(QuickJsNative.MB_CPU_DEADLINE) != 0) {
+      mailbox.setRelease(QuickJsNative.MB_CPU_LIMIT, 0L);
+      mailbox.setRelease(QuickJsNative.MB_CPU_DEADLINE, 0L);
+    }
+  }
+
+  /**
+   * An entry on top of a lender's call (another thread's, parked in a host call): it runs under
+   * its own time limit and the lender's, whichever ends first; its poll points count on the
+   * lender's budget, and its own budget ends it when that comes first; its CPU time is its own
+   * thread's, limited by its own limit or the lender's, the smaller (the shim starts its clock
+   * at the entry, on this thread). exit() gives the lender's limits back.
+   */
+  private void lendTo(Limits l) {
+    long lenderDeadline = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
+    long lenderBudget = mailbox.getVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT);
+    long lenderCpu = mailbox.getVolatile(QuickJsNative.MB_CPU_LIMIT);
+    borrowed.push(new long[] {
+      lenderDeadline, timeLimitNanos,
+      lenderBudget, instructionLimit,
+      lenderCpu, mailbox.getVolatile(QuickJsNative.MB_CPU_DEADLINE),
+      mailbox.getVolatile(QuickJsNative.MB_CPU_THREAD), cpuTimeLimitNanos
+    });
+    long own = l.timeoutNanos() > 0 ? System.nanoTime() + l.timeoutNanos() : 0L;
+    if (own != 0 && (lenderDeadline == 0 || own - lenderDeadline < 0)) {
+      timeLimitNanos = l.timeoutNanos();
+      mailbox.setRelease(QuickJsNative.MB_DEADLINE, own);
+    }
+    if (l.instructionLimit() > 0) {
+      // the shim counted the lender's polls into MB_INSTRUCTIONS before the host call it waits in
+      long used = mailbox.getVolatile(QuickJsNative.MB_INSTRUCTIONS);
+      long ends = lenderBudget > 0 ? used : 0L; // a lender without a budget counted nothing
+      if (lenderBudget <= 0) {
+        mailbox.put(QuickJsNative.MB_INSTRUCTIONS, 0L);
+      }
+      ends = ends > Long.MAX_VALUE - l.instructionLimit() ? Long.MAX_VALUE : ends + l.instructionLimit();
+      if (lenderBudget <= 0 || ends < lenderBudget) {
+        instructionLimit = l.instructionLimit();
+        mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, ends);
+      }
+    }
+    long cpu = l.cpuTimeNanos() > 0 && (lenderCpu <= 0 || l.cpuTimeNanos() < lenderCpu)
+        ? l.cpuTimeNanos() : lenderCpu;
+    if (cpu > 0) {
+      if (cpu != lenderCpu) {
+        cpuTimeLimitNanos = cpu;
+      }
+      mailbox.setRelease(QuickJsNative.MB_CPU_LIMIT, cpu);
+      mailbox.setRelease(QuickJsNative.MB_CPU_DEADLINE, 0L);
+    }
   }
 
   void exit() {
@@ -188,10 +270,23 @@ final class RuntimeEntry {
       if (mailbox.get(QuickJsNative.MB_DEADLINE) != 0) {
         mailbox.setRelease(QuickJsNative.MB_DEADLINE, 0L);
       }
+      if (mailbox.get(QuickJsNative.MB_INSTRUCTION_LIMIT) != 0) {
+        mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, 0L);
+      }
+      if (mailbox.get(QuickJsNative.MB_CPU_LIMIT) != 0 || mailbox.get(QuickJsNative.MB_CPU_DEADLINE) != 0) {
+        mailbox.setRelease(QuickJsNative.MB_CPU_LIMIT, 0L);
+        mailbox.setRelease(QuickJsNative.MB_CPU_DEADLINE, 0L);
+      }
     } else if (kind == RuntimeLock.BORROWED) {
       long[] lender = borrowed.pop();
       mailbox.setRelease(QuickJsNative.MB_DEADLINE, lender[0]);
       timeLimitNanos = lender[1];
+      mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, lender[2]);
+      instructionLimit = lender[3];
+      mailbox.setRelease(QuickJsNative.MB_CPU_LIMIT, lender[4]);
+      mailbox.setRelease(QuickJsNative.MB_CPU_THREAD, lender[6]);
+      mailbox.setRelease(QuickJsNative.MB_CPU_DEADLINE, lender[5]);
+      cpuTimeLimitNanos = lender[7];
     }
     state.accountMemory();
     if (closeRequested && outermost) {
