@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import javax.script.ScriptEngine;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A rules service written for Nashorn — rules made with {@code Java.extend} and {@code new
@@ -147,5 +150,26 @@ class NashornExtendMigrationTest {
     assertEquals(List.of("adult:10", "dutch:5", "driver:0"), names);
     Rule adult = (Rule) list.get(0);
     assertTrue(adult.applies(new LazyFacts().fact("age", n -> 30)));
+  }
+
+  /**
+   * The same service as Nashorn applications split it: the rules file {@code load}s its helpers.
+   * The move adds only the setting that says which folder scripts may load from
+   * ({@code quickjs.moduleRoots}); {@code load('helpers.js')} then resolves next to the loading
+   * file.
+   */
+  @Test
+  void aRulesFileThatLoadsItsHelpersRunsWithTheFolderAllowed(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("helpers.js"),
+        "function adultAge() { return 18; }\nvar loadedHelpers = true;\n");
+    Files.writeString(dir.resolve("rules.js"), "load('helpers.js');\n"
+        + RULES.replace("facts.age >= 18", "facts.age >= adultAge()"));
+    engine.put("quickjs.moduleRoots", dir.toString());
+    engine.put(ScriptEngine.FILENAME, dir.resolve("rules.js").toString());
+    engine.eval(Files.readString(dir.resolve("rules.js")));
+    assertEquals(true, engine.get("loadedHelpers"));
+    LazyFacts adult = new LazyFacts().fact("age", n -> 18);
+    assertEquals("adult", ((Invocable) engine).invokeFunction("evaluate", adult));
+    assertEquals("", ((Invocable) engine).invokeFunction("evaluate", new LazyFacts().fact("age", n -> 17)));
   }
 }
