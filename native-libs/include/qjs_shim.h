@@ -41,9 +41,10 @@ typedef struct qjs_rt qjs_rt;
 /* Result codes of every call that runs JavaScript. */
 #define QJS_OK 0
 #define QJS_EXCEPTION 1      /* the output holds an encoded exception: [thrown value][name]
-                                [message][stack][java host id i32][stop reason i32], then
+                                [message][stack][java host id i32][variables][stop reason i32], then
                                 [n i32] causes (its `cause` chain, at most 32, no repeats),
-                                each [value][name][message][stack][java host id i32] */
+                                each [value][name][message][stack][java host id i32][variables];
+                                [variables] is the failing frame's (QJS_TRACE_VARIABLES) or undefined */
 #define QJS_NOT_FUNCTION 2   /* qjs_invoke: the member is missing or not callable */
 #define QJS_BAD_INPUT -1     /* the encoded input was malformed */
 #define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */
@@ -87,7 +88,16 @@ typedef struct qjs_rt qjs_rt;
                                    clock plus the limit; 0 = none */
 #define QJS_MB_CPU_THREAD 19    /* written by C with QJS_MB_CPU_DEADLINE: the thread whose clock
                                    it is (other threads' entries are not checked against it) */
-#define QJS_MB_SLOTS 20
+#define QJS_MB_TRACE 20         /* written by the caller: QJS_TRACE_* flags, what the shim records
+                                   for diagnostics (0 = nothing: QuickJS's own backtraces) */
+#define QJS_MB_SLOTS 21
+
+/* QJS_MB_TRACE flags. */
+#define QJS_TRACE_MAPPED 1     /* an Error's `stack` is made by the host (QJS_OP_MAP_STACK) when
+                                  first read: a source map is registered */
+#define QJS_TRACE_VARIABLES 2  /* debug mode: an Error records its failing frame's variables,
+                                  sent after its stack in the exception output */
+#define QJS_TRACE_DEBUGGER 4   /* `debugger;` calls the host (QJS_OP_DEBUGGER) */
 
 /* Host callback operations (first argument `op`). */
 #define QJS_OP_PRINT 1         /* a = a QJS_PRINT_* level; data = [n i32][n strings] */
@@ -131,6 +141,14 @@ typedef struct qjs_rt qjs_rt;
                                   reply = [name string][source string], and for QJS_LOAD_NEW_GLOBAL
                                   [i64 realm]: a new realm the host keeps alive as long as the
                                   calling one; C runs the source there */
+#define QJS_OP_MAP_STACK 20    /* an Error's `stack`, read for the first time: data = [stack as
+                                  QuickJS writes it: "    at f (file:line:col)" lines][the
+                                  definition position "line:col" of each line's function, one
+                                  line each, empty for native frames]; reply = [string] */
+#define QJS_OP_DEBUGGER 21     /* a `debugger;` statement: data = [stack][definition positions]
+                                  (as QJS_OP_MAP_STACK's) [variables of the frame: "arg|var|closure
+                                  TAB name TAB value" lines, a host object's value as \x01 id
+                                  \x02]; no reply (a throw from the host throws from the statement) */
 
 /* Flags of a QJS_OP_HOST_INVOKE_METHOD reply (its first u8). */
 #define QJS_INVOKE_SHADOWED 1  /* a Map's entry shadows the method; nothing follows */

@@ -4,6 +4,7 @@
  */
 #include "quickjs.c" /* NOLINT(bugprone-suspicious-include): this file is where QuickJS is compiled */
 #include "qjs_internal.h"
+#include "qjs_shim.h"
 
 JSValue qjsi_flat_string(JSContext *ctx, JSValueConst str, const void **data,
                          uint32_t *len, int *wide)
@@ -241,4 +242,402 @@ JSValue qjsi_require_module(JSContext *ctx, const char *id)
     }
     JS_FreeValue(ctx, promise);
     return result;
+}
+
+/* ---------------------------------------------------------------- diagnostics ----
+   Backtraces the shim records itself (source maps, debug mode) and the `debugger;` statement:
+   the two hooks of patch 8. */
+
+/* The position of the instruction a frame runs (or called from); 0 when unknown. */
+static int frame_position(JSContext *ctx, JSStackFrame *sf, JSFunctionBytecode **pb, int *col)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+    JSFunctionBytecode *b;
+    *pb = NULL;
+    *col = 0;
+    if (!js_class_has_bytecode(p->class_id))
+        return 0;
+    b = p->u.func.function_bytecode;
+    *pb = b;
+    if (!b->has_debug || !sf->cur_pc)
+        return 0;
+    return find_line_num(ctx, b, (uint32_t)(sf->cur_pc - b->byte_code_buf - 1), col);
+}
+
+/* Appends the frames from sf outwards as QuickJS's own backtrace writes them ("    at f
+   (file:line:col)"), and, when defs is not NULL, one line per frame to defs: the definition
+   position of the frame's function ("line:col"), empty for a native frame. */
+static void write_frames(JSContext *ctx, JSStackFrame *sf, int skip_first, DynBuf *out, DynBuf *defs)
+{
+    for (; sf != NULL; sf = sf->prev_frame) {
+        const char *name, *file;
+        JSFunctionBytecode *b;
+        int line, col, def_line, def_col = 0;
+        if (sf->js_mode & JS_MODE_BACKTRACE_BARRIER)
+            break;
+        if (skip_first) {
+            skip_first = 0;
+            continue;
+        }
+        name = get_func_name(ctx, sf->cur_func);
+        dbuf_printf(out, "    at %s", name && name[0] ? name : "<anonymous>");
+        JS_FreeCString(ctx, name);
+        line = frame_position(ctx, sf, &b, &col);
+        if (!b) {
+            dbuf_printf(out, " (native)\n");
+            if (defs)
+                dbuf_putc(defs, '\n');
+            continue;
+        }
+        if (b->has_debug) {
+            file = JS_AtomToCString(ctx, b->debug.filename);
+            dbuf_printf(out, " (%s", file ? file : "<null>");
+            JS_FreeCString(ctx, file);
+            if (line != 0)
+                dbuf_printf(out, ":%d:%d", line, col);
+            dbuf_putc(out, ')');
+        }
+        dbuf_putc(out, '\n');
+        if (defs) {
+            def_line = b->has_debug ? find_line_num(ctx, b, (uint32_t)-1, &def_col) : 0;
+            dbuf_printf(defs, "%d:%d\n", def_line, def_col);
+        }
+    }
+}
+
+#define RENDER_DEPTH 2      /* nesting shown inside a rendered value */
+#define RENDER_ITEMS 8      /* elements or properties shown per object */
+#define RENDER_STRING 80    /* characters of a string shown */
+#define RENDER_VALUE 400    /* bytes one variable's text may take */
+#define RENDER_VARIABLES 64 /* variables shown per frame */
+
+static void render_value(JSContext *ctx, DynBuf *out, JSValueConst v, int depth);
+
+static void render_atom(JSContext *ctx, DynBuf *out, JSAtom atom)
+{
+    char buf[ATOM_GET_STR_BUF_SIZE];
+    dbuf_putstr(out, JS_AtomGetStr(ctx, buf, sizeof buf, atom));
+}
+
+static void put_code_point(DynBuf *out, uint32_t c)
+{
+    uint8_t utf8[UTF8_CHAR_LEN_MAX];
+    dbuf_put(out, utf8, (size_t)unicode_to_utf8(utf8, c));
+}
+
+static void render_string(JSContext *ctx, DynBuf *out, JSValueConst v)
+{
+    JSString *s = JS_VALUE_GET_STRING(v);
+    uint32_t i, n = s->len < RENDER_STRING ? s->len : RENDER_STRING;
+    dbuf_putc(out, '"');
+    for (i = 0; i < n; i++) {
+        uint32_t c = s->is_wide_char ? s->u.str16[i] : s->u.str8[i];
+        if (c == '"' || c == '\\')
+            dbuf_printf(out, "\\%c", (int)c);
+        else if (c == '\n')
+            dbuf_putstr(out, "\\n");
+        else if (c < 0x20)
+            dbuf_printf(out, "\\u%04x", c);
+        else if (c >= 0xd800 && c < 0xe000 && s->is_wide_char && i + 1 < n &&
+                 c < 0xdc00 && s->u.str16[i + 1] >= 0xdc00 && s->u.str16[i + 1] < 0xe000) {
+            put_code_point(out, 0x10000 + ((c - 0xd800) << 10) + (s->u.str16[i + 1] - 0xdc00));
+            i++;
+        } else if (c >= 0xd800 && c < 0xe000)
+            dbuf_printf(out, "\\u%04x", c); /* a lone surrogate */
+        else
+            put_code_point(out, c);
+    }
+    dbuf_putstr(out, s->len > n ? "…\"" : "\"");
+}
+
+/* Own data properties of an ordinary object, read from its shape: no getter, no proxy trap and
+   no toString runs. */
+static void render_properties(JSContext *ctx, DynBuf *out, JSObject *p, int depth)
+{
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs = get_shape_prop(sh);
+    int i, shown = 0;
+    dbuf_putc(out, '{');
+    for (i = 0; i < sh->prop_count; i++, prs++) {
+        if (prs->atom == JS_ATOM_NULL || !(prs->flags & JS_PROP_ENUMERABLE))
+            continue;
+        if (!__JS_AtomIsTaggedInt(prs->atom) && JS_AtomGetKind(ctx, prs->atom) != JS_ATOM_KIND_STRING)
+            continue; /* symbols and private names */
+        if (shown == RENDER_ITEMS) {
+            dbuf_putstr(out, ", …");
+            break;
+        }
+        dbuf_putstr(out, shown++ ? ", " : " ");
+        render_atom(ctx, out, prs->atom);
+        dbuf_putstr(out, ": ");
+        if ((prs->flags & JS_PROP_TMASK) == JS_PROP_NORMAL)
+            render_value(ctx, out, p->prop[i].u.value, depth + 1);
+        else
+            dbuf_putstr(out, "[accessor]");
+    }
+    dbuf_putstr(out, shown ? " }" : "}");
+}
+
+static void render_object(JSContext *ctx, DynBuf *out, JSValueConst v, int depth)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(v);
+    int32_t host = host_id_of(v);
+    uint32_t i, n;
+    if (host >= 0) { /* Java replaces the marker with the object's class name */
+        dbuf_printf(out, "\x01%d\x02", host);
+        return;
+    }
+    if (p->class_id == JS_CLASS_PROXY) {
+        dbuf_putstr(out, "[Proxy]");
+        return;
+    }
+    if (JS_IsFunction(ctx, v)) {
+        const char *name = get_func_name(ctx, v);
+        dbuf_printf(out, "[Function %s]", name && name[0] ? name : "(anonymous)");
+        JS_FreeCString(ctx, name);
+        return;
+    }
+    if (depth >= RENDER_DEPTH) {
+        dbuf_putstr(out, p->class_id == JS_CLASS_ARRAY ? "[…]" : "{…}");
+        return;
+    }
+    if (p->class_id == JS_CLASS_ARRAY && p->fast_array) {
+        n = p->u.array.count;
+        dbuf_putc(out, '[');
+        for (i = 0; i < n && i < RENDER_ITEMS; i++) {
+            if (i)
+                dbuf_putstr(out, ", ");
+            render_value(ctx, out, p->u.array.u.values[i], depth + 1);
+        }
+        if (n > RENDER_ITEMS)
+            dbuf_printf(out, ", … %u more", n - RENDER_ITEMS);
+        dbuf_putc(out, ']');
+        return;
+    }
+    if (p->class_id != JS_CLASS_OBJECT) {
+        dbuf_putc(out, '[');
+        render_atom(ctx, out, ctx->rt->class_array[p->class_id].class_name);
+        dbuf_putstr(out, "] ");
+    }
+    render_properties(ctx, out, p, depth);
+}
+
+/* A value as a short, safe text: bounded in depth, items and length; runs no JavaScript. */
+static void render_value(JSContext *ctx, DynBuf *out, JSValueConst v, int depth)
+{
+    switch (JS_VALUE_GET_NORM_TAG(v)) {
+    case JS_TAG_STRING:
+        render_string(ctx, out, v);
+        break;
+    case JS_TAG_OBJECT:
+        render_object(ctx, out, v, depth);
+        break;
+    case JS_TAG_UNINITIALIZED:
+        dbuf_putstr(out, "<uninitialized>");
+        break;
+    default: {
+        /* numbers, undefined, null, booleans, symbols, BigInts: their String() runs no script */
+        JSValue s = JS_IsSymbol(v) ? qjsi_symbol_to_string(ctx, v) : JS_ToString(ctx, v);
+        const char *c = JS_IsException(s) ? NULL : JS_ToCString(ctx, s);
+        dbuf_putstr(out, c ? c : "?"); /* (only out of memory fails here) */
+        if (JS_VALUE_GET_TAG(v) == JS_TAG_BIG_INT || JS_VALUE_GET_TAG(v) == JS_TAG_SHORT_BIG_INT)
+            dbuf_putc(out, 'n');
+        JS_FreeCString(ctx, c);
+        JS_FreeValue(ctx, s);
+        break;
+    }
+    }
+}
+
+static void render_variable(JSContext *ctx, DynBuf *out, const char *kind, JSAtom name, JSValueConst v)
+{
+    char buf[ATOM_GET_STR_BUF_SIZE];
+    const char *n = JS_AtomGetStr(ctx, buf, sizeof buf, name);
+    size_t start;
+    if (name == JS_ATOM_NULL || n[0] == '<' || strchr(n, '\t') || strchr(n, '\n'))
+        return; /* QuickJS's own hidden variables (<ret>, <this_active_func> …) */
+    dbuf_printf(out, "%s\t%s\t", kind, n);
+    start = out->size;
+    render_value(ctx, out, v, 0);
+    if (out->size - start > RENDER_VALUE) { /* cut at a character boundary */
+        size_t end = start + RENDER_VALUE;
+        while (end > start && (out->buf[end] & 0xc0) == 0x80)
+            end--;
+        out->size = end;
+        dbuf_putstr(out, "…");
+    }
+    dbuf_putc(out, '\n');
+}
+
+/* The arguments, local variables and closure variables of a bytecode frame, one per line:
+   "arg|var|closure <TAB> name <TAB> rendered value". */
+static void write_variables(JSContext *ctx, JSStackFrame *sf, DynBuf *out)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+    JSFunctionBytecode *b = p->u.func.function_bytecode;
+    int i, n = 0;
+    for (i = 0; i < b->arg_count && n < RENDER_VARIABLES; i++, n++)
+        render_variable(ctx, out, "arg", b->vardefs[i].var_name, sf->arg_buf[i]);
+    for (i = 0; i < b->var_count && n < RENDER_VARIABLES; i++, n++)
+        render_variable(ctx, out, "var", b->vardefs[b->arg_count + i].var_name, sf->var_buf[i]);
+    for (i = 0; i < b->closure_var_count && n < RENDER_VARIABLES; i++, n++) {
+        JSVarRef *ref = p->u.func.var_refs ? p->u.func.var_refs[i] : NULL;
+        if (ref && ref->pvalue)
+            render_variable(ctx, out, "closure", b->closure_var[i].var_name, *ref->pvalue);
+    }
+}
+
+/* The innermost bytecode frame from sf outwards (skipping native ones such as the Error
+   constructor's), or NULL. */
+static JSStackFrame *script_frame(JSStackFrame *sf, int skip_first)
+{
+    for (; sf != NULL; sf = sf->prev_frame) {
+        if (sf->js_mode & JS_MODE_BACKTRACE_BARRIER)
+            return NULL;
+        if (skip_first) {
+            skip_first = 0;
+            continue;
+        }
+        if (js_class_has_bytecode(JS_VALUE_GET_OBJ(sf->cur_func)->class_id))
+            return sf;
+    }
+    return NULL;
+}
+
+/* The getter of `stack` on an error whose backtrace the shim recorded. data: [0] the stack as
+   QuickJS writes it, [1] the frames' definition positions, [2] the failing frame's variables
+   (debug mode) or undefined, [3] the stack as read (source-mapped), once it was read. */
+static JSValue recorded_stack_get(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                                  int magic, JSValue *data)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    (void)magic;
+    if (JS_IsUndefined(data[3])) {
+        JSValue mapped = trace_map_stack(ctx, data[0], data[1]);
+        if (JS_IsException(mapped)) { /* the text as QuickJS wrote it, then */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            mapped = JS_DupValue(ctx, data[0]);
+        }
+        data[3] = mapped;
+    }
+    return JS_DupValue(ctx, data[3]);
+}
+
+static JSValue recorded_stack_set(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (JS_IsObject(this_val) &&
+        JS_DefinePropertyValue(ctx, this_val, JS_ATOM_stack, JS_DupValue(ctx, argc > 0 ? argv[0] : JS_UNDEFINED),
+                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0)
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
+static JSValue dbuf_to_string(JSContext *ctx, DynBuf *b)
+{
+    JSValue s = dbuf_error(b) ? JS_ThrowOutOfMemory(ctx) : JS_NewStringLen(ctx, (const char *)b->buf, b->size);
+    dbuf_free(b);
+    return s;
+}
+
+int qjsi_backtrace(JSContext *ctx, JSValueConst error_obj, const char *filename, int line_num,
+                   int col_num, int backtrace_flags)
+{
+    int want = JS_IsObject(error_obj) ? trace_flags(ctx) : 0;
+    int skip = (backtrace_flags & JS_BACKTRACE_FLAG_SKIP_FIRST_LEVEL) != 0;
+    JSStackFrame *failing;
+    JSValue data[4], getter, setter;
+    DynBuf text, defs, vars;
+    if (!want)
+        return 0; /* QuickJS writes its own */
+    js_dbuf_init(ctx, &text);
+    js_dbuf_init(ctx, &defs);
+    js_dbuf_init(ctx, &vars);
+    if (filename) {
+        dbuf_printf(&text, "    at %s", filename);
+        if (line_num != -1)
+            dbuf_printf(&text, ":%d:%d", line_num, col_num);
+        dbuf_putc(&text, '\n');
+        dbuf_putc(&defs, '\n');
+        JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_fileName, JS_NewString(ctx, filename),
+                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_lineNumber, JS_NewInt32(ctx, line_num),
+                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_columnNumber, JS_NewInt32(ctx, col_num),
+                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    }
+    write_frames(ctx, ctx->rt->current_stack_frame, skip, &text, &defs);
+    failing = (want & QJS_TRACE_VARIABLES) && !filename ? script_frame(ctx->rt->current_stack_frame, skip) : NULL;
+    if (failing)
+        write_variables(ctx, failing, &vars);
+    data[0] = dbuf_to_string(ctx, &text);
+    data[1] = dbuf_to_string(ctx, &defs);
+    data[2] = failing ? dbuf_to_string(ctx, &vars) : (dbuf_free(&vars), JS_UNDEFINED);
+    data[3] = JS_UNDEFINED;
+    if (JS_IsException(data[0]) || JS_IsException(data[1]) || JS_IsException(data[2])) {
+        getter = JS_EXCEPTION;
+    } else {
+        if (!(want & QJS_TRACE_MAPPED))
+            data[3] = JS_DupValue(ctx, data[0]); /* nothing to map: read as written */
+        getter = JS_NewCFunctionData(ctx, recorded_stack_get, 0, 0, 4, data);
+    }
+    JS_FreeValue(ctx, data[0]);
+    JS_FreeValue(ctx, data[1]);
+    JS_FreeValue(ctx, data[2]);
+    JS_FreeValue(ctx, data[3]);
+    if (JS_IsException(getter)) { /* out of memory: a stack of null, as QuickJS does */
+        JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_stack, JS_NULL, JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        return 1;
+    }
+    setter = JS_NewCFunction(ctx, recorded_stack_set, "stack", 1);
+    JS_DefineProperty(ctx, error_obj, JS_ATOM_stack, JS_UNDEFINED, getter,
+                      JS_IsException(setter) ? JS_UNDEFINED : setter,
+                      JS_PROP_HAS_GET | JS_PROP_HAS_SET | JS_PROP_HAS_CONFIGURABLE | JS_PROP_CONFIGURABLE);
+    JS_FreeValue(ctx, getter);
+    JS_FreeValue(ctx, setter);
+    return 1; /* like QuickJS's own: never clears the exception being thrown */
+}
+
+JSValue qjsi_error_variables(JSContext *ctx, JSValueConst error_obj)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs;
+    JSObject *g;
+    JSCFunctionDataRecord *rec;
+    if (JS_VALUE_GET_TAG(error_obj) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    prs = find_own_property(&pr, JS_VALUE_GET_OBJ(error_obj), JS_ATOM_stack);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_GETSET || !pr->u.getset.getter)
+        return JS_UNDEFINED;
+    g = pr->u.getset.getter;
+    if (g->class_id != JS_CLASS_C_FUNCTION_DATA)
+        return JS_UNDEFINED;
+    rec = g->u.c_function_data_record;
+    if (rec->func != recorded_stack_get || rec->data_len != 4)
+        return JS_UNDEFINED;
+    return JS_DupValue(ctx, rec->data[2]);
+}
+
+int qjsi_debugger_statement(JSContext *ctx)
+{
+    JSStackFrame *sf = ctx->rt->current_stack_frame;
+    DynBuf text, defs, vars;
+    JSValue t, d, v;
+    int r;
+    if (!(trace_flags(ctx) & QJS_TRACE_DEBUGGER))
+        return 0;
+    js_dbuf_init(ctx, &text);
+    js_dbuf_init(ctx, &defs);
+    js_dbuf_init(ctx, &vars);
+    write_frames(ctx, sf, 0, &text, &defs);
+    write_variables(ctx, sf, &vars);
+    t = dbuf_to_string(ctx, &text);
+    d = dbuf_to_string(ctx, &defs);
+    v = dbuf_to_string(ctx, &vars);
+    r = JS_IsException(t) || JS_IsException(d) || JS_IsException(v) ? -1 : trace_debugger(ctx, t, d, v);
+    JS_FreeValue(ctx, t);
+    JS_FreeValue(ctx, d);
+    JS_FreeValue(ctx, v);
+    return r;
 }

@@ -60,4 +60,25 @@ int qjsi_polls_made(JSContext *ctx, int armed, int *reached);
 /* Bytes currently allocated by the runtime. */
 int64_t qjsi_malloc_size(JSRuntime *rt);
 
+/* Diagnostics (patch 8). QuickJS asks qjsi_backtrace for every Error's `stack` and
+   qjsi_debugger_statement at every `debugger;`; both ask the shim's trace_flags which of these
+   the runtime wants, and do nothing more when it wants none. */
+/* trace_flags returns QJS_TRACE_* flags (qjs_shim.h). */
+int qjsi_backtrace(JSContext *ctx, JSValueConst error_obj, const char *filename, int line_num,
+                   int col_num, int backtrace_flags);
+int qjsi_debugger_statement(JSContext *ctx);
+/* The variables an error recorded in debug mode ("arg|var|closure TAB name TAB value" lines), or
+   undefined. Reads the error's own `stack` accessor without calling it. */
+JSValue qjsi_error_variables(JSContext *ctx, JSValueConst error_obj);
+
+/* Implemented by the shim (qjs_trace.c). */
+int trace_flags(JSContext *ctx);
+/* `stack` as the host maps it: raw as QuickJS writes it, defs the frames' function definition
+   positions ("line:col" lines, empty for native frames). A new string, or an exception. */
+JSValue trace_map_stack(JSContext *ctx, JSValueConst raw, JSValueConst defs);
+/* The host's debugger hook: 0, or -1 with a pending exception (the hook threw). */
+int trace_debugger(JSContext *ctx, JSValueConst stack, JSValueConst defs, JSValueConst variables);
+/* The Java object id of a host object, or -1 (qjs_host.c). */
+int32_t host_id_of(JSValueConst v);
+
 #endif

@@ -141,13 +141,16 @@ static JSValue thrown_text(JSContext *ctx, JSValueConst v)
     return JS_NewString(ctx, "[object Object]");
 }
 
-/* Encodes one thrown value or cause (borrowed): [value][name][message][stack][java host id i32]. */
+/* Encodes one thrown value or cause (borrowed): [value][name][message][stack][java host id i32]
+   [variables of the failing frame (debug mode), or undefined]. The variables are read first:
+   reading `stack` may run the host's source mapping. */
 static void enc_error_parts(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst exc)
 {
-    JSValue name = JS_UNDEFINED, msg, stack = JS_UNDEFINED;
+    JSValue name = JS_UNDEFINED, msg, stack = JS_UNDEFINED, vars = JS_UNDEFINED;
     int32_t host_id = -1;
 
     if (JS_IsError(ctx, exc)) {
+        vars = qjsi_error_variables(ctx, exc);
         JSValue jex, n = get_prop_quiet(ctx, exc, "name");
         name = to_string_quiet(ctx, n);
         JS_FreeValue(ctx, n); /* to_string_quiet borrows: the property value is ours to free */
@@ -176,6 +179,8 @@ static void enc_error_parts(JSContext *ctx, qjs_rt *st, qjs_buf *b, JSValueConst
     enc_value(ctx, st, b, msg);
     enc_value(ctx, st, b, stack);
     buf_i32(b, host_id);
+    enc_value(ctx, st, b, vars);
+    JS_FreeValue(ctx, vars);
     JS_FreeValue(ctx, name);
     JS_FreeValue(ctx, msg);
     JS_FreeValue(ctx, stack);

@@ -3,6 +3,7 @@ package dev.qjs;
 import dev.qjs.internal.runtime.ExceptionReader;
 import dev.qjs.internal.runtime.JsHandle;
 import dev.qjs.internal.runtime.MirrorFactory;
+import dev.qjs.internal.runtime.MirrorFactory.ErrorDetails;
 import dev.qjs.internal.runtime.Realm;
 import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +59,8 @@ final class Mirrors implements MirrorFactory {
       @Nullable String jsStack,
       @Nullable Object thrown,
       @Nullable Throwable cause,
-      int kind) {
+      int kind,
+      ErrorDetails details) {
     JsException e =
         switch (kind) {
           case ExceptionReader.KIND_TIMEOUT ->
@@ -78,6 +80,7 @@ final class Mirrors implements MirrorFactory {
     if (cause != null) {
       e.initCause(cause);
     }
+    e.details(details.frames(), details.codeFrame(), details.variables());
     return e;
   }
 

@@ -44,6 +44,7 @@ public final class QuickJsOptions {
   private final @Nullable Duration timeLimit;
   private final long instructionLimit;
   private final @Nullable Duration cpuTimeLimit;
+  private final boolean debug;
   private final long memoryLimit;
   private final long maxStackSize;
   private final long gcThreshold;
@@ -57,6 +58,7 @@ public final class QuickJsOptions {
     this.timeLimit = b.timeLimit;
     this.instructionLimit = b.instructionLimit;
     this.cpuTimeLimit = b.cpuTimeLimit;
+    this.debug = b.debug;
     this.memoryLimit = b.memoryLimit;
     this.maxStackSize = b.maxStackSize;
     this.gcThreshold = b.gcThreshold;
@@ -120,6 +122,15 @@ public final class QuickJsOptions {
    */
   public @Nullable Duration cpuTimeLimit() {
     return cpuTimeLimit;
+  }
+
+  /**
+   * Whether debug mode is on: see {@link Builder#debug(boolean)}.
+   *
+   * @return true when failures carry a code frame and the failing frame's variables
+   */
+  public boolean debug() {
+    return debug;
   }
 
   /**
@@ -210,6 +221,7 @@ public final class QuickJsOptions {
     private @Nullable Duration timeLimit;
     private long instructionLimit;
     private @Nullable Duration cpuTimeLimit;
+    private boolean debug;
     private long memoryLimit;
     private long maxStackSize;
     private long gcThreshold;
@@ -246,6 +258,22 @@ public final class QuickJsOptions {
      */
     public Builder instructionLimit(long pollPoints) {
       this.instructionLimit = positive(pollPoints, "instruction limit");
+      return this;
+    }
+
+    /**
+     * Debug mode (also the ENGINE_SCOPE entry and system property {@code quickjs.debug} =
+     * {@code true}): a failure's {@link JsException} also carries a code frame (the failing line
+     * with a caret and two lines around it, in the original source when a source map has it) and
+     * the failing frame's arguments and variables, rendered safely (two levels deep, a few
+     * hundred characters, no getter run, Java objects by their class), and its message shows
+     * both. Off, it costs nothing.
+     *
+     * @param on true to turn debug mode on
+     * @return this builder
+     */
+    public Builder debug(boolean on) {
+      this.debug = on;
       return this;
     }
 

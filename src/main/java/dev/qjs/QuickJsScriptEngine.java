@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
 import javax.script.Compilable;
@@ -57,6 +58,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   static final String INSTRUCTION_LIMIT_KEY = Limits.INSTRUCTION_LIMIT_KEY;
   static final String CPU_TIME_LIMIT_KEY = Limits.CPU_TIME_LIMIT_KEY;
   static final String MODULE_KEY = Limits.MODULE_KEY;
+  static final String DEBUG_KEY = Limits.DEBUG_KEY;
 
   private final Limits defaults;
 
@@ -79,7 +81,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
                 : bytes(System.getProperty(INSTRUCTION_LIMIT_KEY), INSTRUCTION_LIMIT_KEY),
             options.cpuTimeLimit() != null
                 ? timeoutNanos(options.cpuTimeLimit(), CPU_TIME_LIMIT_KEY)
-                : timeoutNanos(System.getProperty(CPU_TIME_LIMIT_KEY), CPU_TIME_LIMIT_KEY));
+                : timeoutNanos(System.getProperty(CPU_TIME_LIMIT_KEY), CPU_TIME_LIMIT_KEY),
+            options.debug() || Limits.flag(System.getProperty(DEBUG_KEY), DEBUG_KEY));
     this.runtime =
         new JsRuntime(
             Mirrors.INSTANCE,
@@ -114,7 +117,9 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Object stack = scope.get(MAX_STACK_SIZE_KEY);
     Object instructions = scope.get(INSTRUCTION_LIMIT_KEY);
     Object cpu = scope.get(CPU_TIME_LIMIT_KEY);
-    if (timeout == null && memory == null && stack == null && instructions == null && cpu == null) {
+    Object debug = scope.get(DEBUG_KEY);
+    if (timeout == null && memory == null && stack == null && instructions == null && cpu == null
+        && debug == null) {
       return defaults;
     }
     return new Limits(
@@ -124,7 +129,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
         instructions != null
             ? bytes(instructions, INSTRUCTION_LIMIT_KEY)
             : defaults.instructionLimit(),
-        cpu != null ? timeoutNanos(cpu, CPU_TIME_LIMIT_KEY) : defaults.cpuTimeNanos());
+        cpu != null ? timeoutNanos(cpu, CPU_TIME_LIMIT_KEY) : defaults.cpuTimeNanos(),
+        debug != null ? Limits.flag(debug, DEBUG_KEY) : defaults.debug());
   }
 
   private static long timeoutNanos(Object value, String key) {
@@ -133,6 +139,22 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
 
   private static long bytes(Object value, String key) {
     return Limits.bytes(value, key);
+  }
+
+  /**
+   * Registers the handler that {@code debugger;} statements call (without one they do nothing,
+   * at no cost). It runs on the script's thread inside the call with a {@link DebuggerStatement}:
+   * the stack, the current function's variables, and in debug mode the code around the
+   * statement. It may use this engine; what it throws is thrown from the statement.
+   *
+   * <pre>{@code
+   * engine.onDebuggerStatement(stop -> System.err.println(stop.getFrames().get(0) + " " + stop.getVariables()));
+   * }</pre>
+   *
+   * @param handler the handler; null removes it
+   */
+  public void onDebuggerStatement(@Nullable Consumer<DebuggerStatement> handler) {
+    runtime.diagnostics().onDebuggerStatement(handler);
   }
 
   /**

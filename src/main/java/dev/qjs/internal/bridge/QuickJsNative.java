@@ -50,7 +50,12 @@ public final class QuickJsNative {
   public static final int MB_CPU_LIMIT = 17;
   public static final int MB_CPU_DEADLINE = 18;
   public static final int MB_CPU_THREAD = 19;
-  public static final int MB_SLOTS = 20;
+  public static final int MB_TRACE = 20;
+  public static final int MB_SLOTS = 21;
+  // QJS_MB_TRACE flags: what the shim records for diagnostics
+  public static final int TRACE_MAPPED = 1;
+  public static final int TRACE_VARIABLES = 2;
+  public static final int TRACE_DEBUGGER = 4;
 
   // qjs_invoke's interned names
   public static final byte INVOKE_NAME_INDEX = 0x40;
@@ -75,6 +80,8 @@ public final class QuickJsNative {
   public static final int OP_HOST_MODULE = 17;
   public static final int OP_HOST_INVOKE_METHOD = 18;
   public static final int OP_SCRIPT_LOAD = 19;
+  public static final int OP_MAP_STACK = 20;
+  public static final int OP_DEBUGGER = 21;
   // flags of an OP_HOST_INVOKE_METHOD reply
   public static final int INVOKE_SHADOWED = 1;
   public static final int INVOKE_STABLE = 2;

@@ -448,7 +448,8 @@ public final class ArgumentConverter {
         "JavaScript function as " + iface.getName(),
         message ->
             mirrors.exception(
-                "TypeError: " + message, null, -1, -1, "TypeError", null, null, null, ExceptionReader.KIND_ERROR),
+                "TypeError: " + message, null, -1, -1, "TypeError", null, null, null, ExceptionReader.KIND_ERROR,
+                MirrorFactory.ErrorDetails.NONE),
         (method, a) -> {
           if (!method.equals(sam)) {
             throw new NoSuchMethodException(method.getName()); // a default method: its own body

@@ -1,6 +1,7 @@
 package dev.qjs.internal.interop;
 
 import com.sun.jna.Pointer;
+import dev.qjs.DebuggerStatement;
 import dev.qjs.ModuleLoader;
 import dev.qjs.ModuleSource;
 import dev.qjs.internal.async.EventLoop;
@@ -9,6 +10,7 @@ import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
+import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.modules.ModuleRegistry;
 import dev.qjs.internal.modules.ScriptFiles;
 import dev.qjs.internal.runtime.JsRuntime;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
 import org.jspecify.annotations.Nullable;
@@ -359,6 +362,15 @@ public final class HostCalls {
       }
       case QuickJsNative.OP_SCRIPT_LOAD:
         return loadScript(a, args, realm);
+      case QuickJsNative.OP_MAP_STACK: {
+        Object raw = values.read(args, realm);
+        Object defs = values.read(args, realm);
+        ValueWriter w = reply.reset();
+        w.string(runtime.diagnostics().mapStack(String.valueOf(raw), String.valueOf(defs)));
+        return send(w);
+      }
+      case QuickJsNative.OP_DEBUGGER:
+        return debuggerStatement(args, realm);
       case QuickJsNative.OP_HOST_MODULE: {
         String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();
@@ -409,6 +421,27 @@ public final class HostCalls {
       w.i64(fresh.pointer());
     }
     return send(w);
+  }
+
+  /**
+   * OP_DEBUGGER: a {@code debugger;} statement; the registered handler runs with the engine lent
+   * (it may call the engine), and what it throws is thrown from the statement.
+   */
+  private int debuggerStatement(ByteBuffer args, @Nullable Realm realm) {
+    String stack = String.valueOf(values.read(args, realm));
+    String defs = String.valueOf(values.read(args, realm));
+    String vars = String.valueOf(values.read(args, realm));
+    replyNone();
+    ScriptDiagnostics diagnostics = runtime.diagnostics();
+    Consumer<DebuggerStatement> handler = diagnostics.debuggerHandler();
+    if (handler != null) {
+      DebuggerStatement stop = diagnostics.debuggerStatement(stack, defs, vars, hosts::get);
+      runtime.lent(() -> {
+        handler.accept(stop);
+        return null;
+      });
+    }
+    return QuickJsNative.REPLY_OK;
   }
 
   /** OP_HOST_INVOKE_METHOD: the method a method id names, called on a Java object. */

@@ -5,9 +5,13 @@ import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.interop.HostObjects;
 import dev.qjs.internal.modules.ModuleRegistry;
+import dev.qjs.JsStackFrame;
+import dev.qjs.internal.diagnostics.ScriptDiagnostics;
+import dev.qjs.internal.diagnostics.StackInterleaving;
+import dev.qjs.internal.diagnostics.StackText;
 import java.nio.ByteBuffer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Map;
 import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
 
@@ -28,8 +32,6 @@ public final class ExceptionReader {
   public static final int KIND_INSTRUCTIONS = 5;
   public static final int KIND_CPU_TIME = 6;
 
-  private static final Pattern FRAME =
-      Pattern.compile("^\\s*at (?:.*? \\()?(.+?):(\\d+)(?::(\\d+))?\\)?\\s*$");
   private static final int MAX_STACK_FRAMES = 100;
 
   private final JsRuntime runtime;
@@ -38,9 +40,12 @@ public final class ExceptionReader {
   private final HostObjects hosts;
   private final MirrorFactory mirrors;
   private final ModuleRegistry modules;
+  private final ScriptDiagnostics diagnostics;
 
   ExceptionReader(
-      JsRuntime runtime, RuntimeEntry entry, ValueReader values, HostObjects hosts, MirrorFactory mirrors, ModuleRegistry modules) {
+      JsRuntime runtime, RuntimeEntry entry, ValueReader values, HostObjects hosts, MirrorFactory mirrors,
+      ModuleRegistry modules, ScriptDiagnostics diagnostics) {
+    this.diagnostics = diagnostics;
     this.runtime = runtime;
     this.entry = entry;
     this.values = values;
@@ -86,7 +91,7 @@ public final class ExceptionReader {
   /** One thrown value or cause as the shim encodes it: see qjs_shim.h, QJS_EXCEPTION. */
   private record ErrorParts(
       @Nullable Object thrown, @Nullable String errorName, @Nullable String message, @Nullable String jsStack,
-      int hostId) {
+      int hostId, @Nullable String variables) {
     /** "TypeError: x", the message alone for a thrown non-error. */
     String text() {
       String msg = message == null ? "" : message;
@@ -103,12 +108,14 @@ public final class ExceptionReader {
     Object message = values.read(b, realm);
     Object stack = values.read(b, realm);
     int hostId = b.getInt();
+    Object variables = values.read(b, realm);
     return new ErrorParts(
         thrown,
         name instanceof String s ? s : null,
         message == null ? null : message.toString(),
         stack instanceof String s ? trimStack(s) : null,
-        hostId);
+        hostId,
+        variables instanceof String s ? s : null);
   }
 
   /** The Java exception a host call threw, which the error wraps; null when none. */
@@ -154,15 +161,14 @@ public final class ExceptionReader {
     int line = -1;
     int column = -1;
     String jsStack = parts.jsStack();
-    if (jsStack != null) {
-      for (String frame : jsStack.split("\n")) {
-        Matcher m = FRAME.matcher(frame);
-        if (m.matches() && !"native".equals(m.group(1)) && !JsRuntime.INTERNAL_FILE.equals(m.group(1))) {
-          file = m.group(1);
-          line = Integer.parseInt(m.group(2));
-          column = m.group(3) != null ? Integer.parseInt(m.group(3)) : -1;
-          break;
-        }
+    List<JsStackFrame> frames = StackText.parse(jsStack);
+    for (JsStackFrame f : frames) {
+      if (!f.isNative() && f.getFileName() != null && f.getLineNumber() > 0
+          && !JsRuntime.INTERNAL_FILE.equals(f.getFileName())) {
+        file = f.getFileName();
+        line = f.getLineNumber();
+        column = f.getColumnNumber();
+        break;
       }
     }
     if (line < 0 && cause instanceof ModuleNotFoundException missing) {
@@ -199,7 +205,16 @@ public final class ExceptionReader {
         entry.reclaimAfterMemoryLimit();
       }
     }
-    return mirrors.exception(text, file, line, column, errorName, jsStack, parts.thrown(), cause, kind);
+    Map<String, String> variables = Map.of();
+    String codeFrame = null;
+    if (entry.debug()) {
+      variables = ScriptDiagnostics.variables(parts.variables(), hosts::get);
+      codeFrame = diagnostics.codeFrame(frames);
+    }
+    ScriptException e = mirrors.exception(text, file, line, column, errorName, jsStack, parts.thrown(), cause, kind,
+        new MirrorFactory.ErrorDetails(frames, codeFrame, variables));
+    e.setStackTrace(StackInterleaving.merge(frames, e.getStackTrace()));
+    return e;
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
+import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.interop.ArgumentConverter;
 import dev.qjs.internal.interop.HostCalls;
 import dev.qjs.internal.interop.HostObjects;
@@ -84,6 +85,7 @@ public final class JsRuntime implements AutoCloseable {
   private final AsyncBridge async;
   private final EventLoop loop;
   private final ForeignRealms foreignRealms = new ForeignRealms(this);
+  private final ScriptDiagnostics diagnostics = new ScriptDiagnostics();
   /** Realms by native address, for host callbacks that name the calling realm. */
   private final Map<Long, WeakReference<Realm>> realmsByAddress = new HashMap<>();
   /** Where import and require find modules. */
@@ -119,10 +121,10 @@ public final class JsRuntime implements AutoCloseable {
       throw new OutOfMemoryError("QuickJS could not create a runtime");
     }
     this.state = new NativeState(rt, token, mailbox);
-    this.entry = new RuntimeEntry(this, state, limits, hosts, async);
+    this.entry = new RuntimeEntry(this, state, limits, hosts, async, diagnostics);
     this.handles = new Handles(this, state, mirrors, hosts, loop);
     this.values = new ValueReader(handles);
-    this.errors = new ExceptionReader(this, entry, values, hosts, mirrors, modules);
+    this.errors = new ExceptionReader(this, entry, values, hosts, mirrors, modules, diagnostics);
     this.in = new ValueWriter(handles, 16 << 10);
     this.hostCalls =
         new HostCalls(this, mailbox, handles, values, hosts, new ArgumentConverter(mirrors), loop, modules);
@@ -150,6 +152,24 @@ public final class JsRuntime implements AutoCloseable {
   @Override
   public void close() {
     entry.close();
+  }
+
+  /** The engine's diagnostics: source maps, debug mode's records, the debugger handler. */
+  public ScriptDiagnostics diagnostics() {
+    return diagnostics;
+  }
+
+  /**
+   * A script or module about to run or compile: kept for import positions, and in debug mode for
+   * code frames.
+   */
+  public void noteSource(String fileName, String source) {
+    modules.remember(fileName, source);
+    if (entry.debug() || limits.apply(currentContext()).debug()) {
+      diagnostics.rememberSource(fileName, source);
+    } else {
+      diagnostics.forgetSource(fileName); // a file of that name kept earlier is not this one
+    }
   }
 
   /** Stops the script running now, if any, from any thread: it fails with an interruption. */
@@ -507,13 +527,13 @@ public final class JsRuntime implements AutoCloseable {
    * top-level await waits, a CompletableFuture of the namespace.
    */
   public @Nullable Object evalModule(Realm realm, String source, String fileName) throws ScriptException {
-    modules.remember(fileName, source);
+    noteSource(fileName, source);
     return call(realm, Evaluation::evalModule, source, fileName, null, null);
   }
 
   /** Evaluates a script in a realm; repeated sources reuse their bytecode. */
   public @Nullable Object eval(Realm realm, String source, String fileName) throws ScriptException {
-    modules.remember(fileName, source);
+    noteSource(fileName, source);
     return call(realm, Evaluation::eval, source, fileName, null, null);
   }
 
@@ -528,6 +548,7 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Compiles without running: the handle of the bytecode, bound to this realm. */
   public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
+    noteSource(fileName, source);
     return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::compile, source, fileName, null, null));
   }
 

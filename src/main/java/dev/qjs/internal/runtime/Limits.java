@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param maxStack bytes of stack scripts may use
  * @param instructionLimit poll points (calls and jumps, see docs/engine.md) the call may pass
  * @param cpuTimeNanos CPU time the calling thread may spend in the call
+ * @param debug debug mode ({@code quickjs.debug}): failures carry a code frame and the failing
+ *     frame's variables (not a limit, but read with them on every call)
  */
 public record Limits(
-    long timeoutNanos, long memoryLimit, long maxStack, long instructionLimit, long cpuTimeNanos) {
-  public static final Limits NONE = new Limits(0, 0, 0, 0, 0);
+    long timeoutNanos, long memoryLimit, long maxStack, long instructionLimit, long cpuTimeNanos, boolean debug) {
+  public static final Limits NONE = new Limits(0, 0, 0, 0, 0, false);
 
   /** ENGINE_SCOPE keys of the limits, read on every call; also system property names. */
   public static final String TIMEOUT_KEY = "quickjs.timeout";
@@ -32,6 +34,8 @@ public record Limits(
   public static final String CPU_TIME_LIMIT_KEY = "quickjs.cpuTimeLimit";
   /** ENGINE_SCOPE key: true runs {@code eval} as an ES module. */
   public static final String MODULE_KEY = "quickjs.module";
+  /** ENGINE_SCOPE key (and system property): true records code frames and the failing frame's variables. */
+  public static final String DEBUG_KEY = "quickjs.debug";
   /** ENGINE_SCOPE key (and system property): the folders modules and load() may read. */
   public static final String MODULE_ROOTS_KEY = ModuleRoots.KEY;
   /** ENGINE_SCOPE key: a ModuleLoader asked before the roots and the options' loader. */
@@ -53,7 +57,7 @@ public record Limits(
     switch (key) {
       case TIMEOUT_KEY, CPU_TIME_LIMIT_KEY -> timeoutNanos(value, key);
       case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY, INSTRUCTION_LIMIT_KEY -> bytes(value, key);
-      case MODULE_KEY -> flag(value, key);
+      case MODULE_KEY, DEBUG_KEY -> flag(value, key);
       case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);
       case MODULE_LOADER_KEY -> {
         if (value != null && !(value instanceof ModuleLoader)) {

@@ -25,7 +25,18 @@ public interface MirrorFactory {
       @Nullable String jsStack,
       @Nullable Object thrown,
       @Nullable Throwable cause,
-      int kind);
+      int kind,
+      ErrorDetails details);
+
+  /**
+   * What a failure tells beyond its message: the JavaScript frames (source-mapped), and in debug
+   * mode the code frame and the failing frame's variables.
+   */
+  record ErrorDetails(
+      java.util.List<dev.qjs.JsStackFrame> frames, @Nullable String codeFrame, java.util.Map<String, String> variables) {
+    /** No frames, no debug records. */
+    public static final ErrorDetails NONE = new ErrorDetails(java.util.List.of(), null, java.util.Map.of());
+  }
 
   /** Returns the handle behind a mirror made by this factory, or null for any other object. */
   @Nullable JsHandle handleOf(@Nullable Object mirror);

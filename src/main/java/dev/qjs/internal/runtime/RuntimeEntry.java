@@ -5,6 +5,7 @@ import dev.qjs.internal.async.AsyncBridge;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.interop.HostObjects;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ final class RuntimeEntry {
   private final Function<ScriptContext, Limits> limits;
   private final HostObjects hosts;
   private final AsyncBridge async;
+  private final ScriptDiagnostics diagnostics;
+  /** Whether the outermost call runs in debug mode (quickjs.debug). */
+  private boolean debug;
   private final EventLoop loop;
   /**
    * The lender's limits of each entry made on top of a lender's call: its deadline and time
@@ -55,14 +59,21 @@ final class RuntimeEntry {
       NativeState state,
       Function<ScriptContext, Limits> limits,
       HostObjects hosts,
-      AsyncBridge async) {
+      AsyncBridge async,
+      ScriptDiagnostics diagnostics) {
     this.runtime = runtime;
+    this.diagnostics = diagnostics;
     this.state = state;
     this.mailbox = state.mailbox;
     this.limits = limits;
     this.hosts = hosts;
     this.async = async;
     this.loop = async.loop();
+  }
+
+  /** Whether the current outermost call runs in debug mode. */
+  boolean debug() {
+    return debug;
   }
 
   boolean stopRequested() {
@@ -194,6 +205,11 @@ final class RuntimeEntry {
    * are stored only when they change, as the deadline's.
    */
   private void applyCountedLimits(Limits l) {
+    debug = l.debug();
+    long trace = diagnostics.traceFlags(debug);
+    if (mailbox.get(QuickJsNative.MB_TRACE) != trace) {
+      mailbox.setRelease(QuickJsNative.MB_TRACE, trace);
+    }
     instructionLimit = l.instructionLimit();
     if (instructionLimit > 0) {
       mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, instructionLimit);

@@ -63,7 +63,8 @@ class MethodGroupTest {
         @Nullable String jsStack,
         @Nullable Object thrown,
         @Nullable Throwable cause,
-        int kind) {
+        int kind,
+        ErrorDetails details) {
       return new ScriptException(message);
     }
 

@@ -1,0 +1,30 @@
+package dev.qjs.internal.diagnostics;
+
+import org.jspecify.annotations.Nullable;
+
+/** Where a generated position came from: the engine's source maps. */
+public interface PositionMapper {
+  /**
+   * The original of a position QuickJS reports.
+   *
+   * @param file the generated file, as QuickJS names it
+   * @param line 1-based
+   * @param column 1-based, in code points (QuickJS's unit)
+   * @return the original position, or null when no map covers it
+   */
+  @Nullable Original original(String file, int line, int column);
+
+  /**
+   * The original name of the function defined at a generated position (a minifier renames
+   * functions; the map's names say what they were called).
+   *
+   * @return the name, or null when the map gives none
+   */
+  @Nullable String functionName(String file, int line, int column);
+
+  /** The text of an original source, when the map carries it; null otherwise. */
+  @Nullable String sourceText(String originalFile);
+
+  /** An original position: its file, 1-based line and UTF-16 column, and the name there, if any. */
+  record Original(String file, int line, int column, @Nullable String name) {}
+}
