@@ -264,17 +264,36 @@ static int frame_position(JSContext *ctx, JSStackFrame *sf, JSFunctionBytecode *
     return find_line_num(ctx, b, (uint32_t)(sf->cur_pc - b->byte_code_buf - 1), col);
 }
 
+const void *qjsi_current_frame(JSRuntime *rt)
+{
+    return rt->current_stack_frame;
+}
+
+/* The line that stands for Java code between two frames: Java called into JavaScript there. */
+#define JAVA_FRAME_LINE "    at <java> (native)\n"
+
 /* Appends the frames from sf outwards as QuickJS's own backtrace writes them ("    at f
-   (file:line:col)"), and, when defs is not NULL, one line per frame to defs: the definition
-   position of the frame's function ("line:col"), empty for a native frame. */
+   (file:line:col)"), with a JAVA_FRAME_LINE above the frame that was running when Java entered
+   JavaScript again (a host call that called back), and, when defs is not NULL, one line per
+   line written to defs: the definition position of the frame's function ("line:col"), empty for
+   a native frame. */
 static void write_frames(JSContext *ctx, JSStackFrame *sf, int skip_first, DynBuf *out, DynBuf *defs)
 {
+    const void *const *entries;
+    int n_entries = trace_entry_frames(ctx, &entries), k;
     for (; sf != NULL; sf = sf->prev_frame) {
         const char *name, *file;
         JSFunctionBytecode *b;
         int line, col, def_line, def_col = 0;
         if (sf->js_mode & JS_MODE_BACKTRACE_BARRIER)
             break;
+        for (k = n_entries - 1; k >= 1; k--) {
+            if (entries[k] == sf) {
+                dbuf_putstr(out, JAVA_FRAME_LINE);
+                if (defs)
+                    dbuf_putc(defs, '\n');
+            }
+        }
         if (skip_first) {
             skip_first = 0;
             continue;
@@ -544,13 +563,14 @@ static JSValue dbuf_to_string(JSContext *ctx, DynBuf *b)
 int qjsi_backtrace(JSContext *ctx, JSValueConst error_obj, const char *filename, int line_num,
                    int col_num, int backtrace_flags)
 {
-    int want = JS_IsObject(error_obj) ? trace_flags(ctx) : 0;
+    int want;
     int skip = (backtrace_flags & JS_BACKTRACE_FLAG_SKIP_FIRST_LEVEL) != 0;
     JSStackFrame *failing;
     JSValue data[4], getter, setter;
     DynBuf text, defs, vars;
-    if (!want)
-        return 0; /* QuickJS writes its own */
+    if (!JS_IsObject(error_obj))
+        return 0; /* (out of memory making the error) QuickJS's own path */
+    want = trace_flags(ctx);
     js_dbuf_init(ctx, &text);
     js_dbuf_init(ctx, &defs);
     js_dbuf_init(ctx, &vars);
@@ -566,6 +586,16 @@ int qjsi_backtrace(JSContext *ctx, JSValueConst error_obj, const char *filename,
                                JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
         JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_columnNumber, JS_NewInt32(ctx, col_num),
                                JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    }
+    if (!want) { /* QuickJS's own text: a data property */
+        dbuf_free(&defs);
+        dbuf_free(&vars);
+        write_frames(ctx, ctx->rt->current_stack_frame, skip, &text, NULL);
+        dbuf_putc(&text, '\0');
+        data[0] = dbuf_error(&text) ? JS_NULL : JS_NewString(ctx, (const char *)text.buf);
+        dbuf_free(&text);
+        JS_DefinePropertyValue(ctx, error_obj, JS_ATOM_stack, data[0], JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        return 1;
     }
     write_frames(ctx, ctx->rt->current_stack_frame, skip, &text, &defs);
     failing = (want & QJS_TRACE_VARIABLES) && !filename ? script_frame(ctx->rt->current_stack_frame, skip) : NULL;

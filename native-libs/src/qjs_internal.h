@@ -71,8 +71,14 @@ int qjsi_debugger_statement(JSContext *ctx);
    undefined. Reads the error's own `stack` accessor without calling it. */
 JSValue qjsi_error_variables(JSContext *ctx, JSValueConst error_obj);
 
+/* The JavaScript frame running now (an opaque pointer, compared only). */
+const void *qjsi_current_frame(JSRuntime *rt);
+
 /* Implemented by the shim (qjs_trace.c). */
 int trace_flags(JSContext *ctx);
+/* The frames running when Java entered JavaScript again: entries 1 to the returned count - 1
+   (entry 0, the outermost, has none). */
+int trace_entry_frames(JSContext *ctx, const void *const **frames);
 /* `stack` as the host maps it: raw as QuickJS writes it, defs the frames' function definition
    positions ("line:col" lines, empty for native frames). A new string, or an exception. */
 JSValue trace_map_stack(JSContext *ctx, JSValueConst raw, JSValueConst defs);

@@ -110,6 +110,7 @@ typedef struct qjs_unhandled {
    the runtime then, up to 64 entries deep): its entry measures its own stack, and the stack
    bounds of the entry below come back when it leaves. */
 #define QJS_MAX_STACK_SAVES 80
+#define QJS_MAX_ENTRY_FRAMES 64
 typedef struct {
     int depth;
     uintptr_t thread, top, limit;
@@ -165,6 +166,9 @@ struct qjs_rt {
        interrupt counters are armed); the realm that ran last gets the long count */
     int budget_armed;
     qjs_realm *budget_primary;
+    /* the JavaScript frame running when each nested entry began (index: the depth below it):
+       a backtrace marks where Java called into JavaScript again (qjs_trace.c) */
+    const void *entry_frames[QJS_MAX_ENTRY_FRAMES];
 };
 
 

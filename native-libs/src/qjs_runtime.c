@@ -106,6 +106,8 @@ static void limits_leave(qjs_rt *st);
 
 void enter(qjs_rt *st)
 {
+    if (st->depth > 0 && st->depth < QJS_MAX_ENTRY_FRAMES)
+        st->entry_frames[st->depth] = qjsi_current_frame(st->rt);
     if (st->depth++ == 0) {
         measure_this_stack(st);
         __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_NONE, __ATOMIC_RELAXED);

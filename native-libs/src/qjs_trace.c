@@ -3,10 +3,21 @@
  * which the runtime wants (QJS_MB_TRACE, set by the host), `stack` source-mapped by the host
  * when a script reads it (QJS_OP_MAP_STACK), and the host's hook for `debugger;`
  * (QJS_OP_DEBUGGER). Each is an ordinary host call from a running script, made only while the
- * host has asked for it: with QJS_MB_TRACE 0, QuickJS writes its own backtraces and `debugger;`
- * does nothing.
+ * host has asked for it: with QJS_MB_TRACE 0 a backtrace is the text QuickJS writes (plus a
+ * line where Java called into JavaScript, trace_entry_frames) and `debugger;` does nothing.
  */
 #include "qjs_private.h"
+
+int trace_entry_frames(JSContext *ctx, const void *const **frames)
+{
+    qjs_realm *r = JS_GetContextOpaque(ctx);
+    int n;
+    if (!r || !r->st)
+        return 0;
+    n = r->st->depth < QJS_MAX_ENTRY_FRAMES ? r->st->depth : QJS_MAX_ENTRY_FRAMES;
+    *frames = r->st->entry_frames;
+    return n;
+}
 
 int trace_flags(JSContext *ctx)
 {

@@ -30,7 +30,23 @@ public final class JsStackFrame implements Serializable {
   private final @Nullable String fileName;
   private final int lineNumber;
   private final int columnNumber;
-  private final boolean nativeFrame;
+  private final Kind kind;
+
+  /** What ran in a frame. */
+  public enum Kind {
+    /** A JavaScript function, with its source position. */
+    SCRIPT,
+    /** A native function: a JavaScript built-in such as {@code Array.prototype.map}. */
+    NATIVE,
+    /**
+     * Java code between two JavaScript frames: a Java method the script called, which called
+     * JavaScript again (its Java frames are in the exception's Java stack trace at this place).
+     */
+    JAVA
+  }
+
+  /** The name of a {@link Kind#JAVA} frame, as {@code error.stack} shows it. */
+  public static final String JAVA_FUNCTION_NAME = "<java>";
 
   /**
    * A frame.
@@ -40,15 +56,24 @@ public final class JsStackFrame implements Serializable {
    * @param fileName the script or module file; null for a native function
    * @param lineNumber 1-based, or -1 when unknown
    * @param columnNumber 1-based, or -1 when unknown
-   * @param nativeFrame whether the function is native (built in, or a Java method)
+   * @param kind what ran: a script function, a native one, or Java code
    */
   public JsStackFrame(
-      String functionName, @Nullable String fileName, int lineNumber, int columnNumber, boolean nativeFrame) {
+      String functionName, @Nullable String fileName, int lineNumber, int columnNumber, Kind kind) {
     this.functionName = Objects.requireNonNull(functionName, "functionName");
     this.fileName = fileName;
     this.lineNumber = lineNumber;
     this.columnNumber = columnNumber;
-    this.nativeFrame = nativeFrame;
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /**
+   * What ran in the frame.
+   *
+   * @return the kind
+   */
+  public Kind getKind() {
+    return kind;
   }
 
   /**
@@ -89,13 +114,12 @@ public final class JsStackFrame implements Serializable {
   }
 
   /**
-   * Whether the frame is a native function: a JavaScript built-in or a Java method a script
-   * called (its Java frames follow in the exception's Java stack trace).
+   * Whether the frame has no JavaScript source: a built-in or Java code.
    *
-   * @return true for a native frame
+   * @return true for a {@link Kind#NATIVE} or {@link Kind#JAVA} frame
    */
   public boolean isNative() {
-    return nativeFrame;
+    return kind != Kind.SCRIPT;
   }
 
   /**
@@ -105,13 +129,13 @@ public final class JsStackFrame implements Serializable {
    * @return the element
    */
   public StackTraceElement toStackTraceElement() {
-    return new StackTraceElement(JAVA_CLASS_NAME, functionName, fileName, nativeFrame ? -2 : lineNumber);
+    return new StackTraceElement(JAVA_CLASS_NAME, functionName, fileName, isNative() ? -2 : lineNumber);
   }
 
   /** The frame as a line of {@code error.stack}: {@code "at f (file:line:column)"}. */
   @Override
   public String toString() {
-    if (nativeFrame) {
+    if (isNative()) {
       return "at " + functionName + " (native)";
     }
     StringBuilder s = new StringBuilder("at ").append(functionName).append(" (").append(fileName);
@@ -131,11 +155,11 @@ public final class JsStackFrame implements Serializable {
         && Objects.equals(fileName, f.fileName)
         && lineNumber == f.lineNumber
         && columnNumber == f.columnNumber
-        && nativeFrame == f.nativeFrame;
+        && kind == f.kind;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(functionName, fileName, lineNumber, columnNumber, nativeFrame);
+    return Objects.hash(functionName, fileName, lineNumber, columnNumber, kind);
   }
 }

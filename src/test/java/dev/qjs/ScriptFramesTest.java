@@ -66,6 +66,73 @@ class ScriptFramesTest {
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("at <js>.f(rules.js:1)"), out.toString(StandardCharsets.UTF_8));
   }
 
+  /** A Java service scripts call, which calls the script back. */
+  public static final class CallsBack {
+    private final QuickJsScriptEngine engine;
+    JsException caught;
+
+    CallsBack(QuickJsScriptEngine engine) {
+      this.engine = engine;
+    }
+
+    public Object lookup() throws Exception {
+      return engine.invokeFunction("inner");
+    }
+
+    public Object lookupAndKeep() throws Exception {
+      try {
+        return engine.invokeFunction("inner");
+      } catch (JsException e) {
+        caught = e;
+        return null;
+      }
+    }
+  }
+
+  private static int indexOf(StackTraceElement[] trace, String cls, String method) {
+    for (int i = 0; i < trace.length; i++) {
+      if (trace[i].getClassName().equals(cls) && trace[i].getMethodName().equals(method)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void inNestedCallsJavaScriptAndJavaFramesInterleaveInTheOrderTheyRan() throws Exception {
+    QuickJsScriptEngine e = engine();
+    CallsBack svc = new CallsBack(e);
+    e.put("svc", svc);
+    e.eval("function inner() { null.x; }\nfunction outer() { return svc.lookupAndKeep(); }");
+    e.eval("outer();");
+    JsException x = svc.caught;
+    assertEquals(List.of("inner", "<java>", "outer", "<eval>"),
+        x.getJsFrames().stream().map(JsStackFrame::getFunctionName).toList());
+    assertEquals(JsStackFrame.Kind.JAVA, x.getJsFrames().get(1).getKind());
+    StackTraceElement[] t = x.getStackTrace();
+    int inner = indexOf(t, "<js>", "inner");
+    int java = indexOf(t, CallsBack.class.getName(), "lookupAndKeep");
+    int outer = indexOf(t, "<js>", "outer");
+    int test = indexOf(t, ScriptFramesTest.class.getName(), "inNestedCallsJavaScriptAndJavaFramesInterleaveInTheOrderTheyRan");
+    assertTrue(inner == 0 && inner < java && java < outer && outer < test, Arrays.toString(t));
+    assertEquals(-1, indexOf(t, "<js>", "<java>"), "the JAVA frame is replaced by its Java frames");
+  }
+
+  @Test
+  void anErrorThatWentOnThroughJavaKeepsAJavaFrameWhereItPassed() {
+    QuickJsScriptEngine e = engine();
+    e.put("svc", new CallsBack(e));
+    JsException x = assertThrows(JsException.class, () -> e.eval(
+        "function inner() { null.x; }\nfunction outer() { return svc.lookup(); }\nouter();"));
+    assertEquals(List.of("inner", "<java>", "outer", "<eval>"),
+        x.getJsFrames().stream().map(JsStackFrame::getFunctionName).toList());
+    assertTrue(((String) x.getJsStack()).contains("    at <java> (native)\n"), x.getJsStack());
+    StackTraceElement[] t = x.getStackTrace();
+    assertEquals("inner", t[0].getMethodName());
+    assertEquals("<java>", t[1].getMethodName());
+    assertTrue(t[1].isNativeMethod());
+  }
+
   @Test
   void nativeFramesAreMarkedNative() {
     QuickJsScriptEngine e = engine();
@@ -88,11 +155,11 @@ class ScriptFramesTest {
 
   @Test
   void stackLinesWithOddNamesAndFilesParse() {
-    assertEquals(new JsStackFrame("get [a (b)]", "dir/x.js", 3, 4, false),
+    assertEquals(new JsStackFrame("get [a (b)]", "dir/x.js", 3, 4, JsStackFrame.Kind.SCRIPT),
         StackText.parseLine("    at get [a (b)] (dir/x.js:3:4)"));
-    assertEquals(new JsStackFrame("f", "C:\\x.js", 3, 4, false), StackText.parseLine("    at f (C:\\x.js:3:4)"));
-    assertEquals(new JsStackFrame("f", "x.js", -1, -1, false), StackText.parseLine("    at f (x.js)"));
-    assertEquals(new JsStackFrame("f", null, -1, -1, true), StackText.parseLine("    at f (native)"));
+    assertEquals(new JsStackFrame("f", "C:\\x.js", 3, 4, JsStackFrame.Kind.SCRIPT), StackText.parseLine("    at f (C:\\x.js:3:4)"));
+    assertEquals(new JsStackFrame("f", "x.js", -1, -1, JsStackFrame.Kind.SCRIPT), StackText.parseLine("    at f (x.js)"));
+    assertEquals(new JsStackFrame("f", null, -1, -1, JsStackFrame.Kind.NATIVE), StackText.parseLine("    at f (native)"));
     assertNull(StackText.parseLine("    ... 12 more"));
     assertNull(StackText.parseLine("garbage"));
     assertEquals(-1, StackText.parseLine("at x (a.js:99999999999999)").getLineNumber()); // no overflow

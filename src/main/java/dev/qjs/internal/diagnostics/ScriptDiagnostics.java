@@ -114,9 +114,9 @@ public final class ScriptDiagnostics {
     PositionMapper.Original o = m.original(file, f.getLineNumber(), Math.max(f.getColumnNumber(), 1));
     if (o == null) {
       return name.equals(f.getFunctionName()) ? f
-          : new JsStackFrame(name, file, f.getLineNumber(), f.getColumnNumber(), false);
+          : new JsStackFrame(name, file, f.getLineNumber(), f.getColumnNumber(), JsStackFrame.Kind.SCRIPT);
     }
-    return new JsStackFrame(name, o.file(), o.line(), o.column(), false);
+    return new JsStackFrame(name, o.file(), o.line(), o.column(), JsStackFrame.Kind.SCRIPT);
   }
 
   /** QJS_OP_DEBUGGER: the stop the handler gets; null when none is registered any more. */

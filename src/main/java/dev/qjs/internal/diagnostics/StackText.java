@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The JavaScript stack as QuickJS writes it ({@code error.stack}): one {@code "    at f
- * (file:line:col)"} line per frame, {@code "    at f (native)"} for a native function, and for a
+ * (file:line:col)"} line per frame, {@code "    at f (native)"} for a native function,
+ * {@code "    at <java> (native)"} where Java called into JavaScript again, and for a
  * syntax error first a line with the position alone ({@code "    at file:line:col"}). Read into
  * frames and written back in the same form.
  */
@@ -49,7 +50,8 @@ public final class StackText {
         String name = s.substring(0, open);
         String where = s.substring(open + 2, s.length() - 1);
         if ("native".equals(where)) {
-          return new JsStackFrame(name, null, -1, -1, true);
+          return new JsStackFrame(name, null, -1, -1,
+              JsStackFrame.JAVA_FUNCTION_NAME.equals(name) ? JsStackFrame.Kind.JAVA : JsStackFrame.Kind.NATIVE);
         }
         return located(name, where);
       }
@@ -74,7 +76,7 @@ public final class StackText {
         line = Integer.parseInt(where.substring(c2 + 1));
       }
     }
-    return new JsStackFrame(name, file, line, column, false);
+    return new JsStackFrame(name, file, line, column, JsStackFrame.Kind.SCRIPT);
   }
 
   private static boolean isNumber(String s, int from, int to) {
