@@ -64,6 +64,10 @@ ROWS = [
      True, ("renderJavaModelAllowProto", 1)),
     ("springRatio", "16d. Java model ÷ JS model, rates (16b ÷ 16a)", "×", True, "derived"),
     ("springRatioProto", "16e. Java model with the option ÷ JS model, rates (16c ÷ 16a)", "×", True, "derived"),
+    ("errorsInScript", "17a. 100 errors thrown 10 frames deep, caught in JS", "µs/op", False,
+     ("throwAndCatchInScript", 1)),
+    ("errorToJava", "17b. one error 10 frames deep reaching Java, stack trace read", "µs/op", False,
+     ("failureReachesJava", 1)),
 ]
 
 # t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom
