@@ -30,6 +30,9 @@ public final class SourceMaps {
 
   private static final System.Logger LOG = System.getLogger("dev.qjs.sourcemap");
 
+  /** How a failure that is our bug, not the map's, starts (the fuzz target looks for it). */
+  static final String INTERNAL_ERROR = "internal error while reading the map (please report it): ";
+
   private final int capacity;
   private final Map<String, Entry> entries;
 
@@ -103,6 +106,10 @@ public final class SourceMaps {
       return r.map.lookup(line - 1, r.columns.utf16Column(line, quickJsColumn));
     } catch (InvalidSourceMapException e) {
       entry.fail(e.getMessage()); // a section's mappings turned out malformed
+      warnOnce(entry);
+      return null;
+    } catch (RuntimeException e) {
+      entry.fail(INTERNAL_ERROR + e); // a bug here must not turn into a failing script
       warnOnce(entry);
       return null;
     }
@@ -243,7 +250,7 @@ public final class SourceMaps {
       } catch (IOException e) {
         failure = "the map " + url + " cannot be read: " + e;
       } catch (RuntimeException e) {
-        failure = "the map " + url + " cannot be read: the fetcher threw " + e;
+        failure = INTERNAL_ERROR + e;
       } catch (LinkageError e) {
         // Jackson is an optional dependency: without it, the JSON reader does not link
         failure =
@@ -272,7 +279,11 @@ public final class SourceMaps {
         if (SourceMappingUrl.isData(u)) {
           json = SourceMappingUrl.decodeData(u);
         } else {
-          json = f.fetch(u);
+          try {
+            json = f.fetch(u);
+          } catch (RuntimeException e) {
+            throw new IOException("the fetcher threw " + e, e);
+          }
           if (json == null) {
             throw new InvalidSourceMapException(
                 "the map " + u + " named by its sourceMappingURL comment was not found");
