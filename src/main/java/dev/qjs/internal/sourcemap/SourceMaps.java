@@ -42,15 +42,7 @@ public final class SourceMaps {
   /** A registry that keeps at most {@code capacity} files (at least 1). */
   public SourceMaps(int capacity) {
     this.capacity = Math.max(1, capacity);
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, false) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > SourceMaps.this.capacity;
-          }
-        };
+    this.entries = new OldestDropped(this.capacity);
     this.warned = new LinkedHashSet<>();
   }
 
@@ -197,6 +189,21 @@ public final class SourceMaps {
         "no source map for {0}, its positions stay as generated: {1}",
         entry.file,
         reason);
+  }
+
+  /** The entries in registration order, dropping the oldest past the capacity. */
+  private static final class OldestDropped extends LinkedHashMap<String, Entry> {
+    private static final long serialVersionUID = 1L;
+    private final int limit;
+
+    OldestDropped(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+      return size() > limit;
+    }
   }
 
   /** A usable map and the column index of its generated source. */
