@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One engine's source maps, by generated file name: what the engine asks to turn a generated
  * position (file, line, QuickJS column) into the original one. Registering is cheap: it looks
- * at the source's tail for a {@code //# sourceMappingURL=} comment and keeps what it needs;
- * the map is fetched, parsed and decoded on the first lookup for that file. A map that cannot
+ * at the source's tail for a {@code //# sourceMappingURL=} comment, and only for code that has
+ * a map, indexes the few lines whose columns QuickJS counts differently ({@link
+ * GeneratedColumns}) instead of keeping the source; the map is fetched, parsed and decoded on
+ * the first lookup for that file. A map that cannot
  * be had (the fetcher fails or finds nothing, the map is invalid, Jackson is not on the class
  * path) is logged once per file at WARNING on the {@code dev.qjs.sourcemap} logger, with why,
  * and its file then maps to nothing: positions stay generated ones. Registering a file again
@@ -68,8 +70,11 @@ public final class SourceMaps {
       if (explicitMapJson == null && url == null) {
         return;
       }
+      // the column index is built now (one pass, and only for code that has a map) so that the
+      // source text itself is not kept: a registry may hold a thousand bundles
       entries.put(
-          generatedFile, new Entry(generatedFile, generatedSource, explicitMapJson, url, fetcher));
+          generatedFile,
+          new Entry(generatedFile, GeneratedColumns.of(generatedSource), explicitMapJson, url, fetcher));
       warned.remove(generatedFile);
     }
   }
@@ -212,7 +217,7 @@ public final class SourceMaps {
   /** A registered file: unresolved until its first lookup, then a map or a failure, for good. */
   private static final class Entry {
     final String file;
-    private @Nullable String source;
+    private final GeneratedColumns columns;
     private @Nullable String explicitJson;
     private @Nullable String url;
     private @Nullable MapFetcher fetcher;
@@ -221,12 +226,12 @@ public final class SourceMaps {
 
     Entry(
         String file,
-        String source,
+        GeneratedColumns columns,
         @Nullable String explicitJson,
         @Nullable String url,
         MapFetcher fetcher) {
       this.file = file;
-      this.source = source;
+      this.columns = columns;
       this.explicitJson = explicitJson;
       this.url = url;
       this.fetcher = fetcher;
@@ -246,12 +251,8 @@ public final class SourceMaps {
       if (resolved != null || failure != null) {
         return resolved;
       }
-      String text = source;
-      if (text == null) {
-        return null;
-      }
       try {
-        resolved = new Resolved(load(), GeneratedColumns.of(text));
+        resolved = new Resolved(load(), columns);
       } catch (InvalidSourceMapException e) {
         failure = e.getMessage();
       } catch (IOException e) {
@@ -267,9 +268,9 @@ public final class SourceMaps {
       if (failure != null && failure.isEmpty()) {
         failure = "the map is invalid";
       }
-      // done either way: the source, the JSON and the fetcher are no longer needed
-      source = null;
+      // done either way: the JSON, the URL and the fetcher are no longer needed
       explicitJson = null;
+      url = null;
       fetcher = null;
       return resolved;
     }
