@@ -8,9 +8,10 @@
 const fs = require("fs");
 const path = require("path");
 const [modules, generatedFile, mapFile, mapUrl] = process.argv.slice(2);
-const { TraceMap, originalPositionFor } = require(path.join(modules, "@jridgewell/trace-mapping"));
+const { FlattenMap, originalPositionFor } = require(path.join(modules, "@jridgewell/trace-mapping"));
 
-const map = new TraceMap(fs.readFileSync(mapFile, "utf8"), mapUrl);
+// FlattenMap reads index maps (sections) as well as regular ones
+const map = new FlattenMap(fs.readFileSync(mapFile, "utf8"), mapUrl);
 const lines = fs.readFileSync(generatedFile, "utf8").split("\n");
 const out = [];
 lines.forEach((text, line) => {

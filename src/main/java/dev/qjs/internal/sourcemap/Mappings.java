@@ -178,7 +178,6 @@ final class Mappings {
         }
         int segmentStart = pos;
         column = running(column, vlq(), "generated column", segmentStart);
-        int fields = 1;
         int src = NONE;
         int line = 0;
         int col = 0;
@@ -197,7 +196,6 @@ final class Mappings {
             throw at(segmentStart, "a segment has 3 fields; it must have 1, 4 or 5");
           }
           originalColumn = running(originalColumn, vlq(), "original column", segmentStart);
-          fields = 4;
           src = (int) source;
           line = (int) originalLine;
           col = (int) originalColumn;
@@ -208,18 +206,15 @@ final class Mappings {
                   + nameCount + " names");
             }
             nm = (int) name;
-            fields = 5;
             if (more()) {
               throw at(segmentStart, "a segment has more than 5 fields");
             }
           }
         }
-        if (fields == 1 || fields >= 4) {
-          if (segmentCount > lineStart && segments[(segmentCount - 1) * STRIDE] > column) {
-            sorted = false;
-          }
-          add((int) column, src, line, col, nm);
+        if (segmentCount > lineStart && segments[(segmentCount - 1) * STRIDE] > column) {
+          sorted = false;
         }
+        add((int) column, src, line, col, nm);
         if (pos < n && text.charAt(pos) == ',') {
           pos++;
         }

@@ -5,6 +5,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where a generated position came from, as a source map says.
  *
+ * <pre>{@code
+ * OriginalPosition p = sourceMaps.map("dist/app.js", 1, 1042);
+ * if (p != null) frame = p.source() + ":" + p.line() + ":" + p.column(); // src/cart.ts:17:5
+ * }</pre>
+ *
  * @param source the original file, resolved against the map's {@code sourceRoot} and location
  * @param line 1-based line in {@code source}
  * @param column 1-based column in UTF-16 units, so it reads like the engine's generated columns

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,7 +28,45 @@ class ReferenceDecoderAgreementTest {
   void everyPositionMapsAsTraceMappingMapsIt(String fixture) throws Exception {
     Path generated = CompilerFixtures.dir().resolve(fixture);
     Path mapFile = generated.resolveSibling(generated.getFileName() + ".map");
-    String mapUrl = fixture + ".map";
+    assertAgree(fixture, generated, mapFile, fixture + ".map");
+  }
+
+  /**
+   * An index map made of two real maps, the second section starting mid-line (the tsc output,
+   * then the esbuild bundle from column 5 of tsc's last line), against trace-mapping's reading
+   * of the same sections.
+   */
+  @Test
+  void anIndexMapOfTwoRealMapsMapsAsTraceMappingMapsIt() throws Exception {
+    Path dir = CompilerFixtures.dir();
+    String tscCode = Files.readString(dir.resolve("tsc-external/thrower.js"));
+    String esmCode = Files.readString(dir.resolve("esbuild-esm/bundle.js"));
+    String[] tscLines = tscCode.split("\n", -1);
+    int offsetLine = tscLines.length - 1;
+    StringBuilder generatedText = new StringBuilder();
+    for (int i = 0; i < offsetLine; i++) {
+      generatedText.append(tscLines[i]).append('\n');
+    }
+    generatedText.append("/*5*/").append(esmCode);
+    String index = "{\"version\":3,\"sections\":["
+        + "{\"offset\":{\"line\":0,\"column\":0},\"map\":"
+        + Files.readString(dir.resolve("tsc-external/thrower.js.map")) + "},"
+        + "{\"offset\":{\"line\":" + offsetLine + ",\"column\":5},\"map\":"
+        + Files.readString(dir.resolve("esbuild-esm/bundle.js.map")) + "}]}";
+    Path work = Files.createTempDirectory("index-map");
+    try {
+      Path generated = Files.writeString(work.resolve("index.js"), generatedText);
+      Path mapFile = Files.writeString(work.resolve("index.js.map"), index);
+      assertAgree("index map", generated, mapFile, "sections/index.js.map");
+    } finally {
+      Files.deleteIfExists(work.resolve("index.js"));
+      Files.deleteIfExists(work.resolve("index.js.map"));
+      Files.deleteIfExists(work);
+    }
+  }
+
+  private static void assertAgree(String fixture, Path generated, Path mapFile, String mapUrl)
+      throws Exception {
     List<String> reference = referenceLookups(generated, mapFile, mapUrl);
     SourceMap ours = SourceMapJson.read(Files.readString(mapFile), mapUrl);
     int mapped = 0;
