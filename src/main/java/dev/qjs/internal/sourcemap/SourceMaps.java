@@ -38,7 +38,10 @@ public final class SourceMaps {
   private final int capacity;
   private final Map<String, Entry> entries;
 
-  /** Files already warned about, so that one broken map warns once however often it runs. */
+  /**
+   * Files already warned about, with the reason, so that one broken map warns once however
+   * often its script is evaluated (and registered) again; a different reason warns anew.
+   */
   private final Set<String> warned;
 
   /** A registry that keeps at most {@code capacity} files (at least 1). */
@@ -75,7 +78,6 @@ public final class SourceMaps {
       entries.put(
           generatedFile,
           new Entry(generatedFile, GeneratedColumns.of(generatedSource), explicitMapJson, url, fetcher));
-      warned.remove(generatedFile);
     }
   }
 
@@ -182,7 +184,7 @@ public final class SourceMaps {
       return;
     }
     synchronized (this) {
-      if (!warned.add(entry.file)) {
+      if (!warned.add(entry.file + "\n" + reason)) {
         return;
       }
       if (warned.size() > capacity) {

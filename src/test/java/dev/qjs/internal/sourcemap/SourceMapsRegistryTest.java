@@ -154,6 +154,20 @@ class SourceMapsRegistryTest {
   }
 
   @Test
+  void aScriptEvaluatedAgainWithTheSameBrokenMapWarnsOnlyOnce() {
+    SourceMaps maps = new SourceMaps(8);
+    for (int i = 0; i < 3; i++) {
+      maps.register("again.js", "x();\n//# sourceMappingURL=again.js.map", null, url -> null);
+      assertNull(maps.map("again.js", 1, 1));
+    }
+    maps.register("again.js", "x();", "{\"version\":9}", MapFetcher.NONE);
+    assertNull(maps.map("again.js", 1, 1));
+    List<String> texts = warningTexts();
+    assertEquals(2, texts.size(), "once per file and reason: " + texts);
+    assertTrue(texts.get(1).contains("version 9"), texts.get(1));
+  }
+
+  @Test
   void registeringAFileAgainReplacesItsMap() {
     SourceMaps maps = new SourceMaps(8);
     maps.register("app.js", "x();", MAP, MapFetcher.NONE);
