@@ -45,10 +45,11 @@ sha256() {
     fi
 }
 
-# The version recorded in an unpacked package's package.json, or nothing.
+# The version recorded in an unpacked package's package.json, or nothing (the first "version"
+# key, whatever the indentation: typescript's package.json indents by four spaces).
 installed_version() {
     [ -f "$1/package.json" ] || return 0
-    sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$1/package.json" | head -n 1
+    sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$1/package.json" | head -n 1
 }
 
 grep -v '^[[:space:]]*\(#\|$\)' "$LIST" > "$OUT/.packages.list" || :
