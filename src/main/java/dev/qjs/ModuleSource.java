@@ -13,7 +13,13 @@ import org.jspecify.annotations.Nullable;
  * ModuleSource cjs = ModuleSource.commonJs("legacy.js", "module.exports = 42");
  * ModuleSource data = ModuleSource.json("config.json", "{\"debug\": true}");
  * ModuleSource.byExtension("lib.cjs", "exports.x = 1").format(); // COMMONJS
+ * ModuleSource mapped = ModuleSource.esm("dist/app.js", compiled).withSourceMap(mapJson);
  * }</pre>
+ *
+ * <p>Source maps: a module whose text ends with a {@code //# sourceMappingURL=} comment (an
+ * inline {@code data:} URL, or a URL relative to the module that its loader reads) reports
+ * original positions in errors, stacks and profiles; {@link #withSourceMap(String)} gives the
+ * map directly instead.
  *
  * <p>How the ready-made loaders choose the format: {@code .mjs} is ESM, {@code .cjs} CommonJS,
  * {@code .json} JSON. Any other file ({@code .js}, no extension) takes the {@code "type"} of the
@@ -53,11 +59,13 @@ public final class ModuleSource {
   private final String id;
   private final String text;
   private final Format format;
+  private final @Nullable String sourceMap;
 
-  private ModuleSource(String id, String text, Format format) {
+  private ModuleSource(String id, String text, Format format, @Nullable String sourceMap) {
     this.id = Objects.requireNonNull(id, "id");
     this.text = Objects.requireNonNull(text, "text");
     this.format = Objects.requireNonNull(format, "format");
+    this.sourceMap = sourceMap;
   }
 
   /**
@@ -70,7 +78,29 @@ public final class ModuleSource {
    * @throws NullPointerException when an argument is null
    */
   public static ModuleSource of(String id, String text, Format format) {
-    return new ModuleSource(id, text, format);
+    return new ModuleSource(id, text, format, null);
+  }
+
+  /**
+   * The same module with its source map (ECMA-426 JSON, such as {@code tsc} or {@code esbuild}
+   * write): errors, stacks and profiles then report positions in the original sources. It wins
+   * over a {@code sourceMappingURL} comment in the text. A map that cannot be read never fails
+   * the module: positions stay generated ones, and a warning says why once.
+   *
+   * @param mapJson the source map's JSON text
+   * @return a new source
+   */
+  public ModuleSource withSourceMap(String mapJson) {
+    return new ModuleSource(id, text, format, Objects.requireNonNull(mapJson, "mapJson"));
+  }
+
+  /**
+   * The source map given with {@link #withSourceMap(String)}.
+   *
+   * @return its JSON text; null when none was given (a comment in the text may still name one)
+   */
+  public @Nullable String sourceMap() {
+    return sourceMap;
   }
 
   /**
@@ -82,7 +112,7 @@ public final class ModuleSource {
    * @throws NullPointerException when an argument is null
    */
   public static ModuleSource esm(String id, String text) {
-    return new ModuleSource(id, text, Format.ESM);
+    return new ModuleSource(id, text, Format.ESM, null);
   }
 
   /**
@@ -94,7 +124,7 @@ public final class ModuleSource {
    * @throws NullPointerException when an argument is null
    */
   public static ModuleSource commonJs(String id, String text) {
-    return new ModuleSource(id, text, Format.COMMONJS);
+    return new ModuleSource(id, text, Format.COMMONJS, null);
   }
 
   /**
@@ -106,7 +136,7 @@ public final class ModuleSource {
    * @throws NullPointerException when an argument is null
    */
   public static ModuleSource json(String id, String text) {
-    return new ModuleSource(id, text, Format.JSON);
+    return new ModuleSource(id, text, Format.JSON, null);
   }
 
   /**
@@ -123,7 +153,7 @@ public final class ModuleSource {
     String lower = Objects.requireNonNull(id, "id").toLowerCase(Locale.ROOT);
     Format format =
         lower.endsWith(".cjs") ? Format.COMMONJS : lower.endsWith(".json") ? Format.JSON : Format.ESM;
-    return new ModuleSource(id, text, format);
+    return new ModuleSource(id, text, format, null);
   }
 
   /**
@@ -159,7 +189,8 @@ public final class ModuleSource {
     return o instanceof ModuleSource m
         && m.id.equals(id)
         && m.format == format
-        && m.text.equals(text);
+        && m.text.equals(text)
+        && Objects.equals(m.sourceMap, sourceMap);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.qjs.internal.diagnostics;
 
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,26 +22,40 @@ public final class CodeFrame {
   private CodeFrame() {}
 
   /**
-   * The frame, or null when the source has no such line.
+   * The frame of a whole source text, or null when it has no such line.
    *
    * @param source the whole source text
    * @param line 1-based
    * @param column 1-based, or -1 for no caret
    */
   public static @Nullable String render(String source, int line, int column) {
-    if (line < 1) {
-      return null;
-    }
     String[] lines = source.split("\r\n|\r|\n", -1);
-    if (line > lines.length) {
+    return render(n -> n >= 1 && n <= lines.length ? lines[n - 1] : null, line, column);
+  }
+
+  /**
+   * The frame of a source read line by line, or null when it has no such line.
+   *
+   * @param lineAt a 1-based line's text, or null past the end
+   * @param line 1-based
+   * @param column 1-based, or -1 for no caret
+   */
+  public static @Nullable String render(IntFunction<@Nullable String> lineAt, int line, int column) {
+    if (line < 1 || lineAt.apply(line) == null) {
       return null;
     }
     int first = Math.max(1, line - CONTEXT);
-    int last = Math.min(lines.length, line + CONTEXT);
+    int last = line;
+    while (last < line + CONTEXT && lineAt.apply(last + 1) != null) {
+      last++;
+    }
     int width = String.valueOf(last).length();
     StringBuilder out = new StringBuilder();
     for (int n = first; n <= last; n++) {
-      String text = lines[n - 1];
+      String text = lineAt.apply(n);
+      if (text == null) {
+        continue;
+      }
       int shift = 0;
       if (text.length() > WIDTH) {
         shift = n == line && column > WIDTH / 2 ? Math.min(column - WIDTH / 2, text.length() - WIDTH) : 0;

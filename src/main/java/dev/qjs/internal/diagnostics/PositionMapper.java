@@ -22,8 +22,12 @@ public interface PositionMapper {
    */
   @Nullable String functionName(String file, int line, int column);
 
-  /** The text of an original source, when the map carries it; null otherwise. */
-  @Nullable String sourceText(String originalFile);
+  /**
+   * A line of an original source, when its map carries the source ({@code sourcesContent}).
+   *
+   * @return the line's text; null when not known or past the end
+   */
+  @Nullable String originalLine(String originalFile, int line);
 
   /** An original position: its file, 1-based line and UTF-16 column, and the name there, if any. */
   record Original(String file, int line, int column, @Nullable String name) {}

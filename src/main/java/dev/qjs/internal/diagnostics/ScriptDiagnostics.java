@@ -3,6 +3,7 @@ package dev.qjs.internal.diagnostics;
 import dev.qjs.DebuggerStatement;
 import dev.qjs.JsStackFrame;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.sourcemap.MapFetcher;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class ScriptDiagnostics {
   /** Characters of one source kept for code frames. */
   private static final int MAX_SOURCE_CHARS = 4 << 20;
 
+  private final SourceMapPositions positions = new SourceMapPositions();
+  /** The source maps once a script with one was registered; null until then (nothing to map). */
   private volatile @Nullable PositionMapper mapper;
   private volatile @Nullable Consumer<DebuggerStatement> debuggerHandler;
   private final Map<String, String> sources =
@@ -43,9 +46,18 @@ public final class ScriptDiagnostics {
         | (debuggerHandler != null ? QuickJsNative.TRACE_DEBUGGER : 0);
   }
 
-  /** Source-maps every stack made from now on (null: none). */
-  public void mapWith(@Nullable PositionMapper m) {
-    this.mapper = m;
+  /**
+   * A script or module about to run: its source map, if it has one (given, or named by its
+   * {@code sourceMappingURL} comment; read when a stack first needs it), maps every stack made
+   * from now on. Cheap when there is none: the source's tail is looked at.
+   *
+   * @param fetcher reads a map by a relative URL of the comment (the module loader, the
+   *     script's folder), or finds nothing
+   */
+  public void registerSource(String file, String source, @Nullable String explicitMapJson, MapFetcher fetcher) {
+    if (positions.register(file, source, explicitMapJson, fetcher)) {
+      mapper = positions;
+    }
   }
 
   public @Nullable PositionMapper mapper() {
@@ -185,10 +197,10 @@ public final class ScriptDiagnostics {
         continue;
       }
       String text = sources.get(file);
-      if (text == null && m != null) {
-        text = m.sourceText(file);
+      if (text != null) {
+        return CodeFrame.render(text, f.getLineNumber(), f.getColumnNumber());
       }
-      return text == null ? null : CodeFrame.render(text, f.getLineNumber(), f.getColumnNumber());
+      return m == null ? null : CodeFrame.render(n -> m.originalLine(file, n), f.getLineNumber(), f.getColumnNumber());
     }
     return null;
   }

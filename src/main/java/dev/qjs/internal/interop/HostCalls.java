@@ -404,8 +404,10 @@ public final class HostCalls {
     ModuleSource source = null;
     if (path != null) {
       try {
-        source = ScriptFiles.read(modules, moduleLoader(), function, path.toString(),
+        ModuleLoader loader = moduleLoader();
+        source = ScriptFiles.read(modules, loader, function, path.toString(),
             referrer instanceof String r ? r : runtime.currentFile());
+        runtime.noteLoaded(source, loader);
       } catch (IllegalArgumentException e) {
         throw new HostMembers.Refusal(Objects.requireNonNull(e.getMessage()));
       }

@@ -37,6 +37,8 @@ public final class ModuleRegistry {
   private final boolean discover;
   private final ClassLoader classLoader;
   private @Nullable Map<String, HostModule> hostModules; // made on first use: discovery reads the class path
+  /** Told of every module loaded from a loader, with that loader (the engine's source maps). */
+  private volatile java.util.function.BiConsumer<ModuleSource, ModuleLoader> loaded = (s, l) -> { };
 
   /**
    * A registry over a loader (null: WebJars of the given class loader) and host modules (given
@@ -209,6 +211,11 @@ public final class ModuleRegistry {
    * Keeps the source of a script or module that may import or require others (the last few,
    * each up to 256 Ki characters), so that a missing module's error can name the importing statement.
    */
+  /** Tells {@code listener} of every script module loaded from now on (one listener). */
+  public void onLoad(java.util.function.BiConsumer<ModuleSource, ModuleLoader> listener) {
+    this.loaded = listener;
+  }
+
   public void remember(String id, String source) {
     if (id == null || source.length() > KEPT_SOURCE_MAX_CHARS
         || (!source.contains("import") && !source.contains("require"))) {
@@ -322,6 +329,7 @@ public final class ModuleRegistry {
     ModuleSource source = ModuleLookup.load(through, id);
     if (source.format() != ModuleSource.Format.JSON) {
       remember(id, source.text());
+      loaded.accept(source, through);
     }
     switch (source.format()) {
       case ESM:

@@ -1,5 +1,7 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.ModuleLoader;
+import dev.qjs.ModuleSource;
 import dev.qjs.internal.async.AsyncBridge;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
@@ -13,6 +15,7 @@ import dev.qjs.internal.interop.HostCalls;
 import dev.qjs.internal.interop.HostObjects;
 import dev.qjs.internal.interop.JavaGlobal;
 import dev.qjs.internal.modules.ModuleRegistry;
+import dev.qjs.internal.modules.ScriptFiles;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
@@ -129,6 +132,7 @@ public final class JsRuntime implements AutoCloseable {
     this.hostCalls =
         new HostCalls(this, mailbox, handles, values, hosts, new ArgumentConverter(mirrors), loop, modules);
     hostCalls.register(token);
+    modules.onLoad(this::noteLoaded);
     state.accountMemory();
     CLEANER.register(this, state);
   }
@@ -165,10 +169,36 @@ public final class JsRuntime implements AutoCloseable {
    */
   public void noteSource(String fileName, String source) {
     modules.remember(fileName, source);
+    Bindings scope = currentContext().getBindings(ScriptContext.ENGINE_SCOPE);
+    Object map = scope == null || (scope instanceof RealmBindings rb && rb.hasNoSettings())
+        ? null : scope.get(Limits.SOURCE_MAP_KEY);
+    diagnostics.registerSource(fileName, source, map instanceof String json ? json : null,
+        url -> readMap(modules.loaderFor(scope), url, fileName));
     if (entry.debug() || limits.apply(currentContext()).debug()) {
       diagnostics.rememberSource(fileName, source);
     } else {
       diagnostics.forgetSource(fileName); // a file of that name kept earlier is not this one
+    }
+  }
+
+  /**
+   * A module or {@code load()}ed script a loader gave: its source map, if it has one, maps every
+   * stack from now on, and in debug mode its text is kept for code frames.
+   */
+  public void noteLoaded(ModuleSource source, ModuleLoader loader) {
+    diagnostics.registerSource(source.id(), source.text(), source.sourceMap(),
+        url -> readMap(loader, url, source.id()));
+    if (entry.debug()) {
+      diagnostics.rememberSource(source.id(), source.text());
+    }
+  }
+
+  /** A source map named by a relative URL, read through the loaders as load() reads scripts. */
+  private String readMap(ModuleLoader loader, String url, String referrer) throws java.io.IOException {
+    try {
+      return ScriptFiles.read(modules, loader, "sourceMappingURL", url, referrer).text();
+    } catch (IllegalArgumentException e) {
+      throw new java.io.IOException(e.getMessage(), e);
     }
   }
 

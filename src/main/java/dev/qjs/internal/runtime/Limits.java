@@ -36,6 +36,8 @@ public record Limits(
   public static final String MODULE_KEY = "quickjs.module";
   /** ENGINE_SCOPE key (and system property): true records code frames and the failing frame's variables. */
   public static final String DEBUG_KEY = "quickjs.debug";
+  /** ENGINE_SCOPE key: the source map (ECMA-426 JSON text) of the scripts evaluated while it is set. */
+  public static final String SOURCE_MAP_KEY = "quickjs.sourceMap";
   /** ENGINE_SCOPE key (and system property): the folders modules and load() may read. */
   public static final String MODULE_ROOTS_KEY = ModuleRoots.KEY;
   /** ENGINE_SCOPE key: a ModuleLoader asked before the roots and the options' loader. */
@@ -58,6 +60,12 @@ public record Limits(
       case TIMEOUT_KEY, CPU_TIME_LIMIT_KEY -> timeoutNanos(value, key);
       case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY, INSTRUCTION_LIMIT_KEY -> bytes(value, key);
       case MODULE_KEY, DEBUG_KEY -> flag(value, key);
+      case SOURCE_MAP_KEY -> {
+        if (value != null && !(value instanceof String)) {
+          throw new IllegalArgumentException(key + " must be a source map's JSON text (a String), not a "
+              + value.getClass().getName());
+        }
+      }
       case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);
       case MODULE_LOADER_KEY -> {
         if (value != null && !(value instanceof ModuleLoader)) {

@@ -147,6 +147,11 @@ public final class SourceMaps {
     return content.substring(start, end);
   }
 
+  /** Whether {@code generatedFile} has a map registered (usable or not: it is read lazily). */
+  public synchronized boolean has(String generatedFile) {
+    return entries.containsKey(generatedFile);
+  }
+
   /** Whether no file has a map (so callers can skip mapping altogether). */
   public synchronized boolean isEmpty() {
     return entries.isEmpty();
