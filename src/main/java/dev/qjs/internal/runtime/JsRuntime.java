@@ -188,6 +188,7 @@ public final class JsRuntime implements AutoCloseable {
   public void noteLoaded(ModuleSource source, ModuleLoader loader) {
     diagnostics.registerSource(source.id(), source.text(), source.sourceMap(),
         url -> readMap(loader, url, source.id()));
+    entry.refreshTrace(); // under the lock: a map that appeared maps this call's stacks too
     if (entry.debug()) {
       diagnostics.rememberSource(source.id(), source.text());
     }

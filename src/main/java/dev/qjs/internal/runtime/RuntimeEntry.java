@@ -71,6 +71,17 @@ final class RuntimeEntry {
     this.loop = async.loop();
   }
 
+  /**
+   * Tells the shim what to record (QJS_MB_TRACE): at each outermost entry, and when a source map
+   * or the debugger handler appears during a call (a module with a map was imported).
+   */
+  void refreshTrace() {
+    long trace = diagnostics.traceFlags(debug);
+    if (mailbox.get(QuickJsNative.MB_TRACE) != trace) {
+      mailbox.setRelease(QuickJsNative.MB_TRACE, trace);
+    }
+  }
+
   /** Whether the current outermost call runs in debug mode. */
   boolean debug() {
     return debug;
@@ -206,10 +217,7 @@ final class RuntimeEntry {
    */
   private void applyCountedLimits(Limits l) {
     debug = l.debug();
-    long trace = diagnostics.traceFlags(debug);
-    if (mailbox.get(QuickJsNative.MB_TRACE) != trace) {
-      mailbox.setRelease(QuickJsNative.MB_TRACE, trace);
-    }
+    refreshTrace();
     instructionLimit = l.instructionLimit();
     if (instructionLimit > 0) {
       mailbox.setRelease(QuickJsNative.MB_INSTRUCTION_LIMIT, instructionLimit);
