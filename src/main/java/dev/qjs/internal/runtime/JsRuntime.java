@@ -174,6 +174,7 @@ public final class JsRuntime implements AutoCloseable {
         ? null : scope.get(Limits.SOURCE_MAP_KEY);
     diagnostics.registerSource(fileName, source, map instanceof String json ? json : null,
         url -> readMap(modules.loaderFor(scope), url, fileName));
+    entry.refreshTrace(); // a first map maps this very call's stacks
     if (entry.debug() || limits.apply(currentContext()).debug()) {
       diagnostics.rememberSource(fileName, source);
     } else {
