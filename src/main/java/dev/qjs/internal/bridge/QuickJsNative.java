@@ -50,7 +50,9 @@ public final class QuickJsNative {
   public static final int MB_CPU_LIMIT = 17;
   public static final int MB_CPU_DEADLINE = 18;
   public static final int MB_CPU_THREAD = 19;
-  public static final int MB_SLOTS = 20;
+  // CPU profiler slot (s26-profiler)
+  public static final int MB_PROFILE_HOST = 20;
+  public static final int MB_SLOTS = 21;
 
   // qjs_invoke's interned names
   public static final byte INVOKE_NAME_INDEX = 0x40;
@@ -190,6 +192,10 @@ public final class QuickJsNative {
   public static final int STOP_MEMORY = 3;
   public static final int STOP_INSTRUCTIONS = 4;
   public static final int STOP_CPU_TIME = 5;
+
+  // CPU profiler results (s26-profiler)
+  public static final int PROFILE_RUNNING = 7;
+  public static final int PROFILE_NOT_RUNNING = 8;
 
   // flags of qjs_eval
   public static final int EVAL_COMPILE_ONLY = 1;
@@ -455,6 +461,32 @@ public final class QuickJsNative {
       return JniBinding.qjs_unhandled_take(rt);
     } else {
       return JnaBinding.qjs_unhandled_take(rt);
+    }
+  }
+
+  // ---------------------------------------------------- CPU profiler and heap summary (s26-profiler)
+
+  public static int qjs_profile_start(long rt, long intervalNanos, int maxSamples) {
+    if (JNI) {
+      return JniBinding.qjs_profile_start(rt, intervalNanos, maxSamples);
+    } else {
+      return JnaBinding.qjs_profile_start(rt, intervalNanos, maxSamples);
+    }
+  }
+
+  public static int qjs_profile_stop(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_profile_stop(rt);
+    } else {
+      return JnaBinding.qjs_profile_stop(rt);
+    }
+  }
+
+  public static int qjs_heap_summary(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_heap_summary(rt);
+    } else {
+      return JnaBinding.qjs_heap_summary(rt);
     }
   }
 }

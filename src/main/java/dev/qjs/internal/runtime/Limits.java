@@ -1,5 +1,6 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.internal.profile.CpuProfiler;
 import dev.qjs.ModuleLoader;
 import dev.qjs.internal.modules.ModuleRegistry;
 import dev.qjs.internal.modules.ModuleRoots;
@@ -54,6 +55,11 @@ public record Limits(
       case TIMEOUT_KEY, CPU_TIME_LIMIT_KEY -> timeoutNanos(value, key);
       case MEMORY_LIMIT_KEY, MAX_STACK_SIZE_KEY, INSTRUCTION_LIMIT_KEY -> bytes(value, key);
       case MODULE_KEY -> flag(value, key);
+      case CpuProfiler.KEY -> {
+        if (value != null) {
+          CpuProfiler.path(value); // a file path, or refused here
+        }
+      }
       case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);
       case MODULE_LOADER_KEY -> {
         if (value != null && !(value instanceof ModuleLoader)) {

@@ -120,6 +120,7 @@ final class RuntimeEntry {
         return;
       }
       loop.close();
+      runtime.beforeFree(state.rt);
       state.free();
       hosts.clear();
     } finally {
@@ -291,6 +292,7 @@ final class RuntimeEntry {
     state.accountMemory();
     if (closeRequested && outermost) {
       loop.close();
+      runtime.beforeFree(state.rt);
       state.free();
       hosts.clear();
     }
