@@ -22,8 +22,13 @@ import org.jspecify.annotations.Nullable;
 public final class CpuProfiler {
   /** The ENGINE_SCOPE setting that records a profile into a file. */
   public static final String KEY = "quickjs.cpuProfile";
-  /** Samples one profile keeps (at 1 ms, over 16 minutes of running JavaScript); later ones are counted as dropped. */
+  /**
+   * Samples one profile keeps (at 1 ms, over 16 minutes of running JavaScript); later ones are
+   * counted as dropped. The system property {@code quickjs.cpuProfileMaxSamples} sets another cap
+   * (read when a profile starts).
+   */
   public static final int MAX_SAMPLES = 1_000_000;
+  static final String MAX_SAMPLES_PROPERTY = "quickjs.cpuProfileMaxSamples";
   /** The default sampling interval. */
   public static final long DEFAULT_INTERVAL_NANOS = 1_000_000;
 
@@ -69,7 +74,9 @@ public final class CpuProfiler {
     if (intervalNanos <= 0) {
       throw new IllegalArgumentException("the sampling interval must be positive");
     }
-    int rc = QuickJsNative.qjs_profile_start(rt, intervalNanos, MAX_SAMPLES);
+    long cap = Long.getLong(MAX_SAMPLES_PROPERTY, MAX_SAMPLES);
+    int rc = QuickJsNative.qjs_profile_start(rt, intervalNanos,
+        (int) Math.max(1, Math.min(cap, Integer.MAX_VALUE)));
     if (rc == QuickJsNative.PROFILE_RUNNING) {
       throw new IllegalStateException(keyFile != null
           ? "a CPU profile is already recording: the one " + KEY + " started (into " + keyFile + ")"
