@@ -290,7 +290,7 @@ void qjsi_atom_text(JSRuntime *rt, JSAtom atom, char *buf, int size)
         /* an ASCII atom's own characters come back, not a copy in buf */
         const char *text = JS_AtomGetStrRT(rt, buf, size, atom);
         if (text != buf)
-            snprintf(buf, (size_t)size, "%s", text);
+            (void)snprintf(buf, (size_t)size, "%s", text);
     }
 }
 
@@ -442,7 +442,7 @@ void qjsi_heap_walk(JSRuntime *rt, qjsi_heap_fn *fn, void *opaque)
 void qjsi_class_name(JSRuntime *rt, int class_id, char *buf, int size)
 {
     if (class_id < 0 || class_id >= rt->class_count) {
-        snprintf(buf, (size_t)size, "class %d", class_id);
+        (void)snprintf(buf, (size_t)size, "class %d", class_id);
         return;
     }
     qjsi_atom_text(rt, rt->class_array[class_id].class_name, buf, size);

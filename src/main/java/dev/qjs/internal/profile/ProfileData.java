@@ -123,7 +123,7 @@ public final class ProfileData {
   }
 
   public List<Frame> frames() {
-    return frames;
+    return List.copyOf(frames); // the same immutable list
   }
 
   /** Call tree nodes, the root included. */

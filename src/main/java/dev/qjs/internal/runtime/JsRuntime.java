@@ -806,6 +806,21 @@ public final class JsRuntime implements AutoCloseable {
 
   /** A heap summary as read: groups of cells (kind, name, count, bytes) and QuickJS's totals. */
   public record HeapWalk(java.util.List<Group> groups, long[] totals) {
+    public HeapWalk {
+      groups = java.util.List.copyOf(groups);
+      totals = totals.clone();
+    }
+
+    @Override
+    public java.util.List<Group> groups() {
+      return java.util.List.copyOf(groups); // the same immutable list
+    }
+
+    @Override
+    public long[] totals() {
+      return totals.clone();
+    }
+
     /** Live cells of one kind and, for plain objects, one constructor name. */
     public record Group(String kind, String name, long count, long bytes) {}
   }
