@@ -297,7 +297,7 @@ void qjsi_atom_text(JSRuntime *rt, JSAtom atom, char *buf, int size)
 int qjsi_stack_frames(JSRuntime *rt, qjsi_frame *out, int max, int *more)
 {
     JSStackFrame *sf;
-    int n = 0;
+    int n = 0, js_seen = 0;
     *more = 0;
     for (sf = rt->current_stack_frame; sf != NULL; sf = sf->prev_frame) {
         JSObject *p;
@@ -319,12 +319,15 @@ int qjsi_stack_frames(JSRuntime *rt, qjsi_frame *out, int max, int *more)
             if (b->has_debug) {
                 f->file = b->debug.filename;
                 f->def_line = find_line_num(b->realm, b, -1, &f->def_col);
-                if (pc && pc > b->byte_code_buf && pc <= b->byte_code_buf + b->byte_code_len)
+                /* the line of the innermost JavaScript frame only (a walk of its line table) */
+                if (!js_seen && pc && pc > b->byte_code_buf &&
+                    pc <= b->byte_code_buf + b->byte_code_len)
                     f->line = find_line_num(b->realm, b, (uint32_t)(pc - b->byte_code_buf - 1),
                                             &f->col);
                 else
                     f->line = f->def_line;
             }
+            js_seen = 1;
         } else {
             own_name(p, f->native_name, (int)sizeof(f->native_name));
         }

@@ -67,7 +67,8 @@ typedef struct qjsi_frame {
     const void *key;        /* the function's bytecode; NULL for a native function */
     JSAtom name, file;      /* bytecode: its name and file (borrowed atoms; JS_ATOM_NULL unknown) */
     int def_line, def_col;  /* bytecode: where the function is defined, 1-based (0 unknown) */
-    int line, col;          /* bytecode: where the frame is now (the last call or throwing op) */
+    int line, col;          /* the innermost bytecode frame: where it is now (the last call or
+                               throwing op); other frames: their definition's line */
     char native_name[96];   /* native: its own `name` data property, UTF-8 ("" when none) */
 } qjsi_frame;
 /* Fills out with the frames of the running stack, innermost first, at most max; *more = 1 when

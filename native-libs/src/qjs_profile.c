@@ -252,8 +252,7 @@ static int32_t stack_node(qjs_rt *st, qjs_profile *p, int32_t host_id, int32_t *
             k.def_col = sf->def_col;
             k.hash = mix(mix(mix(mix((uint32_t)(uintptr_t)sf->key, sf->name), sf->file),
                              (uint32_t)sf->def_line), (uint32_t)sf->def_col);
-            if (i == 0 || *line == 0)
-                *line = sf->line;
+            *line = sf->line; /* outermost first: the innermost JavaScript frame's is kept */
         } else {
             k.kind = FRAME_NATIVE;
             k.name = (char *)sf->native_name;
@@ -263,8 +262,6 @@ static int32_t stack_node(qjs_rt *st, qjs_profile *p, int32_t host_id, int32_t *
         if (fid >= 0)
             node = node_child(p, node, fid);
     }
-    if (n > 0 && p->stack[0].key)
-        *line = p->stack[0].line;
     if (host_id >= 0) {
         memset(&k, 0, sizeof(k));
         k.kind = FRAME_HOST;
