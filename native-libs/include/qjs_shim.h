@@ -90,7 +90,11 @@ typedef struct qjs_rt qjs_rt;
                                    it is (other threads' entries are not checked against it) */
 #define QJS_MB_TRACE 20         /* written by the caller: QJS_TRACE_* flags, what the shim records
                                    for diagnostics (0 = nothing: QuickJS's own backtraces) */
-#define QJS_MB_SLOTS 21
+/* ---- CPU profiler slot ---- */
+#define QJS_MB_PROFILE_HOST 21  /* written by the host during a host call while a CPU profile
+                                   records: the id (> 0) of the name of the Java method called,
+                                   shown as the frame of the time the call took */
+#define QJS_MB_SLOTS 22
 
 /* QJS_MB_TRACE flags. */
 #define QJS_TRACE_MAPPED 1     /* an Error's `stack` is made by the host (QJS_OP_MAP_STACK) when
@@ -386,6 +390,29 @@ QJS_EXPORT int32_t qjs_timer_fire(qjs_rt *rt, int64_t realm, int64_t id);
    and its exception encoding;
    forgets them. */
 QJS_EXPORT int32_t qjs_unhandled_take(qjs_rt *rt);
+
+/* ---- CPU profiler and heap summary (s26-profiler) ---- */
+
+#define QJS_PROFILE_RUNNING 7     /* qjs_profile_start: a profile already records */
+#define QJS_PROFILE_NOT_RUNNING 8 /* qjs_profile_stop: no profile records */
+/* Starts recording a CPU profile of everything the runtime runs: a sample of the JavaScript
+   stack every interval_ns (checked at QuickJS's poll points), at most max_samples (later ones
+   are counted as dropped). QJS_OK, QJS_PROFILE_RUNNING, QJS_BAD_INPUT or QJS_OUT_OF_MEMORY.
+   Runs no JavaScript. */
+QJS_EXPORT int32_t qjs_profile_start(qjs_rt *rt, int64_t interval_ns, int32_t max_samples);
+/* Stops the profile; output = [start ns i64][stop ns i64][interval ns i64][dropped i64]
+   [n i32] n frames [kind u8: 0 JS, 1 native, 2 host, 3 other][host name id i32 (a negative
+   one: the QJS_OP_* of a call the host did not name)][line i32][column i32 (1-based, of the
+   function's definition; 0 unknown)][name: i32 length, UTF-8][file: i32 length, UTF-8]
+   [n i32] n call tree nodes [parent node i32 (-1 for node 0, the root)][frame i32]
+   [n i32] n samples [node i32][line i32 (1-based, 0 unknown)][duration us i32].
+   QJS_OK, QJS_PROFILE_NOT_RUNNING or QJS_OUT_OF_MEMORY. */
+QJS_EXPORT int32_t qjs_profile_stop(qjs_rt *rt);
+/* The heap summary: output = [n i32] n groups [kind: i32 length, UTF-8][name: i32 length,
+   UTF-8][count i64][bytes i64]: the live cells of one kind (a class name, or a parenthesized
+   kind of internal cell) and, for plain objects, one constructor (named by its own `name`;
+   the kind when none). Runs no JavaScript. QJS_OK or QJS_OUT_OF_MEMORY. */
+QJS_EXPORT int32_t qjs_heap_summary(qjs_rt *rt);
 
 #ifdef __cplusplus
 }

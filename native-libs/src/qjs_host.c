@@ -85,7 +85,11 @@ int call_host(JSContext *ctx, qjs_rt *st, int32_t op, int64_t a, reader *reply)
     }
     budget_sync(st); /* the host sees the poll points counted so far (an entry on top may
                         count on from them) */
+    if (st->profile)
+        st->mb[QJS_MB_PROFILE_HOST] = 0;
     rc = st->host(st->token, op, a, st->up.data, (int32_t)st->up.len);
+    if (st->profile)
+        profile_host_returned(st, op);
     reply->p = (const uint8_t *)(uintptr_t)st->mb[QJS_MB_REPLY_PTR];
     reply->end = reply->p ? reply->p + st->mb[QJS_MB_REPLY_LEN] : NULL;
     if (rc == QJS_REPLY_RETHROW) {

@@ -87,4 +87,38 @@ int trace_debugger(JSContext *ctx, JSValueConst stack, JSValueConst defs, JSValu
 /* The Java object id of a host object, or -1 (qjs_host.c). */
 int32_t host_id_of(JSValueConst v);
 
+/* ---------- CPU profiler (qjs_profile.c) and heap summary (qjs_heap.c) ---------- */
+
+/* One frame of the running JavaScript stack. */
+typedef struct qjsi_frame {
+    const void *key;        /* the function's bytecode; NULL for a native function */
+    JSAtom name, file;      /* bytecode: its name and file (borrowed atoms; JS_ATOM_NULL unknown) */
+    int def_line, def_col;  /* bytecode: where the function is defined, 1-based (0 unknown) */
+    int line, col;          /* the innermost bytecode frame: where it is now (the last call or
+                               throwing op); other frames: their definition's line */
+    char native_name[96];   /* native: its own `name` data property, UTF-8 ("" when none) */
+} qjsi_frame;
+/* Fills out with the frames of the running stack, innermost first, at most max; *more = 1 when
+   deeper frames were left out. Runs no JavaScript and allocates nothing. */
+int qjsi_stack_frames(JSRuntime *rt, qjsi_frame *out, int max, int *more);
+/* An atom's text (UTF-8, cut at size); "" for JS_ATOM_NULL. Allocates nothing. */
+void qjsi_atom_text(JSRuntime *rt, JSAtom atom, char *buf, int size);
+
+/* Kinds of heap cells that are no JS object (a JS object's kind is its class id). */
+#define QJSI_HEAP_BYTECODE -1
+#define QJSI_HEAP_SHAPE -2
+#define QJSI_HEAP_VAR_REF -3
+#define QJSI_HEAP_ASYNC_STATE -4
+#define QJSI_HEAP_REALM -5
+#define QJSI_HEAP_OTHER -6
+/* Called for each cell of the heap: its kind, for a plain object its constructor (a function
+   object, valid until the heap changes; NULL when none), and its estimated size in bytes. */
+typedef void qjsi_heap_fn(void *opaque, int kind, const void *ctor, size_t bytes);
+/* Walks QuickJS's list of garbage-collected cells. Runs no JavaScript and allocates nothing. */
+void qjsi_heap_walk(JSRuntime *rt, qjsi_heap_fn *fn, void *opaque);
+/* The name of class class_id (UTF-8, cut at size). */
+void qjsi_class_name(JSRuntime *rt, int class_id, char *buf, int size);
+/* A function object's own data property `name` when it is a string: 1, else 0 and "". */
+int qjsi_function_name(const void *func, char *buf, int size);
+
 #endif

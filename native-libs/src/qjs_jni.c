@@ -313,6 +313,39 @@ static jint jni_unhandled_take(JNIEnv *env, jclass cls, jlong rt)
     return rc;
 }
 
+/* ---- CPU profiler and heap summary (s26-profiler) ---- */
+
+static jint jni_profile_start(JNIEnv *env, jclass cls, jlong rt, jlong interval_ns,
+                              jint max_samples)
+{
+    jint rc;
+    ENTER(env);
+    (void)cls;
+    rc = qjs_profile_start(rt_of(rt), interval_ns, max_samples);
+    leave(env, saved_env);
+    return rc;
+}
+
+static jint jni_profile_stop(JNIEnv *env, jclass cls, jlong rt)
+{
+    jint rc;
+    ENTER(env);
+    (void)cls;
+    rc = qjs_profile_stop(rt_of(rt));
+    leave(env, saved_env);
+    return rc;
+}
+
+static jint jni_heap_summary(JNIEnv *env, jclass cls, jlong rt)
+{
+    jint rc;
+    ENTER(env);
+    (void)cls;
+    rc = qjs_heap_summary(rt_of(rt));
+    leave(env, saved_env);
+    return rc;
+}
+
 #define M(name, sig, fn) { (char *)(name), (char *)(sig), (void *)(fn) }
 static const JNINativeMethod methods[] = {
     M("qjs_runtime_new", "(Ljava/nio/ByteBuffer;I)J", jni_runtime_new),
@@ -343,6 +376,10 @@ static const JNINativeMethod methods[] = {
     M("qjs_promise_settle", "(JJJJI)I", jni_promise_settle),
     M("qjs_timer_fire", "(JJJ)I", jni_timer_fire),
     M("qjs_unhandled_take", "(J)I", jni_unhandled_take),
+    /* CPU profiler and heap summary (s26-profiler) */
+    M("qjs_profile_start", "(JJI)I", jni_profile_start),
+    M("qjs_profile_stop", "(J)I", jni_profile_stop),
+    M("qjs_heap_summary", "(J)I", jni_heap_summary),
 };
 #undef M
 

@@ -169,6 +169,8 @@ struct qjs_rt {
     /* the JavaScript frame running when each nested entry began (index: the depth below it):
        a backtrace marks where Java called into JavaScript again (qjs_trace.c) */
     const void *entry_frames[QJS_MAX_ENTRY_FRAMES];
+    /* the CPU profile being recorded (qjs_profile.c); NULL when none */
+    struct qjs_profile *profile;
 };
 
 
@@ -444,6 +446,20 @@ void known_forget(JSRuntime *rt, qjs_realm *r, int32_t id);
 void known_free_all(qjs_realm *r);
 /* Called by QuickJS's OP_get_method_field (patches/07-get-method-field-opcode.patch). */
 JSValue qjs_get_method_field(JSContext *ctx, JSValueConst obj, JSAtom atom);
+
+/* ---------- CPU profiler (qjs_profile.c) ---------- */
+
+typedef struct qjs_profile qjs_profile;
+/* QuickJS polled while st->profile records: a sample when an interval has passed. */
+void profile_tick(qjs_rt *st);
+/* An outermost entry while st->profile records: the time since the last call is no one's. */
+void profile_enter(qjs_rt *st);
+/* A host call of operation op returned while st->profile records: the time it took, when an
+   interval or more, as samples of the JavaScript stack under the host's frame
+   (QJS_MB_PROFILE_HOST). */
+void profile_host_returned(qjs_rt *st, int32_t op);
+/* Frees a profile (NULL: nothing). */
+void profile_free(qjs_profile *p);
 
 /* ---------- print and console (qjs_console.c) ---------- */
 

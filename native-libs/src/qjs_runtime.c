@@ -112,6 +112,8 @@ void enter(qjs_rt *st)
         measure_this_stack(st);
         __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_NONE, __ATOMIC_RELAXED);
         st->oom = 0;
+        if (st->profile)
+            profile_enter(st);
     } else if (st->stack_thread != this_thread() && st->stack_saves_n < QJS_MAX_STACK_SAVES) {
         /* an entry from another thread while the one below waits in a host call */
         qjs_stack_save *s = &st->stack_saves[st->stack_saves_n++];
@@ -332,6 +334,8 @@ static int check_limits(qjs_rt *st, int from_quickjs)
 int interrupt_handler(JSRuntime *rt, void *opaque)
 {
     (void)rt;
+    if (((qjs_rt *)opaque)->profile)
+        profile_tick(opaque);
     return check_limits(opaque, 1);
 }
 
@@ -476,6 +480,8 @@ void qjs_runtime_free(qjs_rt *st)
     while (st->names_n > 0)
         JS_FreeAtomRT(st->rt, st->names[--st->names_n]);
     free(st->names);
+    profile_free(st->profile);
+    st->profile = NULL;
     JS_FreeRuntime(st->rt);
     free(st->out.data);
     free(st->up.data);

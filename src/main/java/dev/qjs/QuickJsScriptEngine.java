@@ -59,6 +59,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   static final String CPU_TIME_LIMIT_KEY = Limits.CPU_TIME_LIMIT_KEY;
   static final String MODULE_KEY = Limits.MODULE_KEY;
   static final String DEBUG_KEY = Limits.DEBUG_KEY;
+  /** ENGINE_SCOPE key of a CPU profile recorded into a file. */
+  static final String CPU_PROFILE_KEY = dev.qjs.internal.profile.CpuProfiler.KEY;
 
   private final Limits defaults;
 
@@ -109,6 +111,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   /** The limits of a call in ctx: its ENGINE_SCOPE entries, else the options, else system properties. */
   private Limits limitsFor(ScriptContext ctx) {
     Bindings scope = ctx == null ? null : ctx.getBindings(ScriptContext.ENGINE_SCOPE);
+    cpuProfileSetting(scope);
     if (scope == null || (scope instanceof RealmBindings rb && rb.hasNoSettings())) {
       return defaults; // the common case: one check instead of three look-ups per call
     }
@@ -131,6 +134,89 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
             : defaults.instructionLimit(),
         cpu != null ? timeoutNanos(cpu, CPU_TIME_LIMIT_KEY) : defaults.cpuTimeNanos(),
         debug != null ? Limits.flag(debug, DEBUG_KEY) : defaults.debug());
+  }
+
+  // ---------------------------------------------------------------- CPU profile and heap summary
+
+  /**
+   * At an outermost call's start: {@code quickjs.cpuProfile} in the call's ENGINE_SCOPE starts
+   * (or moves) the profile it records; its absence from the engine's own ENGINE_SCOPE ends that
+   * profile, writing the file. One check of a flag when the setting is not used.
+   */
+  private void cpuProfileSetting(@Nullable Bindings scope) {
+    Object value = scope == null || (scope instanceof RealmBindings rb && rb.hasNoSettings())
+        ? null
+        : scope.get(CPU_PROFILE_KEY);
+    if (value != null || scope == context.getBindings(ScriptContext.ENGINE_SCOPE)) {
+      runtime.cpuProfileSetting(value);
+    }
+  }
+
+  /**
+   * Starts recording a CPU profile of everything this engine runs, sampling the JavaScript stack
+   * every millisecond; {@link #stopCpuProfiling()} ends it.
+   *
+   * <pre>{@code
+   * engine.startCpuProfiling();
+   * engine.eval(script);
+   * CpuProfile profile = engine.stopCpuProfiling();
+   * profile.writeCpuProfile(Path.of("run.cpuprofile")); // Chrome DevTools, VS Code, speedscope
+   * }</pre>
+   *
+   * @throws IllegalStateException when a profile is already recording, or the engine is closed
+   */
+  public void startCpuProfiling() {
+    runtime.startCpuProfile(dev.qjs.internal.profile.CpuProfiler.DEFAULT_INTERVAL_NANOS);
+  }
+
+  /**
+   * Starts recording a CPU profile sampling every {@code interval}. Samples are taken where
+   * QuickJS checks for interrupts (calls and jumps, about every 10,000 of them), so an interval
+   * shorter than that takes samples at that pace; time in Java methods that scripts call is
+   * measured around each call.
+   *
+   * @param interval the time between samples, positive (for example {@code Duration.ofMillis(1)})
+   * @throws IllegalArgumentException when the interval is not positive
+   * @throws IllegalStateException when a profile is already recording, or the engine is closed
+   */
+  public void startCpuProfiling(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("the sampling interval must be positive, not " + interval);
+    }
+    runtime.startCpuProfile(interval.compareTo(Duration.ofSeconds(60)) > 0 ? 60_000_000_000L : interval.toNanos());
+  }
+
+  /**
+   * Stops the CPU profile {@link #startCpuProfiling()} started and returns it.
+   *
+   * @return the profile: its samples, call tree and function times
+   * @throws IllegalStateException when no profile is recording, when the one recording was
+   *     started by the {@code quickjs.cpuProfile} setting (remove the setting instead), or the
+   *     engine is closed
+   */
+  public CpuProfile stopCpuProfiling() {
+    return new CpuProfile(runtime.stopCpuProfile());
+  }
+
+  /**
+   * A summary of what this engine's JavaScript heap holds now: live objects counted and sized by
+   * class and, for plain objects, by constructor name; QuickJS's own cells (bytecode, shapes,
+   * closure variables); and QuickJS's totals. Made under the engine's lock, while no script runs,
+   * after a garbage collection (so unreachable cycles do not count); it runs no JavaScript (no
+   * getter, no proxy trap). Sizes are estimates: see {@link HeapSummary}.
+   *
+   * <pre>{@code
+   * HeapSummary before = engine.heapSummary();
+   * engine.eval(suspectCode);
+   * System.out.println(engine.heapSummary().difference(before)); // what grew
+   * }</pre>
+   *
+   * @return the summary, entries by bytes, largest first
+   * @throws IllegalStateException when the engine is closed
+   */
+  public HeapSummary heapSummary() {
+    return HeapSummary.of(runtime.heapSummary());
   }
 
   private static long timeoutNanos(Object value, String key) {

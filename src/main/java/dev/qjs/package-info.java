@@ -26,6 +26,11 @@
  *       another thread, closed to free its native memory at once, and parse or write JSON in
  *       one call.
  *   <li>{@link dev.qjs.MemoryUsage}: a snapshot of QuickJS's memory statistics for one engine.
+ *   <li>{@link dev.qjs.CpuProfile} (with {@link dev.qjs.CpuProfile.FunctionTime}): a sampling CPU
+ *       profile of one engine, from {@code startCpuProfiling()}/{@code stopCpuProfiling()}:
+ *       Chrome's {@code .cpuprofile} JSON, folded stacks, the functions that took the most time.
+ *   <li>{@link dev.qjs.HeapSummary} (with {@link dev.qjs.HeapSummary.Entry}): what an engine's
+ *       heap holds, by class and constructor, and the difference between two summaries.
  * </ul>
  *
  * <h2>Options</h2>

@@ -65,4 +65,11 @@ final class JnaBinding {
   static native int qjs_timer_fire(long rt, long realm, long id);
 
   static native int qjs_unhandled_take(long rt);
+
+  // CPU profiler and heap summary (s26-profiler)
+  static native int qjs_profile_start(long rt, long intervalNanos, int maxSamples);
+
+  static native int qjs_profile_stop(long rt);
+
+  static native int qjs_heap_summary(long rt);
 }

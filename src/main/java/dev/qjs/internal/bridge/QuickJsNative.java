@@ -51,7 +51,9 @@ public final class QuickJsNative {
   public static final int MB_CPU_DEADLINE = 18;
   public static final int MB_CPU_THREAD = 19;
   public static final int MB_TRACE = 20;
-  public static final int MB_SLOTS = 21;
+  // CPU profiler slot
+  public static final int MB_PROFILE_HOST = 21;
+  public static final int MB_SLOTS = 22;
   // QJS_MB_TRACE flags: what the shim records for diagnostics
   public static final int TRACE_MAPPED = 1;
   public static final int TRACE_VARIABLES = 2;
@@ -197,6 +199,10 @@ public final class QuickJsNative {
   public static final int STOP_MEMORY = 3;
   public static final int STOP_INSTRUCTIONS = 4;
   public static final int STOP_CPU_TIME = 5;
+
+  // CPU profiler results (s26-profiler)
+  public static final int PROFILE_RUNNING = 7;
+  public static final int PROFILE_NOT_RUNNING = 8;
 
   // flags of qjs_eval
   public static final int EVAL_COMPILE_ONLY = 1;
@@ -462,6 +468,32 @@ public final class QuickJsNative {
       return JniBinding.qjs_unhandled_take(rt);
     } else {
       return JnaBinding.qjs_unhandled_take(rt);
+    }
+  }
+
+  // ---------------------------------------------------- CPU profiler and heap summary (s26-profiler)
+
+  public static int qjs_profile_start(long rt, long intervalNanos, int maxSamples) {
+    if (JNI) {
+      return JniBinding.qjs_profile_start(rt, intervalNanos, maxSamples);
+    } else {
+      return JnaBinding.qjs_profile_start(rt, intervalNanos, maxSamples);
+    }
+  }
+
+  public static int qjs_profile_stop(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_profile_stop(rt);
+    } else {
+      return JnaBinding.qjs_profile_stop(rt);
+    }
+  }
+
+  public static int qjs_heap_summary(long rt) {
+    if (JNI) {
+      return JniBinding.qjs_heap_summary(rt);
+    } else {
+      return JnaBinding.qjs_heap_summary(rt);
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.qjs.internal.codec.ValueWriter;
 import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.modules.ModuleRegistry;
 import dev.qjs.internal.modules.ScriptFiles;
+import dev.qjs.internal.profile.HostFrameNames;
 import dev.qjs.internal.runtime.JsRuntime;
 import dev.qjs.internal.runtime.Realm;
 import dev.qjs.internal.runtime.RealmBindings;
@@ -135,7 +136,12 @@ public final class HostCalls {
       return QuickJsNative.REPLY_OK;
     }
     try {
-      return calls.onHostCall(op, a, calls.hostArguments(data, len));
+      int rc = calls.onHostCall(op, a, calls.hostArguments(data, len));
+      HostFrameNames profiled = calls.runtime.cpuProfileRecording();
+      if (profiled != null) {
+        calls.nameProfiledCall(profiled, op, a);
+      }
+      return rc;
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError fatal) {
         // a JVM error (StackOverflowError, OutOfMemoryError) ends the call: the script is
@@ -199,6 +205,27 @@ public final class HostCalls {
     w.string(m != null ? m : t.getClass().getName());
     send(w);
     return QuickJsNative.REPLY_THREW;
+  }
+
+  // ---------------------------------------------------------------- CPU profile frames
+
+  /** The Java method the last host call that named one ran (read only while a profile records). */
+  private @Nullable String profiledMethod;
+
+  /** Tells the shim the frame name of the host call that is returning (a CPU profile records). */
+  private void nameProfiledCall(HostFrameNames names, int op, long a) {
+    Object target = null;
+    if (op >= QuickJsNative.OP_HOST_TO_STRING && op <= QuickJsNative.OP_HOST_CALL
+        || op == QuickJsNative.OP_HOST_INVOKE_METHOD) {
+      try {
+        target = hosts.get((int) a);
+      } catch (IllegalStateException released) {
+        target = null;
+      }
+    }
+    String method = op == QuickJsNative.OP_HOST_INVOKE || op == QuickJsNative.OP_HOST_INVOKE_METHOD
+        ? profiledMethod : null;
+    mailbox.setRelease(QuickJsNative.MB_PROFILE_HOST, names.idOf(op, target, method));
   }
 
   private int onHostCall(int op, long a, ByteBuffer args) throws IOException {
@@ -306,6 +333,7 @@ public final class HostCalls {
         Object[] argv = values.readArgs(args, realm);
         Object target = hosts.get((int) a);
         Object result = runtime.lent(() -> members.invoke(target, name, argv)); // by name: rare
+        profiledMethod = name;
         return send(result == HostMembers.VOID ? reply.reset().undefined() : reply.reset().value(members.exposable(result)));
       }
       case QuickJsNative.OP_HOST_CALL: {
@@ -468,6 +496,7 @@ public final class HostCalls {
           : group != null ? group.invoke(target, argv) : members.invoke(target, name, argv);
     } finally {
       runtime.unlend(lent);
+      profiledMethod = name; // after any nested host call: the name of this call's frame
     }
     if (result == SHADOWED) {
       // an entry of this map has the name: the shim calls it

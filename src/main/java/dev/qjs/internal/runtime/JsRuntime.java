@@ -6,9 +6,14 @@ import dev.qjs.internal.async.AsyncBridge;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.profile.CpuProfiler;
+import dev.qjs.internal.profile.FramePositions;
+import dev.qjs.internal.profile.HostFrameNames;
+import dev.qjs.internal.profile.ProfileData;
 import dev.qjs.internal.codec.References;
 import dev.qjs.internal.codec.ValueReader;
 import dev.qjs.internal.codec.ValueWriter;
+import dev.qjs.internal.diagnostics.PositionMapper;
 import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.interop.ArgumentConverter;
 import dev.qjs.internal.interop.HostCalls;
@@ -97,6 +102,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Which classes the Java global may name; null: no Java global. */
   private final @Nullable Predicate<String> classFilter;
   private final Function<ScriptContext, Limits> limits;
+  private final CpuProfiler profiler;
 
   private @Nullable ScriptContext current;
   /** The file name of the script or module being evaluated: the referrer of require(). */
@@ -133,6 +139,8 @@ public final class JsRuntime implements AutoCloseable {
         new HostCalls(this, mailbox, handles, values, hosts, new ArgumentConverter(mirrors), loop, modules);
     hostCalls.register(token);
     modules.onLoad(this::noteLoaded);
+    this.profiler = new CpuProfiler(mailbox::output);
+    profiler.mapPositionsWith(this::originalPosition);
     state.accountMemory();
     CLEANER.register(this, state);
   }
@@ -739,5 +747,151 @@ public final class JsRuntime implements AutoCloseable {
     } finally {
       entry.exit();
     }
+  }
+
+  // ---------------------------------------------------------------- CPU profile and heap summary
+
+  /** The frame names of the CPU profile recording now; null when none records (host calls ask). */
+  public @Nullable HostFrameNames cpuProfileRecording() {
+    return profiler.recording();
+  }
+
+  /** Starts a CPU profile sampling every intervalNanos; IllegalStateException when one records. */
+  public void startCpuProfile(long intervalNanos) {
+    long rt = entry.enter(NO_SETTINGS, true);
+    try {
+      profiler.start(rt, intervalNanos);
+    } finally {
+      entry.exit();
+    }
+  }
+
+  /** Stops the CPU profile the API started; IllegalStateException when none records. */
+  public ProfileData stopCpuProfile() {
+    long rt = entry.enter(NO_SETTINGS, true);
+    try {
+      return profiler.stop(rt);
+    } finally {
+      entry.exit();
+    }
+  }
+
+  /** A profile's position in the original source, when a source map says where it is. */
+  private FramePositions.Position originalPosition(FramePositions.Position p) {
+    PositionMapper m = diagnostics.mapper();
+    if (m == null || p.line() < 1) {
+      return p;
+    }
+    String name = p.column() > 0 ? m.functionName(p.file(), p.line(), p.column()) : null;
+    PositionMapper.Original o = m.original(p.file(), p.line(), Math.max(p.column(), 1));
+    if (o == null) {
+      return name == null ? p : new FramePositions.Position(p.file(), p.line(), p.column(), name);
+    }
+    return new FramePositions.Position(o.file(), o.line(), p.column() > 0 ? o.column() : 0,
+        name != null ? name : p.functionName());
+  }
+
+  /** How profile positions are mapped (source maps); identity by default. */
+  public void mapProfilePositionsWith(FramePositions positions) {
+    profiler.mapPositionsWith(positions);
+  }
+
+  /**
+   * At an outermost call's start, under the lock: the {@code quickjs.cpuProfile} setting's value
+   * (null: absent) starts or ends the profile it records.
+   */
+  public void cpuProfileSetting(@Nullable Object value) {
+    if (profiler.settingChanges(value)) {
+      profiler.setting(state.rt, value);
+    }
+  }
+
+  /** The setting was removed: its profile's file is written now, unless a call runs (then at the next). */
+  public void cpuProfileSettingRemoved() {
+    if (profiler.settingChanges(null) && !state.lock.isLocked()) {
+      long rt;
+      try {
+        rt = entry.enter(NO_SETTINGS, false);
+      } catch (IllegalStateException closed) {
+        return;
+      }
+      try {
+        profiler.finishSetting(rt);
+      } finally {
+        entry.exit();
+      }
+    }
+  }
+
+  /** Before the native runtime is freed, under the lock: the setting's profile file is written. */
+  void beforeFree(long rt) {
+    try {
+      profiler.finishSetting(rt);
+    } catch (RuntimeException e) {
+      java.io.Writer err = currentContext().getErrorWriter();
+      if (err != null) {
+        try {
+          err.write(e.getMessage() + System.lineSeparator());
+          err.flush();
+        } catch (java.io.IOException ignored) {
+          // nowhere left to say it
+        }
+      }
+    }
+  }
+
+  /** The heap summary's groups, as the shim wrote them (see qjs_heap_summary), and the totals. */
+  public HeapWalk heapSummary() {
+    long rt;
+    try {
+      rt = entry.enter();
+    } catch (IllegalArgumentException badSetting) {
+      rt = entry.enter(NO_SETTINGS, true);
+    }
+    try {
+      QuickJsNative.qjs_runtime_gc(rt); // unreachable cycles are no part of what the heap holds
+      int rc = QuickJsNative.qjs_heap_summary(rt);
+      if (rc != QuickJsNative.OK) {
+        throw new OutOfMemoryError("QuickJS could not summarize its heap");
+      }
+      java.nio.ByteBuffer out = mailbox.output();
+      int n = out.getInt();
+      java.util.List<HeapWalk.Group> groups = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        groups.add(new HeapWalk.Group(text(out), text(out), out.getLong(), out.getLong()));
+      }
+      long[] totals = new long[QuickJsNative.MEMORY_FIELDS];
+      QuickJsNative.qjs_runtime_memory(rt, totals);
+      return new HeapWalk(groups, totals);
+    } finally {
+      entry.exit();
+    }
+  }
+
+  private static String text(java.nio.ByteBuffer in) {
+    byte[] b = new byte[in.getInt()];
+    in.get(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A heap summary as read: groups of cells (kind, name, count, bytes) and QuickJS's totals. */
+  public record HeapWalk(java.util.List<Group> groups, long[] totals) {
+    public HeapWalk {
+      groups = java.util.List.copyOf(groups);
+      totals = totals.clone();
+    }
+
+    @Override
+    public java.util.List<Group> groups() {
+      return java.util.List.copyOf(groups); // the same immutable list
+    }
+
+    @Override
+    public long[] totals() {
+      return totals.clone();
+    }
+
+    /** Live cells of one kind and, for plain objects, one constructor name. */
+    public record Group(String kind, String name, long count, long bytes) {}
   }
 }

@@ -1,5 +1,6 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.internal.profile.CpuProfiler;
 import dev.qjs.ModuleLoader;
 import dev.qjs.internal.modules.ModuleRegistry;
 import dev.qjs.internal.modules.ModuleRoots;
@@ -64,6 +65,11 @@ public record Limits(
         if (value != null && !(value instanceof String)) {
           throw new IllegalArgumentException(key + " must be a source map's JSON text (a String), not a "
               + value.getClass().getName());
+        }
+      }
+      case CpuProfiler.KEY -> {
+        if (value != null) {
+          CpuProfiler.path(value); // a file path, or refused here
         }
       }
       case MODULE_ROOTS_KEY -> ModuleRoots.entries(value, key);

@@ -1,5 +1,6 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.internal.profile.CpuProfiler;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -130,13 +131,18 @@ public final class RealmBindings extends AbstractMap<String, Object> implements 
   public @Nullable Object remove(Object name) {
     String key = checkKey(name);
     if (isHostKey(key)) {
+      Object old;
       synchronized (settings) {
         try {
-          return settings.remove(key);
+          old = settings.remove(key);
         } finally {
           settingsCount = settings.size();
         }
       }
+      if (CpuProfiler.KEY.equals(key)) {
+        runtime().cpuProfileSettingRemoved(); // the profile's file is written now
+      }
+      return old;
     }
     try {
       Object old = get(key);

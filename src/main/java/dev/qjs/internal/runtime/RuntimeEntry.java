@@ -142,6 +142,7 @@ final class RuntimeEntry {
         return;
       }
       loop.close();
+      runtime.beforeFree(state.rt);
       state.free();
       hosts.clear();
     } finally {
@@ -315,6 +316,7 @@ final class RuntimeEntry {
     state.accountMemory();
     if (closeRequested && outermost) {
       loop.close();
+      runtime.beforeFree(state.rt);
       state.free();
       hosts.clear();
     }
