@@ -10,6 +10,8 @@
 #   <out-dir>/esbuild-esm/bundle.js(.map)    esbuild --bundle --sourcemap --format=esm
 #   <out-dir>/esbuild-iife/bundle.js(.map)   the same bundle as --format=iife
 #   <out-dir>/esbuild-min/bundle.js(.map)    --format=iife --minify (names mapping matters)
+#   <out-dir>/pipeline/app.mjs(.map)         app/*.ts through tsc (ES modules with maps) and then
+#                                            esbuild --bundle, which composes the two maps
 #   <out-dir>/UNAVAILABLE                    written instead when they cannot be made (no node,
 #                                            the npm packages missing, a compiler failing): one
 #                                            line saying why. The tests that need them fail
@@ -84,8 +86,17 @@ run "esbuild --format=iife" node "$ESBUILD" "$SRC/bundle/main.ts" $ESBUILD_FLAGS
 # shellcheck disable=SC2086
 run "esbuild --minify" node "$ESBUILD" "$SRC/bundle/main.ts" $ESBUILD_FLAGS --format=iife --global-name=Shop --minify --outfile="$OUT/esbuild-min/bundle.js"
 
+log "the pipeline: app/*.ts through tsc into ES modules with maps, then bundled by esbuild"
+rm -rf "$OUT/pipeline-tsc"
+# shellcheck disable=SC2086
+run "tsc (pipeline)" node "$TSC" $TSC_FLAGS --module es2022 --moduleResolution bundler --sourceMap \
+    --outDir "$OUT/pipeline-tsc" "$SRC/app/main.ts" "$SRC/app/pricing.ts" "$SRC/app/ledger.ts"
+# shellcheck disable=SC2086
+run "esbuild (pipeline)" node "$ESBUILD" "$OUT/pipeline-tsc/main.js" $ESBUILD_FLAGS --format=esm \
+    --outfile="$OUT/pipeline/app.mjs"
+
 for f in tsc-external/thrower.js tsc-external/thrower.js.map tsc-inline/thrower.js \
-    esbuild-esm/bundle.js.map esbuild-iife/bundle.js.map esbuild-min/bundle.js.map; do
+    esbuild-esm/bundle.js.map esbuild-iife/bundle.js.map esbuild-min/bundle.js.map pipeline/app.mjs.map; do
     [ -s "$OUT/$f" ] || unavailable "the compilers ran but wrote no $f"
 done
 rm -f "$OUT/compile.out"
