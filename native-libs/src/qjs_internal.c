@@ -344,27 +344,27 @@ static void put_code_point(DynBuf *out, uint32_t c)
     dbuf_put(out, utf8, (size_t)unicode_to_utf8(utf8, c));
 }
 
-static void render_string(JSContext *ctx, DynBuf *out, JSValueConst v)
+static void render_string(DynBuf *out, JSValueConst v)
 {
     JSString *s = JS_VALUE_GET_STRING(v);
     uint32_t i, n = s->len < RENDER_STRING ? s->len : RENDER_STRING;
     dbuf_putc(out, '"');
     for (i = 0; i < n; i++) {
         uint32_t c = s->is_wide_char ? s->u.str16[i] : s->u.str8[i];
-        if (c == '"' || c == '\\')
+        int paired = c >= 0xd800 && c < 0xdc00 && s->is_wide_char && i + 1 < n &&
+                     s->u.str16[i + 1] >= 0xdc00 && s->u.str16[i + 1] < 0xe000;
+        if (c == '"' || c == '\\') {
             dbuf_printf(out, "\\%c", (int)c);
-        else if (c == '\n')
+        } else if (c == '\n') {
             dbuf_putstr(out, "\\n");
-        else if (c < 0x20)
-            dbuf_printf(out, "\\u%04x", c);
-        else if (c >= 0xd800 && c < 0xe000 && s->is_wide_char && i + 1 < n &&
-                 c < 0xdc00 && s->u.str16[i + 1] >= 0xdc00 && s->u.str16[i + 1] < 0xe000) {
+        } else if (paired) {
             put_code_point(out, 0x10000 + ((c - 0xd800) << 10) + (s->u.str16[i + 1] - 0xdc00));
             i++;
-        } else if (c >= 0xd800 && c < 0xe000)
-            dbuf_printf(out, "\\u%04x", c); /* a lone surrogate */
-        else
+        } else if (c < 0x20 || (c >= 0xd800 && c < 0xe000)) {
+            dbuf_printf(out, "\\u%04x", c); /* a control character or a lone surrogate */
+        } else {
             put_code_point(out, c);
+        }
     }
     dbuf_putstr(out, s->len > n ? "…\"" : "\"");
 }
@@ -446,7 +446,7 @@ static void render_value(JSContext *ctx, DynBuf *out, JSValueConst v, int depth)
 {
     switch (JS_VALUE_GET_NORM_TAG(v)) {
     case JS_TAG_STRING:
-        render_string(ctx, out, v);
+        render_string(out, v);
         break;
     case JS_TAG_OBJECT:
         render_object(ctx, out, v, depth);
@@ -454,17 +454,45 @@ static void render_value(JSContext *ctx, DynBuf *out, JSValueConst v, int depth)
     case JS_TAG_UNINITIALIZED:
         dbuf_putstr(out, "<uninitialized>");
         break;
-    default: {
-        /* numbers, undefined, null, booleans, symbols, BigInts: their String() runs no script */
-        JSValue s = JS_IsSymbol(v) ? qjsi_symbol_to_string(ctx, v) : JS_ToString(ctx, v);
-        const char *c = JS_IsException(s) ? NULL : JS_ToCString(ctx, s);
-        dbuf_putstr(out, c ? c : "?"); /* (only out of memory fails here) */
-        if (JS_VALUE_GET_TAG(v) == JS_TAG_BIG_INT || JS_VALUE_GET_TAG(v) == JS_TAG_SHORT_BIG_INT)
-            dbuf_putc(out, 'n');
-        JS_FreeCString(ctx, c);
-        JS_FreeValue(ctx, s);
+    case JS_TAG_SHORT_BIG_INT:
+        dbuf_printf(out, "%lldn", (long long)JS_VALUE_GET_SHORT_BIG_INT(v));
+        break;
+    case JS_TAG_BIG_INT:
+        dbuf_putstr(out, "[BigInt]"); /* a long one: its digits would take a division loop */
+        break;
+    case JS_TAG_INT:
+        dbuf_printf(out, "%d", JS_VALUE_GET_INT(v));
+        break;
+    case JS_TAG_FLOAT64: {
+        double d = JS_VALUE_GET_FLOAT64(v);
+        if (isnan(d))
+            dbuf_putstr(out, "NaN");
+        else if (isinf(d))
+            dbuf_putstr(out, d > 0 ? "Infinity" : "-Infinity");
+        else
+            dbuf_printf(out, "%.15g", d); /* shortest for most values; full precision is no aim here */
         break;
     }
+    case JS_TAG_BOOL:
+        dbuf_putstr(out, JS_VALUE_GET_BOOL(v) ? "true" : "false");
+        break;
+    case JS_TAG_NULL:
+        dbuf_putstr(out, "null");
+        break;
+    case JS_TAG_UNDEFINED:
+        dbuf_putstr(out, "undefined");
+        break;
+    case JS_TAG_SYMBOL: {
+        JSValue sym = qjsi_symbol_to_string(ctx, v);
+        const char *c = JS_IsException(sym) ? NULL : JS_ToCString(ctx, sym);
+        dbuf_putstr(out, c ? c : "Symbol()"); /* (only out of memory fails here) */
+        JS_FreeCString(ctx, c);
+        JS_FreeValue(ctx, sym);
+        break;
+    }
+    default:
+        dbuf_putstr(out, "?");
+        break;
     }
 }
 
