@@ -83,7 +83,7 @@ public sealed class JsException extends ScriptException
   void details(List<JsStackFrame> frames, @Nullable String codeFrame, Map<String, String> variables) {
     this.jsFrames = List.copyOf(frames);
     this.codeFrame = codeFrame;
-    this.variables = variables.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+    this.variables = variables.isEmpty() ? Map.of() : new LinkedHashMap<>(variables);
   }
 
   /**
@@ -112,7 +112,7 @@ public sealed class JsException extends ScriptException
    * @return name to rendered value, arguments first; empty outside debug mode
    */
   public Map<String, String> getVariables() {
-    return variables;
+    return Collections.unmodifiableMap(variables);
   }
 
   /** The message, and in debug mode the code frame and the failing frame's variables after it. */

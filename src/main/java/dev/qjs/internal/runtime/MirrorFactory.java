@@ -34,6 +34,11 @@ public interface MirrorFactory {
    */
   record ErrorDetails(
       java.util.List<dev.qjs.JsStackFrame> frames, @Nullable String codeFrame, java.util.Map<String, String> variables) {
+    public ErrorDetails {
+      frames = java.util.List.copyOf(frames);
+      variables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variables));
+    }
+
     /** No frames, no debug records. */
     public static final ErrorDetails NONE = new ErrorDetails(java.util.List.of(), null, java.util.Map.of());
   }
