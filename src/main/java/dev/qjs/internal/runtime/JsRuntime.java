@@ -721,15 +721,21 @@ public final class JsRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Enters to read the engine's state (memory, the heap): a bad setting in a caller's own
+   * Bindings (checked when a call reads it) fails calls, not this.
+   */
+  private long enterToInspect() {
+    try {
+      return entry.enter();
+    } catch (IllegalArgumentException badSetting) {
+      return entry.enter(NO_SETTINGS, true);
+    }
+  }
+
   /** QuickJS's memory statistics, in JSMemoryUsage order. */
   public long[] memoryUsage() {
-    long rt;
-    try {
-      rt = entry.enter();
-    } catch (IllegalArgumentException badSetting) {
-      // a bad setting in a caller's own Bindings (checked when a call reads it) fails calls, not this
-      rt = entry.enter(NO_SETTINGS, true);
-    }
+    long rt = enterToInspect();
     try {
       long[] out = new long[QuickJsNative.MEMORY_FIELDS];
       QuickJsNative.qjs_runtime_memory(rt, out);
@@ -842,12 +848,7 @@ public final class JsRuntime implements AutoCloseable {
 
   /** The heap summary's groups, as the shim wrote them (see qjs_heap_summary), and the totals. */
   public HeapWalk heapSummary() {
-    long rt;
-    try {
-      rt = entry.enter();
-    } catch (IllegalArgumentException badSetting) {
-      rt = entry.enter(NO_SETTINGS, true);
-    }
+    long rt = enterToInspect();
     try {
       QuickJsNative.qjs_runtime_gc(rt); // unreachable cycles are no part of what the heap holds
       int rc = QuickJsNative.qjs_heap_summary(rt);
