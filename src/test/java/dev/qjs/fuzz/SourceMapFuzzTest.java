@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Jazzer target for the source-map layer the engine asks for original positions: any map (raw
@@ -25,6 +26,10 @@ import java.util.logging.Logger;
  * reports a RuntimeException from the decoder as an "internal error" instead of failing the
  * script, and this target fails on it).
  */
+// a fuzz target like the others: native-libs/test-emulated.sh leaves the fuzz targets out (in the
+// emulated JVM, Jazzer's JUnit integration refuses to start: "ArgumentsProvider does not override
+// provideArguments(ParameterDeclarations, ExtensionContext)")
+@Tag("slow-under-emulation")
 class SourceMapFuzzTest {
   private static final Logger LOG = Logger.getLogger("dev.qjs.sourcemap");
   private static final List<String> WARNINGS = new ArrayList<>();
