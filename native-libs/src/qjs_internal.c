@@ -1,6 +1,12 @@
 /*
  * qjs_internal.c - compiles QuickJS in this translation unit so that the shim
  * can reach the internals listed in qjs_internal.h. Nothing here is exported.
+ * Everything that must read QuickJS's own structures lives here, because QuickJS
+ * is compiled once, in this file: in sections, the string, stack and promise
+ * helpers; diagnostics (backtraces with Java-entry marks, debug mode's safe
+ * rendering of a frame's variables, the debugger; statement); and the stack and
+ * heap walks of the CPU profiler and the heap summary. The policy around each
+ * lives in the shim file named in its section.
  */
 #include "quickjs.c" /* NOLINT(bugprone-suspicious-include): this file is where QuickJS is compiled */
 #include "qjs_internal.h"
