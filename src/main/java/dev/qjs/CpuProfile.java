@@ -80,17 +80,29 @@ public final class CpuProfile {
     return data.sampleCount();
   }
 
-  /** Samples not kept because the profile reached its cap of 1,000,000. */
+  /**
+   * Samples not kept because the profile reached its cap of 1,000,000.
+   *
+   * @return the number of samples left out; 0 when the cap was not reached
+   */
   public long droppedSamples() {
     return data.dropped();
   }
 
-  /** The time between samples the profile was started with. */
+  /**
+   * The time between samples the profile was started with.
+   *
+   * @return the sampling interval
+   */
   public Duration interval() {
     return Duration.ofNanos(data.intervalNanos());
   }
 
-  /** The time all samples stand for: how long scripts ran while the profile recorded. */
+  /**
+   * The time all samples stand for: how long scripts ran while the profile recorded.
+   *
+   * @return the sampled time
+   */
   public Duration sampledTime() {
     return Duration.ofNanos(data.totalMicros() * 1000);
   }
@@ -152,7 +164,11 @@ public final class CpuProfile {
     FoldedStacks.write(data, Objects.requireNonNull(out, "out"));
   }
 
-  /** The folded stacks of {@link #writeFoldedStacks(Writer)}, as a string. */
+  /**
+   * The folded stacks of {@link #writeFoldedStacks(Writer)}, as a string.
+   *
+   * @return one {@code frame;frame;frame count} line per distinct stack
+   */
   public String foldedStacks() {
     StringWriter w = new StringWriter();
     try {

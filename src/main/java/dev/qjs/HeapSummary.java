@@ -68,12 +68,20 @@ public final class HeapSummary {
     return new HeapSummary(new ArrayList<>(merged.values()), MemoryUsage.of(walk.totals()));
   }
 
-  /** Every entry, by bytes (their absolute value in a difference), largest first. */
+  /**
+   * Every entry, by bytes (their absolute value in a difference), largest first.
+   *
+   * @return the entries, unmodifiable
+   */
   public List<Entry> entries() {
     return entries;
   }
 
-  /** QuickJS's totals ({@code JS_ComputeMemoryUsage}), strings and atoms included. */
+  /**
+   * QuickJS's totals ({@code JS_ComputeMemoryUsage}), strings and atoms included.
+   *
+   * @return the totals
+   */
   public MemoryUsage totals() {
     return totals;
   }
@@ -96,7 +104,11 @@ public final class HeapSummary {
     return n;
   }
 
-  /** The estimated bytes of all cells. */
+  /**
+   * The estimated bytes of all cells.
+   *
+   * @return the sum of the entries' bytes
+   */
   public long bytes() {
     long n = 0;
     for (Entry e : entries) {

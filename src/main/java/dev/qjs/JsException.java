@@ -43,8 +43,11 @@ public sealed class JsException extends ScriptException
   /** The JavaScript stack trace; null when there is none. */
   private final @Nullable String jsStack;
   private final transient @Nullable Object thrownValue;
+  /** The JavaScript frames, innermost first; empty when the error had no stack. */
   private List<JsStackFrame> jsFrames = List.of();
+  /** Debug mode's code frame; null outside debug mode or when the source was not known. */
   private @Nullable String codeFrame;
+  /** Debug mode's variables of the failing frame, name to rendered value, in order. */
   private Map<String, String> variables = Map.of();
 
   JsException(

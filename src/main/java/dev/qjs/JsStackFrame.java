@@ -26,10 +26,15 @@ public final class JsStackFrame implements Serializable {
   /** The class name a JavaScript frame has in a Java stack trace. */
   public static final String JAVA_CLASS_NAME = "<js>";
 
+  /** The function's name. */
   private final String functionName;
+  /** The file; null for a native frame. */
   private final @Nullable String fileName;
+  /** The 1-based line, or -1. */
   private final int lineNumber;
+  /** The 1-based column, or -1. */
   private final int columnNumber;
+  /** What ran in the frame. */
   private final Kind kind;
 
   /** What ran in a frame. */
