@@ -75,7 +75,11 @@ public final class CpuProfile {
     }
   }
 
-  /** Samples taken (not counting dropped ones). */
+  /**
+   * Samples taken (not counting dropped ones).
+   *
+   * @return the number of samples the profile holds
+   */
   public int sampleCount() {
     return data.sampleCount();
   }
