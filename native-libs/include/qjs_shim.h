@@ -385,10 +385,13 @@ QJS_EXPORT int32_t qjs_promise_settle(qjs_rt *rt, int64_t realm, int64_t resolve
 /* Runs the callback of timer `id` of the realm (a one-shot timer is forgotten first);
    output = the callback's result or its exception. An unknown id does nothing. */
 QJS_EXPORT int32_t qjs_timer_fire(qjs_rt *rt, int64_t realm, int64_t id);
-/* Output = [count i32] then, for each rejection no handler took since the last take (and each
-   exception thrown by a queueMicrotask callback), [realm i64][u8 1 for a microtask's error]
-   and its exception encoding;
-   forgets them. */
+/* At most this many of the rejections a take finds are encoded; the others are only counted
+   (a script can leave hundreds of thousands behind in one call: reporting each would flood the
+   host's log and cost seconds). */
+#define QJS_UNHANDLED_SHOWN_MAX 10
+/* Output = [shown i32][not shown i32] then, for each of the first `shown` rejections no
+   handler took since the last take (and exceptions thrown by queueMicrotask callbacks),
+   [realm i64][u8 1 for a microtask's error] and its exception encoding; forgets them all. */
 QJS_EXPORT int32_t qjs_unhandled_take(qjs_rt *rt);
 
 /* ---- CPU profiler and heap summary (s26-profiler) ---- */

@@ -27,26 +27,36 @@ static void unhandled_add(qjs_rt *st, JSContext *ctx, JSValue promise, JSValue r
     st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
 }
 
+static void unhandled_free(qjs_unhandled *u)
+{
+    JS_FreeValue(u->ctx, u->promise);
+    JS_FreeValue(u->ctx, u->reason);
+    JS_FreeContext(u->ctx);
+}
+
+/* Keeps the order: the first rejections are the ones a take reports. */
 static void unhandled_free_at(qjs_rt *st, int32_t i)
 {
     qjs_unhandled u = st->unhandled[i];
-    st->unhandled[i] = st->unhandled[--st->unhandled_n];
+    memmove(st->unhandled + i, st->unhandled + i + 1,
+            sizeof(qjs_unhandled) * (size_t)(st->unhandled_n - i - 1));
+    st->unhandled_n--;
     st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
-    JS_FreeValue(u.ctx, u.promise);
-    JS_FreeValue(u.ctx, u.reason);
-    JS_FreeContext(u.ctx);
+    unhandled_free(&u);
 }
 
 /* Forgets the unhandled rejections of one context (NULL: of all). */
 void unhandled_drop(qjs_rt *st, const JSContext *ctx)
 {
-    int32_t i = 0;
-    while (i < st->unhandled_n) {
+    int32_t i, kept = 0;
+    for (i = 0; i < st->unhandled_n; i++) {
         if (!ctx || st->unhandled[i].ctx == ctx)
-            unhandled_free_at(st, i);
+            unhandled_free(&st->unhandled[i]);
         else
-            i++;
+            st->unhandled[kept++] = st->unhandled[i];
     }
+    st->unhandled_n = kept;
+    st->mb[QJS_MB_UNHANDLED] = kept;
 }
 
 
@@ -59,7 +69,9 @@ void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason
         unhandled_add(st, ctx, JS_DupValue(ctx, promise), JS_DupValue(ctx, reason));
         return;
     }
-    for (i = 0; i < st->unhandled_n; i++) {
+    /* from the newest: a handler usually comes soon after the rejection (an await, a .catch
+       in the same job), so a long list is not scanned for it */
+    for (i = st->unhandled_n - 1; i >= 0; i--) {
         if (JS_IsObject(st->unhandled[i].promise) &&
             JS_VALUE_GET_PTR(st->unhandled[i].promise) == JS_VALUE_GET_PTR(promise)) {
             unhandled_free_at(st, i);
@@ -70,28 +82,33 @@ void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason
 
 int32_t qjs_unhandled_take(qjs_rt *st)
 {
-    int32_t i, n;
+    qjs_unhandled *taken;
+    int32_t i, n, shown;
     if (!st)
         return QJS_BAD_INPUT;
     enter(st);
+    /* the list is taken whole before anything is encoded: encoding may run getters, and one
+       that handles or rejects a promise changes the runtime's list, not this one (a rejection
+       it makes stays for the next take) */
+    taken = st->unhandled;
     n = st->unhandled_n;
+    st->unhandled = NULL;
+    st->unhandled_n = 0;
+    st->unhandled_cap = 0;
+    st->mb[QJS_MB_UNHANDLED] = 0;
+    shown = n < QJS_UNHANDLED_SHOWN_MAX ? n : QJS_UNHANDLED_SHOWN_MAX;
     buf_reset(&st->out);
-    buf_i32(&st->out, n);
-    /* encoding may run getters that queue more: those stay for the next take */
-    for (i = 0; i < n; i++) {
-        qjs_unhandled *u = &st->unhandled[i];
+    buf_i32(&st->out, shown);
+    buf_i32(&st->out, n - shown);
+    for (i = 0; i < shown; i++) {
+        qjs_unhandled *u = &taken[i];
         buf_i64(&st->out, (int64_t)(uintptr_t)JS_GetContextOpaque(u->ctx));
         buf_u8(&st->out, JS_IsUndefined(u->promise) ? 1 : 0); /* 1: thrown by a microtask */
         enc_exception(u->ctx, st, &st->out, u->reason, QJS_STOP_NONE);
     }
-    for (i = 0; i < n; i++) {
-        JS_FreeValue(st->unhandled[i].ctx, st->unhandled[i].promise);
-        JS_FreeValue(st->unhandled[i].ctx, st->unhandled[i].reason);
-        JS_FreeContext(st->unhandled[i].ctx);
-    }
-    memmove(st->unhandled, st->unhandled + n, sizeof(qjs_unhandled) * (size_t)(st->unhandled_n - n));
-    st->unhandled_n -= n;
-    st->mb[QJS_MB_UNHANDLED] = st->unhandled_n;
+    for (i = 0; i < n; i++)
+        unhandled_free(&taken[i]);
+    free(taken);
     publish_out(st);
     leave(st);
     return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qjs.internal.bridge.QuickJsNative;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.lang.ref.WeakReference;
@@ -1063,10 +1064,82 @@ class AsyncTest {
     @Test
     void eachUnhandledRejectionIsReportedOnce() throws Exception {
       ScriptEngine e = handled();
-      e.eval("for (let i = 0; i < 100; i++) Promise.reject(new Error('r' + i)); 0");
-      assertEquals(100, uncaught.size());
+      e.eval("for (let i = 0; i < 5; i++) Promise.reject(new Error('r' + i)); 0");
+      assertEquals(5, uncaught.size());
       e.eval("1");
-      assertEquals(100, uncaught.size(), "nothing reported twice");
+      assertEquals(5, uncaught.size(), "nothing reported twice");
+      for (int i = 0; i < 5; i++) {
+        assertTrue(nextUncaught().getMessage().startsWith("Error: r" + i), "in the order they were rejected");
+      }
+    }
+
+    @Test
+    void aFloodOfRejectionsIsReportedAsTheFirstOnesAndACount() throws Exception {
+      ScriptEngine e = handled();
+      e.eval("for (let i = 0; i < 100000; i++) (async () => { throw new Error('r' + i) })(); 0");
+      List<String> messages = new ArrayList<>();
+      uncaught.forEach(x -> messages.add(x.getMessage()));
+      assertEquals(QuickJsNative.UNHANDLED_SHOWN_MAX + 1, messages.size(), "" + messages);
+      for (int i = 0; i < QuickJsNative.UNHANDLED_SHOWN_MAX; i++) {
+        assertTrue(messages.get(i).startsWith("Error: r" + i), messages.get(i));
+      }
+      assertTrue(messages.get(QuickJsNative.UNHANDLED_SHOWN_MAX).contains("99,990 more rejections"),
+          messages.get(QuickJsNative.UNHANDLED_SHOWN_MAX));
+      uncaught.clear();
+      e.eval("Promise.reject(new Error('the next call')); 0");
+      assertTrue(nextUncaught().getMessage().startsWith("Error: the next call"), "the count starts again");
+    }
+
+    @Test
+    void aFloodOfRejectionsPrintsAFewLinesToTheErrorWriter() throws Exception {
+      ScriptEngine e = engine();
+      StringWriter err = new StringWriter();
+      e.getContext().setErrorWriter(err);
+      e.eval("for (let i = 0; i < 50000; i++) Promise.reject(new Error('r' + i)); 0");
+      List<String> reports = err.toString().lines().filter(l -> l.startsWith("Uncaught")).toList();
+      assertEquals(QuickJsNative.UNHANDLED_SHOWN_MAX + 1, reports.size(), err.toString());
+      assertTrue(reports.get(reports.size() - 1).contains("49,990 more"), reports.toString());
+    }
+
+    @Test
+    void aRejectionInACallStoppedByItsTimeLimitIsNotReportedAsTheTimeLimit() throws Exception {
+      ScriptEngine e = engine(QuickJsOptions.builder()
+          .uncaughtErrorHandler(uncaught::add)
+          .timeLimit(Duration.ofMillis(50))
+          .build());
+      JsException stopped = assertThrows(JsException.class,
+          () -> e.eval("Promise.reject(new ReferenceError('a is not defined')); for (;;) {}"));
+      assertTrue(stopped.getMessage().contains("time limit"), stopped.getMessage());
+      JsException rejection = nextUncaught();
+      assertTrue(rejection.getMessage().startsWith("ReferenceError: a is not defined"), rejection.getMessage());
+      assertFalse(rejection.getMessage().contains("limit"), rejection.getMessage());
+      assertEquals("ReferenceError", rejection.getErrorName());
+    }
+
+    @Test
+    void reasonsWhoseGettersHandleAndRejectPromisesWhileReportedLeaveTheEngineWhole() throws Exception {
+      ScriptEngine e = handled();
+      e.eval("""
+          globalThis.kept = [];
+          for (let i = 0; i < 30; i++) {
+            const reason = new Error('r' + i);
+            Object.defineProperty(reason, 'message', { get() {
+              // while the engine reads this reason: handle every other rejection, and make a new one
+              for (const p of kept) p.catch(() => {});
+              Promise.reject(new Error('made while reporting ' + i));
+              return 'r' + i;
+            } });
+            const p = Promise.reject(reason);
+            kept.push(p);
+          }
+          0""");
+      int first = uncaught.size();
+      assertTrue(first >= 1 && first <= QuickJsNative.UNHANDLED_SHOWN_MAX + 1, "" + first);
+      uncaught.clear();
+      e.eval("kept.length = 0; 0");
+      assertTrue(uncaught.stream().allMatch(x -> x.getMessage().contains("made while reporting")),
+          "the rejections made by the getters are reported by the next call: " + uncaught);
+      assertEquals(2, e.eval("1 + 1"));
     }
 
     @Test

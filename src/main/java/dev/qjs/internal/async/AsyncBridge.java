@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
@@ -92,15 +93,21 @@ public final class AsyncBridge {
     }
     ByteBuffer out = mailbox.output();
     int n = out.getInt();
+    int notShown = out.getInt();
     List<ScriptException> errors = new ArrayList<>(n);
     List<String> labels = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Realm realm = runtime.realmAt(out.getLong());
       labels.add(out.get() == 1 ? "Uncaught (in a queueMicrotask callback)" : "Uncaught (in promise)");
-      errors.add(runtime.errors().read(out, realm, null));
+      errors.add(runtime.errors().readRejection(out, realm));
     }
     for (int i = 0; i < n; i++) {
       reportUncaught(errors.get(i), labels.get(i));
+    }
+    if (notShown > 0) {
+      reportUncaught(runtime.errors().report(String.format(Locale.ROOT,
+          "... and %,d more rejections that no handler took in the same call (only the first %d are reported)",
+          notShown, n)), "Uncaught (in promise)");
     }
   }
 

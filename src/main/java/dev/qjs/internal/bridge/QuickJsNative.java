@@ -201,6 +201,8 @@ public final class QuickJsNative {
   public static final int STOP_CPU_TIME = 5;
 
   // CPU profiler results (s26-profiler)
+  /** qjs_unhandled_take encodes at most this many rejections and counts the rest. */
+  public static final int UNHANDLED_SHOWN_MAX = 10;
   public static final int PROFILE_RUNNING = 7;
   public static final int PROFILE_NOT_RUNNING = 8;
 

@@ -1,14 +1,14 @@
 package dev.qjs.internal.runtime;
 
+import dev.qjs.JsStackFrame;
 import dev.qjs.ModuleNotFoundException;
 import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.codec.ValueReader;
-import dev.qjs.internal.interop.HostObjects;
-import dev.qjs.internal.modules.ModuleRegistry;
-import dev.qjs.JsStackFrame;
 import dev.qjs.internal.diagnostics.ScriptDiagnostics;
 import dev.qjs.internal.diagnostics.StackInterleaving;
 import dev.qjs.internal.diagnostics.StackText;
+import dev.qjs.internal.interop.HostObjects;
+import dev.qjs.internal.modules.ModuleRegistry;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +128,27 @@ public final class ExceptionReader {
 
   /** Reads one encoded exception; fileName is where the failing source came from, if known. */
   public ScriptException read(ByteBuffer b, @Nullable Realm realm, @Nullable String fileName) {
+    return read(b, realm, fileName, true);
+  }
+
+  /**
+   * Reads a rejection that no handler took: a value the script rejected with, which a stop of
+   * the call (if any) did not cause, so it is classified by itself alone.
+   */
+  public ScriptException readRejection(ByteBuffer b, @Nullable Realm realm) {
+    return read(b, realm, null, false);
+  }
+
+  /** An exception that no script threw: the engine's own report about scripts (no frames). */
+  public ScriptException report(String message) {
+    return mirrors.exception(message, null, -1, -1, null, null, null, null, KIND_ERROR,
+        new MirrorFactory.ErrorDetails(List.of(), null, Map.of()));
+  }
+
+  private ScriptException read(ByteBuffer b, @Nullable Realm realm, @Nullable String fileName, boolean ofTheCall) {
     ErrorParts top = readParts(b, realm);
     int stopReason = b.getInt();
-    if (stopReason == QuickJsNative.STOP_NONE && entry.stopRequested()) {
+    if (ofTheCall && stopReason == QuickJsNative.STOP_NONE && entry.stopRequested()) {
       // the call is being stopped and ended before QuickJS checked (a host call that waited for
       // another engine gave up because of it): the stop is what ended it
       stopReason = entry.interruptFlagSet()
