@@ -320,7 +320,14 @@ case $QJS_DIR in *' '*)
     QJS_DIR=$TMP_ROOT/qjs ;;
 esac
 ALL_SOURCES=$SHIM_SOURCES
-for s in $QJS_C_SOURCES; do ALL_SOURCES="$ALL_SOURCES $QJS_DIR/$s"; done
+# a QuickJS source a patch changed is compiled from its patched copy
+for s in $QJS_C_SOURCES; do
+    if [ -f "$PATCHED_DIR/$s" ]; then
+        ALL_SOURCES="$ALL_SOURCES $PATCHED_DIR/$s"
+    else
+        ALL_SOURCES="$ALL_SOURCES $QJS_DIR/$s"
+    fi
+done
 
 key_of() {
     { printf '%s\n' "$COMPILER_ID" "$FLAGS_KEY" "$HDR_DIGEST"; cat "$1"; } | sha256_stdin

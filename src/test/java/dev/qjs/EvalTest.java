@@ -640,4 +640,17 @@ class EvalTest {
       assertThrows(JsException.class, () -> engine.eval("'use strict'; strictImplicit = 5"));
     }
   }
+
+  @Nested
+  class EmptyStrings {
+    /** Patch 9: an empty string's NFC shortcut copied into a buffer never allocated. */
+    @Test
+    void anEmptyStringNormalizesAndComparesInEveryForm() throws ScriptException {
+      assertEquals("", engine.eval("''.normalize()"));
+      assertEquals("", engine.eval("''.normalize('NFD') + ''.normalize('NFKC') + ''.normalize('NFKD')"));
+      assertEquals(1, engine.eval("'a'.localeCompare('')"));
+      assertEquals(0, engine.eval("''.localeCompare('')"));
+      assertEquals(-1, engine.eval("''.localeCompare('\u00e9')"));
+    }
+  }
 }
