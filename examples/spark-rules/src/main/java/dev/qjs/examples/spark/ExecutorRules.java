@@ -24,8 +24,19 @@ import javax.script.ScriptException;
  * close when the JVM exits.
  *
  * <p>This is the one place that knows how engines are made and rules loaded. With the library's
- * pool and bytecode its insides become a {@code QuickJsEnginePool} built with
- * {@code .bytecode(Bytecode.fromBytes(shipped, key))}, and {@link #score} a lease.
+ * pool and bytecode its insides become a pool of the executor's cores, and {@link #score} a lease
+ * ({@code key}: the driver's {@code BytecodeKey}, from a secret store, see docs/spark.md):
+ *
+ * <pre>{@code
+ * pool = QuickJsEnginePool.builder().options(OPTIONS)
+ *     .bytecode(Bytecode.fromBytes(shipped, key))
+ *     .minIdle(cores).maxSize(cores).build();
+ * try (QuickJsEnginePool.Lease lease = pool.lease()) {
+ *   return OrderScore.fromScript(lease.engine().invokeFunction("score", orderJson));
+ * }   // the pool discards an engine that hit a limit
+ * }</pre>
+ *
+ * <p>Use:
  *
  * <pre>{@code
  * ExecutorRules rules = ExecutorRules.forShipment(broadcast.value());
