@@ -68,6 +68,25 @@ class EnginePoolTest {
     assertEquals(m.creations() - m.discards(), m.size(), m.toString());
   }
 
+  /** The example of docs/engine-pools.md (DocumentedSnippetsTest keeps the two the same). */
+  @Test
+  void theDocumentedPoolLeasesAnEngineWithTheHelpersLoaded() throws Exception {
+    // snippet
+    QuickJsEnginePool pool = QuickJsEnginePool.builder()
+        .script("function total(order) { return order.qty * order.price }", "helpers.js")
+        .minIdle(2).maxSize(4)
+        .leaseTimeout(Duration.ofSeconds(5))
+        .build();
+    Object total;
+    try (QuickJsEnginePool.Lease lease = pool.lease()) {
+      total = lease.engine().invokeFunction("total", java.util.Map.of("qty", 3, "price", 7));
+    }
+    // end
+    assertEquals(21, total);
+    pool.close();
+    assertEquals(0, pool.metrics().size());
+  }
+
   @Nested
   class Leasing {
     @Test
