@@ -187,19 +187,35 @@ public final class EnginePool<E extends ScriptEngine> {
   /** A lease ended: reuse the engine, or discard it, per the return policy. */
   void giveBack(PooledEngine<E> pooled, long stopsAtStart, boolean discard) {
     E engine = pooled.engine;
-    boolean keep = !discard
-        && !settings.freshEnginePerLease()
-        && pooled.leases < settings.maxLeasesPerEngine()
-        && !lifecycle.isClosed(engine)
-        && lifecycle.stops(engine) == stopsAtStart;
-    if (keep) {
-      try {
+    boolean keep = false;
+    Error error = null;
+    try {
+      keep = !discard
+          && !settings.freshEnginePerLease()
+          && pooled.leases < settings.maxLeasesPerEngine()
+          && !lifecycle.isClosed(engine)
+          && lifecycle.stops(engine) == stopsAtStart;
+      if (keep) {
         pooled.ready.restore(engine);
         keep = !lifecycle.isClosed(engine) && lifecycle.stops(engine) == stopsAtStart;
-      } catch (RuntimeException e) {
-        keep = false; // closed meanwhile, or a limit stopped the clean-up: not reusable
+      }
+    } catch (RuntimeException e) {
+      keep = false; // closed meanwhile, or a limit stopped the clean-up: not reusable
+    } catch (Error e) {
+      keep = false; // the engine is discarded and the pool's counts stay right; then rethrown
+      error = e;
+    }
+    try {
+      account(pooled, keep);
+    } finally {
+      if (error != null) {
+        throw error;
       }
     }
+  }
+
+  /** The engine of an ended lease goes back to the pool, or is closed. */
+  private void account(PooledEngine<E> pooled, boolean keep) {
     lock.lock();
     try {
       leased--;
@@ -213,7 +229,7 @@ public final class EnginePool<E extends ScriptEngine> {
     } finally {
       lock.unlock();
     }
-    closeOffThread(engine);
+    closeOffThread(pooled.engine);
   }
 
   /** Under the lock: to the first waiting lease, else idle; closed when the pool is. */
