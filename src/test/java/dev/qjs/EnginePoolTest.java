@@ -314,6 +314,25 @@ class EnginePoolTest {
     }
 
     @Test
+    void enginesAreMadeWithTheContextClassLoaderOfTheThreadThatBuiltThePool() throws Exception {
+      ClassLoader mine = new ClassLoader(getClass().getClassLoader()) {};
+      AtomicReference<ClassLoader> seen = new AtomicReference<>();
+      ClassLoader before = Thread.currentThread().getContextClassLoader();
+      QuickJsEnginePool pool;
+      Thread.currentThread().setContextClassLoader(mine);
+      try {
+        pool = QuickJsEnginePool.builder()
+            .initializer(engine -> seen.set(Thread.currentThread().getContextClassLoader()))
+            .maxSize(1).build();
+      } finally {
+        Thread.currentThread().setContextClassLoader(before);
+      }
+      try (pool; QuickJsEnginePool.Lease lease = pool.lease()) {
+        assertSame(mine, seen.get());
+      }
+    }
+
+    @Test
     void theBuilderRefusesImpossibleSettings() {
       assertThrows(IllegalArgumentException.class, () -> QuickJsEnginePool.builder().maxSize(0));
       assertThrows(IllegalArgumentException.class, () -> QuickJsEnginePool.builder().minIdle(-1));
@@ -368,6 +387,16 @@ class EnginePoolTest {
       try (QuickJsEnginePool pool = onePool()) {
         assertTrue(reusedAfter(pool, e -> assertThrows(ScriptException.class, () -> e.eval("null.x"))));
         assertEquals(0, pool.metrics().discards());
+      }
+    }
+
+    @Test
+    void anInterruptWhileNothingRunsKeepsTheEngine() throws Exception {
+      try (QuickJsEnginePool pool = onePool()) {
+        assertTrue(reusedAfter(pool, e -> {
+          e.interrupt();
+          assertEquals(2, e.eval("1 + 1"));
+        }));
       }
     }
 
