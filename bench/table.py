@@ -68,6 +68,10 @@ ROWS = [
      ("throwAndCatchInScript", 1)),
     ("errorToJava", "17b. one error 10 frames deep reaching Java, stack trace read", "µs/op", False,
      ("failureReachesJava", 1)),
+    ("poolRender1", "18a. pooled Spring-style render (lease, 16b, close), 1 thread (quickjs only)", "renders/s", True,
+     ("pooledRender1Thread", 1)),
+    ("poolRender2", "18b. the same, 2 threads on a pool of 2 (goal: >= 1.8x 18a on 2 cores)", "renders/s", True,
+     ("pooledRender2Threads", 1)),
 ]
 
 # t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom

@@ -382,6 +382,19 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     runtime.close();
   }
 
+  /** Whether {@link #close()} was called; a pool discards such an engine when its lease ends. */
+  boolean isClosed() {
+    return runtime.isClosed();
+  }
+
+  /**
+   * How many calls so far were stopped by a limit, an interruption or a stack overflow; a pool
+   * discards an engine whose count changed during a lease.
+   */
+  long limitStops() {
+    return runtime.limitStops();
+  }
+
   // ------------------------------------------------------------------ Invocable
 
   @Override

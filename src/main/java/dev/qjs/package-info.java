@@ -33,6 +33,19 @@
  *       heap holds, by class and constructor, and the difference between two summaries.
  * </ul>
  *
+ * <h2>Engine pools</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.qjs.QuickJsEnginePool} (with {@link dev.qjs.QuickJsEnginePool.Lease} and
+ *       {@link dev.qjs.QuickJsEnginePool.Builder}): engines made from one set of options,
+ *       initialized once in the background, leased with a timeout and given back; engines that
+ *       hit a limit are discarded, the context is reset between leases.
+ *   <li>{@link dev.qjs.EngineInitializer}: what runs on each new engine of a pool before its
+ *       first lease.
+ *   <li>{@link dev.qjs.PoolMetrics}: a pool's counters (leases, waits, creations, discards,
+ *       size), read together.
+ * </ul>
+ *
  * <h2>Options</h2>
  *
  * <ul>

@@ -200,6 +200,9 @@ public final class ExceptionReader {
       }
     }
     int kind = kindOf(errorName, msg, stopReason);
+    if (kind != KIND_ERROR) {
+      entry.countStop();
+    }
     if (kind == KIND_TIMEOUT) {
       text += " (time limit of " + java.time.Duration.ofNanos(entry.timeLimitNanos()).toMillis() + " ms exceeded)";
     } else if (kind == KIND_INSTRUCTIONS) {

@@ -166,6 +166,20 @@ public final class JsRuntime implements AutoCloseable {
     entry.close();
   }
 
+  /**
+   * How many calls so far failed on a limit (time, memory, instructions, CPU time), a stack
+   * overflow or an interruption, rather than on a script's own error: a pool compares it before
+   * and after a lease.
+   */
+  public long limitStops() {
+    return entry.stops();
+  }
+
+  /** Whether {@link #close()} was called (the runtime may still be freeing). */
+  public boolean isClosed() {
+    return entry.isClosed();
+  }
+
   /** The engine's diagnostics: source maps, debug mode's records, the debugger handler. */
   public ScriptDiagnostics diagnostics() {
     return diagnostics;

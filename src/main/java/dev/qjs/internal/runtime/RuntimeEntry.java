@@ -53,6 +53,12 @@ final class RuntimeEntry {
   private long cpuTimeLimitNanos;
   /** Handles live at the last collection asked for: at most one per 64 new handles. */
   private int liveAtLastReclaim;
+  /**
+   * Failures that were not a script's own error (a limit, an interruption, a stack overflow, a
+   * full heap), counted as {@link ExceptionReader} classifies them; an engine pool reads it to
+   * discard an engine that hit one during a lease.
+   */
+  private final java.util.concurrent.atomic.AtomicLong stops = new java.util.concurrent.atomic.AtomicLong();
 
   RuntimeEntry(
       JsRuntime runtime,
@@ -344,6 +350,21 @@ final class RuntimeEntry {
   }
 
   /** Stops the script running now, if any, from any thread: it fails with an interruption. */
+  /** Counts one failure that was not a script's own error; under the lock. */
+  void countStop() {
+    stops.incrementAndGet();
+  }
+
+  /** How many failures were a limit, an interruption, a stack overflow or a full heap. */
+  long stops() {
+    return stops.get();
+  }
+
+  /** Whether the runtime was closed, or is being closed. */
+  boolean isClosed() {
+    return state.rt == 0 || closing || closeRequested;
+  }
+
   void interrupt() {
     if (state.rt != 0) {
       mailbox.setVolatile(QuickJsNative.MB_INTERRUPT, 1L);
