@@ -78,7 +78,11 @@ class SavedBytecodeFuzzTest {
     int edits = data.consumeInt(1, 4);
     for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
       switch (data.consumeInt(0, 2)) {
-        case 0 -> out[data.consumeInt(0, out.length - 1)] = data.consumeByte();
+        case 0 -> {
+          if (out.length > 0) {
+            out[data.consumeInt(0, out.length - 1)] = data.consumeByte();
+          }
+        }
         case 1 -> out = Arrays.copyOf(out, data.consumeInt(0, out.length));
         default -> {
           int at = data.consumeInt(0, out.length);
