@@ -35,6 +35,8 @@ public final class BytecodeKey {
   /** The fewest secret bytes accepted: 256 bits, the size of HMAC-SHA256's output. */
   public static final int MIN_BYTES = 32;
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final byte[] secret;
 
   private BytecodeKey(byte[] secret) {
@@ -103,7 +105,7 @@ public final class BytecodeKey {
     Path dir = Objects.requireNonNull(path.getParent(), "a key file has a folder");
     Files.createDirectories(dir);
     byte[] secret = new byte[MIN_BYTES];
-    new SecureRandom().nextBytes(secret);
+    RANDOM.nextBytes(secret);
     boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
     FileAttribute<?>[] ownerOnly = posix
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}

@@ -103,6 +103,46 @@ class BytecodeTest {
   }
 
   @Test
+  void aModuleWhoseBodyThrowsIsAJsExceptionAndTheEngineKeepsWorking() throws Exception {
+    Bytecode m = Bytecode.compileModule("export const a = 1;\nthrow new TypeError('rule broken');", "throws.mjs");
+    try (QuickJsScriptEngine engine = engine()) {
+      for (int i = 0; i < 3; i++) {
+        JsException e = assertThrows(JsException.class, () -> engine.eval(m));
+        assertEquals("TypeError", e.getErrorName());
+        assertTrue(e.getMessage().contains("rule broken"), e.getMessage());
+      }
+      assertEquals(2, engine.eval("1 + 1"));
+    }
+  }
+
+  @Test
+  void aModuleRunsAfterAnImportFailedOnceInTheSameEngine() throws Exception {
+    Bytecode needsLib = Bytecode.compileModule("import { v } from 'lib/v.js'; export default v * 2;", "needs.mjs");
+    Map<String, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    ModuleLoader late = new ModuleLoader() {
+      @Override
+      public @org.jspecify.annotations.Nullable String resolve(String specifier,
+          @org.jspecify.annotations.Nullable String referrer, Kind kind) {
+        return sources.containsKey(specifier) ? specifier : null;
+      }
+
+      @Override
+      public @org.jspecify.annotations.Nullable ModuleSource load(String id) {
+        String text = sources.get(id);
+        return text == null ? null : ModuleSource.esm(id, text);
+      }
+    };
+    try (QuickJsScriptEngine engine = engine(late)) {
+      assertThrows(ScriptException.class, () -> engine.eval(needsLib));
+      sources.put("lib/v.js", "export const v = 21;");
+      ScriptContext fresh = new SimpleScriptContext();
+      fresh.setBindings(engine.createBindings(), ScriptContext.ENGINE_SCOPE);
+      engine.setContext(fresh);
+      assertEquals(42, ((JsObject) engine.eval(needsLib)).get("default"));
+    }
+  }
+
+  @Test
   void aModuleWithTopLevelAwaitGivesAFutureOfItsNamespace() throws Exception {
     Bytecode m = Bytecode.compileModule("export const v = await Promise.resolve(7);", "tla.js");
     try (QuickJsScriptEngine engine = engine()) {
