@@ -45,7 +45,9 @@ public final class Bytecode {
   /**
    * Compiles a script.
    *
+   * @param source the script's text
    * @param fileName its name in stack traces and errors, as {@code ScriptEngine.FILENAME}
+   * @return its bytecode
    * @throws ScriptException a {@link JsException} for a syntax error, with its line and column
    */
   public static Bytecode compileScript(String source, String fileName) throws ScriptException {
@@ -56,19 +58,29 @@ public final class Bytecode {
    * Compiles an ES module. Its imports are checked for syntax only here: which modules they are is
    * decided by the engine that runs it, through its {@link ModuleLoader}, relative to moduleId.
    *
+   * @param source the module's text
    * @param moduleId its id: import.meta.url, the base of its relative imports, its name in errors
+   * @return its bytecode
    * @throws ScriptException a {@link JsException} for a syntax error, with its line and column
    */
   public static Bytecode compileModule(String source, String moduleId) throws ScriptException {
     return new Bytecode(Compiler.INSTANCE.compileModule(source, moduleId));
   }
 
-  /** The script's file name, or the module's id. */
+  /**
+   * The script's file name, or the module's id.
+   *
+   * @return the name it was compiled under
+   */
   public String fileName() {
     return program.fileName();
   }
 
-  /** Whether this is an ES module (its eval gives its namespace) rather than a script. */
+  /**
+   * Whether this is an ES module (its eval gives its namespace) rather than a script.
+   *
+   * @return true for a module
+   */
   public boolean isModule() {
     return program.isModule();
   }
@@ -76,6 +88,9 @@ public final class Bytecode {
   /**
    * The saved form: a header (format, library, QuickJS and bytecode versions, kind, name), the
    * bytecode, and an HMAC-SHA256 tag of it all made with key.
+   *
+   * @param key the key that {@link #fromBytes} will need
+   * @return the saved form, for {@link #fromBytes}
    */
   public byte[] toBytes(BytecodeKey key) {
     Objects.requireNonNull(key, "key");
@@ -85,6 +100,10 @@ public final class Bytecode {
   /**
    * Writes {@link #toBytes} to file atomically: to a temporary file in the same folder, then
    * moved into place, so a reader sees the old file or the new one, never a part.
+   *
+   * @param file where to write it (its folders are created)
+   * @param key the key that {@link #load} will need
+   * @throws IOException when the file cannot be written
    */
   public void save(Path file, BytecodeKey key) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -108,6 +127,9 @@ public final class Bytecode {
   /**
    * Bytecode from its saved form, verified.
    *
+   * @param bytes what {@link #toBytes} gave
+   * @param key the key it was made with
+   * @return the bytecode, ready for {@link QuickJsScriptEngine#eval(Bytecode)}
    * @throws InvalidBytecodeException when the bytes are not saved bytecode, are truncated,
    *     were modified or tagged with another key, or were written by another version of this
    *     library or QuickJS; QuickJS never sees refused bytes
@@ -122,6 +144,9 @@ public final class Bytecode {
   /**
    * Reads and verifies a file {@link #save} wrote.
    *
+   * @param file the file
+   * @param key the key it was saved with
+   * @return the bytecode, ready for {@link QuickJsScriptEngine#eval(Bytecode)}
    * @throws InvalidBytecodeException when refused, as {@link #fromBytes}, or when the file is
    *     larger than any saved bytecode can be
    * @throws IOException when the file cannot be read

@@ -47,6 +47,8 @@ public final class BytecodeKey {
    * A key from a secret of at least {@value #MIN_BYTES} bytes (copied: changing the array
    * afterwards changes nothing).
    *
+   * @param secret the secret, from the application's secret store
+   * @return the key
    * @throws IllegalArgumentException when the secret is shorter
    */
   public static BytecodeKey of(byte[] secret) {
@@ -67,6 +69,8 @@ public final class BytecodeKey {
    * {@link java.io.File#setReadable(boolean, boolean)} can; keep it in a folder only the
    * application's account can open.
    *
+   * @param file the key file (its folders are created)
+   * @return the key it holds
    * @throws AccessDeniedException when an existing file can be read or written by its group or
    *     others (the message says how to fix it)
    * @throws IOException when the file cannot be read or created, or holds fewer than

@@ -20,7 +20,11 @@ import java.io.IOException;
 public final class InvalidBytecodeException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception whose message says what was wrong with the bytes. */
+  /**
+   * An exception whose message says what was wrong with the bytes.
+   *
+   * @param message what was wrong, and what to do
+   */
   public InvalidBytecodeException(String message) {
     super(message);
   }

@@ -296,6 +296,9 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
    * engine.eval("twice(21)");   // 42
    * }</pre>
    *
+   * @param code compiled by {@link Bytecode#compileScript}, {@link Bytecode#compileModule}, or
+   *     loaded
+   * @return the script's value, or the module's namespace (or a future of it)
    * @throws ScriptException what the script or module threw, or a limit it hit
    */
   public @Nullable Object eval(Bytecode code) throws ScriptException {
