@@ -72,6 +72,10 @@ ROWS = [
      ("pooledRender1Thread", 1)),
     ("poolRender2", "18b. the same, 2 threads on a pool of 2 (goal: >= 1.8x 18a on 2 cores)", "renders/s", True,
      ("pooledRender2Threads", 1)),
+    ("handlebarsFromSource", "19a. new engine with Handlebars ready from source, closed (quickjs only)", "µs/op", False,
+     ("fromSource", 1)),
+    ("handlebarsFromBytecode", "19b. the same from Bytecode compiled once (goal: >= 5x faster than 19a)", "µs/op", False,
+     ("fromBytecode", 1)),
 ]
 
 # t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom

@@ -317,7 +317,9 @@ QJS_EXPORT void qjs_handles_free(qjs_rt *rt, const int64_t *handles, int32_t n);
    run, and put the bytecode first in the output: [u8 1][i64 handle] then the
    result or exception ([u8 0] alone when no handle could be kept); MODULE: an ES
    module named filename: the output is its namespace once evaluated, its error,
-   or with QJS_PENDING [evaluation promise][namespace] while a top-level await waits. At the end
+   or with QJS_PENDING [evaluation promise][namespace] while a top-level await waits;
+   MODULE | COMPILE_ONLY | KEEP_BYTECODE: the module compiled, not run, output = its bytecode
+   serialized (for qjs_bytecode_read). At the end
    of every outermost call the promise jobs it queued run before the result is
    encoded. */
 QJS_EXPORT int32_t qjs_eval(qjs_rt *rt, int64_t realm, const uint8_t *src, int32_t src_len,
@@ -326,7 +328,9 @@ QJS_EXPORT int32_t qjs_eval(qjs_rt *rt, int64_t realm, const uint8_t *src, int32
 QJS_EXPORT int32_t qjs_eval_bytecode(qjs_rt *rt, int64_t realm, int64_t bytecode);
 /* Serializes a bytecode handle; output = raw bytes. */
 QJS_EXPORT int32_t qjs_bytecode_write(qjs_rt *rt, int64_t realm, int64_t bytecode);
-/* Reads serialized bytecode into the realm; output = encoded handle. */
+/* Reads serialized bytecode into the realm; output = encoded handle. Serialized module
+   bytecode (qjs_eval with MODULE | COMPILE_ONLY | KEEP_BYTECODE) is not kept but run as it is
+   read: its imports resolved through the realm's loader, the output as qjs_eval's MODULE. */
 QJS_EXPORT int32_t qjs_bytecode_read(qjs_rt *rt, int64_t realm, const uint8_t *buf, int32_t len);
 
 /* in = [target value][this value][name][argc i32][args...], the name being undefined, a

@@ -8,15 +8,24 @@
 
 /* Evaluates an ES module: its namespace, its error, or (QJS_PENDING) [promise][namespace]
    while a top-level await waits. */
+static int32_t run_module(JSContext *ctx, qjs_rt *st, JSValue fn, const char *name);
+
 static int32_t eval_module(JSContext *ctx, qjs_rt *st, const char *src, size_t len,
                            const char *name)
 {
-    JSValue fn, promise, ns, meta;
-    JSModuleDef *m;
-    int state;
-    fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    JSValue fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(fn))
         return finish_exception(ctx, st);
+    return run_module(ctx, st, fn, name);
+}
+
+/* Evaluates a compiled module (fn, owned) whose imports are resolved: import.meta.url is name;
+   the output is as eval_module's. */
+static int32_t run_module(JSContext *ctx, qjs_rt *st, JSValue fn, const char *name)
+{
+    JSValue promise, ns, meta;
+    JSModuleDef *m;
+    int state;
     m = JS_VALUE_GET_PTR(fn);
     meta = JS_GetImportMeta(ctx, m);
     if (JS_IsException(meta)) {
@@ -75,6 +84,23 @@ int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
                      JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
         if (JS_IsException(fn)) {
             rc = finish_exception(ctx, st);
+            END();
+        }
+        if (flags & QJS_EVAL_KEEP_BYTECODE) {
+            /* compiled for saving: output = the module's bytecode (its imports are resolved by
+               whoever reads it) */
+            size_t size;
+            uint8_t *bytes = JS_WriteObject(ctx, &size, fn, JS_WRITE_OBJ_BYTECODE);
+            JS_FreeValue(ctx, fn);
+            if (!bytes) {
+                rc = finish_exception(ctx, st);
+                END();
+            }
+            buf_reset(&st->out);
+            buf_put(&st->out, bytes, size);
+            js_free(ctx, bytes);
+            publish_out(st);
+            rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
             END();
         }
         JS_FreeValue(ctx, fn); /* the realm's module list keeps its own reference */
@@ -189,6 +215,29 @@ int32_t qjs_bytecode_read(qjs_rt *st, int64_t realm, const uint8_t *buf, int32_t
         END();
     }
     v = JS_ReadObject(ctx, buf, (size_t)len, JS_READ_OBJ_BYTECODE);
+    if (!JS_IsException(v) && JS_VALUE_GET_TAG(v) == JS_TAG_MODULE) {
+        /* a module runs as it is read: its imports resolved through the realm's loader */
+        const char *name;
+        JSAtom atom;
+        if (JS_ResolveModule(ctx, v) < 0) {
+            /* the module was marked resolved before it failed: it stays in the realm's list,
+               which keeps its own reference */
+            JS_FreeValue(ctx, v);
+            rc = finish_exception(ctx, st);
+            END();
+        }
+        atom = JS_GetModuleName(ctx, JS_VALUE_GET_PTR(v));
+        name = JS_AtomToCString(ctx, atom);
+        JS_FreeAtom(ctx, atom);
+        if (!name) {
+            JS_FreeValue(ctx, v);
+            rc = finish_exception(ctx, st);
+            END();
+        }
+        rc = run_module(ctx, st, v, name);
+        JS_FreeCString(ctx, name);
+        END();
+    }
     if (!JS_IsException(v) && JS_VALUE_GET_TAG(v) != JS_TAG_FUNCTION_BYTECODE) {
         JS_FreeValue(ctx, v);
         v = JS_ThrowTypeError(ctx, "not a compiled script");

@@ -282,6 +282,35 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return inScope(ctx, realm -> runtime.eval(realm, script, fileName));
   }
 
+  /**
+   * Runs compiled {@link Bytecode} in the engine's current context, as {@code eval(String)} runs
+   * source, without parsing: a script's completion value; a module's namespace (a {@code
+   * CompletableFuture} of it while a top-level await waits), its imports resolved through this
+   * engine's {@link ModuleLoader}. A script's bytecode is read into each realm once and kept
+   * there for as long as the Bytecode lives; a module is read afresh and evaluated as a new
+   * instance each time, as a compiled module is.
+   *
+   * <pre>{@code
+   * Bytecode lib = Bytecode.compileScript("function twice(x) { return 2 * x }", "lib.js");
+   * engine.eval(lib);
+   * engine.eval("twice(21)");   // 42
+   * }</pre>
+   *
+   * @param code compiled by {@link Bytecode#compileScript}, {@link Bytecode#compileModule}, or
+   *     loaded
+   * @return the script's value, or the module's namespace (or a future of it)
+   * @throws ScriptException what the script or module threw, or a limit it hit
+   */
+  public @Nullable Object eval(Bytecode code) throws ScriptException {
+    Objects.requireNonNull(code, "code");
+    return inScope(context, code.program()::eval);
+  }
+
+  /** The runtime: the bytecode compiler uses an engine's runtime as its own. */
+  JsRuntime runtime() {
+    return runtime;
+  }
+
   /** ENGINE_SCOPE {@code quickjs.module} is true, or the file name ends in {@code .mjs}. */
   private static boolean isModule(ScriptContext ctx, String fileName) {
     if (fileName.endsWith(".mjs")) {

@@ -96,6 +96,19 @@
  *       resolve, naming the importing module and the paths tried.
  * </ul>
  *
+ * <h2>Bytecode</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.qjs.Bytecode}: a script or module compiled once, without an engine, that any
+ *       engine runs without parsing ({@link dev.qjs.QuickJsScriptEngine#eval(Bytecode)}); saved
+ *       to bytes or a file with a key and loaded in a later run or another JVM.
+ *   <li>{@link dev.qjs.BytecodeKey}: the secret that authenticates saved bytecode (HMAC-SHA256):
+ *       given by the application, or a key file created per installation, owner-only.
+ *   <li>{@link dev.qjs.InvalidBytecodeException}: saved bytecode refused before QuickJS saw it:
+ *       not saved bytecode, truncated, modified or tagged with another key, or from another
+ *       version.
+ * </ul>
+ *
  * <h2>Exceptions</h2>
  *
  * <p>Everything a script does wrong is a {@link javax.script.ScriptException}; misuse of the API,

@@ -25,16 +25,16 @@ import org.junit.jupiter.api.Tag;
 /**
  * Jazzer targets for bytecode loading. The engine loads bytecode in one place only: a {@link
  * CompiledScript} run against bindings other than the ones it was compiled in is written with
- * {@code JS_WriteObject} and read into that realm with {@code JS_ReadObject}. The public API
- * takes no bytecode from outside, so {@link #compiledScriptRunsAlikeInAnotherRealm} fuzzes that
+ * {@code JS_WriteObject} and read into that realm with {@code JS_ReadObject}; bytecode from
+ * outside comes only through {@code Bytecode.fromBytes}, which authenticates it first (fuzzed by
+ * {@link SavedBytecodeFuzzTest}). {@link #compiledScriptRunsAlikeInAnotherRealm} fuzzes the first
  * path with arbitrary source: compiling gives a script or a {@link JsException}; the script run
  * in its own realm and, read from bytes, in a fresh one gives what evaluating the source in a
  * fresh realm gives (whenever that is deterministic and no limit was hit); the engine keeps
  * working.
  *
- * <p>{@link #foreignBytecodeIsRefused} is the property the engine needs before it may ever read
- * bytecode it did not write itself (a cache on disk, bytes from a user): QuickJS's reader trusts
- * its input, and mutated bytecode crashes the process inside {@code qjs_bytecode_read}.
+ * <p>{@link #foreignBytecodeIsRefused} shows why that authentication is needed: QuickJS's reader
+ * trusts its input, and mutated bytecode crashes the process inside {@code qjs_bytecode_read}.
  */
 // replays the whole fuzz corpus: emulation (qemu-user) stretches it to tens of
 // minutes, so native-libs/test-emulated.sh leaves it out
@@ -77,7 +77,7 @@ class BytecodeFuzzTest {
    * from the public API; enable it when the engine authenticates what it reads (if the check
    * lands above JsRuntime.deserialize, call that layer here).
    */
-  @Disabled("QuickJS's bytecode reader trusts its input; unreachable from the public API")
+  @Disabled("QuickJS's bytecode reader trusts its input; the public path, Bytecode.fromBytes, authenticates first (SavedBytecodeFuzzTest)")
   @FuzzTest(maxDuration = "30s")
   void foreignBytecodeIsRefused(FuzzedDataProvider data) throws Exception {
     byte[] bytes = data.consumeRemainingAsBytes();

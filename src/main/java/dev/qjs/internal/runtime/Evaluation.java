@@ -144,4 +144,47 @@ final class Evaluation {
     return self.result(
         QuickJsNative.qjs_eval_bytecode(rt, realm.pointer(), JsRuntime.operand(bytecode, JsHandle.class).pointer()), realm, (String) fileName);
   }
+  /**
+   * Compiles a module without running it and returns its bytecode serialized: the module's
+   * imports are resolved in this realm (the caller's loader decides what they are) but not saved;
+   * whoever reads the bytes resolves them again.
+   */
+  static @Nullable Object compileModuleBytecode(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object file, @Nullable Object c, @Nullable Object d)
+      throws ScriptException {
+    String fileName = JsRuntime.operand(file, String.class);
+    self.setCurrentFile(fileName);
+    ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
+    int rc = QuickJsNative.qjs_eval(rt, realm.pointer(), w.address(), w.length(), cString(fileName),
+        QuickJsNative.EVAL_MODULE | QuickJsNative.EVAL_COMPILE_ONLY | QuickJsNative.EVAL_KEEP_BYTECODE);
+    if (rc != QuickJsNative.OK) {
+      self.result(rc, realm, fileName);
+      throw new IllegalStateException("compiling " + fileName + " gave neither bytecode nor an error: " + rc);
+    }
+    ByteBuffer out = self.output();
+    byte[] bytes = new byte[out.remaining()];
+    out.get(bytes);
+    return bytes;
+  }
+
+  /**
+   * Reads serialized module bytecode into a realm and evaluates it, its imports resolved through
+   * the realm's loader: its namespace, or a CompletableFuture of it while a top-level await waits.
+   */
+  static @Nullable Object evalModuleBytecode(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object file, @Nullable Object c, @Nullable Object d)
+      throws ScriptException {
+    String fileName = JsRuntime.operand(file, String.class);
+    self.setCurrentFile(fileName);
+    ValueWriter w = self.request().bytes(JsRuntime.operand(bytecode, byte[].class));
+    int rc = QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), w.address(), w.length());
+    if (rc != QuickJsNative.PENDING) {
+      return self.result(rc, realm, fileName);
+    }
+    ByteBuffer out = self.output();
+    Object evaluation = self.values().read(out, realm);
+    Object namespace = self.values().read(out, realm);
+    if (evaluation instanceof java.util.concurrent.CompletableFuture<?> f) {
+      return f.thenApply(done -> namespace);
+    }
+    return namespace;
+  }
 }

@@ -616,6 +616,23 @@ public final class JsRuntime implements AutoCloseable {
     return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::deserialize, bytecode, null, null, null));
   }
 
+  /**
+   * Compiles an ES module into serialized bytecode without running it, in a realm of its own: a
+   * syntax error, or an import this runtime's loader cannot find, is thrown here.
+   */
+  public byte[] compileModuleBytecode(String source, String moduleId) throws ScriptException {
+    return (byte[]) Objects.requireNonNull(call(newRealm(), Evaluation::compileModuleBytecode, source, moduleId, null, null));
+  }
+
+  /**
+   * Reads serialized module bytecode (trusted: this library wrote it) into a realm and evaluates
+   * a new instance of it: its namespace, or a CompletableFuture of it while a top-level await
+   * waits.
+   */
+  public @Nullable Object evalModuleBytecode(Realm realm, byte[] bytecode, String moduleId) throws ScriptException {
+    return call(realm, Evaluation::evalModuleBytecode, bytecode, moduleId, null, null);
+  }
+
   public @Nullable Object evalBytecode(Realm realm, JsHandle bytecode, String fileName) throws ScriptException {
     return call(realm, Evaluation::evalBytecode, bytecode, fileName, null, null);
   }
