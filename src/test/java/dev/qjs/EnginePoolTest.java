@@ -112,6 +112,27 @@ class EnginePoolTest {
     }
 
     @Test
+    void bytecodeCompiledOnceIsReadyInEveryFreshEngine() throws Exception {
+      Bytecode helpers = Bytecode.compileScript(
+          "var loads = (globalThis.loads || 0) + 1; function area(r) { return Math.round(Math.PI * r * r) }",
+          "helpers.js");
+      Bytecode module = Bytecode.compileModule("globalThis.fromModule = 'yes'; export const unit = 'cm2'", "units.mjs");
+      try (QuickJsEnginePool pool = QuickJsEnginePool.builder()
+          .bytecode(helpers).bytecode(module).freshEnginePerLease(true).maxSize(2).build()) {
+        for (int i = 0; i < 4; i++) {
+          try (QuickJsEnginePool.Lease lease = pool.lease()) {
+            QuickJsScriptEngine engine = lease.engine();
+            assertEquals(314, engine.invokeFunction("area", 10));
+            assertEquals(1, engine.eval("loads"), "each engine ran the library once");
+            assertEquals("yes", engine.eval("fromModule"));
+          }
+        }
+        assertEquals(4, pool.metrics().leases());
+        assertTrue(pool.metrics().creations() >= 4, pool.metrics().toString());
+      }
+    }
+
+    @Test
     void theInitializersFileNameIsInItsStackTraces() throws Exception {
       try (QuickJsEnginePool pool = QuickJsEnginePool.builder()
           .script("function boom() { throw new Error('x') }", "lib/boom.js").build();
