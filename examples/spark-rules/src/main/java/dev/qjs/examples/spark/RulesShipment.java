@@ -1,18 +1,18 @@
 package dev.qjs.examples.spark;
 
+import dev.qjs.Bytecode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import javax.script.ScriptException;
 
 /**
  * The rules as the driver ships them to the executors: one {@code byte[]}, put in a Spark
- * broadcast variable and turned back into loaded engines by {@link ExecutorRules}.
- *
- * <p>Today the bytes are the script's UTF-8 source, parsed once by every engine an executor makes.
- * With the library's {@code Bytecode} they become the rules compiled once here, on the driver, and
- * authenticated: {@code Bytecode.compileScript(source(), FILE_NAME).toBytes(key)}; only
- * {@link #prepare()} and {@link ExecutorRules}'s loading change.
+ * broadcast variable and turned back into loaded engines by {@link ExecutorRules}. The bytes are
+ * the rules compiled once, here on the driver, and authenticated with {@link RulesKey}: no
+ * executor parses them, and an executor refuses bytes that were changed on the way or signed
+ * with another key before QuickJS reads them.
  *
  * <pre>{@code
  * Broadcast<byte[]> rules = jsc.broadcast(RulesShipment.prepare());
@@ -37,8 +37,22 @@ public final class RulesShipment {
     }
   }
 
-  /** On the driver: the bytes to broadcast. */
+  /** On the driver: the bytes to broadcast (the rules of this jar, compiled and signed). */
   public static byte[] prepare() {
-    return source().getBytes(StandardCharsets.UTF_8);
+    return prepare(source());
+  }
+
+  /**
+   * On the driver: the given rules compiled and signed with {@link RulesKey}.
+   *
+   * @throws IllegalArgumentException when the rules do not compile (the message is the script's
+   *     error, with its line)
+   */
+  public static byte[] prepare(String rulesSource) {
+    try {
+      return Bytecode.compileScript(rulesSource, FILE_NAME).toBytes(RulesKey.load());
+    } catch (ScriptException e) {
+      throw new IllegalArgumentException("the rules do not compile: " + e.getMessage(), e);
+    }
   }
 }

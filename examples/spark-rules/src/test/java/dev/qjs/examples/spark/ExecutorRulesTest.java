@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qjs.QuickJsOptions;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +76,7 @@ class ExecutorRulesTest {
         RulesShipment.source()
             + "\nconst scoreChecked = score;\n"
             + "score = (json) => { if (json.includes('LOOP')) for (;;) {} return scoreChecked(json); };\n";
-    ExecutorRules rules = ExecutorRules.forShipment(source.getBytes(StandardCharsets.UTF_8));
+    ExecutorRules rules = ExecutorRules.forShipment(RulesShipment.prepare(source));
     String order = OrderGenerator.orders(1, 3).get(0);
     rules.score(order);
     assertEquals(1, rules.enginesCreated());
@@ -90,11 +89,23 @@ class ExecutorRulesTest {
   }
 
   @Test
-  void rulesThatDoNotParseAreRefusedWithTheScriptsError() {
-    ExecutorRules rules = ExecutorRules.forShipment("function score(json) {".getBytes(StandardCharsets.UTF_8));
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> rules.score("{}"));
-    assertTrue(e.getMessage().contains("the shipped rules do not load"), e.getMessage());
+  void rulesThatDoNotParseAreRefusedOnTheDriverWithTheScriptsError() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RulesShipment.prepare("function score(json) {"));
+    assertTrue(e.getMessage().contains("the rules do not compile"), e.getMessage());
     assertTrue(e.getMessage().contains("SyntaxError"), e.getMessage());
+  }
+
+  @Test
+  void aShipmentChangedOnTheWayIsRefusedBeforeAnyEngineReadsIt() {
+    byte[] shipped = RulesShipment.prepare(RulesShipment.source() + "\n// changed " + System.nanoTime());
+    for (int at : new int[] {0, shipped.length / 2, shipped.length - 1}) {
+      byte[] changed = shipped.clone();
+      changed[at] ^= 0x20;
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> ExecutorRules.forShipment(changed));
+      assertTrue(e.getMessage().contains("the shipped rules are refused"), e.getMessage());
+    }
+    assertEquals("ORD-1000000", ExecutorRules.forShipment(shipped).score(OrderGenerator.orders(1, 3).get(0)).id());
   }
 
   @Test
