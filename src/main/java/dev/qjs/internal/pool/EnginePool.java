@@ -133,8 +133,9 @@ public final class EnginePool<E extends ScriptEngine> {
         }
       } catch (InterruptedException e) {
         waiters.remove(w);
-        if (w.engine != null) {
-          offer(w.engine); // served in the same moment: the next lease gets it
+        PooledEngine<E> served = w.engine;
+        if (served != null && !offer(served)) { // served in the same moment: the next lease gets it
+          closeOffThread(served.engine);
         }
         throw e;
       }
@@ -219,8 +220,7 @@ public final class EnginePool<E extends ScriptEngine> {
     lock.lock();
     try {
       leased--;
-      if (keep && !closed) {
-        offer(pooled);
+      if (keep && !closed && offer(pooled)) {
         return;
       }
       live--;
@@ -232,13 +232,16 @@ public final class EnginePool<E extends ScriptEngine> {
     closeOffThread(pooled.engine);
   }
 
-  /** Under the lock: to the first waiting lease, else idle; closed when the pool is. */
-  private void offer(PooledEngine<E> pooled) {
+  /**
+   * Under the lock: to the first waiting lease, else idle. False when the pool is closed: the
+   * engine is counted as discarded and the caller closes it once it has let go of the lock
+   * (closing waits for a call the engine may still be running).
+   */
+  private boolean offer(PooledEngine<E> pooled) {
     if (closed) {
       live--;
       discards++;
-      closeOffThread(pooled.engine);
-      return;
+      return false;
     }
     Waiter<E> w = waiters.pollFirst();
     if (w != null) {
@@ -247,6 +250,7 @@ public final class EnginePool<E extends ScriptEngine> {
     } else {
       idle.addLast(pooled);
     }
+    return true;
   }
 
   private void closeOffThread(E engine) {
@@ -311,6 +315,7 @@ public final class EnginePool<E extends ScriptEngine> {
     } catch (ScriptException | RuntimeException | Error e) {
       failure = e;
     }
+    E toClose = null;
     lock.lock();
     try {
       creating--;
@@ -321,28 +326,35 @@ public final class EnginePool<E extends ScriptEngine> {
         live++;
         lastFailure = null;
         backoffNanos = FIRST_BACKOFF_NANOS;
-        offer(new PooledEngine<>(engine, ready));
-        replenish();
-        return;
+        if (offer(new PooledEngine<>(engine, ready))) {
+          replenish();
+        } else {
+          toClose = engine; // made as the pool closed: offer counted it as discarded
+        }
+      } else {
+        toClose = engine;
+        if (engine != null) {
+          discards++;
+        }
+        if (!closed) {
+          Throwable cause = failure != null ? failure : new IllegalStateException("no engine was made");
+          lastFailure = cause;
+          Waiter<E> w = waiters.pollFirst();
+          if (w != null) {
+            w.failure = cause; // that lease fails with the cause instead of waiting its time out
+            w.served.signal();
+          }
+          warmPausedUntil = System.nanoTime() + backoffNanos;
+          scheduleRetry(backoffNanos);
+          backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+          replenish();
+        }
       }
-      if (engine != null) {
-        discards++;
-      }
-      lastFailure = failure;
-      Waiter<E> w = waiters.pollFirst();
-      if (w != null) {
-        w.failure = failure; // that lease fails with the cause instead of waiting its time out
-        w.served.signal();
-      }
-      warmPausedUntil = System.nanoTime() + backoffNanos;
-      scheduleRetry(backoffNanos);
-      backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
-      replenish();
     } finally {
       lock.unlock();
     }
-    if (engine != null && failure != null) {
-      closeQuietly(engine);
+    if (toClose != null) {
+      closeQuietly(toClose);
     }
   }
 
