@@ -76,6 +76,10 @@ ROWS = [
      ("fromSource", 1)),
     ("handlebarsFromBytecode", "19b. the same from Bytecode compiled once (goal: >= 5x faster than 19a)", "µs/op", False,
      ("fromBytecode", 1)),
+    ("isolatedRender", "20a. new engine, Handlebars from source, one render, closed", "ms/op", False,
+     ("isolatedRenderFromSource", 1)),
+    ("isolatedRenderBytecode", "20b. the same with the scripts from Bytecode (quickjs only; goal: >= 10x Nashorn's 20a rate)", "ms/op", False,
+     ("isolatedRenderFromBytecode", 1)),
 ]
 
 # t quantiles (two-sided 99.9%, as JMH's score error) by degrees of freedom

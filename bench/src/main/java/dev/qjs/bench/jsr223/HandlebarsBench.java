@@ -44,7 +44,7 @@ public class HandlebarsBench {
     check("renderPage()", invocable.invokeFunction("renderPage"));
   }
 
-  static void check(String what, Object page) {
+  public static void check(String what, Object page) {
     if (!(page instanceof String s) || s.length() != PAGE_LENGTH || !s.endsWith("</html>")) {
       throw new IllegalStateException(what + " returned "
           + (page instanceof String s ? s.length() + " chars" : String.valueOf(page))
