@@ -284,9 +284,17 @@ class MethodGroupTest {
           + describe(target);
     } catch (RuntimeException | Error e) {
       Throwable cause = e.getCause();
-      return "threw " + e.getClass().getName() + ": " + e.getMessage()
-          + (cause != null ? " caused by " + cause.getClass().getName() + ": " + cause.getMessage() : "");
+      return "threw " + thrown(e) + (cause != null ? " caused by " + thrown(cause) : "");
     }
+  }
+
+  /**
+   * An exception's class and message; a NullPointerException's message is left out: once a
+   * compiled method has thrown it often enough, the JVM throws a preallocated one without its
+   * helpful message (OmitStackTraceInFastThrow), so one path may say why and the other not.
+   */
+  private static String thrown(Throwable e) {
+    return e instanceof NullPointerException ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage();
   }
 
   private static String describe(@Nullable Object v) {
