@@ -216,7 +216,9 @@ class BytecodeSavedFormTest {
         .save(dir.resolve("sort.qjsc"), key);
     Bytecode.compileModule("import { rate } from 'lib/tax.js'; export default 100 * (1 + rate);", "rules.mjs")
         .save(dir.resolve("rules.qjsc"), key);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // quickjs.tests.java: the launcher of an emulated JVM (native-libs/test-emulated.sh)
+    String java = System.getProperty(
+        "quickjs.tests.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         BytecodeChildJvm.class.getName(), keyFile.toString(), dir.resolve("sort.qjsc").toString(),
         dir.resolve("rules.qjsc").toString())
