@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class IsolatedRenderBench {
-  static final String URL = "classpath:templates/page.hbs";
   static final String RENDER_JS_MODEL =
       "Handlebars.compile(PAGE_TEMPLATE)(JSON.parse(pageModelJson()))";
 

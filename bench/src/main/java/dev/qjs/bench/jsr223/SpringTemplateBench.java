@@ -40,7 +40,7 @@ public class SpringTemplateBench {
   static final String URL = "classpath:templates/page.hbs";
 
   /** Spring's documented shape of a Handlebars render function, compiling once per url. */
-  static final String RENDER =
+  public static final String RENDER =
       "var compiledTemplates = {};\n"
           + "function render(template, model, url) {\n"
           + "  var key = '' + url, compiled = compiledTemplates[key];\n"

@@ -3,6 +3,7 @@ package dev.qjs.bench.quickjs;
 import dev.qjs.JsObject;
 import dev.qjs.QuickJsEnginePool;
 import dev.qjs.bench.jsr223.Engines;
+import dev.qjs.bench.jsr223.SpringTemplateBench;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +30,6 @@ import org.openjdk.jmh.annotations.Threads;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PoolRenderBench {
-  static final String RENDER =
-      "var compiledTemplates = {};\n"
-          + "function render(template, model, url) {\n"
-          + "  var key = '' + url, compiled = compiledTemplates[key];\n"
-          + "  if (!compiled) compiledTemplates[key] = compiled = Handlebars.compile('' + template);\n"
-          + "  return compiled(model);\n"
-          + "}\n";
   static final String URL = "classpath:templates/page.hbs";
   static final int PAGE_LENGTH = 23_919;
 
@@ -55,7 +49,7 @@ public class PoolRenderBench {
           .script(prelude, "prelude.js")
           .script(handlebars, "handlebars.js")
           .script(page, "page.js")
-          .script(RENDER, "render.js")
+          .script(SpringTemplateBench.RENDER, "render.js")
           .initializer(engine -> Engines.check("setupPage()", engine.eval("setupPage()"), PAGE_LENGTH))
           .minIdle(2).maxSize(2).leaseTimeout(Duration.ofSeconds(30))
           .build();
