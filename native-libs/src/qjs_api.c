@@ -3,12 +3,31 @@
  * compiled scripts (bytecode), invoke, reading, writing, deleting and listing properties, and
  * String() and JSON of a value. Each decodes its input (qjs_codec.c), runs, and ends with
  * finish_* (qjs_result.c) inside BEGIN/END.
+ *
+ * Over 700 lines and still one thing: each function is one exported entry point of that shape
+ * (or a step shared by several, such as run_module and write_bytecode); what the calls share
+ * beyond it lives elsewhere: encoding in qjs_codec.c, results in qjs_result.c, host objects in
+ * qjs_host.c.
  */
 #include "qjs_private.h"
 
 /* Evaluates an ES module: its namespace, its error, or (QJS_PENDING) [promise][namespace]
    while a top-level await waits. */
 static int32_t run_module(JSContext *ctx, qjs_rt *st, JSValue fn, const char *name);
+
+/* Output = v's bytecode (a compiled script or module, borrowed) as JS_WriteObject writes it. */
+static int32_t write_bytecode(JSContext *ctx, qjs_rt *st, JSValueConst v)
+{
+    size_t size;
+    uint8_t *bytes = JS_WriteObject(ctx, &size, v, JS_WRITE_OBJ_BYTECODE);
+    if (!bytes)
+        return finish_exception(ctx, st);
+    buf_reset(&st->out);
+    buf_put(&st->out, bytes, size);
+    js_free(ctx, bytes);
+    publish_out(st);
+    return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+}
 
 static int32_t eval_module(JSContext *ctx, qjs_rt *st, const char *src, size_t len,
                            const char *name)
@@ -89,18 +108,8 @@ int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
         if (flags & QJS_EVAL_KEEP_BYTECODE) {
             /* compiled for saving: output = the module's bytecode (its imports are resolved by
                whoever reads it) */
-            size_t size;
-            uint8_t *bytes = JS_WriteObject(ctx, &size, fn, JS_WRITE_OBJ_BYTECODE);
+            rc = write_bytecode(ctx, st, fn);
             JS_FreeValue(ctx, fn);
-            if (!bytes) {
-                rc = finish_exception(ctx, st);
-                END();
-            }
-            buf_reset(&st->out);
-            buf_put(&st->out, bytes, size);
-            js_free(ctx, bytes);
-            publish_out(st);
-            rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
             END();
         }
         JS_FreeValue(ctx, fn); /* the realm's module list keeps its own reference */
@@ -185,24 +194,12 @@ int32_t qjs_eval_bytecode(qjs_rt *st, int64_t realm, int64_t bytecode)
 int32_t qjs_bytecode_write(qjs_rt *st, int64_t realm, int64_t bytecode)
 {
     qjs_box *b = box_get(bytecode);
-    uint8_t *bytes;
-    size_t size;
     BEGIN(realm);
     if (!b || JS_VALUE_GET_TAG(b->v) != JS_TAG_FUNCTION_BYTECODE) {
         rc = QJS_BAD_INPUT;
         END();
     }
-    bytes = JS_WriteObject(ctx, &size, b->v, JS_WRITE_OBJ_BYTECODE);
-    if (!bytes) {
-        rc = finish_exception(ctx, st);
-        END();
-    }
-    buf_reset(&st->out);
-    buf_put(&st->out, bytes, size);
-    js_free(ctx, bytes);
-    st->mb[QJS_MB_OUT_PTR] = (int64_t)(uintptr_t)st->out.data;
-    st->mb[QJS_MB_OUT_LEN] = (int64_t)st->out.len;
-    rc = st->out.failed ? QJS_OUT_OF_MEMORY : QJS_OK;
+    rc = write_bytecode(ctx, st, b->v);
     END();
 }
 

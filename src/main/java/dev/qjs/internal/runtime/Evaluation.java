@@ -121,16 +121,21 @@ final class Evaluation {
     return self.result(rc, realm, fileName);
   }
 
+  /** The shim's output as bytes (serialized bytecode). */
+  private static byte[] outputBytes(JsRuntime self) {
+    ByteBuffer out = self.output();
+    byte[] bytes = new byte[out.remaining()];
+    out.get(bytes);
+    return bytes;
+  }
+
   static @Nullable Object serialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     int rc = QuickJsNative.qjs_bytecode_write(rt, realm.pointer(), JsRuntime.operand(bytecode, JsHandle.class).pointer());
     if (rc != QuickJsNative.OK) {
       self.result(rc, realm, null);
     }
-    ByteBuffer out = self.output();
-    byte[] bytes = new byte[out.remaining()];
-    out.get(bytes);
-    return bytes;
+    return outputBytes(self);
   }
 
   static @Nullable Object deserialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
@@ -160,10 +165,7 @@ final class Evaluation {
       self.result(rc, realm, fileName);
       throw new IllegalStateException("compiling " + fileName + " gave neither bytecode nor an error: " + rc);
     }
-    ByteBuffer out = self.output();
-    byte[] bytes = new byte[out.remaining()];
-    out.get(bytes);
-    return bytes;
+    return outputBytes(self);
   }
 
   /**

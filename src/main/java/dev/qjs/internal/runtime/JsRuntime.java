@@ -54,6 +54,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Lifetime: {@link #close()} frees everything at once. A runtime nobody can reach any more
  * (no engine, no mirror) is freed by a {@link Cleaner}; mirrors that become unreachable queue
  * their handle, and the queue is drained under the lock on the next call.
+ *
+ * <p>Over 900 lines and still one thing: the runtime's operations, each a few lines that name its
+ * crossing in {@link Evaluation} or {@link ObjectAccess} and run it on {@link #call}; the work
+ * itself is in those classes and the parts above, so a new operation adds a method here and a
+ * crossing there.
  */
 public final class JsRuntime implements AutoCloseable {
   static final Cleaner CLEANER = Cleaner.create(daemonThreads("quickjs-cleaner"));
