@@ -74,8 +74,10 @@ ROWS = [
      ("pooledRender2Threads", 1)),
     ("handlebarsFromSource", "19a. new engine with Handlebars ready from source, closed (quickjs only)", "µs/op", False,
      ("fromSource", 1)),
-    ("handlebarsFromBytecode", "19b. the same from Bytecode compiled once (goal: >= 5x faster than 19a)", "µs/op", False,
+    ("handlebarsFromBytecode", "19b. the same from Bytecode compiled once, source text kept (the default)", "µs/op", False,
      ("fromBytecode", 1)),
+    ("handlebarsFromBytecodeLines", "19c. the same, line numbers only (DebugInfo.LINE_NUMBERS; goal: >= 5x faster than 19a)", "µs/op", False,
+     ("fromBytecodeWithoutSourceText", 1)),
     ("isolatedRender", "20a. new engine, Handlebars from source, one render, closed", "ms/op", False,
      ("isolatedRenderFromSource", 1)),
     ("isolatedRenderBytecode", "20b. the same with the scripts from Bytecode (quickjs only; goal: >= 10x Nashorn's 20a rate)", "ms/op", False,
@@ -210,6 +212,21 @@ def targets(data):
     x = q.get("memFirstRss")
     add("first engine ≤ 10 MB RSS", None if x is None else x[0] <= 10,
         "n/a" if x is None else f"{x[0]:.1f} MB")
+
+    def of(col, a, b):  # a's value / b's value, or None
+        x, y = data.get(col, {}).get(a), data.get(col, {}).get(b)
+        return None if x is None or y is None or not y[0] else x[0] / y[0]
+
+    x = of("quickjs", "poolRender2", "poolRender1")
+    add("pooled render on 2 threads ≥ 1.8× 1 thread's rate", None if x is None else x >= 1.8,
+        "n/a" if x is None else f"{x:.2f}×")
+    x = of("quickjs", "handlebarsFromSource", "handlebarsFromBytecodeLines")
+    add("Handlebars ready from bytecode ≥ 5× faster than from source", None if x is None else x >= 5,
+        "n/a" if x is None else f"{x:.1f}× (19a ÷ 19c)")
+    n, b = data.get("nashorn", {}).get("isolatedRender"), q.get("isolatedRenderBytecode")
+    x = None if n is None or b is None or not b[0] else n[0] / b[0]
+    add("isolated render from bytecode ≥ 10× Nashorn's rate", None if x is None else x >= 10,
+        "n/a" if x is None else f"{x:.1f}× Nashorn's rate (20a Nashorn ÷ 20b)")
     return out
 
 
@@ -321,7 +338,7 @@ def main():
     print("![ratios to quickjs](chart.svg)")
     print()
     if "cold" in data.get("quickjs", {}):
-        print("| target (issue 5) | this run | |")
+        print("| target (issues 5 and 18) | this run | |")
         print("|---|---|---|")
         for line in targets(data):
             print(line)

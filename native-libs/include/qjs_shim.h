@@ -293,6 +293,9 @@ typedef int32_t (*qjs_host_fn)(int32_t token, int32_t op, int64_t a,
 #define QJS_EVAL_KEEP_BYTECODE 4 /* compile, run, and put [u8 1][i64 bytecode handle] (or [u8 0]) first */
 #define QJS_EVAL_MODULE 8        /* an ES module named filename; with COMPILE_ONLY: compiled and
                                     its imports resolved, nothing run, the result undefined */
+#define QJS_EVAL_STRIP_SOURCE 16 /* the functions compiled keep no source text (toString() shows
+                                    none; line numbers stay): smaller, faster to read bytecode */
+#define QJS_EVAL_STRIP_DEBUG 32  /* nor line numbers or variable names (implies STRIP_SOURCE) */
 
 QJS_EXPORT qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token);
 QJS_EXPORT void qjs_runtime_free(qjs_rt *rt);

@@ -86,8 +86,27 @@ static int32_t run_module(JSContext *ctx, qjs_rt *st, JSValue fn, const char *na
     return st->out.failed ? QJS_OUT_OF_MEMORY : QJS_PENDING;
 }
 
+static int32_t eval_text(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
+                         const char *filename, int32_t flags);
+
 int32_t qjs_eval(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
                  const char *filename, int32_t flags)
+{
+    int32_t rc;
+    int strip;
+    if (!(flags & (QJS_EVAL_STRIP_SOURCE | QJS_EVAL_STRIP_DEBUG)) || !st)
+        return eval_text(st, realm, src, src_len, filename, flags);
+    /* QuickJS reads the runtime's strip flags as it compiles each function: set for this call */
+    strip = JS_GetStripInfo(st->rt);
+    JS_SetStripInfo(st->rt, strip | ((flags & QJS_EVAL_STRIP_SOURCE) ? JS_STRIP_SOURCE : 0)
+                                  | ((flags & QJS_EVAL_STRIP_DEBUG) ? JS_STRIP_DEBUG : 0));
+    rc = eval_text(st, realm, src, src_len, filename, flags);
+    JS_SetStripInfo(st->rt, strip);
+    return rc;
+}
+
+static int32_t eval_text(qjs_rt *st, int64_t realm, const uint8_t *src, int32_t src_len,
+                         const char *filename, int32_t flags)
 {
     int eval_flags = JS_EVAL_TYPE_GLOBAL;
     JSValue fn, v;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import javax.script.ScriptContext;
 import javax.script.ScriptException;
 import javax.script.SimpleScriptContext;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Bytecode compiled once runs in any engine of the process without parsing again. */
@@ -293,5 +294,121 @@ class BytecodeTest {
     assertTrue(Bytecode.compileScript("1", "one.js").toString().contains("one.js"));
     assertFalse(KEY.toString().contains("1, 2"), KEY.toString());
     assertEquals("BytecodeKey[32 bytes, secret not shown]", KEY.toString());
+  }
+
+  /** What compiled functions keep: source text and positions, positions only, or neither. */
+  @Nested
+  class WhatCompiledFunctionsKeep {
+    static final String LIB = "function add(a, b) {\n  return a + b;\n}\n"
+        + "function boom() {\n  null.x;\n}\n"
+        + "function outer() {\n  return function inner() {\n    return 'inner';\n  };\n}\n";
+
+    @Test
+    void sourceTextIsKeptByDefaultSoFunctionsPrintTheirText() throws Exception {
+      for (Bytecode code : List.of(Bytecode.compileScript(LIB, "lib.js"),
+          Bytecode.compileScript(LIB, "lib.js", Bytecode.DebugInfo.SOURCE_TEXT))) {
+        try (QuickJsScriptEngine engine = engine()) {
+          engine.eval(code);
+          assertEquals("function add(a, b) {\n  return a + b;\n}", engine.eval("add.toString()"));
+          assertEquals("function inner() {\n    return 'inner';\n  }", engine.eval("String(outer())"));
+        }
+      }
+    }
+
+    @Test
+    void lineNumbersOnlyKeepEveryPositionButNoText() throws Exception {
+      Bytecode code = Bytecode.compileScript(LIB, "lib.js", Bytecode.DebugInfo.LINE_NUMBERS);
+      try (QuickJsScriptEngine engine = engine()) {
+        engine.eval(code);
+        String printed = (String) engine.eval("add.toString()");
+        assertFalse(printed.contains("a + b"), printed);
+        assertTrue(printed.contains("[native code]"), printed);
+        assertEquals(5, engine.eval("add(2, 3)"));
+        JsException e = assertThrows(JsException.class, () -> engine.eval("boom()"));
+        assertEquals("lib.js", e.getFileName());
+        assertEquals(5, e.getLineNumber());
+        assertEquals(7, e.getColumnNumber());
+        assertTrue(((String) engine.eval("try { boom() } catch (e) { e.stack }")).contains("at boom (lib.js:5:7)"));
+      }
+    }
+
+    @Test
+    void noneKeepsNoPositionSoErrorsPointAtTheCaller() throws Exception {
+      Bytecode code = Bytecode.compileScript(LIB, "lib.js", Bytecode.DebugInfo.NONE);
+      try (QuickJsScriptEngine engine = engine()) {
+        engine.put(javax.script.ScriptEngine.FILENAME, "caller.js");
+        engine.eval(code);
+        assertEquals("inner", engine.eval("outer()()"));
+        JsException e = assertThrows(JsException.class, () -> engine.eval("\nboom()"));
+        assertEquals("TypeError", e.getErrorName());
+        assertEquals("caller.js", e.getFileName());
+        assertEquals(2, e.getLineNumber());
+        String stack = (String) engine.eval("try { boom() } catch (e) { e.stack }");
+        assertTrue(stack.contains("at boom\n"), stack);
+        assertFalse(stack.contains("lib.js"), stack);
+      }
+    }
+
+    @Test
+    void eachLevelIsSmallerThanTheOneBeforeForScriptsAndModules() throws Exception {
+      String module = "export " + LIB.replace("\nfunction", "\nexport function");
+      int[] scripts = new int[3];
+      int[] modules = new int[3];
+      for (Bytecode.DebugInfo kept : Bytecode.DebugInfo.values()) {
+        scripts[kept.ordinal()] = Bytecode.compileScript(LIB, "lib.js", kept).program().size();
+        modules[kept.ordinal()] = Bytecode.compileModule(module, "lib.mjs", kept).program().size();
+      }
+      assertTrue(scripts[0] > scripts[1] && scripts[1] > scripts[2], java.util.Arrays.toString(scripts));
+      assertTrue(modules[0] > modules[1] && modules[1] > modules[2], java.util.Arrays.toString(modules));
+    }
+
+    @Test
+    void aModuleWithoutSourceTextRunsAndKeepsItsPositions() throws Exception {
+      Bytecode code = Bytecode.compileModule(
+          "export function twice(x) {\n  return x * 2;\n}\nexport function fail() {\n  throw new Error('no');\n}\n",
+          "m.mjs", Bytecode.DebugInfo.LINE_NUMBERS);
+      try (QuickJsScriptEngine engine = engine()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ns = (Map<String, Object>) engine.eval(code);
+        assertEquals(2, ns.size());
+        engine.put("ns", engine.eval(code));
+        assertEquals(8, engine.eval("ns.twice(4)"));
+        assertFalse(((String) engine.eval("ns.twice.toString()")).contains("x * 2"));
+        assertTrue(((String) engine.eval("try { ns.fail() } catch (e) { e.stack }")).contains("m.mjs:5"));
+      }
+    }
+
+    @Test
+    void leavingTextOutOfOneCompileLeavesItInTheNextAndInTheEngine() throws Exception {
+      Bytecode stripped = Bytecode.compileScript("function s() { return 's'; }", "s.js", Bytecode.DebugInfo.NONE);
+      Bytecode kept = Bytecode.compileScript("function k() { return 'k'; }", "k.js");
+      try (QuickJsScriptEngine engine = engine()) {
+        engine.eval(stripped);
+        engine.eval(kept);
+        assertEquals("function k() { return 'k'; }", engine.eval("k.toString()"));
+        // functions the engine compiles itself, even from stripped code, keep their text
+        assertEquals("function e() { return 1 }", engine.eval("function e() { return 1 }; e.toString()"));
+        assertEquals("function anonymous(\n) {\nreturn 2\n}", engine.eval("new Function('return 2').toString()"));
+      }
+    }
+
+    @Test
+    void whatWasLeftOutStaysOutAfterSavingAndLoading() throws Exception {
+      Bytecode code = Bytecode.fromBytes(
+          Bytecode.compileScript(LIB, "lib.js", Bytecode.DebugInfo.LINE_NUMBERS).toBytes(KEY), KEY);
+      try (QuickJsScriptEngine engine = engine()) {
+        engine.eval(code);
+        assertFalse(((String) engine.eval("add.toString()")).contains("a + b"));
+        assertEquals(5, assertThrows(JsException.class, () -> engine.eval("boom()")).getLineNumber());
+      }
+    }
+
+    @Test
+    void aMissingChoiceIsRefusedByName() {
+      NullPointerException e = assertThrows(NullPointerException.class,
+          () -> Bytecode.compileScript("1", "x.js", null));
+      assertEquals("kept", e.getMessage());
+      assertThrows(NullPointerException.class, () -> Bytecode.compileModule("export default 1", "x.mjs", null));
+    }
   }
 }

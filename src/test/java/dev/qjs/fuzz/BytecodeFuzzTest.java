@@ -12,6 +12,7 @@ import dev.qjs.JsStackOverflowException;
 import dev.qjs.JsTimeoutException;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.internal.runtime.JsRuntime;
+import dev.qjs.internal.runtime.PortableProgram;
 import dev.qjs.internal.runtime.Realm;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -75,7 +76,7 @@ class BytecodeFuzzTest {
    * of it. Disabled because the reader accepts foreign bytecode and crashes on mutated bytecode
    * (the saved finding: SIGSEGV in free_bytecode_atoms under qjs_bytecode_read). Not reachable
    * from the public API; enable it when the engine authenticates what it reads (if the check
-   * lands above JsRuntime.deserialize, call that layer here).
+   * lands above PortableProgram, call that layer here).
    */
   @Disabled("QuickJS's bytecode reader trusts its input; the public path, Bytecode.fromBytes, authenticates first (SavedBytecodeFuzzTest)")
   @FuzzTest(maxDuration = "30s")
@@ -86,7 +87,7 @@ class BytecodeFuzzTest {
       Realm realm = runtime.newRealm();
       assertThrows(
           JsException.class,
-          () -> runtime.locked(null, () -> runtime.deserialize(realm, bytes)),
+          () -> new PortableProgram(bytes, false, "foreign.js").eval(realm),
           "bytecode this runtime did not write");
       assertEquals(2, engine.eval("1 + 1"), "the engine works after the input");
     }

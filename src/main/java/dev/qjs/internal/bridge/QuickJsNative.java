@@ -211,6 +211,8 @@ public final class QuickJsNative {
   public static final int EVAL_STRICT = 2;
   public static final int EVAL_KEEP_BYTECODE = 4;
   public static final int EVAL_MODULE = 8;
+  public static final int EVAL_STRIP_SOURCE = 16;
+  public static final int EVAL_STRIP_DEBUG = 32;
 
   /** Null when the library is loaded and registered, else what {@link #ensureLoaded} reports. */
   private static final @Nullable IllegalStateException LOAD_FAILURE =

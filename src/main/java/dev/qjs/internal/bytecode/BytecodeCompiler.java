@@ -25,23 +25,26 @@ public final class BytecodeCompiler {
     this.scripts = runtime.newRealm();
   }
 
-  /** A script's bytecode; a syntax error is thrown as a JsException with its position. */
-  public PortableProgram compileScript(String source, String fileName) throws ScriptException {
+  /**
+   * A script's bytecode; a syntax error is thrown as a JsException with its position. strip: what
+   * its functions leave out, as for {@link JsRuntime#compile}.
+   */
+  public PortableProgram compileScript(String source, String fileName, int strip) throws ScriptException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(fileName, "fileName");
     byte[] payload =
         locked(() -> {
-          JsHandle h = runtime.compile(scripts, source, fileName);
+          JsHandle h = runtime.compile(scripts, source, fileName, strip);
           return runtime.serialize(scripts, h);
         });
     return new PortableProgram(payload, false, fileName);
   }
 
-  /** A module's bytecode; a syntax error is thrown as a JsException with its position. */
-  public PortableProgram compileModule(String source, String moduleId) throws ScriptException {
+  /** A module's bytecode; a syntax error is thrown as a JsException with its position. strip: as above. */
+  public PortableProgram compileModule(String source, String moduleId, int strip) throws ScriptException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(moduleId, "moduleId");
-    byte[] payload = locked(() -> runtime.compileModuleBytecode(source, moduleId));
+    byte[] payload = locked(() -> runtime.compileModuleBytecode(source, moduleId, strip));
     return new PortableProgram(payload, true, moduleId);
   }
 

@@ -14,12 +14,12 @@ public final class CompiledProgram {
   private final JsHandle bytecode;
   private final String fileName;
   private final Object cacheKey = new Object();
-  private byte @Nullable [] serialized;
+  private @Nullable NativeBytes serialized;
 
   public CompiledProgram(Realm origin, String source, String fileName) throws ScriptException {
     this.origin = origin;
     this.fileName = fileName;
-    this.bytecode = origin.runtime().compile(origin, source, fileName);
+    this.bytecode = origin.runtime().compile(origin, source, fileName, 0);
   }
 
   public String fileName() {
@@ -43,7 +43,7 @@ public final class CompiledProgram {
     JsHandle h = target.compiled().get(cacheKey);
     if (h == null) {
       if (serialized == null) {
-        serialized = origin.runtime().serialize(origin, bytecode);
+        serialized = new NativeBytes(origin.runtime().serialize(origin, bytecode));
       }
       h = origin.runtime().deserialize(target, serialized);
       target.compiled().put(cacheKey, h);

@@ -102,11 +102,13 @@ final class Evaluation {
     return self.decodeResult(rc, out, realm, fileName);
   }
 
+  /** c: the EVAL_STRIP_* flags (an Integer) of what the functions compiled leave out. */
   static @Nullable Object compile(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object fileName, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
     ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
     int rc = QuickJsNative.qjs_eval(
-        rt, realm.pointer(), w.address(), w.length(), cString(JsRuntime.operand(fileName, String.class)), QuickJsNative.EVAL_COMPILE_ONLY);
+        rt, realm.pointer(), w.address(), w.length(), cString(JsRuntime.operand(fileName, String.class)),
+        QuickJsNative.EVAL_COMPILE_ONLY | stripFlag(c));
     return self.result(rc, realm, (String) fileName);
   }
 
@@ -119,6 +121,10 @@ final class Evaluation {
     int rc = QuickJsNative.qjs_eval(rt, realm.pointer(), w.address(), w.length(), cString(fileName),
         QuickJsNative.EVAL_MODULE | QuickJsNative.EVAL_COMPILE_ONLY);
     return self.result(rc, realm, fileName);
+  }
+
+  private static int stripFlag(@Nullable Object strip) {
+    return JsRuntime.operand(strip, Integer.class) & (QuickJsNative.EVAL_STRIP_SOURCE | QuickJsNative.EVAL_STRIP_DEBUG);
   }
 
   /** The shim's output as bytes (serialized bytecode). */
@@ -140,8 +146,10 @@ final class Evaluation {
 
   static @Nullable Object deserialize(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object b, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
-    ValueWriter w = self.request().bytes(JsRuntime.operand(bytecode, byte[].class));
-    return self.result(QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), w.address(), w.length()), realm, null);
+    NativeBytes bytes = JsRuntime.operand(bytecode, NativeBytes.class);
+    int rc = QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), bytes.address(), bytes.length());
+    bytes.reachedUntilHere();
+    return self.result(rc, realm, null);
   }
 
   static @Nullable Object evalBytecode(JsRuntime self, long rt, Realm realm, @Nullable Object bytecode, @Nullable Object fileName, @Nullable Object c, @Nullable Object d)
@@ -152,7 +160,7 @@ final class Evaluation {
   /**
    * Compiles a module without running it and returns its bytecode serialized: the module's
    * imports are resolved in this realm (the caller's loader decides what they are) but not saved;
-   * whoever reads the bytes resolves them again.
+   * whoever reads the bytes resolves them again. c: as for {@link #compile}.
    */
   static @Nullable Object compileModuleBytecode(JsRuntime self, long rt, Realm realm, @Nullable Object source, @Nullable Object file, @Nullable Object c, @Nullable Object d)
       throws ScriptException {
@@ -160,7 +168,7 @@ final class Evaluation {
     self.setCurrentFile(fileName);
     ValueWriter w = self.request().source(JsRuntime.operand(source, String.class));
     int rc = QuickJsNative.qjs_eval(rt, realm.pointer(), w.address(), w.length(), cString(fileName),
-        QuickJsNative.EVAL_MODULE | QuickJsNative.EVAL_COMPILE_ONLY | QuickJsNative.EVAL_KEEP_BYTECODE);
+        QuickJsNative.EVAL_MODULE | QuickJsNative.EVAL_COMPILE_ONLY | QuickJsNative.EVAL_KEEP_BYTECODE | stripFlag(c));
     if (rc != QuickJsNative.OK) {
       self.result(rc, realm, fileName);
       throw new IllegalStateException("compiling " + fileName + " gave neither bytecode nor an error: " + rc);
@@ -176,8 +184,9 @@ final class Evaluation {
       throws ScriptException {
     String fileName = JsRuntime.operand(file, String.class);
     self.setCurrentFile(fileName);
-    ValueWriter w = self.request().bytes(JsRuntime.operand(bytecode, byte[].class));
-    int rc = QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), w.address(), w.length());
+    NativeBytes bytes = JsRuntime.operand(bytecode, NativeBytes.class);
+    int rc = QuickJsNative.qjs_bytecode_read(rt, realm.pointer(), bytes.address(), bytes.length());
+    bytes.reachedUntilHere();
     if (rc != QuickJsNative.PENDING) {
       return self.result(rc, realm, fileName);
     }

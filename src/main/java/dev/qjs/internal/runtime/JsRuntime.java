@@ -605,10 +605,14 @@ public final class JsRuntime implements AutoCloseable {
     call(newRealm(), Evaluation::checkModule, source, fileName, null, null);
   }
 
-  /** Compiles without running: the handle of the bytecode, bound to this realm. */
-  public JsHandle compile(Realm realm, String source, String fileName) throws ScriptException {
+  /**
+   * Compiles without running: the handle of the bytecode, bound to this realm. strip: what its
+   * functions leave out, {@link QuickJsNative#EVAL_STRIP_SOURCE} (their source text: toString()
+   * shows none, line numbers stay) and {@link QuickJsNative#EVAL_STRIP_DEBUG} (line numbers too), or 0.
+   */
+  public JsHandle compile(Realm realm, String source, String fileName, int strip) throws ScriptException {
     noteSource(fileName, source);
-    return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::compile, source, fileName, null, null));
+    return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::compile, source, fileName, strip, null));
   }
 
   /** Serializes compiled bytecode so that another realm can read it. */
@@ -617,16 +621,17 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /** Reads serialized bytecode into a realm. */
-  public JsHandle deserialize(Realm realm, byte[] bytecode) throws ScriptException {
+  JsHandle deserialize(Realm realm, NativeBytes bytecode) throws ScriptException {
     return (JsHandle) Objects.requireNonNull(call(realm, Evaluation::deserialize, bytecode, null, null, null));
   }
 
   /**
    * Compiles an ES module into serialized bytecode without running it, in a realm of its own: a
-   * syntax error, or an import this runtime's loader cannot find, is thrown here.
+   * syntax error, or an import this runtime's loader cannot find, is thrown here. strip: as for
+   * {@link #compile}.
    */
-  public byte[] compileModuleBytecode(String source, String moduleId) throws ScriptException {
-    return (byte[]) Objects.requireNonNull(call(newRealm(), Evaluation::compileModuleBytecode, source, moduleId, null, null));
+  public byte[] compileModuleBytecode(String source, String moduleId, int strip) throws ScriptException {
+    return (byte[]) Objects.requireNonNull(call(newRealm(), Evaluation::compileModuleBytecode, source, moduleId, strip, null));
   }
 
   /**
@@ -634,7 +639,7 @@ public final class JsRuntime implements AutoCloseable {
    * a new instance of it: its namespace, or a CompletableFuture of it while a top-level await
    * waits.
    */
-  public @Nullable Object evalModuleBytecode(Realm realm, byte[] bytecode, String moduleId) throws ScriptException {
+  @Nullable Object evalModuleBytecode(Realm realm, NativeBytes bytecode, String moduleId) throws ScriptException {
     return call(realm, Evaluation::evalModuleBytecode, bytecode, moduleId, null, null);
   }
 

@@ -11,14 +11,15 @@ import org.jspecify.annotations.Nullable;
  * them, or they passed the authentication of {@code dev.qjs.internal.bytecode.BytecodeFormat}.
  */
 public final class PortableProgram {
-  private final byte[] payload;
+  /** In native memory once, read from there by every realm (not copied per engine). */
+  private final NativeBytes payload;
   private final boolean module;
   private final String fileName;
   private final Object cacheKey = new Object();
 
-  /** Takes ownership of payload: the caller must not change it afterwards. */
+  /** Copies payload: the caller may reuse it. */
   public PortableProgram(byte[] payload, boolean module, String fileName) {
-    this.payload = payload;
+    this.payload = new NativeBytes(payload);
     this.module = module;
     this.fileName = fileName;
   }
@@ -31,9 +32,14 @@ public final class PortableProgram {
     return module;
   }
 
-  /** The serialized bytecode itself (not a copy: do not change it). */
+  /** A copy of the serialized bytecode. */
   public byte[] payload() {
-    return payload;
+    return payload.toArray();
+  }
+
+  /** The serialized bytecode's size in bytes. */
+  public int size() {
+    return payload.length();
   }
 
   /**

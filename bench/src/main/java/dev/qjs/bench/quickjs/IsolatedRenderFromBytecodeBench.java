@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
  * QUICKJS ONLY (uses {@code dev.qjs.Bytecode}): workload 20b, the isolated render of
  * {@code IsolatedRenderBench} (a new engine, Handlebars and the page's scripts, one render of the
  * 23,919-char page, close) with the scripts compiled once before measuring and run in each new
- * engine from their bytecode, without parsing. Issue 18's goal: at least 10x Nashorn's rate on
+ * engine from their bytecode, without parsing (line numbers kept, source text left out, as a
+ * library is best compiled). Issue 18's goal: at least 10x Nashorn's rate on
  * 20a, where Nashorn evaluates Handlebars into each new engine.
  */
 @State(Scope.Thread)
@@ -33,9 +34,9 @@ public class IsolatedRenderFromBytecodeBench {
   @Setup
   public void setUp() throws Exception {
     scripts = new Bytecode[] {
-      Bytecode.compileScript(Engines.resource("prelude.js"), "prelude.js"),
-      Bytecode.compileScript(Engines.fetched("handlebars.js"), "handlebars.js"),
-      Bytecode.compileScript(Engines.resource("page.js"), "page.js"),
+      Bytecode.compileScript(Engines.resource("prelude.js"), "prelude.js", Bytecode.DebugInfo.LINE_NUMBERS),
+      Bytecode.compileScript(Engines.fetched("handlebars.js"), "handlebars.js", Bytecode.DebugInfo.LINE_NUMBERS),
+      Bytecode.compileScript(Engines.resource("page.js"), "page.js", Bytecode.DebugInfo.LINE_NUMBERS),
     };
     HandlebarsBench.check("an isolated render from bytecode", isolatedRenderFromBytecode());
   }
