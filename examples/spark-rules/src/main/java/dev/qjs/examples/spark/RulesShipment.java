@@ -43,14 +43,17 @@ public final class RulesShipment {
   }
 
   /**
-   * On the driver: the given rules compiled and signed with {@link RulesKey}.
+   * On the driver: the given rules compiled and signed with {@link RulesKey}. The functions keep
+   * their line numbers (a failing rule names its line on the executor) but not their source text,
+   * which nobody prints there and which would make the broadcast several times larger.
    *
    * @throws IllegalArgumentException when the rules do not compile (the message is the script's
    *     error, with its line)
    */
   public static byte[] prepare(String rulesSource) {
     try {
-      return Bytecode.compileScript(rulesSource, FILE_NAME).toBytes(RulesKey.load());
+      return Bytecode.compileScript(rulesSource, FILE_NAME, Bytecode.DebugInfo.LINE_NUMBERS)
+          .toBytes(RulesKey.load());
     } catch (ScriptException e) {
       throw new IllegalArgumentException("the rules do not compile: " + e.getMessage(), e);
     }
