@@ -602,8 +602,12 @@ int qjsi_backtrace(JSContext *ctx, JSValueConst error_obj, const char *filename,
     JSStackFrame *failing;
     JSValue data[4], getter, setter;
     DynBuf text, defs, vars;
-    if (!JS_IsObject(error_obj))
-        return 0; /* (out of memory making the error) QuickJS's own path */
+    if (!JS_IsObject(error_obj)) {
+        /* out of memory making the error: JS_ThrowError2 passes null. There is nothing to give a
+           stack to, and QuickJS's own path would define `stack` on null, throw a TypeError whose
+           error cannot be made either, and so recurse until the native stack overflows */
+        return 1;
+    }
     want = trace_flags(ctx);
     js_dbuf_init(ctx, &text);
     js_dbuf_init(ctx, &defs);

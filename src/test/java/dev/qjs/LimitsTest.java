@@ -644,6 +644,28 @@ class LimitsTest {
       }
     }
 
+    /**
+     * A program from the grammar fuzzer (seed 6694) that runs out of memory while native
+     * functions (JSON.stringify, BigInt) throw: QuickJS could not make the TypeError, gave
+     * build_backtrace null, and the `stack` it then defined on null threw again, recursing until
+     * the native stack overflowed; the JVM died in 3 runs of 4 under 320 KB.
+     */
+    @Test
+    void errorsThatCannotBeMadeForLackOfMemoryAreAMemoryLimitExceptionNotACrash() throws ScriptException {
+      String program = "for (let i = 0; i < 746; i++) { (async () => { await JSON.stringify(({y: 58136926338254770581n,"
+          + " ['k' + '{']: 1})); (async () => { await BigInt(({b: b, ['k' + `\\u9414\\u6ac8o${8}`]: 1}));"
+          + " function* g() { yield __proto__ } [...g()] })() })() };\n"
+          + "var then = new RegExp(1008592.5638867406);\n";
+      for (int run = 0; run < 12; run++) {
+        QuickJsScriptEngine engine = engineWith(QuickJsOptions.builder().memoryLimit(320 << 10));
+        engine.getContext().setErrorWriter(java.io.Writer.nullWriter());
+        JsException e = assertThrows(JsException.class, () -> engine.eval(program), "run " + run);
+        assertInstanceOf(JsMemoryLimitException.class, e, "run " + run + ": " + e.getMessage());
+        engine.eval("then = undefined");
+        assertEquals(2, engine.eval("1 + 1"), "run " + run + ": the engine works afterwards");
+      }
+    }
+
     /** Warm-up hits, then measured hits; returns VmRSS before and after the measured ones. */
     private long[] hitRepeatedly(QuickJsScriptEngine engine, String[] hogs, int warmUp, int hits, String what) {
       for (int i = 0; i < warmUp; i++) {
