@@ -177,22 +177,35 @@ void qjsi_drop_jobs(JSRuntime *rt)
     }
 }
 
-/* QuickJS's own allocator, noting in *opaque every allocation it refused: an out-of-memory
-   error may fail to be made itself (the script then sees a bare `null` thrown), so the host
-   asks this flag, not the thrown value, whether a call ran out of memory. */
+/* QuickJS's own allocator, noting in the runtime's qjsi_heap every allocation it refused: an
+   out-of-memory error may fail to be made itself (the script then sees a bare `null` thrown), so
+   the host asks this flag, not the thrown value, whether a call ran out of memory. While a
+   compilation is under way the limit refuses nothing (see qjsi_compile_begin). */
 static void *qjsi_malloc(JSMallocState *s, size_t size)
 {
-    void *p = js_def_malloc(s, size);
-    if (!p && s->opaque)
-        *(int *)s->opaque = 1;
+    qjsi_heap *heap = s->opaque;
+    size_t limit = s->malloc_limit;
+    void *p;
+    if (heap && heap->compiling)
+        s->malloc_limit = (size_t)-1;
+    p = js_def_malloc(s, size);
+    s->malloc_limit = limit;
+    if (!p && heap)
+        heap->oom = 1;
     return p;
 }
 
 static void *qjsi_realloc(JSMallocState *s, void *ptr, size_t size)
 {
-    void *p = js_def_realloc(s, ptr, size);
-    if (!p && size != 0 && s->opaque)
-        *(int *)s->opaque = 1;
+    qjsi_heap *heap = s->opaque;
+    size_t limit = s->malloc_limit;
+    void *p;
+    if (heap && heap->compiling)
+        s->malloc_limit = (size_t)-1;
+    p = js_def_realloc(s, ptr, size);
+    s->malloc_limit = limit;
+    if (!p && size != 0 && heap)
+        heap->oom = 1;
     return p;
 }
 
@@ -203,9 +216,30 @@ static const JSMallocFunctions qjsi_malloc_funcs = {
     js_def_malloc_usable_size,
 };
 
-JSRuntime *qjsi_new_runtime(int *oom_flag)
+JSRuntime *qjsi_new_runtime(qjsi_heap *heap)
 {
-    return JS_NewRuntime2(&qjsi_malloc_funcs, oom_flag);
+    return JS_NewRuntime2(&qjsi_malloc_funcs, heap);
+}
+
+void qjsi_compile_begin(JSContext *ctx)
+{
+    qjsi_heap *heap = ctx->rt->malloc_state.opaque;
+    if (heap)
+        heap->compiling++;
+}
+
+int qjsi_compile_end(JSContext *ctx, int failed)
+{
+    JSMallocState *s = &ctx->rt->malloc_state;
+    qjsi_heap *heap = s->opaque;
+    if (!heap)
+        return 0;
+    heap->compiling--;
+    if (failed || heap->compiling > 0 || s->malloc_size <= s->malloc_limit)
+        return 0;
+    heap->oom = 1;
+    JS_ThrowOutOfMemory(ctx);
+    return -1;
 }
 
 int qjsi_promise_then(JSContext *ctx, JSValueConst promise, JSValueConst on_fulfilled,

@@ -40,8 +40,23 @@ int qjsi_check_stack(JSContext *ctx);
 /* Discards every queued promise job (after a time limit or interrupt stopped the call that
    queued them: an endless job chain would otherwise stop every later call too). */
 void qjsi_drop_jobs(JSRuntime *rt);
-/* A runtime whose allocator sets *oom_flag to 1 whenever it refuses an allocation. */
-JSRuntime *qjsi_new_runtime(int *oom_flag);
+/* What the runtime's allocator records: oom is set to 1 whenever it refuses an allocation (or a
+   compilation ends past the limit); compiling counts the compilations under way (patch 10),
+   during which the memory limit does not refuse allocations. */
+typedef struct qjsi_heap {
+    int oom;
+    int compiling;
+} qjsi_heap;
+/* A runtime whose allocator keeps *heap. */
+JSRuntime *qjsi_new_runtime(qjsi_heap *heap);
+/* Patch 10: QuickJS's parser does not survive running out of memory halfway (it indexes a label
+   it could not make, frees atoms of an instruction cut short), so a compilation is never
+   refused memory: qjsi_compile_begin lifts the limit, and qjsi_compile_end, when the compiled
+   function exists (failed 0), refuses it if the runtime is now past its limit: it throws out of
+   memory, sets oom and returns -1 (QuickJS frees the function). What a compilation can take
+   past the limit is bounded by its source's size. */
+void qjsi_compile_begin(JSContext *ctx);
+int qjsi_compile_end(JSContext *ctx, int failed);
 /* Adds reactions to a promise with the intrinsic then (a script's own Promise.prototype.then
    never runs) and no derived promise; marks it handled. -1 when it is not a promise. */
 int qjsi_promise_then(JSContext *ctx, JSValueConst promise, JSValueConst on_fulfilled,

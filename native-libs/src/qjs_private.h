@@ -122,7 +122,7 @@ struct qjs_rt {
     qjs_host_fn host;
     int32_t token;
     int depth;
-    int oom; /* set by the allocator when it refused memory during the current call */
+    qjsi_heap heap; /* heap.oom: set by the allocator when it refused memory during the current call */
     int64_t max_stack;
     struct list_head boxes;
     struct list_head realms;

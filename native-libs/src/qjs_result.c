@@ -254,7 +254,7 @@ int32_t finish_exception(JSContext *ctx, qjs_rt *st)
     run_jobs_outermost(ctx, st);
     exc = JS_GetException(ctx);
     reason = (int32_t)st->mb[QJS_MB_STOP_REASON];
-    if (reason == QJS_STOP_NONE && st->oom)
+    if (reason == QJS_STOP_NONE && st->heap.oom)
         reason = QJS_STOP_MEMORY; /* the heap was full: whatever was thrown, this call ran out of memory */
     buf_reset(&st->out);
     enc_exception(ctx, st, &st->out, exc, reason);

@@ -111,7 +111,7 @@ void enter(qjs_rt *st)
     if (st->depth++ == 0) {
         measure_this_stack(st);
         __atomic_store_n(&st->mb[QJS_MB_STOP_REASON], QJS_STOP_NONE, __ATOMIC_RELAXED);
-        st->oom = 0;
+        st->heap.oom = 0;
         if (st->profile)
             profile_enter(st);
     } else if (st->stack_thread != this_thread() && st->stack_saves_n < QJS_MAX_STACK_SAVES) {
@@ -426,7 +426,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    st->rt = qjsi_new_runtime(&st->oom);
+    st->rt = qjsi_new_runtime(&st->heap);
     if (!st->rt) {
         free(st);
         return NULL;

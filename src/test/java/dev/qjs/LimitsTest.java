@@ -602,6 +602,47 @@ class LimitsTest {
     }
   }
 
+  /** The parser running out of memory anywhere in a program leaves nothing half-made. */
+  @Nested
+  class ParsingOutOfMemory {
+    @Test
+    void compilingUnderEveryLimitFromTooSmallToEnoughFailsCleanlyOrRuns() throws ScriptException {
+      // labels, jumps and nested functions in every statement, under limits a kilobyte apart:
+      // QuickJS's parser used to run out of memory at every point of its work once, and did not
+      // survive it (a label it could not make used at index -1; atoms freed past an instruction
+      // cut short: the JVM died at the first or second limit). Compiling is now exempt from the
+      // limit (patch 10) and a compilation that ends past it is refused.
+      StringBuilder program = new StringBuilder();
+      for (int i = 0; i < 60; i++) {
+        program.append("function f").append(i).append("(x) { outer: for (let j = 0; j < x; j++) {")
+            .append(" switch (j % 3) { case 0: continue outer; case 1: if (x > j) break; default: x--; }")
+            .append(" while (x > 100) { x = x > 5 ? x - 2 : x - 1; } }")
+            .append(" try { return x && (x || !x) ? x : -x; } finally { x = 0; } }\n");
+      }
+      program.append("f59(7) + f0(3)");
+      QuickJsScriptEngine probe = engineWith(QuickJsOptions.builder());
+      int expected = ((Number) probe.eval(program.toString())).intValue();
+      int failed = 0;
+      boolean ran = false;
+      for (long limit = 96 << 10; limit <= 2 << 20 && !ran; limit += 1 << 10) {
+        QuickJsScriptEngine engine = engineWith(QuickJsOptions.builder().memoryLimit(limit));
+        try {
+          assertEquals(expected, ((Number) engine.eval(program.toString())).intValue(), "under " + limit);
+          ran = true;
+        } catch (JsException e) {
+          assertInstanceOf(JsMemoryLimitException.class, e, "under " + limit + ": " + e.getMessage());
+          failed++;
+          engine.put(MEMORY, 4L << 20); // the engine keeps a full heap; with room it is whole
+          assertEquals(expected, ((Number) engine.eval(program.toString())).intValue(),
+              "under " + limit + ", then 4 MB: the engine works after a refused compilation");
+        }
+        engine.close();
+      }
+      assertTrue(ran, "the program ran under some limit up to 2 MB");
+      assertTrue(failed >= 10, "only " + failed + " limits were too small: the sweep does not start low enough");
+    }
+  }
+
   @Nested
   @Order(1)
   class MemoryLimitHitsLeakNothing {
