@@ -45,6 +45,8 @@ public final class QuickJsOptions {
   private final long instructionLimit;
   private final @Nullable Duration cpuTimeLimit;
   private final boolean debug;
+  private final int debugPort;
+  private final boolean debugSuspend;
   private final long memoryLimit;
   private final long maxStackSize;
   private final long gcThreshold;
@@ -59,6 +61,8 @@ public final class QuickJsOptions {
     this.instructionLimit = b.instructionLimit;
     this.cpuTimeLimit = b.cpuTimeLimit;
     this.debug = b.debug;
+    this.debugPort = b.debugPort;
+    this.debugSuspend = b.debugSuspend;
     this.memoryLimit = b.memoryLimit;
     this.maxStackSize = b.maxStackSize;
     this.gcThreshold = b.gcThreshold;
@@ -131,6 +135,26 @@ public final class QuickJsOptions {
    */
   public boolean debug() {
     return debug;
+  }
+
+  /**
+   * The loopback port a debugger attaches to: see {@link Builder#debugPort(int)}.
+   *
+   * @return the port, 0 for any free port; -1 when the options set none (the system property
+   *     {@code quickjs.debug.port} then decides)
+   */
+  public int debugPort() {
+    return debugPort;
+  }
+
+  /**
+   * Whether the engine's first script waits for a debugger: see {@link
+   * Builder#debugSuspend(boolean)}.
+   *
+   * @return true when it waits
+   */
+  public boolean debugSuspend() {
+    return debugSuspend;
   }
 
   /**
@@ -222,6 +246,8 @@ public final class QuickJsOptions {
     private long instructionLimit;
     private @Nullable Duration cpuTimeLimit;
     private boolean debug;
+    private int debugPort = -1;
+    private boolean debugSuspend;
     private long memoryLimit;
     private long maxStackSize;
     private long gcThreshold;
@@ -274,6 +300,44 @@ public final class QuickJsOptions {
      */
     public Builder debug(boolean on) {
       this.debug = on;
+      return this;
+    }
+
+    /**
+     * Lets a debugger attach: the process listens on this port of the loopback interface for the
+     * Debug Adapter Protocol (VS Code's {@code "request": "attach"} with {@code "debugServer"}),
+     * and the engine is one of the threads the debugger sees. Every engine given the same port
+     * shares one listener. Also the system property {@code quickjs.debug.port}, which reaches
+     * engines made by {@code ScriptEngineManager}. While no debugger is attached scripts run at
+     * full speed. Anyone on this machine who can connect to the port can read and change the
+     * engines' data and run code in them: use it for development, never in production.
+     *
+     * <pre>{@code
+     * QuickJsOptions options = QuickJsOptions.builder().debugPort(4711).debugSuspend(true).build();
+     * }</pre>
+     *
+     * @param port 1–65535, or 0 for any free port (the port is logged on logger {@code dev.qjs.debug})
+     * @return this builder
+     * @throws IllegalArgumentException when {@code port} is outside 0–65535
+     */
+    public Builder debugPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("the debug port must be 0-65535: " + port);
+      }
+      this.debugPort = port;
+      return this;
+    }
+
+    /**
+     * Makes the engine's first script wait until a debugger has attached and finished setting
+     * its breakpoints (also the system property {@code quickjs.debug.suspend} = {@code true}), so
+     * a breakpoint on the first lines that run is hit. Has no effect without a debug port.
+     *
+     * @param suspend true to wait
+     * @return this builder
+     */
+    public Builder debugSuspend(boolean suspend) {
+      this.debugSuspend = suspend;
       return this;
     }
 
