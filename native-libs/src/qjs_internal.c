@@ -179,33 +179,22 @@ void qjsi_drop_jobs(JSRuntime *rt)
 
 /* QuickJS's own allocator, noting in the runtime's qjsi_heap every allocation it refused: an
    out-of-memory error may fail to be made itself (the script then sees a bare `null` thrown), so
-   the host asks this flag, not the thrown value, whether a call ran out of memory. While a
-   compilation is under way the limit refuses nothing (see qjsi_compile_begin). */
+   the host asks this flag, not the thrown value, whether a call ran out of memory. The test of the
+   result is the only cost per allocation (a compilation lifts the limit itself: see
+   qjsi_compile_begin). */
 static void *qjsi_malloc(JSMallocState *s, size_t size)
 {
-    qjsi_heap *heap = s->opaque;
-    size_t limit = s->malloc_limit;
-    void *p;
-    if (heap && heap->compiling)
-        s->malloc_limit = (size_t)-1;
-    p = js_def_malloc(s, size);
-    s->malloc_limit = limit;
-    if (!p && heap)
-        heap->oom = 1;
+    void *p = js_def_malloc(s, size);
+    if (unlikely(!p) && s->opaque)
+        ((qjsi_heap *)s->opaque)->oom = 1;
     return p;
 }
 
 static void *qjsi_realloc(JSMallocState *s, void *ptr, size_t size)
 {
-    qjsi_heap *heap = s->opaque;
-    size_t limit = s->malloc_limit;
-    void *p;
-    if (heap && heap->compiling)
-        s->malloc_limit = (size_t)-1;
-    p = js_def_realloc(s, ptr, size);
-    s->malloc_limit = limit;
-    if (!p && size != 0 && heap)
-        heap->oom = 1;
+    void *p = js_def_realloc(s, ptr, size);
+    if (unlikely(!p) && size != 0 && s->opaque)
+        ((qjsi_heap *)s->opaque)->oom = 1;
     return p;
 }
 
@@ -221,11 +210,16 @@ JSRuntime *qjsi_new_runtime(qjsi_heap *heap)
     return JS_NewRuntime2(&qjsi_malloc_funcs, heap);
 }
 
+/* The memory limit is set aside from the first compilation that begins until the last one ends
+   (they do not nest today; the count makes sure) and put back by qjsi_compile_end. */
 void qjsi_compile_begin(JSContext *ctx)
 {
-    qjsi_heap *heap = ctx->rt->malloc_state.opaque;
-    if (heap)
-        heap->compiling++;
+    JSMallocState *s = &ctx->rt->malloc_state;
+    qjsi_heap *heap = s->opaque;
+    if (heap && heap->compiling++ == 0) {
+        heap->limit = s->malloc_limit;
+        s->malloc_limit = (size_t)-1;
+    }
 }
 
 int qjsi_compile_end(JSContext *ctx, int failed)
@@ -234,8 +228,10 @@ int qjsi_compile_end(JSContext *ctx, int failed)
     qjsi_heap *heap = s->opaque;
     if (!heap)
         return 0;
-    heap->compiling--;
-    if (failed || heap->compiling > 0 || s->malloc_size <= s->malloc_limit)
+    if (heap->compiling <= 0 || --heap->compiling > 0)
+        return 0;
+    s->malloc_limit = heap->limit;
+    if (failed || s->malloc_size <= s->malloc_limit)
         return 0;
     heap->oom = 1;
     JS_ThrowOutOfMemory(ctx);

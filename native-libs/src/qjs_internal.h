@@ -42,10 +42,11 @@ int qjsi_check_stack(JSContext *ctx);
 void qjsi_drop_jobs(JSRuntime *rt);
 /* What the runtime's allocator records: oom is set to 1 whenever it refuses an allocation (or a
    compilation ends past the limit); compiling counts the compilations under way (patch 10),
-   during which the memory limit does not refuse allocations. */
+   during which the runtime's memory limit is lifted and kept in limit. */
 typedef struct qjsi_heap {
     int oom;
     int compiling;
+    size_t limit; /* the memory limit, set aside while compiling > 0 */
 } qjsi_heap;
 /* A runtime whose allocator keeps *heap. */
 JSRuntime *qjsi_new_runtime(qjsi_heap *heap);
