@@ -169,8 +169,14 @@ final class DapSession {
         LOG.log(System.Logger.Level.WARNING, name + ": internal error: " + e, e);
       }
       if (ended) {
-        // engines may still report (their detach resumes them): let them, nothing is listening
-        tasks.clear();
+        // what is still queued sees the session ended: a stop resumes, a request is not answered
+        for (Runnable r; (r = tasks.poll()) != null; ) {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, name + ": after the end: " + e);
+          }
+        }
         return;
       }
     }
@@ -178,6 +184,14 @@ final class DapSession {
 
   /** Ends the session: every engine is detached (and so resumes), the connection closes. */
   private void end(String why) {
+    end(why, false);
+  }
+
+  /**
+   * Ends the session; {@code flush}: after writing what is queued (the response to a disconnect),
+   * else at once.
+   */
+  private void end(String why, boolean flush) {
     if (ended) {
       return;
     }
@@ -194,7 +208,12 @@ final class DapSession {
     frameIds.clear();
     valueIds.clear();
     server.sessionEnded(this);
-    outbox.finish();
+    if (flush) {
+      outbox.finish();
+    } else {
+      outbox.stop();
+      closeSocket();
+    }
     reader.interrupt();
   }
 
@@ -272,7 +291,7 @@ final class DapSession {
     switch (command) {
       case "initialize" -> event("initialized", body());
       case "configurationDone" -> server.configured(this);
-      case "disconnect" -> end("the client disconnected");
+      case "disconnect" -> end("the client disconnected", true);
       default -> {
         // nothing follows
       }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The messages to one client, written by a thread of its own through a bounded queue, so that a
@@ -15,6 +16,9 @@ final class Outbox {
   /** Messages that may wait for a slow client before it is dropped. */
   static final int CAPACITY = 4096;
 
+  /** Characters of JSON that may wait for a slow client before it is dropped. */
+  static final long MAX_QUEUED_CHARS = 32L * 1024 * 1024;
+
   private static final Object END = new Object();
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY + 1);
@@ -22,6 +26,7 @@ final class Outbox {
   private final Runnable overflow;
   private final Runnable failed;
   private final Thread writer;
+  private final AtomicLong queuedChars = new AtomicLong();
   private int seq;
   private boolean finished;
 
@@ -48,11 +53,14 @@ final class Outbox {
       return false;
     }
     message.put("seq", ++seq);
-    if (queue.size() >= CAPACITY || !queue.offer(JsonWriter.write(message))) {
+    String json = JsonWriter.write(message);
+    if (queue.size() >= CAPACITY || queuedChars.get() + json.length() > MAX_QUEUED_CHARS
+        || !queue.offer(json)) {
       finished = true;
       overflow.run();
       return false;
     }
+    queuedChars.addAndGet(json.length());
     return true;
   }
 
@@ -71,7 +79,9 @@ final class Outbox {
         if (next == END) {
           break;
         }
-        ContentLengthFrames.write(out, (String) next);
+        String json = (String) next;
+        queuedChars.addAndGet(-json.length());
+        ContentLengthFrames.write(out, json);
       }
     } catch (IOException | InterruptedException e) {
       // the client went away or the session ends: nothing more to write
