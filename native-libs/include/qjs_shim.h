@@ -94,7 +94,12 @@ typedef struct qjs_rt qjs_rt;
 #define QJS_MB_PROFILE_HOST 21  /* written by the host during a host call while a CPU profile
                                    records: the id (> 0) of the name of the Java method called,
                                    shown as the frame of the time the call took */
-#define QJS_MB_SLOTS 22
+/* ---- debugger slot (issue 19) ---- */
+#define QJS_MB_DEBUG 22         /* written by the host from any thread: QJS_DEBUG_* bits, plus the
+                                   breakpoint generation in units of QJS_DEBUG_GENERATION (C asks
+                                   again for the breakpoints of a function when it changed); C
+                                   clears QJS_DEBUG_PAUSE when it stops */
+#define QJS_MB_SLOTS 23
 
 /* QJS_MB_TRACE flags. */
 #define QJS_TRACE_MAPPED 1     /* an Error's `stack` is made by the host (QJS_OP_MAP_STACK) when
@@ -153,6 +158,36 @@ typedef struct qjs_rt qjs_rt;
                                   (as QJS_OP_MAP_STACK's) [variables of the frame: "arg|var|closure
                                   TAB name TAB value" lines, a host object's value as \x01 id
                                   \x02]; no reply (a throw from the host throws from the statement) */
+
+#define QJS_OP_DEBUG_STOP 22   /* the debugger (qjs_debug.c): a = a QJS_STOP_AT_* reason; data =
+                                  [u8 1][the thrown value rendered: i32 length, UTF-8] or [u8 0]; the host waits,
+                                  inspecting through qjs_debug, then replies [i32 QJS_RESUME_*].
+                                  With a = QJS_STOP_AT_LINES it only asks: data = [source: i32 length, UTF-8]
+                                  [n i32][n stop lines i32] of a function and the functions it
+                                  defines, reply = [n i32][n breakpoint lines i32] of the source */
+
+/* QJS_MB_DEBUG bits. */
+#define QJS_DEBUG_ATTACHED 1   /* a client listens: breakpoints, steps and pauses stop */
+#define QJS_DEBUG_PAUSE 2      /* stop at the next instruction */
+#define QJS_DEBUG_EXCEPTIONS_ALL 4      /* stop at every throw */
+#define QJS_DEBUG_EXCEPTIONS_UNCAUGHT 8 /* stop at a throw no JavaScript catch takes */
+#define QJS_DEBUG_GENERATION 65536      /* the unit of the breakpoint generation */
+
+/* Why the engine stopped (a of QJS_OP_DEBUG_STOP). */
+#define QJS_STOP_AT_BREAKPOINT 1
+#define QJS_STOP_AT_STEP 2
+#define QJS_STOP_AT_PAUSE 3
+#define QJS_STOP_AT_DEBUGGER 4
+#define QJS_STOP_AT_EXCEPTION 5
+#define QJS_STOP_AT_LINES 16   /* no stop: a function's lines, for its breakpoints */
+
+/* How a stopped engine goes on (the reply of QJS_OP_DEBUG_STOP). */
+#define QJS_RESUME_CONTINUE 0
+#define QJS_RESUME_OVER 1
+#define QJS_RESUME_IN 2
+#define QJS_RESUME_OUT 3
+#define QJS_RESUME_STOPPED 4   /* interrupted or closed while stopped: the statement throws as
+                                  an interrupt does */
 
 /* Flags of a QJS_OP_HOST_INVOKE_METHOD reply (its first u8). */
 #define QJS_INVOKE_SHADOWED 1  /* a Map's entry shadows the method; nothing follows */
@@ -423,6 +458,25 @@ QJS_EXPORT int32_t qjs_profile_stop(qjs_rt *rt);
    kind of internal cell) and, for plain objects, one constructor (named by its own `name`;
    the kind when none). Runs no JavaScript. QJS_OK or QJS_OUT_OF_MEMORY. */
 QJS_EXPORT int32_t qjs_heap_summary(qjs_rt *rt);
+
+/* ---- debugger (issue 19, qjs_debug.c) ---- */
+
+/* qjs_debug's operations (the low 8 bits of op_frame; a frame index above them). */
+#define QJS_DEBUGOP_HOOK 1      /* any thread, no output: in = [u8 1 attach | 0 detach]: the
+                                   interpreter goes through the statement hook while any runtime
+                                   of the process is attached */
+#define QJS_DEBUGOP_FRAMES 2    /* during a stop: output = [n i32] n x [function string][source
+                                   string][line i32][column i32] */
+#define QJS_DEBUGOP_SCOPES 3    /* output = [n i32] n x [name string][reference i64] */
+#define QJS_DEBUGOP_VARIABLES 4 /* in = [reference i64][start i32][count i32]; output = [n i32]
+                                   n x [name string][value string][type string][reference i64] */
+#define QJS_DEBUGOP_EVALUATE 5  /* in = [expression string]; output = [u8 0 ok | 1 threw][value
+                                   string][type string][reference i64] (threw: the message) */
+#define QJS_DEBUGOP_SET 6       /* in = [reference i64][name string][expression string]; output as
+                                   QJS_DEBUGOP_EVALUATE */
+#define QJS_DEBUG_CHILDREN_MAX 100 /* children one QJS_DEBUGOP_VARIABLES answers at most */
+/* The debugger's one entry point; every string (in and out) is [i32 length][UTF-8 bytes]. QJS_OK, QJS_BAD_INPUT (no stop, bad input or reference) or QJS_OUT_OF_MEMORY. */
+QJS_EXPORT int32_t qjs_debug(qjs_rt *rt, int32_t op_frame, const uint8_t *in, int32_t len);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "quickjs.c" /* NOLINT(bugprone-suspicious-include): this file is where QuickJS is compiled */
 #include "qjs_internal.h"
 #include "qjs_shim.h"
+#include <pthread.h>
 
 JSValue qjsi_flat_string(JSContext *ctx, JSValueConst str, const void **data,
                          uint32_t *len, int *wide)
@@ -721,12 +722,16 @@ JSValue qjsi_error_variables(JSContext *ctx, JSValueConst error_obj)
     return JS_DupValue(ctx, rec->data[2]);
 }
 
+static int debugger_stop(JSContext *ctx, JSStackFrame *sf);
+
 int qjsi_debugger_statement(JSContext *ctx)
 {
     JSStackFrame *sf = ctx->rt->current_stack_frame;
     DynBuf text, defs, vars;
     JSValue t, d, v;
-    int r;
+    int r = debugger_stop(ctx, sf); /* 1 when no debugger is attached */
+    if (r <= 0)
+        return r;
     if (!(trace_flags(ctx) & QJS_TRACE_DEBUGGER))
         return 0;
     js_dbuf_init(ctx, &text);
@@ -955,4 +960,601 @@ void qjsi_class_name(JSRuntime *rt, int class_id, char *buf, int size)
 int qjsi_function_name(const void *func, char *buf, int size)
 {
     return own_name((JSObject *)(uintptr_t)func, buf, size);
+}
+
+/* ---------- debugger: the statement hook of patch 11 (policy in qjs_debug.c) ---------- */
+
+/* What the hook keeps per function (JSFunctionBytecode.qjsi_debug, freed with it): one byte per
+   byte of its bytecode, STOP_POINT where a line begins (a pc2line entry whose line differs from
+   the entry before), BREAK_POINT where a breakpoint of the host's generation `generation` is. */
+#define STOP_POINT 1
+#define BREAK_POINT 2
+#define TREE_LINES_MAX 4096 /* lines one report of a function and its inner functions carries */
+#define TREE_DEPTH_MAX 32   /* nesting of inner functions a report follows */
+
+typedef struct stop_points {
+    int64_t generation;
+    uint32_t len;
+    uint8_t bits[];
+} stop_points;
+
+static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
+static const void *const *dispatch_real; /* JS_CallInternal's own table, once it ran */
+static const void *dispatch_hook;        /* its label qjsi_step */
+static int debug_users;                  /* runtimes with a debugger attached */
+
+/* Points the global table at the hook (wanted) or at the real handlers. Under dispatch_lock. */
+static void dispatch_fill(void)
+{
+    int i, want = qjsi_dispatch_wanted;
+    if (!dispatch_real)
+        return;
+    for (i = 0; i < 256; i++)
+        __atomic_store_n(&qjsi_dispatch[i], want ? dispatch_hook : dispatch_real[i], __ATOMIC_RELAXED);
+    __atomic_store_n(&qjsi_dispatch_hooked, want, __ATOMIC_RELEASE);
+}
+
+void qjsi_dispatch_set(const void *const *real, const void *hook)
+{
+    pthread_mutex_lock(&dispatch_lock);
+    dispatch_real = real;
+    dispatch_hook = hook;
+    dispatch_fill();
+    pthread_mutex_unlock(&dispatch_lock);
+}
+
+void qjsi_debug_hook(int delta)
+{
+    pthread_mutex_lock(&dispatch_lock);
+    debug_users += delta;
+    if (debug_users < 0)
+        debug_users = 0;
+    if (delta > 0)
+        qjsi_epoch++; /* stack pointers saved before this attach are stale */
+    qjsi_dispatch_wanted = debug_users > 0;
+    dispatch_fill();
+    pthread_mutex_unlock(&dispatch_lock);
+}
+
+void qjsi_debug_install(JSRuntime *rt, qjsi_debug *d, int64_t *control)
+{
+    memset(d, 0, sizeof(*d));
+    d->control = control;
+    rt->qjsi_debug = d;
+}
+
+void qjsi_throw_interrupted(JSContext *ctx)
+{
+    JS_ThrowInterrupted(ctx);
+}
+
+static JSFunctionBytecode *frame_bytecode(JSStackFrame *sf)
+{
+    JSObject *p;
+    if (JS_VALUE_GET_TAG(sf->cur_func) != JS_TAG_OBJECT)
+        return NULL;
+    p = JS_VALUE_GET_OBJ(sf->cur_func);
+    if (!js_class_has_bytecode(p->class_id))
+        return NULL;
+    return p->u.func.function_bytecode;
+}
+
+/* Calls fn for every pc2line entry of b: (pc, line, column). */
+typedef void line_fn(void *opaque, uint32_t pc, int line, int col);
+static void each_line(JSFunctionBytecode *b, line_fn *fn, void *opaque)
+{
+    const uint8_t *p, *p_end;
+    uint32_t val, pc = 0;
+    int v, ret, line, col;
+    if (!b->has_debug || !b->debug.pc2line_buf)
+        return;
+    p = b->debug.pc2line_buf;
+    p_end = p + b->debug.pc2line_len;
+    if ((ret = get_leb128(&val, p, p_end)) < 0)
+        return;
+    p += ret;
+    line = (int)val + 1;
+    if ((ret = get_leb128(&val, p, p_end)) < 0)
+        return;
+    p += ret;
+    col = (int)val + 1;
+    while (p < p_end) {
+        unsigned int op = *p++;
+        if (op == 0) {
+            if ((ret = get_leb128(&val, p, p_end)) < 0)
+                return;
+            pc += val;
+            p += ret;
+            if ((ret = get_sleb128(&v, p, p_end)) < 0)
+                return;
+            p += ret;
+            line += v;
+        } else {
+            op -= PC2LINE_OP_FIRST;
+            pc += op / PC2LINE_RANGE;
+            line += (int)(op % PC2LINE_RANGE) + PC2LINE_BASE;
+        }
+        if ((ret = get_sleb128(&v, p, p_end)) < 0)
+            return;
+        p += ret;
+        col += v;
+        fn(opaque, pc, line, col);
+    }
+}
+
+typedef struct line_walk {
+    int last_line;
+    int32_t *lines;
+    int n, max;
+    stop_points *sp;
+    const int32_t *bp;
+    int bp_n;
+} line_walk;
+
+static void collect_line(void *opaque, uint32_t pc, int line, int col)
+{
+    line_walk *w = opaque;
+    (void)pc;
+    (void)col;
+    if (line != w->last_line && w->n < w->max)
+        w->lines[w->n++] = line;
+    w->last_line = line;
+}
+
+/* The stop lines of b and of the functions it defines (its constant pool), recursively. */
+static void tree_lines(JSFunctionBytecode *b, line_walk *w, int depth)
+{
+    int i;
+    w->last_line = -1;
+    each_line(b, collect_line, w);
+    if (depth >= TREE_DEPTH_MAX)
+        return;
+    for (i = 0; i < b->cpool_count; i++) {
+        JSValueConst c = b->cpool[i];
+        if (JS_VALUE_GET_TAG(c) == JS_TAG_FUNCTION_BYTECODE)
+            tree_lines(JS_VALUE_GET_PTR(c), w, depth + 1);
+    }
+}
+
+static void mark_line(void *opaque, uint32_t pc, int line, int col)
+{
+    line_walk *w = opaque;
+    int i;
+    (void)col;
+    if (line != w->last_line && pc < w->sp->len) {
+        w->sp->bits[pc] |= STOP_POINT;
+        for (i = 0; i < w->bp_n; i++) {
+            if (w->bp[i] == line)
+                w->sp->bits[pc] |= BREAK_POINT;
+        }
+    }
+    w->last_line = line;
+}
+
+/* b's stop points for the host's breakpoint generation (made or made again), or NULL when
+   memory ran out or the host could not answer. */
+static stop_points *stop_points_of(JSContext *ctx, JSFunctionBytecode *b, int64_t generation)
+{
+    stop_points *sp = b->qjsi_debug;
+    line_walk w;
+    int32_t *bp = NULL;
+    int n;
+    if (sp && sp->generation == generation)
+        return sp;
+    memset(&w, 0, sizeof(w));
+    w.max = TREE_LINES_MAX;
+    w.lines = js_malloc_rt(ctx->rt, sizeof(int32_t) * (size_t)w.max);
+    if (!w.lines)
+        return NULL;
+    tree_lines(b, &w, 0);
+    n = debug_lines(ctx, b->debug.filename, w.lines, w.n, &bp);
+    js_free_rt(ctx->rt, w.lines);
+    if (n < 0)
+        return NULL;
+    if (!sp) {
+        sp = js_malloc_rt(ctx->rt, sizeof(stop_points) + (size_t)b->byte_code_len);
+        if (!sp) {
+            js_free_rt(ctx->rt, bp);
+            return NULL;
+        }
+        b->qjsi_debug = sp;
+    }
+    sp->generation = generation;
+    sp->len = (uint32_t)b->byte_code_len;
+    memset(sp->bits, 0, sp->len);
+    w.sp = sp;
+    w.bp = bp;
+    w.bp_n = n;
+    w.last_line = -1;
+    each_line(b, mark_line, &w);
+    js_free_rt(ctx->rt, bp);
+    return sp;
+}
+
+/* JavaScript frames from sf outwards (the depth a step compares). */
+static int frame_depth(JSStackFrame *sf)
+{
+    int n = 0;
+    for (; sf; sf = sf->prev_frame) {
+        if (frame_bytecode(sf))
+            n++;
+    }
+    return n;
+}
+
+/* Whether the step in progress ends at this stop point of sf, on line. */
+static int step_ends(qjsi_debug *d, JSStackFrame *sf, int line)
+{
+    int depth, same;
+    if (d->step < 0)
+        return 1;
+    same = sf == d->step_frame && JS_VALUE_GET_PTR(sf->cur_func) == d->step_func;
+    if (d->step == QJS_RESUME_IN)
+        return !same || line != d->step_line;
+    depth = frame_depth(sf);
+    if (depth < d->step_depth)
+        return 1;
+    if (depth > d->step_depth)
+        return 0;
+    if (d->step == QJS_RESUME_OUT)
+        return !same;
+    return !same || line != d->step_line; /* QJS_RESUME_OVER */
+}
+
+/* Begins the step the host asked for at a stop in frame sf. */
+static void step_begin(JSContext *ctx, qjsi_debug *d, JSStackFrame *sf, int resume, int entry)
+{
+    JSFunctionBytecode *b = frame_bytecode(sf);
+    int col;
+    d->step = resume == QJS_RESUME_OVER || resume == QJS_RESUME_IN || resume == QJS_RESUME_OUT ? resume : 0;
+    if (!d->step || !b)
+        return;
+    d->step_frame = sf;
+    d->step_func = JS_VALUE_GET_PTR(sf->cur_func);
+    d->step_depth = frame_depth(sf);
+    d->step_line = sf->cur_pc ? find_line_num(ctx, b, (uint32_t)(sf->cur_pc - b->byte_code_buf - 1), &col) : 0;
+    d->step_entry = entry;
+}
+
+/* A stop: the host's answer decides the step that follows. 0, or -1 with a pending exception. */
+static int stop_here(JSContext *ctx, qjsi_debug *d, JSStackFrame *sf, int reason, JSValueConst thrown, int entry)
+{
+    int r;
+    __atomic_and_fetch(d->control, ~(int64_t)QJS_DEBUG_PAUSE, __ATOMIC_RELAXED);
+    d->step = 0;
+    d->stopping = 1;
+    r = debug_stop(ctx, reason, thrown);
+    d->stopping = 0;
+    if (r < 0)
+        return -1;
+    step_begin(ctx, d, sf, r, entry);
+    return 0;
+}
+
+void qjsi_debug_left(qjsi_debug *d, int depth)
+{
+    if (d->step > 0 && depth < d->step_entry)
+        d->step = -1;
+}
+
+/* `debugger;` with a debugger attached: a stop (0, or -1 with a pending exception); without,
+   1 (the statement does what it does without a debugger). */
+static int debugger_stop(JSContext *ctx, JSStackFrame *sf)
+{
+    qjsi_debug *d = ctx->rt->qjsi_debug;
+    if (!d || d->stopping || !(__atomic_load_n(d->control, __ATOMIC_RELAXED) & QJS_DEBUG_ATTACHED))
+        return 1;
+    return stop_here(ctx, d, sf, QJS_STOP_AT_DEBUGGER, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
+}
+
+int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
+{
+    qjsi_debug *d = ctx->rt->qjsi_debug;
+    JSFunctionBytecode *b;
+    stop_points *sp;
+    uint32_t off;
+    int64_t c;
+    int line, col, bits;
+    if (!d || d->stopping)
+        return 0;
+    c = __atomic_load_n(d->control, __ATOMIC_RELAXED);
+    if (!(c & QJS_DEBUG_ATTACHED))
+        return 0;
+    d->thrown_seen = 0;
+    if (c & QJS_DEBUG_PAUSE)
+        return stop_here(ctx, d, sf, QJS_STOP_AT_PAUSE, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
+    b = frame_bytecode(sf);
+    if (!b || !b->has_debug)
+        return 0;
+    sp = stop_points_of(ctx, b, c / QJS_DEBUG_GENERATION);
+    off = (uint32_t)(sf->cur_pc - b->byte_code_buf - 1);
+    if (!sp || off >= sp->len || !(sp->bits[off] & STOP_POINT) || b->byte_code_buf[off] == OP_debugger)
+        return 0; /* (a `debugger;` statement stops by itself) */
+    bits = sp->bits[off];
+    if (bits & BREAK_POINT)
+        return stop_here(ctx, d, sf, QJS_STOP_AT_BREAKPOINT, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
+    if (!d->step)
+        return 0;
+    line = find_line_num(ctx, b, off, &col);
+    if (!step_ends(d, sf, line))
+        return 0;
+    return stop_here(ctx, d, sf, QJS_STOP_AT_STEP, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
+}
+
+/* Whether a catch offset is on the stack of sf below its saved stack pointer. */
+static int frame_catches(JSStackFrame *sf, JSFunctionBytecode *b)
+{
+    JSValue *v, *base = sf->var_buf + b->var_count;
+    if (sf->qjsi_epoch != qjsi_epoch || !sf->qjsi_sp || sf->qjsi_sp < base ||
+        sf->qjsi_sp > base + b->stack_size)
+        return 0; /* not seen since the attach: taken as not catching */
+    for (v = sf->qjsi_sp; v > base; v--) {
+        if (JS_VALUE_GET_TAG(v[-1]) == JS_TAG_CATCH_OFFSET && JS_VALUE_GET_INT(v[-1]) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a JavaScript catch between sf and the frame Java entered from takes the exception. */
+static int caught_in_script(JSContext *ctx, JSStackFrame *sf)
+{
+    const void *const *entries;
+    int n = trace_entry_frames(ctx, &entries);
+    const void *boundary = n > 1 ? entries[n - 1] : NULL;
+    for (; sf; sf = sf->prev_frame) {
+        JSFunctionBytecode *b;
+        if (boundary && sf == boundary)
+            return 0; /* the frames below called Java, which called in again */
+        b = frame_bytecode(sf);
+        if (b && frame_catches(sf, b))
+            return 1;
+    }
+    return 0;
+}
+
+void qjsi_debug_throw(JSContext *ctx, JSStackFrame *sf)
+{
+    JSRuntime *rt = ctx->rt;
+    qjsi_debug *d = rt->qjsi_debug;
+    JSValue thrown;
+    int64_t c;
+    if (!d || d->stopping || d->thrown_seen)
+        return;
+    c = __atomic_load_n(d->control, __ATOMIC_RELAXED);
+    if (!(c & QJS_DEBUG_ATTACHED) || !(c & (QJS_DEBUG_EXCEPTIONS_ALL | QJS_DEBUG_EXCEPTIONS_UNCAUGHT)))
+        return;
+    d->thrown_seen = 1; /* the frames it passes on its way out consider it no more */
+    if (JS_IsUncatchableError(ctx, rt->current_exception))
+        return;
+    if (!(c & QJS_DEBUG_EXCEPTIONS_ALL) && caught_in_script(ctx, sf))
+        return;
+    thrown = rt->current_exception; /* held here while evaluations may throw and catch */
+    rt->current_exception = JS_UNINITIALIZED;
+    if (stop_here(ctx, d, sf, QJS_STOP_AT_EXCEPTION, thrown, qjsi_debug_entry_depth(ctx)) < 0) {
+        JS_FreeValue(ctx, thrown); /* interrupted while stopped: that is what is thrown now */
+        return;
+    }
+    JS_FreeValue(ctx, rt->current_exception);
+    rt->current_exception = thrown;
+}
+
+int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max)
+{
+    JSStackFrame *sf;
+    int n = 0;
+    for (sf = ctx->rt->current_stack_frame; sf && n < max; sf = sf->prev_frame) {
+        JSFunctionBytecode *b = frame_bytecode(sf);
+        qjsi_debug_frame *f;
+        if (!b)
+            continue;
+        f = &out[n++];
+        f->function = b->func_name;
+        f->source = b->has_debug ? b->debug.filename : JS_ATOM_NULL;
+        f->line = 0;
+        f->col = 0;
+        if (b->has_debug && sf->cur_pc && sf->cur_pc > b->byte_code_buf &&
+            sf->cur_pc <= b->byte_code_buf + b->byte_code_len)
+            f->line = find_line_num(ctx, b, (uint32_t)(sf->cur_pc - b->byte_code_buf - 1), &f->col);
+        f->sf = sf;
+    }
+    return n;
+}
+
+int qjsi_debug_frame_vars(JSContext *ctx, void *frame, int kind, JSAtom *names, JSValue *values, int max)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = frame_bytecode(sf);
+    JSObject *p;
+    int i, n = 0;
+    (void)ctx;
+    if (!b || !b->vardefs)
+        return 0;
+    p = JS_VALUE_GET_OBJ(sf->cur_func);
+    if (kind == 0) {
+        for (i = 0; i < b->arg_count && n < max; i++) {
+            names[n] = b->vardefs[i].var_name;
+            values[n++] = i < sf->arg_count ? sf->arg_buf[i] : JS_UNDEFINED;
+        }
+        for (i = 0; i < b->var_count && n < max; i++) {
+            names[n] = b->vardefs[b->arg_count + i].var_name;
+            values[n++] = sf->var_buf[i];
+        }
+        return n;
+    }
+    for (i = 0; i < b->closure_var_count && n < max; i++) {
+        JSVarRef *ref = p->u.func.var_refs ? p->u.func.var_refs[i] : NULL;
+        if (ref && ref->pvalue) {
+            names[n] = b->closure_var[i].var_name;
+            values[n++] = *ref->pvalue;
+        }
+    }
+    return n;
+}
+
+int qjsi_debug_frame_set(JSContext *ctx, void *frame, JSAtom name, JSValueConst value)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = frame_bytecode(sf);
+    JSObject *p;
+    JSValue *slot = NULL;
+    int i;
+    if (!b || !b->vardefs)
+        return 0;
+    p = JS_VALUE_GET_OBJ(sf->cur_func);
+    for (i = 0; i < b->arg_count && !slot; i++) {
+        if (b->vardefs[i].var_name == name && i < sf->arg_count)
+            slot = &sf->arg_buf[i];
+    }
+    for (i = b->var_count - 1; i >= 0 && !slot; i--) {
+        if (b->vardefs[b->arg_count + i].var_name == name)
+            slot = &sf->var_buf[i];
+    }
+    for (i = 0; i < b->closure_var_count && !slot; i++) {
+        JSVarRef *ref = p->u.func.var_refs ? p->u.func.var_refs[i] : NULL;
+        if (ref && ref->pvalue && b->closure_var[i].var_name == name)
+            slot = ref->pvalue;
+    }
+    if (!slot)
+        return 0;
+    JS_FreeValue(ctx, *slot);
+    *slot = JS_DupValue(ctx, value);
+    return 1;
+}
+
+JSValue qjsi_debug_frame_this(JSContext *ctx, void *frame)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = frame_bytecode(sf);
+    int i;
+    if (!b || !b->vardefs)
+        return JS_UNDEFINED;
+    for (i = 0; i < b->var_count; i++) {
+        if (b->vardefs[b->arg_count + i].var_name == JS_ATOM_this)
+            return JS_DupValue(ctx, sf->var_buf[i]);
+    }
+    return JS_UNDEFINED;
+}
+
+/* Own data property `name` of p when it is a string, else NULL (no getter runs). */
+static JSString *own_string(JSObject *p, JSAtom name)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs = find_own_property(&pr, p, name);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL ||
+        JS_VALUE_GET_TAG(pr->u.value) != JS_TAG_STRING)
+        return NULL;
+    return JS_VALUE_GET_STRING(pr->u.value);
+}
+
+void qjsi_debug_render(JSContext *ctx, DynBuf *out, JSValueConst v)
+{
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_OBJECT && JS_VALUE_GET_OBJ(v)->class_id == JS_CLASS_ERROR) {
+        /* "Name: message", read from data properties only (own, then the prototype chain's) */
+        JSObject *p = JS_VALUE_GET_OBJ(v), *q;
+        JSString *name = NULL, *message = own_string(p, JS_ATOM_message);
+        char buf[256];
+        int depth = 0;
+        for (q = p; q && !name && depth < 8; q = q->shape->proto, depth++)
+            name = own_string(q, JS_ATOM_name);
+        if (name) {
+            string_utf8(name, buf, (int)sizeof(buf));
+            dbuf_putstr(out, buf);
+        } else {
+            dbuf_putstr(out, "Error");
+        }
+        if (message) {
+            string_utf8(message, buf, (int)sizeof(buf));
+            dbuf_printf(out, ": %s", buf);
+        }
+        return;
+    }
+    render_value(ctx, out, v, 0);
+}
+
+const char *qjsi_debug_type(JSContext *ctx, JSValueConst v)
+{
+    switch (JS_VALUE_GET_NORM_TAG(v)) {
+    case JS_TAG_STRING: return "string";
+    case JS_TAG_INT:
+    case JS_TAG_FLOAT64: return "number";
+    case JS_TAG_BOOL: return "boolean";
+    case JS_TAG_UNDEFINED:
+    case JS_TAG_UNINITIALIZED: return "undefined";
+    case JS_TAG_NULL: return "object";
+    case JS_TAG_SYMBOL: return "symbol";
+    case JS_TAG_SHORT_BIG_INT:
+    case JS_TAG_BIG_INT: return "bigint";
+    case JS_TAG_OBJECT: return JS_IsFunction(ctx, v) ? "function" : "object";
+    default: return "undefined";
+    }
+}
+
+int qjsi_debug_expandable(JSValueConst v)
+{
+    JSObject *p;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    return p->class_id != JS_CLASS_PROXY;
+}
+
+int qjsi_debug_children(JSContext *ctx, JSValueConst v, int start, int count, qjsi_child_fn *fn, void *opaque)
+{
+    JSObject *p;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    int i, index = 0, n = 0;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_PROXY)
+        return 0;
+#define CHILD(name_atom, name_text, value, accessor)                                  \
+    do {                                                                              \
+        if (index++ >= start) {                                                       \
+            if (n == count)                                                           \
+                return n;                                                             \
+            fn(opaque, name_atom, name_text, value, accessor);                        \
+            n++;                                                                      \
+        }                                                                             \
+    } while (0)
+    if ((p->class_id == JS_CLASS_ARRAY || p->class_id == JS_CLASS_ARGUMENTS) && p->fast_array) {
+        uint32_t k;
+        char text[16];
+        for (k = 0; k < p->u.array.count; k++) {
+            (void)snprintf(text, sizeof text, "%u", k);
+            CHILD(JS_ATOM_NULL, text, p->u.array.u.values[k], 0);
+        }
+    }
+    if ((p->class_id == JS_CLASS_MAP || p->class_id == JS_CLASS_SET) && p->u.map_state) {
+        struct list_head *el;
+        char text[ATOM_GET_STR_BUF_SIZE];
+        list_for_each(el, &p->u.map_state->records) {
+            JSMapRecord *mr = list_entry(el, JSMapRecord, link);
+            DynBuf key;
+            if (mr->empty)
+                continue;
+            js_dbuf_init(ctx, &key);
+            render_value(ctx, &key, mr->key, 1);
+            dbuf_putc(&key, '\0');
+            (void)snprintf(text, sizeof text, "%s", key.buf && !dbuf_error(&key) ? (const char *)key.buf : "?");
+            dbuf_free(&key);
+            CHILD(JS_ATOM_NULL, text, p->class_id == JS_CLASS_MAP ? mr->value : mr->key, 0);
+        }
+    }
+    sh = p->shape;
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if (prs->atom == JS_ATOM_NULL)
+            continue;
+        if (!__JS_AtomIsTaggedInt(prs->atom) && JS_AtomGetKind(ctx, prs->atom) != JS_ATOM_KIND_STRING)
+            continue;
+        if ((prs->flags & JS_PROP_TMASK) == JS_PROP_NORMAL)
+            CHILD(prs->atom, NULL, p->prop[i].u.value, 0);
+        else if ((prs->flags & JS_PROP_TMASK) == JS_PROP_GETSET)
+            CHILD(prs->atom, NULL, JS_UNDEFINED, 1);
+        else if ((prs->flags & JS_PROP_TMASK) == JS_PROP_VARREF && p->prop[i].u.var_ref->pvalue)
+            CHILD(prs->atom, NULL, *p->prop[i].u.var_ref->pvalue, 0);
+    }
+#undef CHILD
+    return n;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "quickjs.h"
+#include "cutils.h"
 
 /* Returns a flat string for a string value (a new reference); data points at
    Latin-1 bytes (*wide == 0) or UTF-16 units (*wide == 1), *len characters. */
@@ -135,5 +136,65 @@ void qjsi_heap_walk(JSRuntime *rt, qjsi_heap_fn *fn, void *opaque);
 void qjsi_class_name(JSRuntime *rt, int class_id, char *buf, int size);
 /* A function object's own data property `name` when it is a string: 1, else 0 and "". */
 int qjsi_function_name(const void *func, char *buf, int size);
+
+/* ---------- debugger (patch 11; the policy is the shim's, qjs_debug.c) ---------- */
+
+/* A runtime's debugger state, kept in its qjs_rt; QuickJS's JSRuntime points at it. The host
+   writes *control (QJS_DEBUG_* bits and the breakpoint generation) from any thread; the rest is
+   the engine thread's. */
+typedef struct qjsi_debug {
+    int64_t *control;
+    int stopping;        /* inside a stop: nothing stops again (evaluations run JavaScript) */
+    int thrown_seen;     /* the exception being thrown was considered already */
+    int step;            /* the QJS_RESUME_* step in progress; 0 none, -1 the next line anywhere */
+    int step_depth;      /* the frame depth and frame where the step began */
+    const void *step_frame, *step_func;
+    int step_line;
+    int step_entry;      /* the shim's entry depth where it began (see debug_left) */
+} qjsi_debug;
+/* Makes rt's debugger state d (control: the host's control word). */
+void qjsi_debug_install(JSRuntime *rt, qjsi_debug *d, int64_t *control);
+/* One more (+1) or one fewer (-1) runtime with a debugger attached: the interpreter's dispatch
+   goes through the statement hook while any is. Any thread. */
+void qjsi_debug_hook(int delta);
+/* The JavaScript frames of a stop, innermost first: up to max; each with its function, source,
+   line, column (1-based), written as the shim's output (see qjs_debug.c). */
+typedef struct qjsi_debug_frame {
+    JSAtom function, source; /* borrowed */
+    int line, col;
+    void *sf;                /* the frame, valid during the stop */
+} qjsi_debug_frame;
+int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max);
+/* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1), as
+   (name, value) pairs into names/values (borrowed values); returns how many, at most max. */
+int qjsi_debug_frame_vars(JSContext *ctx, void *sf, int kind, JSAtom *names, JSValue *values, int max);
+/* A frame's this (a new reference) and its realm's context. */
+JSValue qjsi_debug_frame_this(JSContext *ctx, void *sf);
+/* Sets variable `name` of the frame (arguments, locals, closure variables): 1 when found. */
+int qjsi_debug_frame_set(JSContext *ctx, void *sf, JSAtom name, JSValueConst value);
+/* The shim's side, called by the hook (qjs_debug.c): reports a function's stop lines and gets
+   the breakpoint lines back (n lines into *bp, from js_malloc; -1 when none could be had); and
+   stops with a QJS_STOP_AT_* reason: 0, or -1 with a pending exception (interrupted, closed). */
+int debug_lines(JSContext *ctx, JSAtom source, const int32_t *lines, int n, int32_t **bp);
+int debug_stop(JSContext *ctx, int reason, JSValueConst thrown);
+/* A value's bounded rendering (debug mode's renderer; an Error as "Name: message"); runs no
+   JavaScript. */
+void qjsi_debug_render(JSContext *ctx, DynBuf *out, JSValueConst v);
+/* typeof, without running anything. */
+const char *qjsi_debug_type(JSContext *ctx, JSValueConst v);
+/* Whether v has children to show (an object other than a proxy). */
+int qjsi_debug_expandable(JSValueConst v);
+/* Calls fn for the children start .. start + count - 1 of an object: array elements, Map or Set
+   entries (named by their rendered key), then own string-keyed properties (an accessor is not
+   run: accessor = 1, value undefined). Runs no JavaScript; returns how many. */
+typedef void qjsi_child_fn(void *opaque, JSAtom name, const char *name_text, JSValueConst value, int accessor);
+int qjsi_debug_children(JSContext *ctx, JSValueConst v, int start, int count, qjsi_child_fn *fn, void *opaque);
+/* The shim's entry depth (nested calls from Java into JavaScript), for steps. */
+int qjsi_debug_entry_depth(JSContext *ctx);
+/* A call from Java into JavaScript ended at entry depth `depth`: a step that began deeper goes
+   on at the next line that runs. */
+void qjsi_debug_left(qjsi_debug *d, int depth);
+/* The uncatchable "interrupted" error QuickJS throws when its interrupt handler says stop. */
+void qjsi_throw_interrupted(JSContext *ctx);
 
 #endif

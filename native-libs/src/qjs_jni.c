@@ -346,6 +346,17 @@ static jint jni_heap_summary(JNIEnv *env, jclass cls, jlong rt)
     return rc;
 }
 
+/* the debugger (issue 19): its inspection calls run inside the QJS_OP_DEBUG_STOP upcall */
+static jint jni_debug(JNIEnv *env, jclass cls, jlong rt, jint op_frame, jlong in, jint len)
+{
+    jint rc;
+    ENTER(env);
+    (void)cls;
+    rc = qjs_debug(rt_of(rt), op_frame, bytes_at(in), len);
+    leave(env, saved_env);
+    return rc;
+}
+
 #define M(name, sig, fn) { (char *)(name), (char *)(sig), (void *)(fn) }
 static const JNINativeMethod methods[] = {
     M("qjs_runtime_new", "(Ljava/nio/ByteBuffer;I)J", jni_runtime_new),
@@ -380,6 +391,8 @@ static const JNINativeMethod methods[] = {
     M("qjs_profile_start", "(JJI)I", jni_profile_start),
     M("qjs_profile_stop", "(J)I", jni_profile_stop),
     M("qjs_heap_summary", "(J)I", jni_heap_summary),
+    /* the debugger (issue 19) */
+    M("qjs_debug", "(JIJI)I", jni_debug),
 };
 #undef M
 

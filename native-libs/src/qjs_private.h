@@ -171,6 +171,16 @@ struct qjs_rt {
     const void *entry_frames[QJS_MAX_ENTRY_FRAMES];
     /* the CPU profile being recorded (qjs_profile.c); NULL when none */
     struct qjs_profile *profile;
+    /* the debugger (qjs_debug.c): the hook's state, whether this runtime counts among the
+       attached ones, and during a stop its context, frames and the values that have a
+       variables reference (index + 1), all freed when the stop ends */
+    qjsi_debug dbg;
+    int dbg_hooked;
+    JSContext *dbg_ctx;
+    qjsi_debug_frame *dbg_frames;
+    int32_t dbg_frames_n;
+    JSValue *dbg_held;
+    int32_t dbg_held_n, dbg_held_cap;
 };
 
 
@@ -409,6 +419,12 @@ void host_forget_read(qjs_rt *st);
 /* The member prop of a Java object read for `mode` (QJS_GET_*), through the host. */
 JSValue host_get_property_mode(JSContext *ctx, JSValueConst obj, JSAtom prop,
                                JSValueConst receiver, int mode);
+
+/* ---------- the debugger (qjs_debug.c) ---------- */
+
+/* A new runtime's debugger state; and at its end, it no longer counts among the attached. */
+void debug_init(qjs_rt *st);
+void debug_free(qjs_rt *st);
 
 /* ---------- Java methods called in one host call (qjs_methods.c) ---------- */
 

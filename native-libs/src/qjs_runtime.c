@@ -134,6 +134,7 @@ void leave(qjs_rt *st)
         st->measured_top = 0; /* the bounds restored are no measurement of this frame */
     }
     st->depth--;
+    qjsi_debug_left(&st->dbg, st->depth);
     limits_leave(st);
     st->mb[QJS_MB_MALLOC_SIZE] = qjsi_malloc_size(st->rt);
 }
@@ -438,6 +439,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     init_list_head(&st->realms);
     init_list_head(&st->retired);
     JS_SetRuntimeOpaque(st->rt, st);
+    debug_init(st);
     JS_SetMaxStackSize(st->rt, 0);
     JS_SetInterruptHandler(st->rt, interrupt_handler, st);
     JS_SetHostPromiseRejectionTracker(st->rt, rejection_tracker, st);
@@ -456,6 +458,7 @@ void qjs_runtime_free(qjs_rt *st)
     struct list_head *el, *el1;
     if (!st)
         return;
+    debug_free(st);
     enter(st);
     list_for_each_safe(el, el1, &st->boxes) {
         box_free(st, list_entry(el, qjs_box, link));

@@ -311,6 +311,11 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     return runtime;
   }
 
+  /** The engine's debugger, for the Debug Adapter Protocol server (issue 19). */
+  dev.qjs.internal.debug.EngineDebugger debugger() {
+    return runtime.debugger();
+  }
+
   /** ENGINE_SCOPE {@code quickjs.module} is true, or the file name ends in {@code .mjs}. */
   private static boolean isModule(ScriptContext ctx, String fileName) {
     if (fileName.endsWith(".mjs")) {

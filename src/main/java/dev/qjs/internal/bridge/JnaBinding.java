@@ -72,4 +72,7 @@ final class JnaBinding {
   static native int qjs_profile_stop(long rt);
 
   static native int qjs_heap_summary(long rt);
+
+  // the debugger (issue 19)
+  static native int qjs_debug(long rt, int opFrame, long in, int len);
 }

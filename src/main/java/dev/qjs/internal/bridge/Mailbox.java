@@ -52,6 +52,21 @@ public final class Mailbox {
     SLOT.setRelease(buffer, slot * 8, value);
   }
 
+  /** Sets bits of a slot atomically (another thread may change the slot at the same time). */
+  public void setBits(int slot, long bits) {
+    SLOT.getAndBitwiseOr(buffer, slot * 8, bits);
+  }
+
+  /** Clears bits of a slot atomically. */
+  public void clearBits(int slot, long bits) {
+    SLOT.getAndBitwiseAnd(buffer, slot * 8, ~bits);
+  }
+
+  /** Adds to a slot atomically. */
+  public void add(int slot, long delta) {
+    SLOT.getAndAdd(buffer, slot * 8, delta);
+  }
+
   /**
    * The output of the last call, from its start. Its address rarely changes, so one view is kept
    * and reused (making a direct buffer is a JNI call). Used under the runtime's lock.

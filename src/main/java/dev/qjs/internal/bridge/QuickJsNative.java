@@ -53,7 +53,9 @@ public final class QuickJsNative {
   public static final int MB_TRACE = 20;
   // CPU profiler slot
   public static final int MB_PROFILE_HOST = 21;
-  public static final int MB_SLOTS = 22;
+  // debugger slot (issue 19)
+  public static final int MB_DEBUG = 22;
+  public static final int MB_SLOTS = 23;
   // QJS_MB_TRACE flags: what the shim records for diagnostics
   public static final int TRACE_MAPPED = 1;
   public static final int TRACE_VARIABLES = 2;
@@ -84,6 +86,32 @@ public final class QuickJsNative {
   public static final int OP_SCRIPT_LOAD = 19;
   public static final int OP_MAP_STACK = 20;
   public static final int OP_DEBUGGER = 21;
+  public static final int OP_DEBUG_STOP = 22;
+  // QJS_MB_DEBUG bits, stop reasons and resume modes of the debugger (issue 19)
+  public static final int DEBUG_ATTACHED = 1;
+  public static final int DEBUG_PAUSE = 2;
+  public static final int DEBUG_EXCEPTIONS_ALL = 4;
+  public static final int DEBUG_EXCEPTIONS_UNCAUGHT = 8;
+  public static final int DEBUG_GENERATION = 65536;
+  public static final int STOP_AT_BREAKPOINT = 1;
+  public static final int STOP_AT_STEP = 2;
+  public static final int STOP_AT_PAUSE = 3;
+  public static final int STOP_AT_DEBUGGER = 4;
+  public static final int STOP_AT_EXCEPTION = 5;
+  public static final int STOP_AT_LINES = 16;
+  public static final int RESUME_CONTINUE = 0;
+  public static final int RESUME_OVER = 1;
+  public static final int RESUME_IN = 2;
+  public static final int RESUME_OUT = 3;
+  public static final int RESUME_STOPPED = 4;
+  // qjs_debug operations
+  public static final int DEBUGOP_HOOK = 1;
+  public static final int DEBUGOP_FRAMES = 2;
+  public static final int DEBUGOP_SCOPES = 3;
+  public static final int DEBUGOP_VARIABLES = 4;
+  public static final int DEBUGOP_EVALUATE = 5;
+  public static final int DEBUGOP_SET = 6;
+  public static final int DEBUG_CHILDREN_MAX = 100;
   // flags of an OP_HOST_INVOKE_METHOD reply
   public static final int INVOKE_SHADOWED = 1;
   public static final int INVOKE_STABLE = 2;
@@ -498,6 +526,16 @@ public final class QuickJsNative {
       return JniBinding.qjs_heap_summary(rt);
     } else {
       return JnaBinding.qjs_heap_summary(rt);
+    }
+  }
+
+  // ---------------------------------------------------- the debugger (issue 19)
+
+  public static int qjs_debug(long rt, int opFrame, long in, int len) {
+    if (JNI) {
+      return JniBinding.qjs_debug(rt, opFrame, in, len);
+    } else {
+      return JnaBinding.qjs_debug(rt, opFrame, in, len);
     }
   }
 }

@@ -399,6 +399,11 @@ public final class HostCalls {
       }
       case QuickJsNative.OP_DEBUGGER:
         return debuggerStatement(args, realm);
+      case QuickJsNative.OP_DEBUG_STOP: {
+        ValueWriter w = reply.reset();
+        runtime.debugger().onStop((int) a, args, w);
+        return send(w);
+      }
       case QuickJsNative.OP_HOST_MODULE: {
         String id = (String) Objects.requireNonNull(values.read(args, realm));
         ValueWriter w = reply.reset();

@@ -5,6 +5,8 @@ import dev.qjs.ModuleSource;
 import dev.qjs.internal.async.AsyncBridge;
 import dev.qjs.internal.async.EventLoop;
 import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.debug.DebuggedRuntime;
+import dev.qjs.internal.debug.RuntimeDebugger;
 import dev.qjs.internal.bridge.QuickJsNative;
 import dev.qjs.internal.profile.CpuProfiler;
 import dev.qjs.internal.profile.FramePositions;
@@ -108,6 +110,7 @@ public final class JsRuntime implements AutoCloseable {
   private final @Nullable Predicate<String> classFilter;
   private final Function<ScriptContext, Limits> limits;
   private final CpuProfiler profiler;
+  private final RuntimeDebugger debugger;
 
   private @Nullable ScriptContext current;
   /** The file name of the script or module being evaluated: the referrer of require(). */
@@ -145,6 +148,31 @@ public final class JsRuntime implements AutoCloseable {
     hostCalls.register(token);
     modules.onLoad(this::noteLoaded);
     this.profiler = new CpuProfiler(mailbox::output);
+    this.debugger = new RuntimeDebugger(new DebuggedRuntime() {
+      @Override
+      public long nativeRuntime() {
+        return state.rt;
+      }
+
+      @Override
+      public Mailbox mailbox() {
+        return mailbox;
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return entry.interruptFlagSet() || entry.isClosing();
+      }
+
+      @Override
+      public @Nullable Object hostObject(int id) {
+        try {
+          return hosts.get(id);
+        } catch (IllegalStateException gone) {
+          return null;
+        }
+      }
+    });
     profiler.mapPositionsWith(this::originalPosition);
     state.accountMemory();
     CLEANER.register(this, state);
@@ -229,6 +257,11 @@ public final class JsRuntime implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new java.io.IOException(e.getMessage(), e);
     }
+  }
+
+  /** The engine's debugger (issue 19): breakpoints, steps and inspection of a paused engine. */
+  public RuntimeDebugger debugger() {
+    return debugger;
   }
 
   /** Stops the script running now, if any, from any thread: it fails with an interruption. */
@@ -872,6 +905,7 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Before the native runtime is freed, under the lock: the setting's profile file is written. */
   void beforeFree(long rt) {
+    debugger.runtimeEnded();
     try {
       profiler.finishSetting(rt);
     } catch (RuntimeException e) {

@@ -1,0 +1,276 @@
+package dev.qjs.internal.debug;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.codec.ValueWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The debugger of one engine over the shim's statement hook (QuickJS patch 11, {@code
+ * qjs_debug.c}): the control word in the mailbox ({@code QJS_MB_DEBUG}: attached, pause,
+ * exception stops, breakpoint generation) is written from any thread; the shim asks for a
+ * function's breakpoint lines the first time it runs while attached ({@code QJS_STOP_AT_LINES})
+ * and stops the engine in a host call ({@code QJS_OP_DEBUG_STOP}) that waits in {@link
+ * #onStop}. While stopped, the engine's time limit is pushed back by the time paused, and its
+ * instruction budget and CPU-time limit do not run.
+ */
+public final class RuntimeDebugger implements EngineDebugger {
+  private static final AtomicInteger NUMBERS = new AtomicInteger();
+
+  private final String name;
+  private final DebuggedRuntime runtime;
+  private final Mailbox mailbox;
+  /** Guards sources, attaching and detaching. */
+  private final Object lock = new Object();
+  private final Map<String, SourceBreakpoints> sources = new HashMap<>();
+  private final Memory hookInput = new Memory(1);
+  private volatile @Nullable StopListener listener;
+  private volatile @Nullable Stop current;
+  private volatile boolean ended;
+
+  /**
+   * Creates the debugger of a runtime; nothing is attached.
+   *
+   * @param runtime the runtime
+   */
+  public RuntimeDebugger(DebuggedRuntime runtime) {
+    this.runtime = runtime;
+    this.mailbox = runtime.mailbox();
+    this.name = "quickjs-" + NUMBERS.incrementAndGet();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void attach(StopListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (lock) {
+      if (ended) {
+        return;
+      }
+      this.listener = listener;
+      mailbox.setBits(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_ATTACHED);
+      hook(true);
+    }
+  }
+
+  @Override
+  public void detach() {
+    Stop stop;
+    synchronized (lock) {
+      if (listener == null) {
+        return;
+      }
+      listener = null;
+      sources.values().forEach(s -> s.set(List.of()));
+      mailbox.clearBits(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_ATTACHED | QuickJsNative.DEBUG_PAUSE
+          | QuickJsNative.DEBUG_EXCEPTIONS_ALL | QuickJsNative.DEBUG_EXCEPTIONS_UNCAUGHT);
+      mailbox.add(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_GENERATION);
+      hook(false);
+      stop = current;
+    }
+    if (stop != null) {
+      stop.end(QuickJsNative.RESUME_CONTINUE);
+    }
+  }
+
+  @Override
+  public boolean isAttached() {
+    return listener != null;
+  }
+
+  @Override
+  public List<LineBreakpoint> setBreakpoints(String source, List<Integer> lines) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(lines, "lines");
+    synchronized (lock) {
+      List<LineBreakpoint> result = sources.computeIfAbsent(source, s -> new SourceBreakpoints()).set(lines);
+      mailbox.add(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_GENERATION);
+      return result;
+    }
+  }
+
+  @Override
+  public void setExceptionStops(boolean all, boolean uncaught) {
+    synchronized (lock) {
+      mailbox.clearBits(QuickJsNative.MB_DEBUG,
+          QuickJsNative.DEBUG_EXCEPTIONS_ALL | QuickJsNative.DEBUG_EXCEPTIONS_UNCAUGHT);
+      mailbox.setBits(QuickJsNative.MB_DEBUG, (all ? QuickJsNative.DEBUG_EXCEPTIONS_ALL : 0)
+          | (uncaught ? QuickJsNative.DEBUG_EXCEPTIONS_UNCAUGHT : 0));
+    }
+  }
+
+  @Override
+  public void requestPause() {
+    if (listener != null) {
+      mailbox.setBits(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_PAUSE);
+    }
+  }
+
+  /** Counts this runtime among the attached ones (the interpreter goes through the hook). */
+  private void hook(boolean on) {
+    long rt = runtime.nativeRuntime();
+    if (rt != 0) {
+      hookInput.setByte(0, (byte) (on ? 1 : 0));
+      QuickJsNative.qjs_debug(rt, QuickJsNative.DEBUGOP_HOOK, Pointer.nativeValue(hookInput), 1);
+    }
+  }
+
+  /**
+   * The runtime is about to be freed (under its lock): the listener hears {@link
+   * StopListener#ended} and nothing more.
+   */
+  public void runtimeEnded() {
+    StopListener l;
+    synchronized (lock) {
+      ended = true;
+      l = listener;
+      listener = null;
+      mailbox.clearBits(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_ATTACHED | QuickJsNative.DEBUG_PAUSE);
+      hook(false);
+    }
+    if (l != null) {
+      try {
+        l.ended(this);
+      } catch (RuntimeException ignored) {
+        // the listener's failure is no failure of the engine's close
+      }
+    }
+  }
+
+  /**
+   * QJS_OP_DEBUG_STOP, on the engine's thread inside a host call: a function's breakpoint lines
+   * ({@code a} = QJS_STOP_AT_LINES), or a stop that waits until it ends.
+   *
+   * @param reason the QJS_STOP_AT_* of the host call
+   * @param args its arguments
+   * @param reply where the reply is written
+   */
+  public void onStop(int reason, ByteBuffer args, ValueWriter reply) {
+    if (reason == QuickJsNative.STOP_AT_LINES) {
+      lines(args, reply);
+      return;
+    }
+    String thrown = args.get() != 0 ? text(args) : null;
+    StopListener l = listener;
+    if (l == null) {
+      reply.i32(QuickJsNative.RESUME_CONTINUE);
+      return;
+    }
+    Stop stop = new Stop(runtime, reasonOf(reason), thrown);
+    long[] limits = suspendLimits();
+    int resume;
+    current = stop;
+    try {
+      try {
+        l.stopped(this, stop);
+      } catch (RuntimeException e) {
+        stop.end(QuickJsNative.RESUME_CONTINUE); // a listener that fails cannot resume us
+      }
+      resume = stop.await();
+    } finally {
+      current = null;
+      restoreLimits(limits);
+    }
+    try {
+      l.resumed(this);
+    } catch (RuntimeException ignored) {
+      // the engine goes on
+    }
+    reply.i32(resume);
+  }
+
+  private void lines(ByteBuffer args, ValueWriter reply) {
+    String source = text(args);
+    int n = args.getInt();
+    int[] lines = new int[n];
+    for (int i = 0; i < n; i++) {
+      lines[i] = args.getInt();
+    }
+    int[] stops;
+    List<LineBreakpoint> changed = null;
+    StopListener l;
+    synchronized (lock) {
+      SourceBreakpoints s = sources.computeIfAbsent(source, k -> new SourceBreakpoints());
+      if (s.addCodeLines(lines)) {
+        changed = s.resolved();
+        mailbox.add(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_GENERATION);
+      }
+      stops = s.stopLines();
+      l = listener;
+    }
+    reply.i32(stops.length);
+    for (int line : stops) {
+      reply.i32(line);
+    }
+    if (changed != null && l != null) {
+      try {
+        l.breakpointsChanged(this, source, changed);
+      } catch (RuntimeException ignored) {
+        // the engine goes on
+      }
+    }
+  }
+
+  private static StopReason reasonOf(int reason) {
+    return switch (reason) {
+      case QuickJsNative.STOP_AT_BREAKPOINT -> StopReason.BREAKPOINT;
+      case QuickJsNative.STOP_AT_STEP -> StopReason.STEP;
+      case QuickJsNative.STOP_AT_DEBUGGER -> StopReason.DEBUGGER_STATEMENT;
+      case QuickJsNative.STOP_AT_EXCEPTION -> StopReason.EXCEPTION;
+      default -> StopReason.PAUSE;
+    };
+  }
+
+  /**
+   * Lifts the limits for the pause: [deadline, instruction limit, instructions counted, CPU
+   * limit, CPU deadline, pause start ns]. The thread's CPU clock hardly runs while it waits.
+   */
+  private long[] suspendLimits() {
+    long[] saved = {
+      mailbox.getVolatile(QuickJsNative.MB_DEADLINE),
+      mailbox.getVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT),
+      mailbox.getVolatile(QuickJsNative.MB_INSTRUCTIONS),
+      mailbox.getVolatile(QuickJsNative.MB_CPU_LIMIT),
+      mailbox.getVolatile(QuickJsNative.MB_CPU_DEADLINE),
+      System.nanoTime()
+    };
+    mailbox.setVolatile(QuickJsNative.MB_DEADLINE, 0L);
+    if (saved[1] != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT, -1L);
+    }
+    mailbox.setVolatile(QuickJsNative.MB_CPU_LIMIT, 0L);
+    mailbox.setVolatile(QuickJsNative.MB_CPU_DEADLINE, 0L);
+    return saved;
+  }
+
+  private void restoreLimits(long[] saved) {
+    if (saved[0] != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, saved[0] + (System.nanoTime() - saved[5]));
+    }
+    mailbox.setVolatile(QuickJsNative.MB_INSTRUCTION_LIMIT, saved[1]);
+    mailbox.setVolatile(QuickJsNative.MB_INSTRUCTIONS, saved[2]);
+    mailbox.setVolatile(QuickJsNative.MB_CPU_LIMIT, saved[3]);
+    if (saved[4] != 0) {
+      mailbox.setVolatile(QuickJsNative.MB_CPU_DEADLINE, saved[4]);
+    }
+  }
+
+  private static String text(ByteBuffer in) {
+    byte[] b = new byte[in.getInt()];
+    in.get(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
