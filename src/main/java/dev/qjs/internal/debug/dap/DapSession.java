@@ -188,8 +188,8 @@ final class DapSession {
   }
 
   /**
-   * Ends the session; {@code flush}: after writing what is queued (the response to a disconnect),
-   * else at once.
+   * Ends the session; {@code flush}: the connection stays open for the response to a disconnect
+   * (the caller then finishes the outbox), else it closes at once.
    */
   private void end(String why, boolean flush) {
     if (ended) {
@@ -208,9 +208,7 @@ final class DapSession {
     frameIds.clear();
     valueIds.clear();
     server.sessionEnded(this);
-    if (flush) {
-      outbox.finish();
-    } else {
+    if (!flush) {
       outbox.stop();
       closeSocket();
     }
@@ -281,7 +279,7 @@ final class DapSession {
       case "stepIn" -> resume(args, Resume.STEP_IN);
       case "stepOut" -> resume(args, Resume.STEP_OUT);
       case "pause" -> pause(args);
-      case "disconnect" -> body();
+      case "disconnect" -> disconnect();
       default -> throw new RequestFailedException("unknown command \"" + command + "\"");
     };
   }
@@ -291,11 +289,17 @@ final class DapSession {
     switch (command) {
       case "initialize" -> event("initialized", body());
       case "configurationDone" -> server.configured(this);
-      case "disconnect" -> end("the client disconnected", true);
+      case "disconnect" -> outbox.finish();
       default -> {
         // nothing follows
       }
     }
+  }
+
+  /** Every engine resumes and the next client may connect before this one hears the response. */
+  private Map<String, Object> disconnect() {
+    end("the client disconnected", true);
+    return body();
   }
 
   private static Map<String, Object> capabilities() {

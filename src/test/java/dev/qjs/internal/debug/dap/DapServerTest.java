@@ -11,7 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qjs.EngineDebuggers;
+import dev.qjs.QuickJsOptions;
+import dev.qjs.QuickJsScriptEngine;
+import dev.qjs.QuickJsScriptEngineFactory;
 import dev.qjs.internal.debug.DebugFrame;
+import dev.qjs.internal.debug.EngineDebugger;
 import dev.qjs.internal.debug.Resume;
 import dev.qjs.internal.debug.StopReason;
 import java.io.IOException;
@@ -32,6 +37,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.script.ScriptEngine;
+import javax.script.ScriptException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -458,6 +465,258 @@ class DapServerTest {
     }
   }
 
+  /** Sessions over real engines: the engine side's debugger over the native statement hook. */
+  @Nested
+  class RealEngines {
+    private static final String CALC = String.join("\n",
+        "function add(a, b) {", //          1
+        "  const sum = a + b;", //           2
+        "  return sum;", //                  3
+        "}", //                              4
+        "", //                               5
+        "let total = 0;", //                 6
+        "for (let i = 0; i < 3; i++) {", //  7
+        "  total = add(total, i);", //       8
+        "}", //                              9
+        "total;"); //                        10
+
+    private final List<QuickJsScriptEngine> engines = new ArrayList<>();
+
+    @AfterEach
+    void closeEngines() {
+      for (QuickJsScriptEngine e : engines) {
+        e.close();
+      }
+    }
+
+    private QuickJsScriptEngine real(String name) {
+      QuickJsScriptEngine e = new QuickJsScriptEngineFactory()
+          .getScriptEngine(QuickJsOptions.builder().build());
+      engines.add(e);
+      EngineDebugger d = EngineDebuggers.of(e);
+      server.register(d);
+      return e;
+    }
+
+    private CompletableFuture<Object> run(QuickJsScriptEngine e, String file, String script) {
+      return CompletableFuture.supplyAsync(() -> {
+        e.put(ScriptEngine.FILENAME, file);
+        try {
+          return e.eval(script);
+        } catch (ScriptException ex) {
+          throw new java.util.concurrent.CompletionException(ex);
+        }
+      }, engineThreads);
+    }
+
+    private Object result(CompletableFuture<Object> f) throws Exception {
+      return f.get(DapTestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private long threadOf(DapTestClient c, QuickJsScriptEngine e) throws Exception {
+      return threadId(c, EngineDebuggers.of(e).name());
+    }
+
+    private Map<String, Object> top(DapTestClient c, long thread) throws Exception {
+      return list(c.ok("stackTrace", "threadId", thread).get("stackFrames")).get(0);
+    }
+
+    private Map<String, String> locals(DapTestClient c, long frameId) throws Exception {
+      Map<String, Object> scope = list(c.ok("scopes", "frameId", frameId).get("scopes")).stream()
+          .filter(x -> "Locals".equals(x.get("name"))).findFirst().orElseThrow();
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      for (Map<String, Object> v : list(c.ok("variables", "variablesReference",
+          scope.get("variablesReference")).get("variables"))) {
+        m.put(String.valueOf(v.get("name")), String.valueOf(v.get("value")));
+      }
+      return m;
+    }
+
+    @Test
+    void aBreakpointInAScriptStopsThereWithItsFramesLocalsAndEvaluation() throws Exception {
+      QuickJsScriptEngine e = real("calc");
+      DapTestClient c = attached();
+      Map<String, Object> bp = setBreakpoints(c, "calc.js", obj("line", 3)).get(0);
+      long thread = threadOf(c, e);
+      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      assertEquals("breakpoint", c.stopped(thread).get("reason"));
+      Map<String, Object> trace = c.ok("stackTrace", "threadId", thread);
+      List<Map<String, Object>> stack = list(trace.get("stackFrames"));
+      assertEquals("add", stack.get(0).get("name"));
+      assertEquals(3L, stack.get(0).get("line"));
+      assertEquals(Map.of("name", "calc.js"), stack.get(0).get("source"));
+      assertEquals(8L, stack.get(1).get("line"));
+      long frameId = (Long) stack.get(0).get("id");
+      Map<String, String> locals = locals(c, frameId);
+      assertEquals("0", locals.get("a"));
+      assertEquals("0", locals.get("sum"));
+      assertEquals("10", c.ok("evaluate", "expression", "a + b + 10", "frameId", frameId).get("result"));
+      assertTrue(c.error("evaluate", "expression", "nope", "frameId", frameId, "context", "repl")
+          .contains("ReferenceError"));
+      c.ok("setBreakpoints", "source", obj("name", "calc.js"), "breakpoints", List.of());
+      c.ok("continue", "threadId", thread);
+      assertEquals(3, result(done));
+      assertEquals(false, bp.get("verified"), "calc.js was not loaded when it was set");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> changed = (Map<String, Object>) c.event("breakpoint").get("breakpoint");
+      assertEquals(bp.get("id"), changed.get("id"));
+      assertEquals(true, changed.get("verified"));
+    }
+
+    @Test
+    void aBreakpointInAModuleStopsThere() throws Exception {
+      QuickJsScriptEngine e = real("module");
+      DapTestClient c = attached();
+      setBreakpoints(c, "main.mjs", obj("line", 2));
+      long thread = threadOf(c, e);
+      CompletableFuture<Object> done = run(e, "main.mjs", "const x = 40;\nconst y = x + 2;\nexport default y;");
+      c.stopped(thread);
+      Map<String, Object> frame = top(c, thread);
+      assertEquals(Map.of("name", "main.mjs"), frame.get("source"));
+      assertEquals(2L, frame.get("line"));
+      assertEquals("42", c.ok("evaluate", "expression", "40 + 2", "frameId", frame.get("id")).get("result"));
+      c.ok("continue", "threadId", thread);
+      result(done);
+    }
+
+    @Test
+    void conditionsHitCountsAndLogpointsDecideInTheSession() throws Exception {
+      QuickJsScriptEngine e = real("conditions");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      setBreakpoints(c, "calc.js", obj("line", 3, "condition", "b === 2"),
+          obj("line", 2, "logMessage", "add({a}, {b})"), obj("line", 8, "hitCondition", "==2"));
+      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      c.stopped(thread);
+      assertEquals(8L, top(c, thread).get("line"), "the second hit of line 8");
+      c.ok("continue", "threadId", thread);
+      c.stopped(thread);
+      Map<String, Object> frame = top(c, thread);
+      assertEquals(3L, frame.get("line"));
+      assertEquals("2", c.ok("evaluate", "expression", "b", "frameId", frame.get("id")).get("result"));
+      c.ok("continue", "threadId", thread);
+      assertEquals(3, result(done));
+      List<String> logged = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        logged.add(String.valueOf(c.event("output", b -> "console".equals(b.get("category"))).get("output")));
+      }
+      assertEquals(List.of("add(0, 0)\n", "add(0, 1)\n", "add(1, 2)\n"), logged);
+    }
+
+    @Test
+    void stepInOverAndOutFollowTheCalls() throws Exception {
+      QuickJsScriptEngine e = real("steps");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      setBreakpoints(c, "calc.js", obj("line", 8, "hitCondition", "==1"));
+      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      c.stopped(thread);
+      c.ok("stepIn", "threadId", thread);
+      assertEquals("step", c.stopped(thread).get("reason"));
+      Map<String, Object> in = top(c, thread);
+      assertEquals("add", in.get("name"));
+      assertEquals(2L, in.get("line"));
+      c.ok("next", "threadId", thread);
+      c.stopped(thread);
+      assertEquals(3L, top(c, thread).get("line"));
+      c.ok("stepOut", "threadId", thread);
+      c.stopped(thread);
+      Map<String, Object> out = top(c, thread);
+      assertNotEquals("add", out.get("name"));
+      c.ok("continue", "threadId", thread);
+      assertEquals(3, result(done));
+    }
+
+    @Test
+    void setVariableChangesWhatTheScriptComputes() throws Exception {
+      QuickJsScriptEngine e = real("set");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      setBreakpoints(c, "calc.js", obj("line", 3, "hitCondition", "==1"));
+      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      c.stopped(thread);
+      long frameId = (Long) top(c, thread).get("id");
+      long locals = (Long) list(c.ok("scopes", "frameId", frameId).get("scopes")).get(0).get("variablesReference");
+      assertEquals("100", c.ok("setVariable", "variablesReference", locals, "name", "sum", "value", "50 * 2")
+          .get("value"));
+      c.ok("continue", "threadId", thread);
+      assertEquals(103, result(done));
+    }
+
+    @Test
+    void anUncaughtExceptionStopsWithItsText() throws Exception {
+      QuickJsScriptEngine e = real("throws");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      c.ok("setExceptionBreakpoints", "filters", List.of("uncaught"));
+      CompletableFuture<Object> done = run(e, "throw.js",
+          "try { throw new Error('caught'); } catch (x) {}\nthrow new Error('boom');");
+      Map<String, Object> stopped = c.stopped(thread);
+      assertEquals("exception", stopped.get("reason"));
+      assertTrue(String.valueOf(stopped.get("text")).contains("boom"), stopped.toString());
+      c.ok("continue", "threadId", thread);
+      assertThrows(java.util.concurrent.ExecutionException.class, () -> result(done));
+    }
+
+    @Test
+    void aPauseRequestStopsARunningLoopAndEvaluationCanEndIt() throws Exception {
+      QuickJsScriptEngine e = real("loop");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      CompletableFuture<Object> done = run(e, "loop.js",
+          "var stop = false;\nvar n = 0;\nwhile (!stop) {\n  n++;\n}\nn > 0;");
+      c.ok("pause", "threadId", thread);
+      assertEquals("pause", c.stopped(thread).get("reason"));
+      long frameId = (Long) top(c, thread).get("id");
+      c.ok("evaluate", "expression", "stop = true", "frameId", frameId);
+      c.ok("continue", "threadId", thread);
+      assertEquals(true, result(done));
+    }
+
+    @Test
+    void anInterruptDuringAPauseEndsItAndItsIdsGoStale() throws Exception {
+      QuickJsScriptEngine e = real("interrupted");
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      setBreakpoints(c, "calc.js", obj("line", 3));
+      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      c.stopped(thread);
+      long frameId = (Long) top(c, thread).get("id");
+      e.interrupt();
+      assertEquals(thread, c.event("continued").get("threadId"));
+      assertThrows(java.util.concurrent.ExecutionException.class, () -> result(done));
+      assertTrue(c.error("scopes", "frameId", frameId).contains("stale"));
+      assertEquals(3, result(run(e, "other.js", "1 + 2")), "the engine works on");
+    }
+
+    @Test
+    void twoEnginesStopAndGoOnApartAndADisconnectResumesBoth() throws Exception {
+      QuickJsScriptEngine one = real("one");
+      QuickJsScriptEngine two = real("two");
+      DapTestClient c = attached();
+      setBreakpoints(c, "calc.js", obj("line", 3));
+      long a = threadOf(c, one);
+      long b = threadOf(c, two);
+      assertNotEquals(a, b);
+      CompletableFuture<Object> runA = run(one, "calc.js", CALC);
+      CompletableFuture<Object> runB = run(two, "calc.js", CALC.replace("let total = 0;", "let total = 100;"));
+      c.stopped(a);
+      c.stopped(b);
+      Object frameA = top(c, a).get("id");
+      Object frameB = top(c, b).get("id");
+      assertEquals("0", c.ok("evaluate", "expression", "a", "frameId", frameA).get("result"));
+      assertEquals("100", c.ok("evaluate", "expression", "a", "frameId", frameB).get("result"));
+      c.ok("setBreakpoints", "source", obj("name", "calc.js"), "breakpoints", List.of());
+      c.ok("continue", "threadId", a);
+      assertEquals(3, result(runA));
+      assertFalse(runB.isDone(), "the other engine stays paused");
+      setBreakpoints(c, "calc.js", obj("line", 3));
+      c.ok("disconnect");
+      assertEquals(103, result(runB));
+      assertEquals(3, result(run(one, "calc.js", "add(1, 2)")), "no breakpoint is left behind");
+    }
+  }
+
   @Nested
   class HostileInput {
     @Test
@@ -496,7 +755,11 @@ class DapServerTest {
     /** The client is dropped for the bytes, and the next client is served. */
     private void dropped(byte[] raw) throws Exception {
       DapTestClient c = client();
-      c.sendRaw(raw);
+      try {
+        c.sendRaw(raw);
+      } catch (IOException closedWhileWriting) {
+        // dropped before it had sent everything
+      }
       assertTrue(c.closedByServer(), "the client is dropped");
       assertEquals(1, list(attached().ok("threads").get("threads")).size(), "the next one is served");
       attachedClientDisconnects();

@@ -116,21 +116,30 @@ final class DapTestClient implements AutoCloseable {
     return String.valueOf(r.get("message"));
   }
 
-  /** The body of the next event named {@code name} that matches, skipping others. */
+  /**
+   * The body of the first event named {@code name} that matches; events it passes over stay for
+   * later calls.
+   */
   @SuppressWarnings("unchecked")
   Map<String, Object> event(String name, Predicate<Map<String, Object>> which) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    int i = 0;
     while (true) {
-      long left = deadline - System.nanoTime();
-      Map<String, Object> e = events.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-      if (e == null) {
-        return fail("no " + name + " event in " + TIMEOUT_SECONDS + " s; seen: " + seen);
+      if (i == seen.size()) {
+        long left = deadline - System.nanoTime();
+        Map<String, Object> e = events.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+        if (e == null) {
+          return fail("no " + name + " event in " + TIMEOUT_SECONDS + " s; not taken: " + seen);
+        }
+        seen.add(e);
       }
-      seen.add(e);
+      Map<String, Object> e = seen.get(i);
       Map<String, Object> body = e.get("body") instanceof Map ? (Map<String, Object>) e.get("body") : Map.of();
       if (name.equals(e.get("event")) && which.test(body)) {
+        seen.remove(i);
         return body;
       }
+      i++;
     }
   }
 
@@ -145,7 +154,8 @@ final class DapTestClient implements AutoCloseable {
 
   /** Events that arrived and were not consumed yet, without waiting. */
   List<Map<String, Object>> drainEvents() {
-    List<Map<String, Object>> l = new ArrayList<>();
+    List<Map<String, Object>> l = new ArrayList<>(seen);
+    seen.clear();
     events.drainTo(l);
     return l;
   }
