@@ -1,0 +1,104 @@
+package dev.qjs.internal.debug.dap;
+
+import static dev.qjs.internal.debug.dap.HandDrivenDebugger.frame;
+import static dev.qjs.internal.debug.dap.HandDrivenDebugger.frames;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.qjs.internal.debug.Resume;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The protocol server as VS Code speaks it: node runs {@code src/test/dap/vscode-client.js} with
+ * VS Code's own test client (the npm package {@code @vscode/debugadapter-testsupport}), which
+ * attaches, sets a breakpoint in a script, asserts the stop location, a frame, a local and an
+ * evaluation, continues and disconnects. Skipped only when node is not installed.
+ */
+@Tag("slow-under-emulation")
+class VsCodeTestClientTest {
+
+  private static Path npmProject() {
+    Path project = Path.of(System.getProperty("quickjs.npm.dir", "target/npm")).toAbsolutePath();
+    if (Files.isRegularFile(project.resolve(
+        "node_modules/@vscode/debugadapter-testsupport/package.json"))) {
+      return project;
+    }
+    String reason;
+    try {
+      Path why = project.resolve("UNAVAILABLE");
+      reason = Files.isRegularFile(why)
+          ? Files.readString(why, StandardCharsets.UTF_8).strip()
+          : "the build did not run src/test/npm/fetch.sh (run `mvn generate-resources`)";
+    } catch (IOException e) {
+      reason = e.toString();
+    }
+    return fail("@vscode/debugadapter-testsupport is missing from " + project
+        + "/node_modules; it is fetched with npm at build time: " + reason);
+  }
+
+  private static boolean nodeInstalled() {
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void vsCodesTestClientStopsAtABreakpointInspectsAndContinues(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(nodeInstalled(), "node is not installed");
+    Path project = npmProject();
+    Path script = dir.resolve("compute.js");
+    Files.writeString(script, "var n = 42;\nfunction compute() {\n  return n * 2;\n}\ncompute();\n",
+        StandardCharsets.UTF_8);
+    String source = script.toAbsolutePath().toString();
+    try (DapServer server = DapServer.listen(0);
+        HandDrivenDebugger engine = new HandDrivenDebugger("vscode-engine",
+            Files.readString(script, StandardCharsets.UTF_8), "n")) {
+      engine.load(source, 1, 2, 3, 5);
+      server.register(engine);
+      Path client = Path.of("src/test/dap/vscode-client.js").toAbsolutePath();
+      ProcessBuilder pb = new ProcessBuilder("node", client.toString(),
+          Integer.toString(server.port()), source, "3")
+          .directory(project.toFile())
+          .redirectErrorStream(true);
+      // node resolves require() from the script's folder up: point it at the fetched packages
+      pb.environment().put("NODE_PATH", project.resolve("node_modules").toString());
+      Process node = pb.start();
+      StringBuilder out = new StringBuilder();
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        CompletableFuture<Resume> run = null;
+        for (String line; (line = lines.readLine()) != null; ) {
+          out.append(line).append('\n');
+          if (line.equals("READY")) {
+            run = CompletableFuture.supplyAsync(
+                () -> engine.statement(frames(frame("compute", source, 3), frame("<eval>", source, 5))));
+          }
+        }
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS), "node did not finish: " + out);
+        assertEquals(0, node.exitValue(), out::toString);
+        assertTrue(out.toString().contains("OK"), out::toString);
+        assertTrue(run != null, out::toString);
+        assertEquals(Resume.CONTINUE, run.get(10, TimeUnit.SECONDS));
+      } finally {
+        node.destroyForcibly();
+      }
+      assertTrue(!engine.isAttached(), "the disconnect detached the engine");
+    }
+  }
+}
