@@ -63,6 +63,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   static final String CPU_PROFILE_KEY = dev.qjs.internal.profile.CpuProfiler.KEY;
 
   private final Limits defaults;
+  /** The engine's place on a debug port (issue 19); null when no port is set. */
+  private final dev.qjs.internal.debug.dap.DebugPorts.@Nullable Served debugPort;
 
   QuickJsScriptEngine(QuickJsScriptEngineFactory factory, QuickJsOptions options) {
     this.factory = factory;
@@ -101,6 +103,14 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
+    int port = dev.qjs.internal.debug.dap.DebugPorts.port(options.debugPort());
+    this.debugPort =
+        port < 0
+            ? null
+            : dev.qjs.internal.debug.dap.DebugPorts.serve(
+                port,
+                runtime.debugger(),
+                dev.qjs.internal.debug.dap.DebugPorts.suspend(options.debugSuspend()));
   }
 
   private static ClassLoader contextClassLoader() {
@@ -414,6 +424,20 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   @Override
   public void close() {
     runtime.close();
+    if (debugPort != null) {
+      debugPort.close();
+    }
+  }
+
+  /** With {@code quickjs.debug.suspend}, the first call waits for a debugger. */
+  private static void awaitDebugger(dev.qjs.internal.debug.dap.DebugPorts.Served port)
+      throws ScriptException {
+    try {
+      port.awaitDebuggerOnce();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ScriptException("interrupted while waiting for a debugger (quickjs.debug.suspend)");
+    }
   }
 
   /** Whether {@link #close()} was called; a pool discards such an engine when its lease ends. */
@@ -603,6 +627,9 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
             runtime.syncOut(realm, engineScope);
           }
         };
+    if (debugPort != null && !callback) {
+      awaitDebugger(debugPort);
+    }
     return callback ? runtime.lockedForCallback(ctx, action) : runtime.locked(ctx, action);
   }
 
