@@ -113,7 +113,7 @@ public final class DebugPorts {
         LOG.log(
             System.Logger.Level.INFO,
             "quickjs debugger: listening on 127.0.0.1:{0} (Debug Adapter Protocol, attach)",
-            server.port());
+            Integer.toString(server.port()));
       }
     }
     // the server holds the engine weakly: an engine dropped without close() is still collected
@@ -168,7 +168,7 @@ public final class DebugPorts {
       LOG.log(
           System.Logger.Level.INFO,
           "quickjs debugger: {0} waits for a debugger on 127.0.0.1:{1} ({2})",
-          new Object[] {engine.name(), server.port(), SUSPEND_KEY});
+          new Object[] {engine.name(), Integer.toString(server.port()), SUSPEND_KEY});
       while (!server.awaitConfigured(Duration.ofSeconds(60))) {
         // wait on: suspend means until a debugger comes
       }
