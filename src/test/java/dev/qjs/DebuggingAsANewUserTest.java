@@ -48,9 +48,26 @@ class DebuggingAsANewUserTest {
         "dev.qjs.cli.ScriptFileRunner", script.toString())
         .redirectErrorStream(true)
         .start();
-    CompletableFuture<String> appOut = CompletableFuture.supplyAsync(() -> readAll(app));
+    StringBuffer appText = new StringBuffer();
+    CompletableFuture<Void> listening = new CompletableFuture<>();
+    CompletableFuture<String> appOut = CompletableFuture.supplyAsync(() -> {
+      try (var lines = new java.io.BufferedReader(
+          new java.io.InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          appText.append(line).append('\n');
+          if (line.contains("waits for a debugger")) {
+            listening.complete(null);
+          }
+        }
+      } catch (IOException e) {
+        appText.append(e);
+      }
+      listening.complete(null);
+      return appText.toString();
+    });
     try {
-      awaitListening(port, app);
+      // the program logs (logger dev.qjs.debug) that it listens and that its first script waits
+      listening.get(60, TimeUnit.SECONDS);
       ProcessBuilder pb = new ProcessBuilder("node",
           Path.of("src/test/dap/templating-session.js").toAbsolutePath().toString(),
           Integer.toString(port), script.toString(), Integer.toString(helperLine))
@@ -58,7 +75,7 @@ class DebuggingAsANewUserTest {
           .redirectErrorStream(true);
       pb.environment().put("NODE_PATH", npm.resolve("node_modules").toString());
       Process node = pb.start();
-      String session = readAll(node) + "\n--- the program:\n" + (app.isAlive() ? "(running)" : appOut.get());
+      String session = readAll(node) + "\n--- the program:\n" + appText;
       assertTrue(node.waitFor(60, TimeUnit.SECONDS), session);
       assertEquals(0, node.exitValue(), session);
       assertTrue(session.contains("stopped in: ") && session.contains("at line " + helperLine), session);
@@ -87,22 +104,6 @@ class DebuggingAsANewUserTest {
       }
     }
     throw new AssertionError(text + " is not in " + file);
-  }
-
-  /** The program opens the port before its first script waits; connect until it answers. */
-  private static void awaitListening(int port, Process app) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!app.isAlive()) {
-        fail("the program ended before it listened on " + port);
-      }
-      try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-        return; // the server serves one client: this probe is closed at once and it waits on
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    fail("nothing listened on " + port);
   }
 
   private static String readAll(Process p) {

@@ -203,7 +203,7 @@ public final class DebugPorts {
     public void attach(StopListener listener) {
       EngineDebugger e = engine.get();
       if (e != null) {
-        e.attach(listener);
+        e.attach(new AsHeld(this, listener));
       }
     }
 
@@ -244,6 +244,30 @@ public final class DebugPorts {
       if (e != null) {
         e.requestPause();
       }
+    }
+  }
+
+  /** Tells a listener of the engine as the server holds it (the server knows no other object). */
+  private record AsHeld(EngineDebugger held, StopListener listener) implements StopListener {
+    @Override
+    public void stopped(EngineDebugger engine, dev.qjs.internal.debug.PausedEngine paused) {
+      listener.stopped(held, paused);
+    }
+
+    @Override
+    public void resumed(EngineDebugger engine) {
+      listener.resumed(held);
+    }
+
+    @Override
+    public void breakpointsChanged(
+        EngineDebugger engine, String source, List<LineBreakpoint> breakpoints) {
+      listener.breakpointsChanged(held, source, breakpoints);
+    }
+
+    @Override
+    public void ended(EngineDebugger engine) {
+      listener.ended(held);
     }
   }
 }
