@@ -9,8 +9,9 @@
 #   maven arguments e.g. -Dtest='EvalTest,AsyncTest' to choose other tests than the default
 #
 # The default selection is the whole suite but the test classes tagged slow-under-emulation
-# (@Tag("slow-under-emulation"): the limit sweeps of LimitsTest, StressTest and the fuzz targets'
-# replays), which emulation stretches to tens of minutes: about 1,490 tests in about 5 minutes.
+# (@Tag("slow-under-emulation"): the limit sweeps of LimitsTest, StressTest, the fuzz targets'
+# replays, and single volume tests such as the random overload choices of MethodGroupTest and the
+# RSS checks of LifecycleTest), which emulation stretches to tens of minutes: about 1,490 tests in about 5 minutes.
 # A new test class runs here unless it carries that tag. Any -Dtest, -Dgroups or -DexcludedGroups argument replaces the default.
 # Needs qemu-user, apt-get and dpkg-deb. POSIX sh (runs under dash).
 

@@ -13,6 +13,7 @@ import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +89,7 @@ class FunctionsOutliveTheirGlobalTest {
     assertEquals(2, engine.eval("1 + 1"));
   }
 
+  @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
   @Test
   void manyCollectedGlobalsWhoseFunctionsAreDroppedLaterLeaveAWorkingEngine() throws Exception {
     for (int round = 0; round < 3; round++) {

@@ -28,6 +28,7 @@ import javax.script.ScriptException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** JSON at the boundary: Jackson nodes into scripts, parseJson, toJson and {@link JsonNodes}. */
@@ -405,6 +406,7 @@ public class JsonTest {
       assertEquals(List.of(1), engine.parseJson("[1]"), "the engine stays usable");
     }
 
+    @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
     @Test
     void tenMegabyteNodeCrossesIntoTheEngineAndBack() throws Exception {
       JsonNode node = mapper.readTree(tenMegabytes());

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -433,6 +434,7 @@ class LifecycleTest {
 
   @Nested
   class Memory {
+    @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
     @Test
     void enginesDroppedWithoutCloseAreFreedAndRssStaysBounded() throws Exception {
       assumeLinuxProc();
@@ -501,6 +503,7 @@ class LifecycleTest {
       assertTrue(growth < 64L << 20, "RSS grew by " + (growth >> 20) + " MB for 100000 dropped mirrors");
     }
 
+    @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
     @Test
     void closedEnginesGiveTheirMemoryBackAtOnce() throws Exception {
       assumeLinuxProc();

@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import javax.script.ScriptException;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -357,6 +358,7 @@ class MethodGroupTest {
     }
   }
 
+  @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
   @Test
   void overloadedTestMethodsChooseAsTheUncachedPathDoesForRandomArguments() {
     for (String name : List.of("m", "n", "v", "e", "w", "c", "a", "only", "record", "fail")) {
@@ -366,6 +368,7 @@ class MethodGroupTest {
     }
   }
 
+  @Tag("slow-under-emulation") // binding-independent volume: the x86-64 suites run it
   @Test
   void overloadedJdkMethodsChooseAsTheUncachedPathDoesForRandomArguments() {
     Map<String, Supplier<Object>> targets = new LinkedHashMap<>();
