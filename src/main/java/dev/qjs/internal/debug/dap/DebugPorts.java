@@ -4,7 +4,6 @@ import dev.qjs.internal.debug.EngineDebugger;
 import dev.qjs.internal.debug.LineBreakpoint;
 import dev.qjs.internal.debug.StopListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.List;
@@ -29,6 +28,8 @@ public final class DebugPorts {
 
   private static final System.Logger LOG = System.getLogger("dev.qjs.debug");
   private static final Map<Integer, DapServer> OPEN = new HashMap<>();
+  /** Ports that could not be opened: asked once, warned about once. */
+  private static final java.util.Set<Integer> REFUSED = new java.util.HashSet<>();
   /** Takes an engine that was dropped without {@code close()} off its port. */
   private static final Cleaner DROPPED = Cleaner.create(
       r -> {
@@ -95,19 +96,28 @@ public final class DebugPorts {
    *     for 0)
    * @param engine the engine's debugger
    * @param suspend whether {@link Served#awaitDebuggerOnce()} waits
-   * @return the engine's place on the port, to close with the engine
-   * @throws UncheckedIOException when the port cannot be opened (in use, say)
+   * @return the engine's place on the port, to close with the engine; null when the port cannot
+   *     be opened (in use, say: a warning on logger {@code dev.qjs.debug} says so once)
    */
-  public static Served serve(int port, EngineDebugger engine, boolean suspend) {
+  public static @Nullable Served serve(int port, EngineDebugger engine, boolean suspend) {
     DapServer server;
     synchronized (OPEN) {
       server = OPEN.get(port);
       if (server == null) {
+        if (REFUSED.contains(port)) {
+          return null;
+        }
         try {
           server = DapServer.listen(port);
         } catch (IOException e) {
-          throw new UncheckedIOException(
-              "cannot listen for a debugger on 127.0.0.1:" + port + " (" + PORT_KEY + ")", e);
+          // the program runs on without a debugger rather than fail every engine it makes
+          REFUSED.add(port);
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "quickjs debugger: cannot listen on 127.0.0.1:{0} ({1}): {2}; engines run without"
+                  + " a debugger",
+              Integer.toString(port), PORT_KEY, e.toString());
+          return null;
         }
         OPEN.put(port, server);
         LOG.log(
