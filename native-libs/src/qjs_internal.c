@@ -966,11 +966,9 @@ int qjsi_function_name(const void *func, char *buf, int size)
 
 /* What the hook keeps per function (JSFunctionBytecode.qjsi_debug, freed with it): one byte per
    byte of its bytecode, STOP_POINT where a line begins (a pc2line entry whose line differs from
-   the entry before), BREAK_POINT where a breakpoint of the host's generation `generation` is,
-   ENTRY_POINT at every pc2line entry. */
+   the entry before), BREAK_POINT where a breakpoint of the host's generation `generation` is. */
 #define STOP_POINT 1
 #define BREAK_POINT 2
-#define ENTRY_POINT 4 /* any pc2line entry: where a pause may stop */
 #define TREE_LINES_MAX 4096 /* lines one report of a function and its inner functions carries */
 #define TREE_DEPTH_MAX 32   /* nesting of inner functions a report follows */
 
@@ -1123,8 +1121,6 @@ static void mark_line(void *opaque, uint32_t pc, int line, int col)
     line_walk *w = opaque;
     int i;
     (void)col;
-    if (pc < w->sp->len)
-        w->sp->bits[pc] |= ENTRY_POINT;
     if (line != w->last_line && pc < w->sp->len) {
         w->sp->bits[pc] |= STOP_POINT;
         for (i = 0; i < w->bp_n; i++) {
@@ -1271,11 +1267,12 @@ int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
     off = (uint32_t)(sf->cur_pc - b->byte_code_buf - 1);
     sp = b->has_debug ? stop_points_of(ctx, b, c / QJS_DEBUG_GENERATION) : NULL;
     if (c & QJS_DEBUG_PAUSE) {
-        /* a pause stops where an expression with a source position begins, or at a jump (the
-           back edge of a loop that has none): never with half an expression on the stack that
-           an evaluation could make stale */
+        /* a pause stops where a line begins, or at a jump (the back edge of a loop on one
+           line): not inside an expression whose operands are on the stack already (a pc2line
+           entry may be an operator's: `n++` loads n before the entry of `++`), where a value an
+           evaluation sets would be overwritten by the stale one */
         uint8_t op = b->byte_code_buf[off];
-        if ((sp && off < sp->len && (sp->bits[off] & ENTRY_POINT)) || op == OP_goto || op == OP_goto8 ||
+        if ((sp && off < sp->len && (sp->bits[off] & STOP_POINT)) || op == OP_goto || op == OP_goto8 ||
             op == OP_goto16)
             return stop_here(ctx, d, sf, QJS_STOP_AT_PAUSE, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
     }
