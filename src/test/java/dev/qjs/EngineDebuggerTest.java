@@ -602,6 +602,29 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void theThisScopeShowsTheFramesReceiverInEveryFrame() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "this.js", String.join("\n",
+          "const box = { label: 'outer', run() { return helper.call({ label: 'inner' }); } };",
+          "function helper() {",
+          "  debugger;",
+          "  return this.label;",
+          "}",
+          "box.run();"));
+      PausedEngine p = r.next();
+      DebugVariable inner = p.variables(scope(p, 0, "this").reference(), 0, 0).get(0);
+      assertEquals("this", inner.name());
+      assertEquals("\"inner\"", values(p.variables(inner.reference(), 0, 0)).get("label"));
+      DebugVariable outer = p.variables(scope(p, 1, "this").reference(), 0, 0).get(0);
+      assertEquals("\"outer\"", values(p.variables(outer.reference(), 0, 0)).get("label"));
+      assertEquals("\"inner!\"", p.evaluate(0, "this.label + '!'").value());
+      p.resume(Resume.CONTINUE);
+      assertEquals("inner", result(done));
+    }
+
+    @Test
     void evaluateReadsAndAssignsTheFramesVariables() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();
