@@ -467,6 +467,30 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void interruptingThePausedThreadEndsThePauseAsAnInterrupt() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      BlockingQueue<Thread> engineThread = new LinkedBlockingQueue<>();
+      Future<Object> done = threads.submit(() -> {
+        engineThread.add(Thread.currentThread());
+        e.put(ScriptEngine.FILENAME, "t.js");
+        try {
+          return e.eval("debugger;\n1;");
+        } finally {
+          Thread.interrupted(); // the pool's thread goes back clean
+        }
+      });
+      r.next();
+      Thread t = engineThread.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertNotNull(t);
+      t.interrupt();
+      Exception failed = assertThrows(Exception.class, () -> result(done));
+      assertTrue(failed.getCause() instanceof javax.script.ScriptException, String.valueOf(failed.getCause()));
+      assertEquals(3, result(run(e, "t.js", "1 + 2")), "the engine keeps working");
+    }
+
+    @Test
     void closeFromAnotherThreadEndsAPause() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();
