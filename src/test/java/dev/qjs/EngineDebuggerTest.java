@@ -670,6 +670,24 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void aStepAfterEvaluationsThatCalledJavaIsTheStepAskedFor() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "s.js", STATE);
+      PausedEngine p = r.next();
+      assertEquals("3", p.evaluate(0, "p.getX()").value()); // host calls reuse the reply buffer
+      assertEquals("\"Point(3)\"", p.evaluate(0, "String(p)").value());
+      p.resume(Resume.STEP_OVER);
+      p = r.next();
+      assertEquals(StopReason.STEP, p.reason());
+      assertEquals(8, top(p).line());
+      p.resume(Resume.CONTINUE);
+      assertEquals(5, result(done));
+    }
+
+    @Test
     void setVariableChangesALocalAndAProperty() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();
