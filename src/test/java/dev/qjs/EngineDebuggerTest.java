@@ -230,6 +230,32 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void anAttachedEngineComputesWhatAnUnattachedOneDoes() throws Exception {
+      String mix = String.join("\n",
+          "function* gen(n) { for (let i = 0; i < n; i++) { try { if (i === 3) throw i; yield i * i; } catch (e) { yield -e; } finally { } } }",
+          "const out = [...gen(6)];",
+          "const counters = []; for (let i = 0; i < 3; i++) counters.push(() => i * 10);",
+          "out.push(...counters.map(f => f()));",
+          "outer: for (const a of [1, 2, 3]) { for (const b of [1, 2]) { if (a * b === 4) break outer; out.push(a * b); } }",
+          "const o = { get g() { return 'getter'; }, ['k' + 1]: 2 }; out.push(o.g, o.k1);",
+          "let s = 0; for (let i = 0; i < 20000; i++) { s = (s + i * 7) % 1000003; } out.push(s);",
+          "class A { #p = 4; m() { return this.#p + (super.toString ? 1 : 0); } } out.push(new A().m());",
+          "try { null.x } catch (e) { out.push(e.constructor.name); }",
+          "const r = /a(b+)c/.exec('xxabbbc'); out.push(r[1], JSON.stringify({ z: [1, { y: 2 }] }));",
+          "var later = []; Promise.resolve(1).then(v => later.push(v + 1));",
+          "JSON.stringify(out);");
+      QuickJsScriptEngine plain = engine();
+      QuickJsScriptEngine attached = engine();
+      Recorder r = new Recorder();
+      attached.debugger().attach(r);
+      attached.debugger().setExceptionStops(false, false);
+      Object expected = result(run(plain, "mix.js", mix));
+      assertEquals(expected, result(run(attached, "mix.js", mix)));
+      assertEquals(plain.eval("JSON.stringify(later)"), attached.eval("JSON.stringify(later)"));
+      r.noMoreStops();
+    }
+
+    @Test
     void withoutAListenerBreakpointsDoNotStop() throws Exception {
       QuickJsScriptEngine e = engine();
       e.debugger().setBreakpoints("calc.js", List.of(3));
