@@ -962,11 +962,9 @@ int qjsi_function_name(const void *func, char *buf, int size)
 
 /* What the hook keeps per function (JSFunctionBytecode.qjsi_debug, freed with it): one byte per
    byte of its bytecode, STOP_POINT where a line begins (a pc2line entry whose line differs from
-   the entry before), BREAK_POINT where a breakpoint of the host's generation `generation` is,
-   ENTRY_POINT at every pc2line entry. */
+   the entry before), BREAK_POINT where a breakpoint of the host's generation `generation` is. */
 #define STOP_POINT 1
 #define BREAK_POINT 2
-#define ENTRY_POINT 4 /* any pc2line entry: where a pause may stop */
 #define TREE_LINES_MAX 4096 /* lines one report of a function and its inner functions carries */
 #define TREE_DEPTH_MAX 32   /* nesting of inner functions a report follows */
 
@@ -1007,8 +1005,13 @@ void qjsi_debug_hook(int delta)
     debug_users += delta;
     if (debug_users < 0)
         debug_users = 0;
-    if (delta > 0)
-        qjsi_epoch++; /* stack pointers saved before this attach are stale */
+    if (delta > 0) {
+        /* what frames saved before this attach is stale; a step far from small integers, so
+           that stack garbage in a frame entered before it hardly ever looks current */
+        qjsi_epoch += 0x9e3779b9u;
+        if (qjsi_epoch == 0)
+            qjsi_epoch = 1;
+    }
     qjsi_dispatch_wanted = debug_users > 0;
     dispatch_fill();
     pthread_mutex_unlock(&dispatch_lock);
@@ -1119,8 +1122,6 @@ static void mark_line(void *opaque, uint32_t pc, int line, int col)
     line_walk *w = opaque;
     int i;
     (void)col;
-    if (pc < w->sp->len)
-        w->sp->bits[pc] |= ENTRY_POINT;
     if (line != w->last_line && pc < w->sp->len) {
         w->sp->bits[pc] |= STOP_POINT;
         for (i = 0; i < w->bp_n; i++) {
@@ -1267,11 +1268,12 @@ int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
     off = (uint32_t)(sf->cur_pc - b->byte_code_buf - 1);
     sp = b->has_debug ? stop_points_of(ctx, b, c / QJS_DEBUG_GENERATION) : NULL;
     if (c & QJS_DEBUG_PAUSE) {
-        /* a pause stops where an expression with a source position begins, or at a jump (the
-           back edge of a loop that has none): never with half an expression on the stack that
-           an evaluation could make stale */
+        /* a pause stops where a line begins, or at a jump (the back edge of a loop on one
+           line): not inside an expression whose operands are on the stack already (a pc2line
+           entry may be an operator's: `n++` loads n before the entry of `++`), where a value an
+           evaluation sets would be overwritten by the stale one */
         uint8_t op = b->byte_code_buf[off];
-        if ((sp && off < sp->len && (sp->bits[off] & ENTRY_POINT)) || op == OP_goto || op == OP_goto8 ||
+        if ((sp && off < sp->len && (sp->bits[off] & STOP_POINT)) || op == OP_goto || op == OP_goto8 ||
             op == OP_goto16)
             return stop_here(ctx, d, sf, QJS_STOP_AT_PAUSE, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
     }
@@ -1288,12 +1290,19 @@ int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
     return stop_here(ctx, d, sf, QJS_STOP_AT_STEP, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
 }
 
+/* Whether the hook saw frame sf since the attach (what it saved there is current). */
+static int frame_seen(JSStackFrame *sf, JSFunctionBytecode *b)
+{
+    JSValue *base = sf->var_buf + b->var_count;
+    return sf->qjsi_epoch == qjsi_epoch && sf->qjsi_sp && sf->qjsi_sp >= base &&
+           sf->qjsi_sp <= base + b->stack_size;
+}
+
 /* Whether a catch offset is on the stack of sf below its saved stack pointer. */
 static int frame_catches(JSStackFrame *sf, JSFunctionBytecode *b)
 {
     JSValue *v, *base = sf->var_buf + b->var_count;
-    if (sf->qjsi_epoch != qjsi_epoch || !sf->qjsi_sp || sf->qjsi_sp < base ||
-        sf->qjsi_sp > base + b->stack_size)
+    if (!frame_seen(sf, b))
         return 0; /* not seen since the attach: taken as not catching */
     for (v = sf->qjsi_sp; v > base; v--) {
         if (JS_VALUE_GET_TAG(v[-1]) == JS_TAG_CATCH_OFFSET && JS_VALUE_GET_INT(v[-1]) != 0)
@@ -1433,7 +1442,11 @@ JSValue qjsi_debug_frame_this(JSContext *ctx, void *frame)
     JSStackFrame *sf = frame;
     JSFunctionBytecode *b = frame_bytecode(sf);
     int i;
-    if (!b || !b->vardefs)
+    if (!b)
+        return JS_UNDEFINED;
+    if (frame_seen(sf, b))
+        return JS_DupValue(ctx, sf->qjsi_this); /* what the hook saw: the frame ran since the attach */
+    if (!b->vardefs)
         return JS_UNDEFINED;
     for (i = 0; i < b->var_count; i++) {
         if (b->vardefs[b->arg_count + i].var_name == JS_ATOM_this)
