@@ -117,11 +117,13 @@ final class DapSession {
 
   private void readLoop(InputStream in) {
     ContentLengthFrames frames = new ContentLengthFrames(in);
-    String why = "the client disconnected";
+    String why = "the client closed the connection";
+    boolean clean = false;
     try {
       while (!ended) {
         String body = frames.next();
         if (body == null) {
+          clean = true;
           break;
         }
         Object message = JsonReader.parse(body);
@@ -151,7 +153,13 @@ final class DapSession {
       LOG.log(System.Logger.Level.WARNING, name + ": " + why);
     }
     String reason = why;
-    post(() -> end(reason));
+    boolean flush = clean;
+    post(() -> {
+      end(reason, flush);
+      if (flush) {
+        outbox.finish(); // what was answered before the client closed its side still goes out
+      }
+    });
   }
 
   private void dispatchLoop() {
