@@ -3,7 +3,9 @@ package dev.qjs.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.qjs.EngineDebuggers;
 import dev.qjs.QuickJsOptions;
@@ -64,13 +66,19 @@ class DapProtocolFuzzTest {
         PROBLEMS.add(t.getName() + ": " + e);
       }
     });
-    try {
+    try (SilentCloseable loopback = loopbackOnly()) {
       SERVER = DapServer.listen(0);
     } catch (IOException e) {
       throw new ExceptionInInitializerError(e);
     }
     ENGINE = new QuickJsScriptEngineFactory().getScriptEngine(QuickJsOptions.builder().build());
     SERVER.register(EngineDebuggers.of(ENGINE));
+  }
+
+  /** Jazzer's SSRF detector lets this target use loopback connections (its own server) only. */
+  private static SilentCloseable loopbackOnly() {
+    return BugDetectors.allowNetworkConnections(
+        (host, port) -> host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost"));
   }
 
   private static byte[] framed(String json) {
@@ -123,7 +131,8 @@ class DapProtocolFuzzTest {
 
   /** Sends the bytes as one client, closes its sending side and reads until the server closes. */
   private static byte[] exchange(byte[] bytes) throws IOException {
-    try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), SERVER.port())) {
+    try (SilentCloseable loopback = loopbackOnly();
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), SERVER.port())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       try {
