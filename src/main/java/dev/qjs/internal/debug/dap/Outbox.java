@@ -68,7 +68,9 @@ final class Outbox {
   synchronized void finish() {
     if (!finished) {
       finished = true;
-      queue.offer(END);
+      if (!queue.offer(END)) { // the queue keeps one place free for END: never full here
+        writer.interrupt();
+      }
     }
   }
 
