@@ -38,6 +38,7 @@ import javax.script.ScriptException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * scripts and modules (conditions, hit counts, logpoints), steps, inspection, stale ids, several
  * engines, disconnects and hostile input.
  */
+@Tag("slow-under-emulation") // sockets with timeouts, real engines paused across threads
 class DapServerTest {
   private static final String CALC = String.join("\n",
       "function add(a, b) {", //          1
@@ -469,6 +471,23 @@ class DapServerTest {
     }
 
     @Test
+    void theServerAlsoListensOnIpv6LoopbackWhenTheMachineHasIt() throws Exception {
+      try (Socket probe = new Socket()) {
+        probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+      } catch (IOException noIpv6) {
+        org.junit.jupiter.api.Assumptions.abort("no ::1 here");
+      }
+      try (Socket s = new Socket(InetAddress.getByName("::1"), server.port())) {
+        byte[] init = framed("{\"seq\":1,\"type\":\"request\",\"command\":\"initialize\"}")
+            .getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(init);
+        s.shutdownOutput();
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(answer.contains("\"success\":true"), answer);
+      }
+    }
+
+    @Test
     void theServerIsNotReachableOnANonLoopbackAddressOfThisMachine() throws Exception {
       InetAddress outside = null;
       for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -573,12 +592,17 @@ class DapServerTest {
     @Test
     void aClientThatDoesNotReadIsDroppedAndItsEnginesResume() throws Exception {
       StringBuilder many = new StringBuilder("[");
-      for (int line = 1; line <= 10_000; line++) {
-        many.append(line == 1 ? "" : ",").append("{\"line\":").append(line).append('}');
+      String junk = "x".repeat(400);
+      for (int line = 1; line <= 2_000; line++) {
+        // a hit condition none of the forms: answered with a reason (that quotes it), never
+        // handed to the engine
+        many.append(line == 1 ? "" : ",").append("{\"line\":").append(line)
+            .append(",\"hitCondition\":\"").append(junk).append("\"}");
       }
       many.append(']');
-      try (Socket deaf = new Socket(InetAddress.getByName("127.0.0.1"), server.port())) {
-        deaf.setReceiveBufferSize(4096);
+      try (Socket deaf = new Socket()) {
+        deaf.setReceiveBufferSize(4096); // before connecting, so the window stays small
+        deaf.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), server.port()));
         OutputStream out = deaf.getOutputStream();
         for (String request : List.of("\"command\":\"initialize\"", "\"command\":\"attach\"",
             "\"command\":\"setBreakpoints\",\"arguments\":{\"source\":{\"name\":\"calc.js\"},"
