@@ -14,7 +14,7 @@
 # Usage: sh native-libs/check-c.sh
 #
 # QuickJS's headers come from the verified source every build uses, through fetch-quickjs.sh
-# ($QUICKJS_SRC, the per-user cache, or a fresh fetch).
+# ($QUICKJS_SRC, the per-user cache, or a fresh fetch), with our patches applied (patch(1)).
 # Installs cppcheck and clang-tidy (Debian packages of those names) when they are missing and
 # this runs as root with apt-get; otherwise says what to install.
 # Environment: CC (default cc) for pass 1. POSIX sh (runs under dash).
@@ -38,6 +38,7 @@ missing=''
 have "$CC" || missing="$missing gcc"
 have cppcheck || missing="$missing cppcheck"
 have clang-tidy || missing="$missing clang-tidy"
+have patch || missing="$missing patch"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && have apt-get; then
         log "installing$missing"
@@ -58,6 +59,15 @@ QJS_DIR=$(sh "$SCRIPT_DIR/fetch-quickjs.sh" "$QJS_WORK") \
     || { rm -rf "$QJS_WORK"; die "fetch-quickjs.sh could not provide the QuickJS source"; }
 [ -f "$QJS_DIR/quickjs.h" ] || { rm -rf "$QJS_WORK"; die "no quickjs.h in $QJS_DIR"; }
 QJS_DIR=$(CDPATH='' cd -- "$QJS_DIR" && pwd -P)
+# our patches (native-libs/patches/*.patch, in the order of their names) applied to a copy, as
+# build.sh compiles it: qjs_internal.c reads what they add (patch 11's fields and table)
+cp -R "$QJS_DIR" "$QJS_WORK/patched" || { rm -rf "$QJS_WORK"; die "could not copy $QJS_DIR"; }
+for p in "$SCRIPT_DIR"/patches/*.patch; do
+    [ -f "$p" ] || continue
+    patch -s -p1 -d "$QJS_WORK/patched" <"$p" >/dev/null \
+        || { rm -rf "$QJS_WORK"; die "the patch ${p##*/} does not apply"; }
+done
+QJS_DIR=$QJS_WORK/patched
 
 cd "$SCRIPT_DIR"
 SOURCES=$(ls src/*.c)

@@ -1261,13 +1261,21 @@ int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
     if (!(c & QJS_DEBUG_ATTACHED))
         return 0;
     d->thrown_seen = 0;
-    if (c & QJS_DEBUG_PAUSE)
-        return stop_here(ctx, d, sf, QJS_STOP_AT_PAUSE, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
     b = frame_bytecode(sf);
-    if (!b || !b->has_debug)
+    if (!b)
         return 0;
-    sp = stop_points_of(ctx, b, c / QJS_DEBUG_GENERATION);
     off = (uint32_t)(sf->cur_pc - b->byte_code_buf - 1);
+    sp = b->has_debug ? stop_points_of(ctx, b, c / QJS_DEBUG_GENERATION) : NULL;
+    if (c & QJS_DEBUG_PAUSE) {
+        /* a pause stops where a line begins, or at a jump (the back edge of a loop on one
+           line): not inside an expression whose operands are on the stack already (a pc2line
+           entry may be an operator's: `n++` loads n before the entry of `++`), where a value an
+           evaluation sets would be overwritten by the stale one */
+        uint8_t op = b->byte_code_buf[off];
+        if ((sp && off < sp->len && (sp->bits[off] & STOP_POINT)) || op == OP_goto || op == OP_goto8 ||
+            op == OP_goto16)
+            return stop_here(ctx, d, sf, QJS_STOP_AT_PAUSE, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
+    }
     if (!sp || off >= sp->len || !(sp->bits[off] & STOP_POINT) || b->byte_code_buf[off] == OP_debugger)
         return 0; /* (a `debugger;` statement stops by itself) */
     bits = sp->bits[off];

@@ -236,4 +236,406 @@ class EngineDebuggerTest {
       assertFalse(e.debugger().isAttached());
     }
   }
+
+  private static final String STEPS = String.join("\n",
+      "function inner(x) {", //    1
+      "  const y = x + 1;", //     2
+      "  return y * 2;", //        3
+      "}", //                      4
+      "function outer() {", //     5
+      "  const a = inner(1);", //  6
+      "  const b = a + 1;", //     7
+      "  return b;", //            8
+      "}", //                      9
+      "outer();"); //              10
+
+  private static final String JOBS =
+      "var seen = 0;\nPromise.resolve(5).then(v => {\n  seen = v;\n});\nseen;";
+
+  @Nested
+  class Steps {
+    @Test
+    void stepOverGoesToTheNextLineOfTheSameFrame() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setBreakpoints("steps.js", List.of(6));
+      Future<Object> done = run(e, "steps.js", STEPS);
+      PausedEngine p = r.next();
+      assertEquals(6, top(p).line());
+      e.debugger().setBreakpoints("steps.js", List.of());
+      p.resume(Resume.STEP_OVER);
+      p = r.next();
+      assertEquals(StopReason.STEP, p.reason());
+      assertEquals("outer", top(p).function());
+      assertEquals(7, top(p).line());
+      p.resume(Resume.STEP_OVER);
+      p = r.next();
+      assertEquals(8, top(p).line());
+      p.resume(Resume.CONTINUE);
+      assertEquals(5, result(done));
+    }
+
+    @Test
+    void stepInEntersTheCalledFunctionAndStepOutReturnsToTheCaller() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setBreakpoints("steps.js", List.of(6));
+      Future<Object> done = run(e, "steps.js", STEPS);
+      PausedEngine p = r.next();
+      e.debugger().setBreakpoints("steps.js", List.of());
+      p.resume(Resume.STEP_IN);
+      p = r.next();
+      assertEquals("inner", top(p).function());
+      assertEquals(2, top(p).line());
+      assertEquals(3, p.frames().size());
+      p.resume(Resume.STEP_OUT);
+      p = r.next();
+      assertEquals("outer", top(p).function());
+      assertEquals(7, top(p).line(), "the caller's next line");
+      p.resume(Resume.CONTINUE);
+      assertEquals(5, result(done));
+    }
+
+    @Test
+    void stepOutOfAScriptJavaCalledStopsAtTheNextJavaScriptThatRuns() throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.put(ScriptEngine.FILENAME, "lib.js");
+      e.eval("function first() {\n  return 1;\n}\nfunction second() {\n  return 2;\n}");
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setBreakpoints("lib.js", List.of(2));
+      Future<Object> done = threads.submit(() -> e.invokeFunction("first"));
+      PausedEngine p = r.next();
+      e.debugger().setBreakpoints("lib.js", List.of());
+      p.resume(Resume.STEP_OUT);
+      assertEquals(1, result(done));
+      r.noMoreStops();
+      done = threads.submit(() -> e.invokeFunction("second"));
+      p = r.next();
+      assertEquals(StopReason.STEP, p.reason());
+      assertEquals("second", top(p).function());
+      assertEquals(5, top(p).line());
+      p.resume(Resume.CONTINUE);
+      assertEquals(2, result(done));
+    }
+
+    @Test
+    void aBreakpointInAPromiseJobStops() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setBreakpoints("jobs.js", List.of(3));
+      Future<Object> done = run(e, "jobs.js", JOBS);
+      PausedEngine p = r.next();
+      assertEquals(3, top(p).line());
+      p.resume(Resume.CONTINUE);
+      result(done);
+      assertEquals(5, e.eval("seen"));
+    }
+
+    @Test
+    void stepOverTheLastLineOfAScriptStopsInThePromiseJobItQueued() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setBreakpoints("jobs.js", List.of(5));
+      Future<Object> done = run(e, "jobs.js", JOBS);
+      PausedEngine p = r.next();
+      assertEquals(5, top(p).line());
+      e.debugger().setBreakpoints("jobs.js", List.of());
+      p.resume(Resume.STEP_OVER);
+      p = r.next();
+      assertEquals(StopReason.STEP, p.reason());
+      assertEquals(3, top(p).line());
+      assertEquals(1, p.frames().size(), "the job runs on its own");
+      p.resume(Resume.CONTINUE);
+      result(done);
+    }
+  }
+
+  @Nested
+  class Pauses {
+    @Test
+    void aPauseRequestStopsATightLoopFromAnotherThread() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "loop.js", "var n = 0;\nwhile (n >= 0) { n++; }\nn;");
+      Thread.sleep(50);
+      e.debugger().requestPause();
+      PausedEngine p = r.next();
+      assertEquals(StopReason.PAUSE, p.reason());
+      assertEquals("loop.js", top(p).source());
+      assertEquals(2, top(p).line());
+      assertEquals("-10", p.evaluate(0, "n = -10").value());
+      assertEquals("-10", p.evaluate(0, "n").value());
+      p.resume(Resume.CONTINUE);
+      assertEquals(-10, result(done), "the loop saw the value set while paused");
+    }
+
+    @Test
+    void aPauseRequestStopsALoopWithoutSourcePositions() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "spin.js", "for (;;) {}");
+      Thread.sleep(50);
+      e.debugger().requestPause();
+      PausedEngine p = r.next();
+      assertEquals("spin.js", top(p).source());
+      e.interrupt();
+      assertThrows(Exception.class, () -> result(done));
+    }
+
+    @Test
+    void aDebuggerStatementStopsWhenAttachedAndDoesNothingOtherwise() throws Exception {
+      QuickJsScriptEngine e = engine();
+      assertEquals(2, result(run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;")));
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;");
+      PausedEngine p = r.next();
+      assertEquals(StopReason.DEBUGGER_STATEMENT, p.reason());
+      assertEquals(2, top(p).line());
+      p.resume(Resume.CONTINUE);
+      assertEquals(2, result(done));
+      r.noMoreStops();
+    }
+
+    @Test
+    void detachResumesAPausedEngine() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "d.js", "debugger;\n7;");
+      PausedEngine p = r.next();
+      e.debugger().detach();
+      assertEquals(7, result(done));
+      assertThrows(IllegalStateException.class, p::frames);
+      assertFalse(e.debugger().isAttached());
+      assertEquals(7, result(run(e, "d.js", "debugger;\n7;")));
+    }
+
+    @Test
+    void anotherEngineKeepsRunningWhileOneIsPaused() throws Exception {
+      QuickJsScriptEngine paused = engine();
+      QuickJsScriptEngine other = engine();
+      Recorder r = new Recorder();
+      paused.debugger().attach(r);
+      Future<Object> done = run(paused, "d.js", "debugger;\n1;");
+      PausedEngine p = r.next();
+      assertEquals(499500, result(run(other, "o.js", "let s = 0; for (let i = 0; i < 1000; i++) s += i; s")));
+      p.resume(Resume.CONTINUE);
+      assertEquals(1, result(done));
+    }
+
+    @Test
+    void theTimeLimitDoesNotRunWhilePausedButDoesAfter() throws Exception {
+      QuickJsScriptEngine e = engine(QuickJsOptions.builder().timeLimit(Duration.ofMillis(300)).build());
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "t.js", "debugger;\n1;");
+      PausedEngine p = r.next();
+      Thread.sleep(600);
+      p.resume(Resume.CONTINUE);
+      assertEquals(1, result(done));
+      Future<Object> endless = run(e, "t.js", "debugger;\nfor (;;) {}");
+      p = r.next();
+      Thread.sleep(400);
+      p.resume(Resume.CONTINUE);
+      Exception failed = assertThrows(Exception.class, () -> result(endless));
+      assertTrue(failed.getCause() instanceof JsTimeoutException, String.valueOf(failed.getCause()));
+    }
+
+    @Test
+    void interruptEndsAPauseAndTheScript() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "i.js", "debugger;\n1;");
+      PausedEngine p = r.next();
+      e.interrupt();
+      Exception failed = assertThrows(Exception.class, () -> result(done));
+      assertTrue(failed.getCause() instanceof javax.script.ScriptException, String.valueOf(failed.getCause()));
+      assertThrows(IllegalStateException.class, p::frames);
+      assertEquals(1, r.resumed.get());
+      assertEquals(3, result(run(e, "i.js", "1 + 2")), "the engine keeps working");
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsAPause() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "c.js", "debugger;\n1;");
+      r.next();
+      e.close();
+      assertThrows(Exception.class, () -> result(done));
+      assertEquals(1, r.ended.get());
+      assertFalse(e.debugger().isAttached());
+    }
+  }
+
+  @Nested
+  class Exceptions {
+    private static final String THROWS = String.join("\n",
+        "function fail(m) {",
+        "  throw new TypeError(m);",
+        "}",
+        "try {",
+        "  fail('caught one');",
+        "} catch (e) {",
+        "}",
+        "fail('not caught');");
+
+    @Test
+    void allStopsAtEveryThrowWithTheThrownValue() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setExceptionStops(true, false);
+      Future<Object> done = run(e, "x.js", THROWS);
+      PausedEngine p = r.next();
+      assertEquals(StopReason.EXCEPTION, p.reason());
+      assertEquals("TypeError: caught one", p.exceptionText());
+      assertEquals("fail", top(p).function());
+      assertEquals(2, top(p).line());
+      p.resume(Resume.CONTINUE);
+      p = r.next();
+      assertEquals("TypeError: not caught", p.exceptionText());
+      p.resume(Resume.CONTINUE);
+      Exception failed = assertThrows(Exception.class, () -> result(done));
+      assertTrue(String.valueOf(failed.getCause()).contains("not caught"));
+      r.noMoreStops();
+    }
+
+    @Test
+    void uncaughtStopsOnlyAtAThrowNoScriptCatches() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      e.debugger().setExceptionStops(false, true);
+      Future<Object> done = run(e, "x.js", THROWS);
+      PausedEngine p = r.next();
+      assertEquals("TypeError: not caught", p.exceptionText());
+      assertEquals(2, p.frames().size());
+      p.resume(Resume.CONTINUE);
+      assertThrows(Exception.class, () -> result(done));
+      r.noMoreStops();
+    }
+  }
+
+  /** A Java object a script holds, inspected by its properties. */
+  public static final class Point {
+    public int getX() {
+      return 3;
+    }
+
+    @Override
+    public String toString() {
+      return "Point(3)";
+    }
+  }
+
+  @Nested
+  class Inspection {
+    private static final String STATE = String.join("\n",
+        "var calls = 0;",
+        "function show(p) {",
+        "  const o = { a: 1, nested: { deep: [1, 2, 3] }, get counted() { calls++; return 1; } };",
+        "  const list = [10, 'twenty', null];",
+        "  const m = new Map([['k', 42]]);",
+        "  let count = 5;",
+        "  debugger;",
+        "  return count;",
+        "}",
+        "show(point);");
+
+    private PausedEngine paused(QuickJsScriptEngine e, Recorder r) throws Exception {
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      return r.next();
+    }
+
+    @Test
+    void scopesShowLocalsThatExpandWithoutRunningGetters() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "s.js", STATE);
+      PausedEngine p = r.next();
+      List<String> names = p.scopes(0).stream().map(DebugScope::name).toList();
+      assertEquals(List.of("Locals", "Closure", "this", "Global"), names);
+      List<DebugVariable> locals = p.variables(scope(p, 0, "Locals").reference(), 0, 0);
+      Map<String, String> v = values(locals);
+      assertEquals("5", v.get("count"));
+      assertTrue(v.get("p").startsWith(Point.class.getName()), v.get("p"));
+      DebugVariable o = locals.stream().filter(x -> x.name().equals("o")).findFirst().orElseThrow();
+      assertTrue(o.reference() != 0);
+      Map<String, String> children = values(p.variables(o.reference(), 0, 0));
+      assertEquals("1", children.get("a"));
+      assertEquals("[accessor]", children.get("counted"));
+      DebugVariable nested = p.variables(o.reference(), 0, 0).stream()
+          .filter(x -> x.name().equals("nested")).findFirst().orElseThrow();
+      DebugVariable deep = p.variables(nested.reference(), 0, 0).get(0);
+      assertEquals("deep", deep.name());
+      assertEquals(List.of("0", "1", "2", "length"),
+          p.variables(deep.reference(), 0, 0).stream().map(DebugVariable::name).toList());
+      DebugVariable list = locals.stream().filter(x -> x.name().equals("list")).findFirst().orElseThrow();
+      Map<String, String> items = values(p.variables(list.reference(), 1, 1));
+      assertEquals(Map.of("1", "\"twenty\""), items);
+      DebugVariable m = locals.stream().filter(x -> x.name().equals("m")).findFirst().orElseThrow();
+      assertEquals("42", values(p.variables(m.reference(), 0, 0)).get("\"k\""));
+      DebugVariable point = locals.stream().filter(x -> x.name().equals("p")).findFirst().orElseThrow();
+      assertEquals(Point.class.getName(), point.type());
+      assertEquals("3", values(p.variables(point.reference(), 0, 0)).get("x"));
+      assertEquals("0", p.evaluate(0, "calls").value(), "no getter ran");
+      assertThrows(IllegalArgumentException.class, () -> p.variables(987654, 0, 0));
+      p.resume(Resume.CONTINUE);
+      assertEquals(5, result(done));
+      assertThrows(IllegalStateException.class, () -> p.variables(o.reference(), 0, 0));
+    }
+
+    @Test
+    void evaluateReadsAndAssignsTheFramesVariables() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "s.js", STATE);
+      PausedEngine p = r.next();
+      assertEquals("7", p.evaluate(0, "count + 2").value());
+      assertEquals("number", p.evaluate(0, "count").type());
+      p.evaluate(0, "count = 40");
+      DebugEvaluationException syntax =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "count +* 2"));
+      assertTrue(syntax.getMessage().startsWith("SyntaxError"), syntax.getMessage());
+      DebugEvaluationException missing =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "nothingHere"));
+      assertTrue(missing.getMessage().startsWith("ReferenceError"), missing.getMessage());
+      p.resume(Resume.CONTINUE);
+      assertEquals(40, result(done));
+    }
+
+    @Test
+    void setVariableChangesALocalAndAProperty() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "s.js", STATE);
+      PausedEngine p = r.next();
+      long locals = scope(p, 0, "Locals").reference();
+      assertEquals("12", p.setVariable(locals, "count", "3 * 4").value());
+      DebugVariable o = p.variables(locals, 0, 0).stream().filter(x -> x.name().equals("o")).findFirst().orElseThrow();
+      assertEquals("\"b\"", p.setVariable(o.reference(), "a", "'b'").value());
+      assertEquals("\"b\"", p.evaluate(0, "o.a").value());
+      assertThrows(DebugEvaluationException.class, () -> p.setVariable(locals, "nope", "1"));
+      p.resume(Resume.CONTINUE);
+      assertEquals(12, result(done));
+    }
+  }
 }
