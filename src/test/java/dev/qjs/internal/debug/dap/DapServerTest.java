@@ -389,6 +389,10 @@ class DapServerTest {
       assertEquals(thread, c.event("continued").get("threadId"));
       assertThrows(java.util.concurrent.ExecutionException.class, () -> result(done));
       assertTrue(c.error("scopes", "frameId", frameId).contains("stale"));
+      assertTrue(c.error("evaluate", "expression", "1", "frameId", frameId).contains("stale"));
+      assertTrue(c.error("continue", "threadId", thread).contains("not paused"));
+      assertTrue(c.error("stackTrace", "threadId", thread).contains("not paused"));
+      assertTrue(c.error("evaluate", "expression", "1", "context", "repl").contains("paused frame"));
       assertEquals(3, result(run(e, "other.js", "1 + 2")), "the engine works on");
     }
 
