@@ -101,6 +101,25 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
+    dev.qjs.internal.debug.dap.DebugPort.engineStarted(runtime.debugger(), null);
+  }
+
+  /** Whether the first script has run (with quickjs.debug.suspend it waits for a debugger). */
+  private volatile boolean started;
+
+  /** Before the first script: with quickjs.debug.suspend, waits for a configured debugger. */
+  private void awaitDebugger() throws ScriptException {
+    if (started) {
+      return;
+    }
+    started = true;
+    try {
+      dev.qjs.internal.debug.dap.DebugPort.beforeFirstScript(runtime.debugger());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ScriptException("interrupted while waiting for a debugger to attach"
+          + " (quickjs.debug.suspend=true)");
+    }
   }
 
   private static ClassLoader contextClassLoader() {
@@ -276,6 +295,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Objects.requireNonNull(script, "script");
     Objects.requireNonNull(ctx, "context");
     String fileName = fileName(ctx);
+    awaitDebugger();
     if (isModule(ctx, fileName)) {
       return inScope(ctx, realm -> runtime.evalModule(realm, script, fileName));
     }
@@ -303,6 +323,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
    */
   public @Nullable Object eval(Bytecode code) throws ScriptException {
     Objects.requireNonNull(code, "code");
+    awaitDebugger();
     return inScope(context, code.program()::eval);
   }
 
@@ -413,6 +434,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   /** Frees the engine's native memory now. Idempotent; any later use throws. */
   @Override
   public void close() {
+    dev.qjs.internal.debug.dap.DebugPort.engineClosed(runtime.debugger());
     runtime.close();
   }
 
@@ -535,6 +557,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
     Objects.requireNonNull(script, "script");
     ScriptContext ctx = context;
     String fileName = fileName(ctx);
+    awaitDebugger();
     if (isModule(ctx, fileName)) {
       CompiledModule module =
           Objects.requireNonNull(inScope(ctx, realm -> new CompiledModule(realm, script, fileName)));

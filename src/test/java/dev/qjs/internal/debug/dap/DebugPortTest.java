@@ -95,6 +95,43 @@ class DebugPortTest {
   }
 
   @Test
+  void anEngineMadeWithThePortPropertyIsAThreadUntilItClosesAndStopsAtABreakpoint() throws Exception {
+    String old = System.getProperty(DebugPort.PORT_PROPERTY);
+    System.setProperty(DebugPort.PORT_PROPERTY, Integer.toString(port));
+    try {
+      one = engine();
+    } finally {
+      if (old == null) {
+        System.clearProperty(DebugPort.PORT_PROPERTY);
+      } else {
+        System.setProperty(DebugPort.PORT_PROPERTY, old);
+      }
+    }
+    String name = EngineDebuggers.of(one).name();
+    try (DapTestClient c = new DapTestClient(port)) {
+      c.handshake();
+      long thread = (Long) list(c.ok("threads").get("threads")).get(0).get("id");
+      assertEquals(name, list(c.ok("threads").get("threads")).get(0).get("name"));
+      c.ok("setBreakpoints", "source", DapTestClient.obj("name", "w.js"),
+          "breakpoints", List.of(DapTestClient.obj("line", 2)));
+      CompletableFuture<Object> done = CompletableFuture.supplyAsync(() -> {
+        one.put(javax.script.ScriptEngine.FILENAME, "w.js");
+        try {
+          return one.eval("let x = 1;\nx + 1;");
+        } catch (javax.script.ScriptException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertEquals("breakpoint", c.stopped(thread).get("reason"));
+      c.ok("continue", "threadId", thread);
+      assertEquals(2, done.get(DapTestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      one.close();
+      assertEquals(thread, c.event("thread", t -> "exited".equals(t.get("reason"))).get("threadId"));
+      assertTrue(list(c.ok("threads").get("threads")).isEmpty());
+    }
+  }
+
+  @Test
   void anEngineWithoutAPortIsNotDebuggedAndABadPortIsAClearError() {
     String old = System.getProperty(DebugPort.PORT_PROPERTY);
     try {
