@@ -45,6 +45,7 @@ public final class QuickJsOptions {
   private final long instructionLimit;
   private final @Nullable Duration cpuTimeLimit;
   private final boolean debug;
+  private final int debugPort;
   private final long memoryLimit;
   private final long maxStackSize;
   private final long gcThreshold;
@@ -59,6 +60,7 @@ public final class QuickJsOptions {
     this.instructionLimit = b.instructionLimit;
     this.cpuTimeLimit = b.cpuTimeLimit;
     this.debug = b.debug;
+    this.debugPort = b.debugPort;
     this.memoryLimit = b.memoryLimit;
     this.maxStackSize = b.maxStackSize;
     this.gcThreshold = b.gcThreshold;
@@ -131,6 +133,16 @@ public final class QuickJsOptions {
    */
   public boolean debug() {
     return debug;
+  }
+
+  /**
+   * The loopback TCP port a debugger attaches to: see {@link Builder#debugPort(int)}.
+   *
+   * @return the port, 1..65535; 0 when the options set none (the system property {@code
+   *     quickjs.debug.port} then decides)
+   */
+  public int debugPort() {
+    return debugPort;
   }
 
   /**
@@ -222,6 +234,7 @@ public final class QuickJsOptions {
     private long instructionLimit;
     private @Nullable Duration cpuTimeLimit;
     private boolean debug;
+    private int debugPort;
     private long memoryLimit;
     private long maxStackSize;
     private long gcThreshold;
@@ -274,6 +287,27 @@ public final class QuickJsOptions {
      */
     public Builder debug(boolean on) {
       this.debug = on;
+      return this;
+    }
+
+    /**
+     * Lets a debugger such as VS Code step through this engine's scripts (also the system
+     * property {@code quickjs.debug.port}, for every engine of the process): the process listens
+     * on this port of the loopback interface for the Debug Adapter Protocol ({@code "request":
+     * "attach"}), and the engine is one thread there, its scripts sources named by their
+     * {@code FILENAME}. With the system property {@code quickjs.debug.suspend=true} the engine's
+     * first script waits until a debugger has attached. Without a debugger attached the engine
+     * runs at full speed.
+     *
+     * @param port the TCP port, 1..65535; engines with the same port share one listener
+     * @return this builder
+     * @throws IllegalArgumentException when {@code port} is not in 1..65535
+     */
+    public Builder debugPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("the debug port must be in 1..65535: " + port);
+      }
+      this.debugPort = port;
       return this;
     }
 

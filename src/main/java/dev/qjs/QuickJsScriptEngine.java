@@ -101,7 +101,8 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
-    dev.qjs.internal.debug.dap.DebugPort.engineStarted(runtime.debugger(), null);
+    dev.qjs.internal.debug.dap.DebugPort.engineStarted(
+        runtime.debugger(), options.debugPort() > 0 ? options.debugPort() : null);
   }
 
   /** Whether the first script has run (with quickjs.debug.suspend it waits for a debugger). */

@@ -132,6 +132,20 @@ class DebugPortTest {
   }
 
   @Test
+  void theBuildersDebugPortRegistersTheEngine() throws Exception {
+    one = new QuickJsScriptEngineFactory().getScriptEngine(
+        QuickJsOptions.builder().debugPort(port).build());
+    assertNotNull(DebugPort.server(port));
+    try (DapTestClient c = new DapTestClient(port)) {
+      c.handshake();
+      assertEquals(List.of(EngineDebuggers.of(one).name()),
+          list(c.ok("threads").get("threads")).stream().map(t -> t.get("name")).toList());
+    }
+    assertThrows(IllegalArgumentException.class, () -> QuickJsOptions.builder().debugPort(0));
+    assertThrows(IllegalArgumentException.class, () -> QuickJsOptions.builder().debugPort(65536));
+  }
+
+  @Test
   void anEngineWithoutAPortIsNotDebuggedAndABadPortIsAClearError() {
     String old = System.getProperty(DebugPort.PORT_PROPERTY);
     try {
