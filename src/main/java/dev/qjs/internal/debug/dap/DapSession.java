@@ -642,11 +642,23 @@ final class DapSession {
     StopReason reason = paused.reason();
     List<Object> hit = List.of();
     if (reason == StopReason.BREAKPOINT) {
-      DebugFrame top = paused.frames().get(0);
-      ClientBreakpoint bp = breakpointAt(t, top.source(), top.line());
+      List<DebugFrame> frames;
+      try {
+        frames = paused.frames();
+      } catch (IllegalStateException over) {
+        return; // interrupted or closed before we looked: its resumed() follows
+      }
+      ClientBreakpoint bp = frames.isEmpty() ? null
+          : breakpointAt(t, frames.get(0).source(), frames.get(0).line());
       if (bp != null) {
         hit = List.of(bp.id);
-        if (!stopsAt(bp, paused)) {
+        boolean stops;
+        try {
+          stops = stopsAt(bp, paused);
+        } catch (IllegalStateException over) {
+          return;
+        }
+        if (!stops) {
           paused.resume(Resume.CONTINUE);
           return;
         }
