@@ -8,6 +8,21 @@
  * (frames, scopes, variables, evaluate, set). A value that gets a variables reference is held
  * in the stop's table and freed when the stop ends, so nothing a client asked for outlives it.
  * Strings cross as [i32 length][UTF-8 bytes].
+ *
+ * Known imprecision, by design of a line-level hook over QuickJS's line table:
+ *  - stop points are the pc2line entries that begin a line; QuickJS's optimizer may move a
+ *    line's first store into the line before (`let total = 0;` at the top level has none), so
+ *    a breakpoint moves on to the next line, and a stop may land before that store;
+ *  - a step out stops at the caller's next line, not after the call on the same line;
+ *  - a pause stops at the next line start or jump (a loop's back edge), never mid-expression;
+ *  - the column of a stop is that of the line's first entry (an operator's, sometimes);
+ *  - an exception stop "uncaught" counts a rejection of an async function or a promise job as
+ *    uncaught (no JavaScript catch takes it), and a frame that ran no instruction since the
+ *    attach as catching nothing;
+ *  - breakpoint lines of a source are learned from the code that ran while attached (a whole
+ *    script's functions at once), and a source evaluated again under the same name adds to them;
+ *  - a Java object's children are read through the host (its bean getters run; JavaScript
+ *    getters never do).
  */
 #include "qjs_private.h"
 

@@ -1009,8 +1009,13 @@ void qjsi_debug_hook(int delta)
     debug_users += delta;
     if (debug_users < 0)
         debug_users = 0;
-    if (delta > 0)
-        qjsi_epoch++; /* stack pointers saved before this attach are stale */
+    if (delta > 0) {
+        /* what frames saved before this attach is stale; a step far from small integers, so
+           that stack garbage in a frame entered before it hardly ever looks current */
+        qjsi_epoch += 0x9e3779b9u;
+        if (qjsi_epoch == 0)
+            qjsi_epoch = 1;
+    }
     qjsi_dispatch_wanted = debug_users > 0;
     dispatch_fill();
     pthread_mutex_unlock(&dispatch_lock);
@@ -1289,12 +1294,19 @@ int qjsi_debug_step(JSContext *ctx, JSStackFrame *sf)
     return stop_here(ctx, d, sf, QJS_STOP_AT_STEP, JS_UNDEFINED, qjsi_debug_entry_depth(ctx));
 }
 
+/* Whether the hook saw frame sf since the attach (what it saved there is current). */
+static int frame_seen(JSStackFrame *sf, JSFunctionBytecode *b)
+{
+    JSValue *base = sf->var_buf + b->var_count;
+    return sf->qjsi_epoch == qjsi_epoch && sf->qjsi_sp && sf->qjsi_sp >= base &&
+           sf->qjsi_sp <= base + b->stack_size;
+}
+
 /* Whether a catch offset is on the stack of sf below its saved stack pointer. */
 static int frame_catches(JSStackFrame *sf, JSFunctionBytecode *b)
 {
     JSValue *v, *base = sf->var_buf + b->var_count;
-    if (sf->qjsi_epoch != qjsi_epoch || !sf->qjsi_sp || sf->qjsi_sp < base ||
-        sf->qjsi_sp > base + b->stack_size)
+    if (!frame_seen(sf, b))
         return 0; /* not seen since the attach: taken as not catching */
     for (v = sf->qjsi_sp; v > base; v--) {
         if (JS_VALUE_GET_TAG(v[-1]) == JS_TAG_CATCH_OFFSET && JS_VALUE_GET_INT(v[-1]) != 0)
@@ -1434,7 +1446,11 @@ JSValue qjsi_debug_frame_this(JSContext *ctx, void *frame)
     JSStackFrame *sf = frame;
     JSFunctionBytecode *b = frame_bytecode(sf);
     int i;
-    if (!b || !b->vardefs)
+    if (!b)
+        return JS_UNDEFINED;
+    if (frame_seen(sf, b))
+        return JS_DupValue(ctx, sf->qjsi_this); /* what the hook saw: the frame ran since the attach */
+    if (!b->vardefs)
         return JS_UNDEFINED;
     for (i = 0; i < b->var_count; i++) {
         if (b->vardefs[b->arg_count + i].var_name == JS_ATOM_this)

@@ -168,7 +168,8 @@ int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max);
 /* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1), as
    (name, value) pairs into names/values (borrowed values); returns how many, at most max. */
 int qjsi_debug_frame_vars(JSContext *ctx, void *sf, int kind, JSAtom *names, JSValue *values, int max);
-/* A frame's this (a new reference) and its realm's context. */
+/* A frame's this (a new reference): as the hook saw it, else its `this` variable, else
+   undefined. */
 JSValue qjsi_debug_frame_this(JSContext *ctx, void *sf);
 /* Sets variable `name` of the frame (arguments, locals, closure variables): 1 when found. */
 int qjsi_debug_frame_set(JSContext *ctx, void *sf, JSAtom name, JSValueConst value);

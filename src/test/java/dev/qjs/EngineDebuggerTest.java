@@ -32,6 +32,7 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The engine side of the debugger: real engines stopped by breakpoints, steps and pauses. */
@@ -356,6 +357,7 @@ class EngineDebuggerTest {
   }
 
   @Nested
+  @Tag("slow-under-emulation") // waits on another thread's timing (sleeps, a time limit)
   class Pauses {
     @Test
     void aPauseRequestStopsATightLoopFromAnotherThread() throws Exception {
@@ -462,6 +464,30 @@ class EngineDebuggerTest {
       assertThrows(IllegalStateException.class, p::frames);
       assertEquals(1, r.resumed.get());
       assertEquals(3, result(run(e, "i.js", "1 + 2")), "the engine keeps working");
+    }
+
+    @Test
+    void interruptingThePausedThreadEndsThePauseAsAnInterrupt() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      BlockingQueue<Thread> engineThread = new LinkedBlockingQueue<>();
+      Future<Object> done = threads.submit(() -> {
+        engineThread.add(Thread.currentThread());
+        e.put(ScriptEngine.FILENAME, "t.js");
+        try {
+          return e.eval("debugger;\n1;");
+        } finally {
+          Thread.interrupted(); // the pool's thread goes back clean
+        }
+      });
+      r.next();
+      Thread t = engineThread.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertNotNull(t);
+      t.interrupt();
+      Exception failed = assertThrows(Exception.class, () -> result(done));
+      assertTrue(failed.getCause() instanceof javax.script.ScriptException, String.valueOf(failed.getCause()));
+      assertEquals(3, result(run(e, "t.js", "1 + 2")), "the engine keeps working");
     }
 
     @Test
@@ -600,6 +626,29 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void theThisScopeShowsTheFramesReceiverInEveryFrame() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "this.js", String.join("\n",
+          "const box = { label: 'outer', run() { return helper.call({ label: 'inner' }); } };",
+          "function helper() {",
+          "  debugger;",
+          "  return this.label;",
+          "}",
+          "box.run();"));
+      PausedEngine p = r.next();
+      DebugVariable inner = p.variables(scope(p, 0, "this").reference(), 0, 0).get(0);
+      assertEquals("this", inner.name());
+      assertEquals("\"inner\"", values(p.variables(inner.reference(), 0, 0)).get("label"));
+      DebugVariable outer = p.variables(scope(p, 1, "this").reference(), 0, 0).get(0);
+      assertEquals("\"outer\"", values(p.variables(outer.reference(), 0, 0)).get("label"));
+      assertEquals("\"inner!\"", p.evaluate(0, "this.label + '!'").value());
+      p.resume(Resume.CONTINUE);
+      assertEquals("inner", result(done));
+    }
+
+    @Test
     void evaluateReadsAndAssignsTheFramesVariables() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();
@@ -621,6 +670,24 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void aStepAfterEvaluationsThatCalledJavaIsTheStepAskedFor() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.put("point", new Point());
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "s.js", STATE);
+      PausedEngine p = r.next();
+      assertEquals("3", p.evaluate(0, "p.getX()").value()); // host calls reuse the reply buffer
+      assertEquals("\"Point(3)\"", p.evaluate(0, "String(p)").value());
+      p.resume(Resume.STEP_OVER);
+      p = r.next();
+      assertEquals(StopReason.STEP, p.reason());
+      assertEquals(8, top(p).line());
+      p.resume(Resume.CONTINUE);
+      assertEquals(5, result(done));
+    }
+
+    @Test
     void setVariableChangesALocalAndAProperty() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();
@@ -636,6 +703,57 @@ class EngineDebuggerTest {
       assertThrows(DebugEvaluationException.class, () -> p.setVariable(locals, "nope", "1"));
       p.resume(Resume.CONTINUE);
       assertEquals(12, result(done));
+    }
+  }
+
+  @Nested
+  class HostileUse {
+    @Test
+    void inspectionWithABadFrameOrReferenceIsRefusedAndThePauseGoesOn() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      e.debugger().attach(r);
+      Future<Object> done = run(e, "h.js", "var q = 2;\ndebugger;\nq;");
+      PausedEngine p = r.next();
+      assertThrows(IllegalArgumentException.class, () -> p.scopes(99));
+      assertThrows(IllegalArgumentException.class, () -> p.scopes(-1));
+      assertThrows(IllegalArgumentException.class, () -> p.evaluate(Integer.MAX_VALUE, "1"));
+      assertThrows(IllegalArgumentException.class, () -> p.variables(-5, 0, 0));
+      assertThrows(IllegalArgumentException.class, () -> p.variables(Long.MAX_VALUE, -3, -3));
+      assertThrows(IllegalArgumentException.class, () -> p.setVariable(123456, "x", "1"));
+      assertEquals("2", p.evaluate(0, "q").value());
+      p.resume(Resume.CONTINUE);
+      p.resume(Resume.STEP_IN); // later calls do nothing
+      assertEquals(2, result(done));
+    }
+
+    @Test
+    void theNativeEntryRefusesCallsOutsideAStopAndMalformedInput() throws Exception {
+      QuickJsScriptEngine e = engine();
+      long rt = e.runtime().nativeRuntime();
+      com.sun.jna.Memory m = new com.sun.jna.Memory(16);
+      long in = com.sun.jna.Pointer.nativeValue(m);
+      int bad = dev.qjs.internal.bridge.QuickJsNative.BAD_INPUT;
+      assertEquals(bad, dev.qjs.internal.bridge.QuickJsNative.qjs_debug(rt, 2, 0, 0));
+      assertEquals(bad, dev.qjs.internal.bridge.QuickJsNative.qjs_debug(rt, 4, in, 16));
+      assertEquals(bad, dev.qjs.internal.bridge.QuickJsNative.qjs_debug(rt, 77, in, -1));
+      assertEquals(bad, dev.qjs.internal.bridge.QuickJsNative.qjs_debug(rt, 1, 0, 0));
+      assertEquals(bad, dev.qjs.internal.bridge.QuickJsNative.qjs_debug(0, 1, in, 1));
+      assertEquals(3, e.eval("1 + 2"));
+    }
+
+    @Test
+    void manyAttachesAndDetachesLeaveTheInterpreterAsItWas() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = new Recorder();
+      for (int i = 0; i < 50; i++) {
+        e.debugger().attach(r);
+        e.debugger().attach(r);
+        e.debugger().detach();
+        e.debugger().detach();
+      }
+      assertEquals(6, e.eval("debugger; 6"));
+      r.noMoreStops();
     }
   }
 }

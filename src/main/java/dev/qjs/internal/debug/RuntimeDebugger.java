@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
-import dev.qjs.internal.codec.ValueWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -155,19 +154,19 @@ public final class RuntimeDebugger implements EngineDebugger {
    * ({@code a} = QJS_STOP_AT_LINES), or a stop that waits until it ends.
    *
    * @param reason the QJS_STOP_AT_* of the host call
-   * @param args its arguments
-   * @param reply where the reply is written
+   * @param args its arguments, read before anything runs (a nested host call reuses them)
+   * @return the reply's i32 values: the QJS_RESUME_* of a stop; for the lines, their count and
+   *     the breakpoint lines (written by the caller once the stop is over: the host calls of
+   *     evaluations during the stop reuse the reply buffer)
    */
-  public void onStop(int reason, ByteBuffer args, ValueWriter reply) {
+  public int[] onStop(int reason, ByteBuffer args) {
     if (reason == QuickJsNative.STOP_AT_LINES) {
-      lines(args, reply);
-      return;
+      return lines(args);
     }
     String thrown = args.get() != 0 ? text(args) : null;
     StopListener l = listener;
     if (l == null) {
-      reply.i32(QuickJsNative.RESUME_CONTINUE);
-      return;
+      return new int[] {QuickJsNative.RESUME_CONTINUE};
     }
     Stop stop = new Stop(runtime, reasonOf(reason), thrown);
     long[] limits = suspendLimits();
@@ -189,10 +188,10 @@ public final class RuntimeDebugger implements EngineDebugger {
     } catch (RuntimeException ignored) {
       // the engine goes on
     }
-    reply.i32(resume);
+    return new int[] {resume};
   }
 
-  private void lines(ByteBuffer args, ValueWriter reply) {
+  private int[] lines(ByteBuffer args) {
     String source = text(args);
     int n = args.getInt();
     int[] lines = new int[n];
@@ -211,10 +210,6 @@ public final class RuntimeDebugger implements EngineDebugger {
       stops = s.stopLines();
       l = listener;
     }
-    reply.i32(stops.length);
-    for (int line : stops) {
-      reply.i32(line);
-    }
     if (changed != null && l != null) {
       try {
         l.breakpointsChanged(this, source, changed);
@@ -222,6 +217,10 @@ public final class RuntimeDebugger implements EngineDebugger {
         // the engine goes on
       }
     }
+    int[] reply = new int[stops.length + 1];
+    reply[0] = stops.length;
+    System.arraycopy(stops, 0, reply, 1, stops.length);
+    return reply;
   }
 
   private static StopReason reasonOf(int reason) {

@@ -55,7 +55,9 @@ final class Stop implements PausedEngine {
         try {
           task = tasks.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+          // the engine's thread was interrupted: the script ends as by the engine's interrupt()
           Thread.currentThread().interrupt();
+          runtime.mailbox().setVolatile(QuickJsNative.MB_INTERRUPT, 1L);
           return QuickJsNative.RESUME_STOPPED;
         }
         if (task != null) {

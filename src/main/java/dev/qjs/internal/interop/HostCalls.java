@@ -400,8 +400,11 @@ public final class HostCalls {
       case QuickJsNative.OP_DEBUGGER:
         return debuggerStatement(args, realm);
       case QuickJsNative.OP_DEBUG_STOP: {
+        int[] answer = runtime.debugger().onStop((int) a, args); // nested host calls run first
         ValueWriter w = reply.reset();
-        runtime.debugger().onStop((int) a, args, w);
+        for (int v : answer) {
+          w.i32(v);
+        }
         return send(w);
       }
       case QuickJsNative.OP_HOST_MODULE: {
