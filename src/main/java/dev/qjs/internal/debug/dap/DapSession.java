@@ -117,11 +117,13 @@ final class DapSession {
 
   private void readLoop(InputStream in) {
     ContentLengthFrames frames = new ContentLengthFrames(in);
-    String why = "the client disconnected";
+    String why = "the client closed the connection";
+    boolean clean = false;
     try {
       while (!ended) {
         String body = frames.next();
         if (body == null) {
+          clean = true;
           break;
         }
         Object message = JsonReader.parse(body);
@@ -151,7 +153,13 @@ final class DapSession {
       LOG.log(System.Logger.Level.WARNING, name + ": " + why);
     }
     String reason = why;
-    post(() -> end(reason));
+    boolean flush = clean;
+    post(() -> {
+      end(reason, flush);
+      if (flush) {
+        outbox.finish(); // what was answered before the client closed its side still goes out
+      }
+    });
   }
 
   private void dispatchLoop() {
@@ -634,11 +642,23 @@ final class DapSession {
     StopReason reason = paused.reason();
     List<Object> hit = List.of();
     if (reason == StopReason.BREAKPOINT) {
-      DebugFrame top = paused.frames().get(0);
-      ClientBreakpoint bp = breakpointAt(t, top.source(), top.line());
+      List<DebugFrame> frames;
+      try {
+        frames = paused.frames();
+      } catch (IllegalStateException over) {
+        return; // interrupted or closed before we looked: its resumed() follows
+      }
+      ClientBreakpoint bp = frames.isEmpty() ? null
+          : breakpointAt(t, frames.get(0).source(), frames.get(0).line());
       if (bp != null) {
         hit = List.of(bp.id);
-        if (!stopsAt(bp, paused)) {
+        boolean stops;
+        try {
+          stops = stopsAt(bp, paused);
+        } catch (IllegalStateException over) {
+          return;
+        }
+        if (!stops) {
           paused.resume(Resume.CONTINUE);
           return;
         }

@@ -17,7 +17,7 @@ final class Outbox {
   static final int CAPACITY = 4096;
 
   /** Characters of JSON that may wait for a slow client before it is dropped. */
-  static final long MAX_QUEUED_CHARS = 32L * 1024 * 1024;
+  static final long MAX_QUEUED_CHARS = 8L * 1024 * 1024;
 
   private static final Object END = new Object();
 
@@ -68,7 +68,9 @@ final class Outbox {
   synchronized void finish() {
     if (!finished) {
       finished = true;
-      queue.offer(END);
+      if (!queue.offer(END)) { // the queue keeps one place free for END: never full here
+        writer.interrupt();
+      }
     }
   }
 

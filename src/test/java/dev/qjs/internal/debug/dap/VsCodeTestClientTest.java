@@ -1,12 +1,13 @@
 package dev.qjs.internal.debug.dap;
 
-import static dev.qjs.internal.debug.dap.HandDrivenDebugger.frame;
-import static dev.qjs.internal.debug.dap.HandDrivenDebugger.frames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.qjs.internal.debug.Resume;
+import dev.qjs.EngineDebuggers;
+import dev.qjs.QuickJsOptions;
+import dev.qjs.QuickJsScriptEngine;
+import dev.qjs.QuickJsScriptEngineFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import javax.script.ScriptEngine;
+import javax.script.ScriptException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,17 +67,16 @@ class VsCodeTestClientTest {
     Assumptions.assumeTrue(nodeInstalled(), "node is not installed");
     Path project = npmProject();
     Path script = dir.resolve("compute.js");
-    Files.writeString(script, "var n = 42;\nfunction compute() {\n  return n * 2;\n}\ncompute();\n",
-        StandardCharsets.UTF_8);
+    String code = "function compute(n) {\n  const twice = n * 2;\n  return twice;\n}\ncompute(42);\n";
+    Files.writeString(script, code, StandardCharsets.UTF_8);
     String source = script.toAbsolutePath().toString();
     try (DapServer server = DapServer.listen(0);
-        HandDrivenDebugger engine = new HandDrivenDebugger("vscode-engine",
-            Files.readString(script, StandardCharsets.UTF_8), "n")) {
-      engine.load(source, 1, 2, 3, 5);
-      server.register(engine);
+        QuickJsScriptEngine engine = new QuickJsScriptEngineFactory()
+            .getScriptEngine(QuickJsOptions.builder().build())) {
+      server.register(EngineDebuggers.of(engine));
       Path client = Path.of("src/test/dap/vscode-client.js").toAbsolutePath();
       ProcessBuilder pb = new ProcessBuilder("node", client.toString(),
-          Integer.toString(server.port()), source, "3")
+          Integer.toString(server.port()), source, "3", EngineDebuggers.of(engine).name())
           .directory(project.toFile())
           .redirectErrorStream(true);
       // node resolves require() from the script's folder up: point it at the fetched packages
@@ -82,23 +85,30 @@ class VsCodeTestClientTest {
       StringBuilder out = new StringBuilder();
       try (BufferedReader lines = new BufferedReader(
           new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        CompletableFuture<Resume> run = null;
+        CompletableFuture<Object> run = null;
         for (String line; (line = lines.readLine()) != null; ) {
           out.append(line).append('\n');
           if (line.equals("READY")) {
-            run = CompletableFuture.supplyAsync(
-                () -> engine.statement(frames(frame("compute", source, 3), frame("<eval>", source, 5))));
+            // the script runs with its file's path as FILENAME and stops at the client's breakpoint
+            run = CompletableFuture.supplyAsync(() -> {
+              engine.put(ScriptEngine.FILENAME, source);
+              try {
+                return engine.eval(code);
+              } catch (ScriptException e) {
+                throw new CompletionException(e);
+              }
+            });
           }
         }
         assertTrue(node.waitFor(60, TimeUnit.SECONDS), "node did not finish: " + out);
         assertEquals(0, node.exitValue(), out::toString);
         assertTrue(out.toString().contains("OK"), out::toString);
         assertTrue(run != null, out::toString);
-        assertEquals(Resume.CONTINUE, run.get(10, TimeUnit.SECONDS));
+        assertEquals(84, run.get(10, TimeUnit.SECONDS));
       } finally {
         node.destroyForcibly();
       }
-      assertTrue(!engine.isAttached(), "the disconnect detached the engine");
+      assertTrue(!EngineDebuggers.of(engine).isAttached(), "the disconnect detached the engine");
     }
   }
 }
