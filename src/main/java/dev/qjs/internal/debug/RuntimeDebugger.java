@@ -94,6 +94,7 @@ public final class RuntimeDebugger implements EngineDebugger {
   public List<LineBreakpoint> setBreakpoints(String source, List<Integer> lines) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(lines, "lines");
+    source = SourceNames.canonical(source);
     synchronized (lock) {
       List<LineBreakpoint> result = sources.computeIfAbsent(source, s -> new SourceBreakpoints()).set(lines);
       mailbox.add(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_GENERATION);
@@ -192,7 +193,7 @@ public final class RuntimeDebugger implements EngineDebugger {
   }
 
   private int[] lines(ByteBuffer args) {
-    String source = text(args);
+    String source = SourceNames.canonical(text(args));
     int n = args.getInt();
     int[] lines = new int[n];
     for (int i = 0; i < n; i++) {

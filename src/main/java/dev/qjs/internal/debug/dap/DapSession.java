@@ -8,6 +8,7 @@ import dev.qjs.internal.debug.EngineDebugger;
 import dev.qjs.internal.debug.LineBreakpoint;
 import dev.qjs.internal.debug.PausedEngine;
 import dev.qjs.internal.debug.Resume;
+import dev.qjs.internal.debug.SourceNames;
 import dev.qjs.internal.debug.StopListener;
 import dev.qjs.internal.debug.StopReason;
 import java.io.BufferedInputStream;
@@ -359,10 +360,11 @@ final class DapSession {
   private Map<String, Object> setBreakpoints(Fields args) throws RequestFailedException {
     Fields source = args.object("source");
     String path = source.optString("path");
-    String key = path != null ? path : source.optString("name");
-    if (key == null) {
+    String named = path != null ? path : source.optString("name");
+    if (named == null) {
       throw new RequestFailedException("arguments.source needs a path or a name");
     }
+    String key = SourceNames.canonical(named);
     List<ClientBreakpoint> list = new ArrayList<>();
     List<Object> wanted = new ArrayList<>(args.optArray("breakpoints"));
     if (wanted.isEmpty()) {
@@ -690,7 +692,8 @@ final class DapSession {
     };
   }
 
-  private @Nullable ClientBreakpoint breakpointAt(EngineThread t, String source, int line) {
+  private @Nullable ClientBreakpoint breakpointAt(EngineThread t, String engineName, int line) {
+    String source = SourceNames.canonical(engineName);
     SourceBreakpoints s = breakpoints.get(source);
     List<LineBreakpoint> resolved = t.resolved.get(source);
     if (s == null || resolved == null) {

@@ -130,6 +130,44 @@ class DebugPortSettingsTest {
     }
   }
 
+  @Nested
+  class SourcesByPath {
+    @Test
+    void aBreakpointSetOnTheAbsolutePathStopsAScriptWhoseFilenameIsRelative() throws Exception {
+      java.nio.file.Path relative = java.nio.file.Path.of("target", "debug-relative-name.js");
+      java.nio.file.Files.createDirectories(relative.getParent());
+      java.nio.file.Files.writeString(relative, "var y = 1;\ny = y * 6;\ny;\n");
+      QuickJsScriptEngine e = engine(QuickJsOptions.builder().debugPort(0).build());
+      int port = DebugPorts.listening(0);
+      try (DapTestClient client = new DapTestClient(port)) {
+        client.handshake();
+        long thread = threadNamed(client, e);
+        Map<String, Object> set = client.ok("setBreakpoints",
+            "source", DapTestClient.obj("path", relative.toAbsolutePath().toString()),
+            "breakpoints", List.of(DapTestClient.obj("line", 2)));
+        assertEquals(1, list(set.get("breakpoints")).size());
+        e.put(ScriptEngine.FILENAME, relative.toString());
+        CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> {
+          try {
+            return e.eval(java.nio.file.Files.readString(relative));
+          } catch (Exception failed) {
+            throw new IllegalStateException(failed);
+          }
+        });
+        Map<String, Object> stop = client.stopped(thread);
+        assertEquals("breakpoint", stop.get("reason"));
+        assertEquals(List.of(((Number) list(set.get("breakpoints")).get(0).get("id")).longValue()),
+            ((List<?>) stop.get("hitBreakpointIds")).stream()
+                .map(id -> ((Number) id).longValue()).toList(),
+            "the session knows which breakpoint it hit");
+        client.ok("continue", "threadId", thread);
+        assertEquals(6, run.get(10, TimeUnit.SECONDS));
+      } finally {
+        e.close();
+      }
+    }
+  }
+
   private static long threadNamed(DapTestClient client, QuickJsScriptEngine e) throws Exception {
     List<Map<String, Object>> threads = list(client.ok("threads").get("threads"));
     // the newest engine has the highest id
