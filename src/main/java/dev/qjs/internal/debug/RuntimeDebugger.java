@@ -31,7 +31,8 @@ public final class RuntimeDebugger implements EngineDebugger {
   /** Guards sources, attaching and detaching. */
   private final Object lock = new Object();
   private final Map<String, SourceBreakpoints> sources = new HashMap<>();
-  private final Memory hookInput = new Memory(1);
+  /** The hook operation's one input byte; made at the first attach (most engines never are). */
+  private @Nullable Memory hookInput;
   private volatile @Nullable StopListener listener;
   private volatile @Nullable Stop current;
   private volatile boolean ended;
@@ -122,9 +123,17 @@ public final class RuntimeDebugger implements EngineDebugger {
   /** Counts this runtime among the attached ones (the interpreter goes through the hook). */
   private void hook(boolean on) {
     long rt = runtime.nativeRuntime();
+    Memory input = hookInput;
+    if (input == null) {
+      if (!on) {
+        return; // never hooked
+      }
+      input = new Memory(1);
+      hookInput = input;
+    }
     if (rt != 0) {
-      hookInput.setByte(0, (byte) (on ? 1 : 0));
-      QuickJsNative.qjs_debug(rt, QuickJsNative.DEBUGOP_HOOK, Pointer.nativeValue(hookInput), 1);
+      input.setByte(0, (byte) (on ? 1 : 0));
+      QuickJsNative.qjs_debug(rt, QuickJsNative.DEBUGOP_HOOK, Pointer.nativeValue(input), 1);
     }
   }
 
