@@ -696,6 +696,33 @@ class EngineDebuggerTest {
     }
 
     @Test
+    void anEvaluationThatNeverEndsIsStoppedAndThePausedScriptGoesOnUnharmed() throws Exception {
+      String before = System.getProperty("quickjs.debug.evaluationLimit");
+      System.setProperty("quickjs.debug.evaluationLimit", "300");
+      try {
+        QuickJsScriptEngine e = engine();
+        Recorder r = new Recorder();
+        e.put("point", new Point());
+        e.debugger().attach(r);
+        Future<Object> done = run(e, "s.js", STATE);
+        PausedEngine p = r.next();
+        DebugEvaluationException endless =
+            assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "for (;;) {}"));
+        assertTrue(endless.getMessage().contains("stopped after 300 ms"), endless.getMessage());
+        assertEquals("7", p.evaluate(0, "count + 2").value(), "the pause goes on");
+        p.resume(Resume.CONTINUE);
+        assertEquals(5, result(done), "the script ends as it would have, with no time-out");
+        assertEquals(3, e.eval("1 + 2"));
+      } finally {
+        if (before == null) {
+          System.clearProperty("quickjs.debug.evaluationLimit");
+        } else {
+          System.setProperty("quickjs.debug.evaluationLimit", before);
+        }
+      }
+    }
+
+    @Test
     void aStepAfterEvaluationsThatCalledJavaIsTheStepAskedFor() throws Exception {
       QuickJsScriptEngine e = engine();
       Recorder r = new Recorder();

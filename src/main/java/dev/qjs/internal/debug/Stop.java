@@ -1,6 +1,7 @@
 package dev.qjs.internal.debug;
 
 import com.sun.jna.Memory;
+import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Stop implements PausedEngine {
   private static final long POLL_MILLIS = 10;
+  /** System property: how long one evaluation in a paused engine may run, in milliseconds. */
+  static final String EVALUATION_LIMIT_KEY = "quickjs.debug.evaluationLimit";
   private static final int TEXT_MAX = 1000;
 
   private final DebuggedRuntime runtime;
@@ -135,7 +138,7 @@ final class Stop implements PausedEngine {
     return evaluation(() -> {
       byte[] e = expression.getBytes(StandardCharsets.UTF_8);
       ByteBuffer in = input(4 + e.length).putInt(e.length).put(e);
-      return result(expression, call(QuickJsNative.DEBUGOP_EVALUATE | frame << 8, in));
+      return bounded(expression, QuickJsNative.DEBUGOP_EVALUATE | frame << 8, in);
     });
   }
 
@@ -147,7 +150,7 @@ final class Stop implements PausedEngine {
       byte[] e = expression.getBytes(StandardCharsets.UTF_8);
       ByteBuffer in = input(16 + n.length + e.length).putLong(reference).putInt(n.length).put(n)
           .putInt(e.length).put(e);
-      return result(name, call(QuickJsNative.DEBUGOP_SET, in));
+      return bounded(name, QuickJsNative.DEBUGOP_SET, in);
     });
   }
 
@@ -254,6 +257,48 @@ final class Stop implements PausedEngine {
       throw new IllegalArgumentException("no such frame or variables reference in this pause");
     }
     return runtime.mailbox().output();
+  }
+
+  /**
+   * Runs an evaluation with a time limit of its own (the engine's limits are lifted during the
+   * pause): a watch or console expression that never ends must not keep the engine, and the
+   * client waiting for the answer, paused forever. What the limit stopped is the expression's
+   * failure, not the paused script's.
+   */
+  private DebugVariable bounded(String name, int opFrame, ByteBuffer in)
+      throws DebugEvaluationException {
+    Mailbox mailbox = runtime.mailbox();
+    long lifted = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
+    long limit = evaluationLimitNanos();
+    mailbox.setVolatile(QuickJsNative.MB_DEADLINE, System.nanoTime() + limit);
+    ByteBuffer out;
+    try {
+      out = call(opFrame, in);
+    } finally {
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, lifted);
+    }
+    if (mailbox.getVolatile(QuickJsNative.MB_STOP_REASON) == QuickJsNative.STOP_DEADLINE) {
+      mailbox.setVolatile(QuickJsNative.MB_STOP_REASON, QuickJsNative.STOP_NONE);
+      throw new DebugEvaluationException("the expression was stopped after "
+          + TimeUnit.NANOSECONDS.toMillis(limit) + " ms (" + EVALUATION_LIMIT_KEY + ")");
+    }
+    return result(name, out);
+  }
+
+  /** 10 s unless the system property says otherwise. */
+  private static long evaluationLimitNanos() {
+    String value = System.getProperty(EVALUATION_LIMIT_KEY);
+    if (value != null) {
+      try {
+        long ms = Long.parseLong(value.trim());
+        if (ms > 0) {
+          return TimeUnit.MILLISECONDS.toNanos(ms);
+        }
+      } catch (NumberFormatException ignored) {
+        // the default
+      }
+    }
+    return TimeUnit.SECONDS.toNanos(10);
   }
 
   private DebugVariable result(String name, ByteBuffer out) throws DebugEvaluationException {
