@@ -2,8 +2,8 @@ package dev.qjs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.qjs.packages.NpmProject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +30,8 @@ class DebuggingAsANewUserTest {
 
   @Test
   void vsCodeStopsInAHandlebarsHelperShowsTheModelStepsOutAndThePageRenders() throws Exception {
-    Assumptions.assumeTrue(nodeInstalled(), "node is not installed");
-    Path npm = Path.of(System.getProperty("quickjs.npm.dir", "target/npm")).toAbsolutePath();
-    if (!Files.isRegularFile(npm.resolve("node_modules/@vscode/debugadapter-testsupport/package.json"))) {
-      fail("@vscode/debugadapter-testsupport is missing from " + npm + " (src/test/npm/fetch.sh)");
-    }
+    Assumptions.assumeTrue(NpmProject.nodeInstalled(), "node is not installed");
+    Path npm = NpmProject.with("@vscode/debugadapter-testsupport");
     Path script = EXAMPLE.toRealPath();
     int helperLine = lineOf(script, "(cents / 100).toFixed(2)");
     int port;
@@ -114,13 +111,4 @@ class DebuggingAsANewUserTest {
     }
   }
 
-  private static boolean nodeInstalled() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 }

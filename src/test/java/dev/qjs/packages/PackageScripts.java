@@ -1,11 +1,7 @@
 package dev.qjs.packages;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,26 +24,8 @@ final class PackageScripts {
     return value instanceof Future<?> f ? f.get(20, TimeUnit.SECONDS) : value;
   }
 
-  /**
-   * The folder whose node_modules holds the npm packages the build fetched with npm
-   * (src/test/npm/fetch.sh); fails, saying why, when they are not there.
-   */
+  /** The folder whose node_modules holds the npm packages the build fetched: see {@link NpmProject}. */
   static Path npmProject(String packageName) {
-    String dir = System.getProperty("quickjs.npm.dir", "target/npm");
-    Path project = Path.of(dir).toAbsolutePath();
-    if (Files.isRegularFile(project.resolve("node_modules").resolve(packageName).resolve("package.json"))) {
-      return project;
-    }
-    String reason;
-    try {
-      Path why = project.resolve("UNAVAILABLE");
-      reason = Files.isRegularFile(why)
-          ? Files.readString(why, StandardCharsets.UTF_8).strip()
-          : "the build did not run src/test/npm/fetch.sh (run `mvn generate-resources`)";
-    } catch (IOException e) {
-      reason = e.toString();
-    }
-    return fail("the npm package " + packageName + " is missing from " + project
-        + "/node_modules; it has no WebJar and is fetched with npm at build time: " + reason);
+    return NpmProject.with(packageName);
   }
 }

@@ -2,14 +2,13 @@ package dev.qjs.internal.debug.dap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.qjs.EngineDebuggers;
 import dev.qjs.QuickJsOptions;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
+import dev.qjs.packages.NpmProject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,39 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow-under-emulation")
 class VsCodeTestClientTest {
 
-  private static Path npmProject() {
-    Path project = Path.of(System.getProperty("quickjs.npm.dir", "target/npm")).toAbsolutePath();
-    if (Files.isRegularFile(project.resolve(
-        "node_modules/@vscode/debugadapter-testsupport/package.json"))) {
-      return project;
-    }
-    String reason;
-    try {
-      Path why = project.resolve("UNAVAILABLE");
-      reason = Files.isRegularFile(why)
-          ? Files.readString(why, StandardCharsets.UTF_8).strip()
-          : "the build did not run src/test/npm/fetch.sh (run `mvn generate-resources`)";
-    } catch (IOException e) {
-      reason = e.toString();
-    }
-    return fail("@vscode/debugadapter-testsupport is missing from " + project
-        + "/node_modules; it is fetched with npm at build time: " + reason);
-  }
-
-  private static boolean nodeInstalled() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
-
   @Test
   void vsCodesTestClientStopsAtABreakpointInspectsAndContinues(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(nodeInstalled(), "node is not installed");
-    Path project = npmProject();
+    Assumptions.assumeTrue(NpmProject.nodeInstalled(), "node is not installed");
+    Path project = NpmProject.with("@vscode/debugadapter-testsupport");
     Path script = dir.resolve("compute.js");
     String code = "function compute(n) {\n  const twice = n * 2;\n  return twice;\n}\ncompute(42);\n";
     Files.writeString(script, code, StandardCharsets.UTF_8);
