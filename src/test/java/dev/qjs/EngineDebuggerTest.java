@@ -61,6 +61,13 @@ class EngineDebuggerTest {
     return engine(QuickJsOptions.builder().build());
   }
 
+  /** A recorder attached to the engine's debugger. */
+  private static Recorder attached(QuickJsScriptEngine e) {
+    Recorder r = new Recorder();
+    e.debugger().attach(r);
+    return r;
+  }
+
   private QuickJsScriptEngine engine(QuickJsOptions options) {
     QuickJsScriptEngine e = (QuickJsScriptEngine) FACTORY.getScriptEngine(options);
     engines.add(e);
@@ -149,8 +156,7 @@ class EngineDebuggerTest {
     @Test
     void aBreakpointStopsWithTheFramesOfThePausedScript() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("calc.js", List.of(3));
       Future<Object> done = run(e, "calc.js", SCRIPT);
       for (int i = 0; i < 3; i++) {
@@ -174,8 +180,7 @@ class EngineDebuggerTest {
     @Test
     void aBreakpointOnALineWithoutCodeMovesToTheNextLineWithCode() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       List<LineBreakpoint> unverified = e.debugger().setBreakpoints("later.js", List.of(2));
       assertFalse(unverified.get(0).verified(), "no code of later.js is loaded yet");
       Future<Object> done = run(e, "later.js", "function f() {\n\n  return 1;\n}\nf();");
@@ -195,8 +200,7 @@ class EngineDebuggerTest {
     @Test
     void aBreakpointInAModuleStopsThere() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("main.mjs", List.of(2));
       Future<Object> done = threads.submit(() -> {
         e.put(ScriptEngine.FILENAME, "main.mjs");
@@ -213,8 +217,7 @@ class EngineDebuggerTest {
     @Test
     void aFunctionCompiledLaterStopsAtItsBreakpoint() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("made.js", List.of(2));
       Future<Object> done = run(e, "host.js",
           "const f = new Function('a', 'const b = a * 2;\\nreturn b + 1;');\nf(20)");
@@ -284,8 +287,7 @@ class EngineDebuggerTest {
     @Test
     void stepOverGoesToTheNextLineOfTheSameFrame() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("steps.js", List.of(6));
       Future<Object> done = run(e, "steps.js", STEPS);
       PausedEngine p = r.next();
@@ -306,8 +308,7 @@ class EngineDebuggerTest {
     @Test
     void stepInEntersTheCalledFunctionAndStepOutReturnsToTheCaller() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("steps.js", List.of(6));
       Future<Object> done = run(e, "steps.js", STEPS);
       PausedEngine p = r.next();
@@ -330,8 +331,7 @@ class EngineDebuggerTest {
       QuickJsScriptEngine e = engine();
       e.put(ScriptEngine.FILENAME, "lib.js");
       e.eval("function first() {\n  return 1;\n}\nfunction second() {\n  return 2;\n}");
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("lib.js", List.of(2));
       Future<Object> done = threads.submit(() -> e.invokeFunction("first"));
       PausedEngine p = r.next();
@@ -351,8 +351,7 @@ class EngineDebuggerTest {
     @Test
     void aBreakpointInAPromiseJobStops() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("jobs.js", List.of(3));
       Future<Object> done = run(e, "jobs.js", JOBS);
       PausedEngine p = r.next();
@@ -365,8 +364,7 @@ class EngineDebuggerTest {
     @Test
     void stepOverTheLastLineOfAScriptStopsInThePromiseJobItQueued() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setBreakpoints("jobs.js", List.of(5));
       Future<Object> done = run(e, "jobs.js", JOBS);
       PausedEngine p = r.next();
@@ -388,8 +386,7 @@ class EngineDebuggerTest {
     @Test
     void aPauseRequestStopsATightLoopFromAnotherThread() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "loop.js", "var n = 0;\nwhile (n >= 0) { n++; }\nn;");
       Thread.sleep(50);
       e.debugger().requestPause();
@@ -406,8 +403,7 @@ class EngineDebuggerTest {
     @Test
     void aPauseRequestStopsALoopWithoutSourcePositions() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "spin.js", "for (;;) {}");
       Thread.sleep(50);
       e.debugger().requestPause();
@@ -421,8 +417,7 @@ class EngineDebuggerTest {
     void aDebuggerStatementStopsWhenAttachedAndDoesNothingOtherwise() throws Exception {
       QuickJsScriptEngine e = engine();
       assertEquals(2, result(run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;")));
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;");
       PausedEngine p = r.next();
       assertEquals(StopReason.DEBUGGER_STATEMENT, p.reason());
@@ -435,8 +430,7 @@ class EngineDebuggerTest {
     @Test
     void detachResumesAPausedEngine() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "d.js", "debugger;\n7;");
       PausedEngine p = r.next();
       e.debugger().detach();
@@ -462,8 +456,7 @@ class EngineDebuggerTest {
     @Test
     void theTimeLimitDoesNotRunWhilePausedButDoesAfter() throws Exception {
       QuickJsScriptEngine e = engine(QuickJsOptions.builder().timeLimit(Duration.ofMillis(300)).build());
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "t.js", "debugger;\n1;");
       PausedEngine p = r.next();
       Thread.sleep(600);
@@ -480,8 +473,7 @@ class EngineDebuggerTest {
     @Test
     void interruptEndsAPauseAndTheScript() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "i.js", "debugger;\n1;");
       PausedEngine p = r.next();
       e.interrupt();
@@ -495,8 +487,7 @@ class EngineDebuggerTest {
     @Test
     void interruptingThePausedThreadEndsThePauseAsAnInterrupt() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       BlockingQueue<Thread> engineThread = new LinkedBlockingQueue<>();
       Future<Object> done = threads.submit(() -> {
         engineThread.add(Thread.currentThread());
@@ -519,8 +510,7 @@ class EngineDebuggerTest {
     @Test
     void closeFromAnotherThreadEndsAPause() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "c.js", "debugger;\n1;");
       r.next();
       e.close();
@@ -545,8 +535,7 @@ class EngineDebuggerTest {
     @Test
     void allStopsAtEveryThrowWithTheThrownValue() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setExceptionStops(true, false);
       Future<Object> done = run(e, "x.js", THROWS);
       PausedEngine p = r.next();
@@ -566,8 +555,7 @@ class EngineDebuggerTest {
     @Test
     void uncaughtStopsOnlyAtAThrowNoScriptCatches() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       e.debugger().setExceptionStops(false, true);
       Future<Object> done = run(e, "x.js", THROWS);
       PausedEngine p = r.next();
@@ -654,8 +642,7 @@ class EngineDebuggerTest {
     @Test
     void theThisScopeShowsTheFramesReceiverInEveryFrame() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "this.js", String.join("\n",
           "const box = { label: 'outer', run() { return helper.call({ label: 'inner' }); } };",
           "function helper() {",
@@ -764,8 +751,7 @@ class EngineDebuggerTest {
     @Test
     void inspectionWithABadFrameOrReferenceIsRefusedAndThePauseGoesOn() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.debugger().attach(r);
+      Recorder r = attached(e);
       Future<Object> done = run(e, "h.js", "var q = 2;\ndebugger;\nq;");
       PausedEngine p = r.next();
       assertThrows(IllegalArgumentException.class, () -> p.scopes(99));
