@@ -4,9 +4,13 @@
  * Everything that must read QuickJS's own structures lives here, because QuickJS
  * is compiled once, in this file: in sections, the string, stack and promise
  * helpers; diagnostics (backtraces with Java-entry marks, debug mode's safe
- * rendering of a frame's variables, the debugger; statement); and the stack and
+ * rendering of a frame's variables, the debugger; statement); the step debugger's
+ * reads of frames, stop points and catch offsets (patch 11); and the stack and
  * heap walks of the CPU profiler and the heap summary. The policy around each
- * lives in the shim file named in its section.
+ * lives in the shim file named in its section (the debugger's in qjs_debug.c).
+ * Its size is the price of compiling QuickJS once: a section cannot move to a file
+ * of its own without that file being included here. The debugger's section (about
+ * 650 lines) is the first candidate for such an included part.
  */
 #include "quickjs.c" /* NOLINT(bugprone-suspicious-include): this file is where QuickJS is compiled */
 #include "qjs_internal.h"

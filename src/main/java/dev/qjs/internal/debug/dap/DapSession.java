@@ -35,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  * answers requests and handles what the engines report (in one order, so the session's state
  * needs no lock), its {@link Outbox} writes. Frame ids and variables references are unique across
  * threads and die with the pause they came from: a stale one is an error response.
+ *
+ * <p>About 880 lines and one thing, the protocol's requests and events for one client: each
+ * request is a short method over the same per-thread state, and keeping them on the one
+ * dispatcher is what makes that state lock-free. The breakpoint rules (conditions, hit counts,
+ * logpoints, already in {@link ClientBreakpoint}, {@link HitCondition} and {@link LogMessage})
+ * are the part that could leave next.
  */
 final class DapSession {
   private static final System.Logger LOG = System.getLogger("dev.qjs.debug");
