@@ -7,6 +7,11 @@
 #
 #   <out-dir>/tsc-external/thrower.js(.map)  tsc, one file, the map beside it (relative URL)
 #   <out-dir>/tsc-inline/thrower.js          tsc --inlineSourceMap --inlineSources (data: URL)
+#   <out-dir>/tsc-es2015/steps.js(.map)    debug/steps.ts by tsc for ES2015 (its async function
+#                                            runs through tsc's __awaiter helper)
+#   <out-dir>/tsc-es5/steps.js(.map)         and for ES5 (the async function's body becomes
+#                                            __generator's state machine: several generated lines
+#                                            per original line, and lines of its own)
 #   <out-dir>/esbuild-esm/bundle.js(.map)    esbuild --bundle --sourcemap --format=esm
 #   <out-dir>/esbuild-iife/bundle.js(.map)   the same bundle as --format=iife
 #   <out-dir>/esbuild-min/bundle.js(.map)    --format=iife --minify (names mapping matters)
@@ -77,6 +82,12 @@ run "tsc --sourceMap" node "$TSC" $TSC_FLAGS --sourceMap --outDir "$OUT/tsc-exte
 # shellcheck disable=SC2086
 run "tsc --inlineSourceMap" node "$TSC" $TSC_FLAGS --inlineSourceMap --inlineSources --outDir "$OUT/tsc-inline" "$SRC/single/thrower.ts"
 
+log "tsc: steps.ts for ES2015 and ES5, with tsc's helpers"
+run "tsc --target es2015" node "$TSC" --target es2015 --lib es2015 --strict --skipLibCheck --newLine lf \
+    --sourceMap --outDir "$OUT/tsc-es2015" "$SRC/debug/steps.ts"
+run "tsc --target es5" node "$TSC" --target es5 --lib es2015 --strict --skipLibCheck --newLine lf \
+    --sourceMap --outDir "$OUT/tsc-es5" "$SRC/debug/steps.ts"
+
 ESBUILD_FLAGS="--bundle --sourcemap --charset=utf8 --target=es2022 --log-level=warning"
 log "esbuild: the bundle as esm, iife and minified iife"
 # shellcheck disable=SC2086
@@ -96,7 +107,8 @@ run "esbuild (pipeline)" node "$ESBUILD" "$OUT/pipeline-tsc/main.js" $ESBUILD_FL
     --outfile="$OUT/pipeline/app.mjs"
 
 for f in tsc-external/thrower.js tsc-external/thrower.js.map tsc-inline/thrower.js \
-    esbuild-esm/bundle.js.map esbuild-iife/bundle.js.map esbuild-min/bundle.js.map pipeline/app.mjs.map; do
+    tsc-es2015/steps.js.map tsc-es5/steps.js.map esbuild-esm/bundle.js.map esbuild-iife/bundle.js.map esbuild-min/bundle.js.map \
+    pipeline/app.mjs.map; do
     [ -s "$OUT/$f" ] || unavailable "the compilers ran but wrote no $f"
 done
 rm -f "$OUT/compile.out"

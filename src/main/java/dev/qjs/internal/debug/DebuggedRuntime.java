@@ -1,10 +1,13 @@
 package dev.qjs.internal.debug;
 
 import dev.qjs.internal.bridge.Mailbox;
+import dev.qjs.internal.diagnostics.PositionMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link RuntimeDebugger} needs of the runtime it debugs: its native address and mailbox,
- * whether the running call must stop, and the Java objects behind the shim's host markers.
+ * whether the running call must stop, the Java objects behind the shim's host markers, and its
+ * source maps.
  */
 public interface DebuggedRuntime {
 
@@ -35,6 +38,12 @@ public interface DebuggedRuntime {
    * @param id the host id
    * @return the object, or null when the id is unknown
    */
-  @org.jspecify.annotations.Nullable
-  Object hostObject(int id);
+  @Nullable Object hostObject(int id);
+
+  /**
+   * The runtime's source maps: a debugger shows and stops at original positions through them.
+   *
+   * @return the maps, or null while no script with a map has run
+   */
+  @Nullable PositionMapper positions();
 }

@@ -4,12 +4,17 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.diagnostics.PositionMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +41,14 @@ public final class RuntimeDebugger implements EngineDebugger {
   private volatile @Nullable StopListener listener;
   private volatile @Nullable Stop current;
   private volatile boolean ended;
+  /**
+   * The top frame of the last stop shown, with the frames' count and how the stop was resumed
+   * (a QJS_RESUME_*), when the runtime has source maps: steps through compiled code skip what
+   * shows as the same original line. Engine thread only.
+   */
+  private @Nullable DebugFrame lastShown;
+  private int lastDepth;
+  private int lastResume = -1;
 
   /**
    * Creates the debugger of a runtime; nothing is attached.
@@ -179,6 +192,13 @@ public final class RuntimeDebugger implements EngineDebugger {
       return new int[] {QuickJsNative.RESUME_CONTINUE};
     }
     Stop stop = new Stop(runtime, reasonOf(reason), thrown);
+    List<DebugFrame> frames = runtime.positions() == null ? List.of() : framesOf(stop);
+    if (reason == QuickJsNative.STOP_AT_STEP) {
+      int again = stepsOn(frames);
+      if (again >= 0) {
+        return new int[] {again};
+      }
+    }
     long[] limits = suspendLimits();
     int resume;
     current = stop;
@@ -193,6 +213,9 @@ public final class RuntimeDebugger implements EngineDebugger {
       current = null;
       restoreLimits(limits);
     }
+    lastShown = frames.isEmpty() ? null : frames.get(0);
+    lastDepth = frames.size();
+    lastResume = resume;
     try {
       l.resumed(this);
     } catch (RuntimeException ignored) {
@@ -202,35 +225,106 @@ public final class RuntimeDebugger implements EngineDebugger {
   }
 
   private int[] lines(ByteBuffer args) {
-    String source = SourceNames.canonical(text(args));
+    String generated = text(args);
+    String source = SourceNames.canonical(generated);
     int n = args.getInt();
     int[] lines = new int[n];
     for (int i = 0; i < n; i++) {
       lines[i] = args.getInt();
     }
-    int[] stops;
-    List<LineBreakpoint> changed = null;
+    // a script compiled with a source map also stops at the breakpoints of its originals
+    Map<String, NavigableMap<Integer, Integer>> originals =
+        OriginalPositions.codeLines(runtime.positions(), generated, lines);
+    Map<String, List<LineBreakpoint>> changed = new LinkedHashMap<>();
+    NavigableSet<Integer> stops = new TreeSet<>();
     StopListener l;
     synchronized (lock) {
-      SourceBreakpoints s = sources.computeIfAbsent(source, k -> new SourceBreakpoints());
-      if (s.addCodeLines(lines)) {
-        changed = s.resolved();
+      for (int line : addCodeLines(source, lines, changed).stopLines()) {
+        stops.add(line);
+      }
+      for (Map.Entry<String, NavigableMap<Integer, Integer>> o : originals.entrySet()) {
+        NavigableMap<Integer, Integer> generatedLineOf = o.getValue();
+        int[] originalLines = generatedLineOf.keySet().stream().mapToInt(Integer::intValue).toArray();
+        for (int line : addCodeLines(o.getKey(), originalLines, changed).stopLines()) {
+          Integer at = generatedLineOf.get(line);
+          if (at != null) {
+            stops.add(at);
+          }
+        }
+      }
+      if (!changed.isEmpty()) {
         mailbox.add(QuickJsNative.MB_DEBUG, QuickJsNative.DEBUG_GENERATION);
       }
-      stops = s.stopLines();
       l = listener;
     }
-    if (changed != null && l != null) {
-      try {
-        l.breakpointsChanged(this, source, changed);
-      } catch (RuntimeException ignored) {
-        // the engine goes on
+    if (l != null) {
+      for (Map.Entry<String, List<LineBreakpoint>> c : changed.entrySet()) {
+        try {
+          l.breakpointsChanged(this, c.getKey(), c.getValue());
+        } catch (RuntimeException ignored) {
+          // the engine goes on
+        }
       }
     }
-    int[] reply = new int[stops.length + 1];
-    reply[0] = stops.length;
-    System.arraycopy(stops, 0, reply, 1, stops.length);
+    int[] reply = new int[stops.size() + 1];
+    reply[0] = stops.size();
+    int i = 1;
+    for (int line : stops) {
+      reply[i++] = line;
+    }
     return reply;
+  }
+
+  private static List<DebugFrame> framesOf(Stop stop) {
+    try {
+      return stop.frames();
+    } catch (RuntimeException e) {
+      return List.of(); // shown as the engine reports it
+    }
+  }
+
+  /**
+   * Whether a step through compiled code goes on without stopping, and how: a step that lands on
+   * the original line it left, in the same frame (the compiler made several lines of it), or in
+   * code of the compiler's own that maps to no original line (a helper), is not shown.
+   *
+   * @param frames the stop's frames, as the maps show them
+   * @return the QJS_RESUME_* to go on with, or -1 to stop
+   */
+  private int stepsOn(List<DebugFrame> frames) {
+    int last = lastResume;
+    PositionMapper maps = runtime.positions();
+    boolean stepping = last == QuickJsNative.RESUME_OVER || last == QuickJsNative.RESUME_IN
+        || last == QuickJsNative.RESUME_OUT;
+    if (maps == null || frames.isEmpty() || !stepping) {
+      return -1;
+    }
+    DebugFrame top = frames.get(0);
+    DebugFrame shown = lastShown;
+    if (!top.mapped()) {
+      if (shown == null || !shown.mapped() || !maps.maps(top.generatedSource())) {
+        return -1; // a step that began in generated code stays in it
+      }
+      // out of a helper is over its lines, until code with an original runs
+      return last == QuickJsNative.RESUME_OUT ? QuickJsNative.RESUME_OVER : last;
+    }
+    boolean sameLine = shown != null && frames.size() == lastDepth
+        && shown.source().equals(top.source()) && shown.line() == top.line();
+    return sameLine && last != QuickJsNative.RESUME_OUT ? last : -1;
+  }
+
+  /**
+   * Notes a source's lines of loaded code; its breakpoints go to {@code changed} if they moved.
+   *
+   * @return the source's breakpoints
+   */
+  private SourceBreakpoints addCodeLines(String source, int[] lines,
+      Map<String, List<LineBreakpoint>> changed) {
+    SourceBreakpoints s = sources.computeIfAbsent(source, k -> new SourceBreakpoints());
+    if (s.addCodeLines(lines)) {
+      changed.put(source, s.resolved());
+    }
+    return s;
   }
 
   private static StopReason reasonOf(int reason) {

@@ -3,6 +3,7 @@ package dev.qjs.internal.debug;
 import com.sun.jna.Memory;
 import dev.qjs.internal.bridge.Mailbox;
 import dev.qjs.internal.bridge.QuickJsNative;
+import dev.qjs.internal.diagnostics.PositionMapper;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +99,11 @@ final class Stop implements PausedEngine {
       ByteBuffer out = call(QuickJsNative.DEBUGOP_FRAMES, null);
       int n = out.getInt();
       List<DebugFrame> frames = new ArrayList<>(n);
+      PositionMapper maps = runtime.positions();
+      boolean atLineStart = reason == StopReason.BREAKPOINT || reason == StopReason.STEP;
       for (int i = 0; i < n; i++) {
-        frames.add(new DebugFrame(i, text(out), text(out), out.getInt(), out.getInt()));
+        frames.add(OriginalPositions.frame(maps, i, text(out), text(out), out.getInt(), out.getInt(),
+            i == 0 && atLineStart));
       }
       return List.copyOf(frames);
     });

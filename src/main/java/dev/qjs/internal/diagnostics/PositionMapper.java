@@ -15,6 +15,22 @@ public interface PositionMapper {
   @Nullable Original original(String file, int line, int column);
 
   /**
+   * Where the code of a generated line came from: the original of the line's first mapped
+   * position (a debugger stops at lines).
+   *
+   * @param file the generated file, as QuickJS names it
+   * @param line 1-based
+   * @return the original position, or null when nothing on the line maps
+   */
+  @Nullable Original lineOrigin(String file, int line);
+
+  /**
+   * Whether a generated file has a map that can be read: its positions without an original are
+   * generated code of its own (a compiler's helpers), not code the map does not know.
+   */
+  boolean maps(String file);
+
+  /**
    * The original name of the function defined at a generated position (a minifier renames
    * functions; the map's names say what they were called).
    *

@@ -59,7 +59,20 @@ final class SourceMapPositions implements PositionMapper {
 
   @Override
   public PositionMapper.@Nullable Original original(String file, int line, int column) {
-    OriginalPosition p = maps.map(file, line, column);
+    return remembered(file, maps.map(file, line, column));
+  }
+
+  @Override
+  public PositionMapper.@Nullable Original lineOrigin(String file, int line) {
+    return remembered(file, maps.lineOrigin(file, line));
+  }
+
+  @Override
+  public boolean maps(String file) {
+    return maps.usable(file);
+  }
+
+  private PositionMapper.@Nullable Original remembered(String file, @Nullable OriginalPosition p) {
     if (p == null) {
       return null;
     }

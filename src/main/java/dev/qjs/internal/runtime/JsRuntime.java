@@ -172,6 +172,11 @@ public final class JsRuntime implements AutoCloseable {
           return null;
         }
       }
+
+      @Override
+      public @Nullable PositionMapper positions() {
+        return diagnostics.mapper();
+      }
     });
     profiler.mapPositionsWith(this::originalPosition);
     state.accountMemory();

@@ -85,6 +85,22 @@ final class Mappings {
     return found;
   }
 
+  /**
+   * The first segment of {@code line} (0-based) at or after {@code column} that maps to a
+   * source, or {@link #NONE}: where the code that begins at that point of the line came from.
+   */
+  int firstMappedFrom(int line, int column) {
+    if (line < 0 || line >= lineCount()) {
+      return NONE;
+    }
+    for (int k = lineStarts[line]; k < lineStarts[line + 1]; k++) {
+      if (segments[k * STRIDE + GEN_COL] >= column && segments[k * STRIDE + SOURCE] != NONE) {
+        return k;
+      }
+    }
+    return NONE;
+  }
+
   /** The last segment of {@code line} (0-based), or {@link #NONE} when it has none. */
   int lastSegmentOf(int line) {
     if (line < 0 || line >= lineCount() || lineStarts[line + 1] == lineStarts[line]) {

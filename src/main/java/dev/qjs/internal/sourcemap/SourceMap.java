@@ -65,6 +65,40 @@ final class SourceMap {
     return null;
   }
 
+  /**
+   * Where a generated line's code came from: the first segment of the line that maps to a
+   * source (a debugger stops at whole lines, and a line's first mapped segment is the statement
+   * that begins it), or null when nothing on the line maps.
+   *
+   * @param line 0-based generated line
+   * @throws InvalidSourceMapException when the mappings this lookup needs are malformed
+   */
+  @Nullable OriginalPosition lineOrigin(int line) throws InvalidSourceMapException {
+    if (line < 0) {
+      return null;
+    }
+    // the sections that cover part of the line: the one covering its start, then any that
+    // start further along it
+    int first = Math.max(sectionAt(line, 0), 0);
+    for (int s = first; s < sections.length && offsetLines[s] <= line; s++) {
+      int relativeLine = line - offsetLines[s];
+      if (relativeLine < 0) {
+        continue;
+      }
+      Section section = sections[s];
+      Mappings mappings = section.mappings();
+      int segment = mappings.firstMappedFrom(relativeLine, 0);
+      while (segment != Mappings.NONE) {
+        OriginalPosition p = section.position(mappings, segment);
+        if (p != null) {
+          return p;
+        }
+        segment = mappings.firstMappedFrom(relativeLine, mappings.generatedColumn(segment) + 1);
+      }
+    }
+    return null;
+  }
+
   /** The text of {@code source} (a resolved name as lookups return it), if the map has it. */
   @Nullable String sourceContent(String source) {
     for (Section section : sections) {

@@ -90,6 +90,31 @@ public final class SourceMaps {
    * @param quickJsColumn 1-based generated column in code points, as QuickJS reports it
    */
   public @Nullable OriginalPosition map(String generatedFile, int line, int quickJsColumn) {
+    return lookup(generatedFile, line,
+        r -> r.map.lookup(line - 1, r.columns.utf16Column(line, quickJsColumn)));
+  }
+
+  /**
+   * Where a generated line's code came from (see {@link SourceMap#lineOrigin}), or null when the
+   * file has no usable map or nothing on the line maps: a debugger's stop points are lines.
+   *
+   * @param generatedFile the file name given to {@link #register}
+   * @param line 1-based generated line
+   */
+  public @Nullable OriginalPosition lineOrigin(String generatedFile, int line) {
+    return lookup(generatedFile, line, r -> r.map.lineOrigin(line - 1));
+  }
+
+  /** A lookup in a resolved map. */
+  private interface Lookup {
+    @Nullable OriginalPosition in(Resolved r) throws InvalidSourceMapException;
+  }
+
+  /**
+   * A lookup on a 1-based line of a file's map: null when the file has no usable map, and when
+   * the mappings it needs turn out malformed (the file then maps to nothing, with a warning).
+   */
+  private @Nullable OriginalPosition lookup(String generatedFile, int line, Lookup lookup) {
     Entry entry;
     synchronized (this) {
       entry = entries.get(generatedFile);
@@ -102,7 +127,7 @@ public final class SourceMaps {
       return null;
     }
     try {
-      return r.map.lookup(line - 1, r.columns.utf16Column(line, quickJsColumn));
+      return lookup.in(r);
     } catch (InvalidSourceMapException e) {
       entry.fail(e.getMessage()); // a section's mappings turned out malformed
       warnOnce(entry);
@@ -112,6 +137,18 @@ public final class SourceMaps {
       warnOnce(entry);
       return null;
     }
+  }
+
+  /**
+   * Whether {@code generatedFile} has a map that can be read (reading it now if it was not yet):
+   * unlike {@link #has}, false for a map that failed.
+   */
+  public boolean usable(String generatedFile) {
+    Entry entry;
+    synchronized (this) {
+      entry = entries.get(generatedFile);
+    }
+    return entry != null && resolve(entry) != null;
   }
 
   /**

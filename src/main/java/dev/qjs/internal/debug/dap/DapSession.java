@@ -656,8 +656,7 @@ final class DapSession {
       } catch (IllegalStateException over) {
         return; // interrupted or closed before we looked: its resumed() follows
       }
-      ClientBreakpoint bp = frames.isEmpty() ? null
-          : breakpointAt(t, frames.get(0).source(), frames.get(0).line());
+      ClientBreakpoint bp = frames.isEmpty() ? null : breakpointAt(t, frames.get(0));
       if (bp != null) {
         hit = List.of(bp.id);
         boolean stops;
@@ -696,6 +695,15 @@ final class DapSession {
       case EXCEPTION -> "exception";
       case ENTRY -> "entry";
     };
+  }
+
+  /**
+   * The client's breakpoint a frame stopped at: in the original source it shows, or in the
+   * generated code it runs (a breakpoint set in the compiled file itself).
+   */
+  private @Nullable ClientBreakpoint breakpointAt(EngineThread t, DebugFrame f) {
+    ClientBreakpoint bp = breakpointAt(t, f.source(), f.line());
+    return bp != null || !f.mapped() ? bp : breakpointAt(t, f.generatedSource(), f.generatedLine());
   }
 
   private @Nullable ClientBreakpoint breakpointAt(EngineThread t, String engineName, int line) {
