@@ -1,6 +1,7 @@
 package dev.qjs.internal.debug;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The debugger of one engine: what a client may ask of an engine that runs or is paused.
@@ -59,6 +60,16 @@ public interface EngineDebugger {
    * @param uncaught stop at a throw no JavaScript handler catches (it would reach Java)
    */
   void setExceptionStops(boolean all, boolean uncaught);
+
+  /**
+   * The text of an original source that a source map of this engine carries ({@code
+   * sourcesContent}), for a client to show a frame's source that is no file (a bundler's {@code
+   * webpack://} name, say).
+   *
+   * @param source the source's name, as a frame gives it
+   * @return the text, or null when no map carries it
+   */
+  @Nullable String sourceText(String source);
 
   /**
    * Asks the running engine to stop at its next statement (reason {@link StopReason#PAUSE}); an

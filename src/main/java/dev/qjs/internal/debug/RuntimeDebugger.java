@@ -133,6 +133,12 @@ public final class RuntimeDebugger implements EngineDebugger {
     }
   }
 
+  @Override
+  public @Nullable String sourceText(String source) {
+    PositionMapper maps = runtime.positions();
+    return maps == null ? null : maps.originalText(Objects.requireNonNull(source, "source"));
+  }
+
   /** Counts this runtime among the attached ones (the interpreter goes through the hook). */
   private void hook(boolean on) {
     long rt = runtime.nativeRuntime();

@@ -45,6 +45,14 @@ public interface PositionMapper {
    */
   @Nullable String originalLine(String originalFile, int line);
 
+  /**
+   * The whole text of an original source, when its map carries it ({@code sourcesContent}): a
+   * debugger shows it for a source that is no file.
+   *
+   * @return the text; null when not known
+   */
+  @Nullable String originalText(String originalFile);
+
   /** An original position: its file, 1-based line and UTF-16 column, and the name there, if any. */
   record Original(String file, int line, int column, @Nullable String name) {}
 }

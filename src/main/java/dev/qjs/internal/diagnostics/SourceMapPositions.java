@@ -137,6 +137,12 @@ final class SourceMapPositions implements PositionMapper {
   }
 
   @Override
+  public @Nullable String originalText(String originalFile) {
+    String file = generatedOf.get(originalFile);
+    return file == null ? null : maps.originalSource(file, originalFile);
+  }
+
+  @Override
   public @Nullable String originalLine(String originalFile, int line) {
     String file = generatedOf.get(originalFile);
     return file == null ? null : maps.originalSourceLine(file, originalFile, line);

@@ -152,6 +152,22 @@ public final class SourceMaps {
   }
 
   /**
+   * An original source's text as the map's {@code sourcesContent} holds it, or null when the
+   * map does not carry it.
+   *
+   * @param generatedFile the generated file whose map names the source
+   * @param source the original source, as {@link OriginalPosition#source()} gives it
+   */
+  public @Nullable String originalSource(String generatedFile, String source) {
+    Entry entry;
+    synchronized (this) {
+      entry = entries.get(generatedFile);
+    }
+    Resolved r = entry == null ? null : resolve(entry);
+    return r == null ? null : r.map.sourceContent(source);
+  }
+
+  /**
    * One line of an original source as the map's {@code sourcesContent} holds it (for a code
    * frame), or null when the map does not carry that source or has no such line.
    *
@@ -160,12 +176,7 @@ public final class SourceMaps {
    * @param line 1-based line; lines end at {@code \n}, {@code \r\n} or {@code \r}
    */
   public @Nullable String originalSourceLine(String generatedFile, String source, int line) {
-    Entry entry;
-    synchronized (this) {
-      entry = entries.get(generatedFile);
-    }
-    Resolved r = entry == null ? null : resolve(entry);
-    String content = r == null ? null : r.map.sourceContent(source);
+    String content = originalSource(generatedFile, source);
     if (content == null || line < 1) {
       return null;
     }

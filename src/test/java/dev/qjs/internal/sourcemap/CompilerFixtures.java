@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * The real compiler output the build made (src/test/sourcemaps/compile.sh: tsc and esbuild over
  * our own TypeScript), and how to find positions in it by text.
  */
-final class CompilerFixtures {
+public final class CompilerFixtures {
   private CompilerFixtures() {}
 
   /** The fixtures' folder; fails, saying why, when the build could not make them. */
-  static Path dir() {
+  public static Path dir() {
     Path dir = Path.of(System.getProperty("quickjs.sourcemap.fixtures", "target/sourcemap-fixtures"))
         .toAbsolutePath();
     if (Files.isRegularFile(dir.resolve("COMPILED"))) {
@@ -37,11 +37,11 @@ final class CompilerFixtures {
   }
 
   /** The folder of our TypeScript sources. */
-  static Path sources() {
+  public static Path sources() {
     return Path.of("src/test/sourcemaps").toAbsolutePath();
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {

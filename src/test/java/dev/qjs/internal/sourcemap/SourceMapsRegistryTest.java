@@ -96,6 +96,43 @@ class SourceMapsRegistryTest {
     assertTrue(warningTexts().isEmpty(), warningTexts().toString());
   }
 
+  /** One section of an index map: its offset and a regular map of one source. */
+  private static String section(int line, int column, String source, String mappings) {
+    return "{\"offset\":{\"line\":" + line + ",\"column\":" + column + "},\"map\":{\"version\":3,"
+        + "\"sources\":[\"" + source + "\"],\"names\":[],\"mappings\":\"" + mappings + "\"}}";
+  }
+
+  @Test
+  void aLinesOriginIsItsFirstMappedSegmentInWhicheverSectionOfAnIndexMapHasIt() {
+    String map = "{\"version\":3,\"sections\":["
+        + section(0, 0, "a.ts", "A,IAEA") // line 1: unmapped code, then a.ts line 3 at column 4
+        + "," + section(1, 0, "b.ts", ";AACA") // line 2 maps nothing, line 3 is b.ts line 2
+        + "," + section(3, 5, "c.ts", "AAAA") // line 4 from column 5 is c.ts line 1
+        + "]}";
+    SourceMaps maps = new SourceMaps(8);
+    maps.register("idx.js", "a;\nb;\nc;\nd;     e;\n", map, MapFetcher.NONE);
+    assertTrue(maps.usable("idx.js"));
+    assertEquals(new OriginalPosition("a.ts", 3, 1, null, false), maps.lineOrigin("idx.js", 1));
+    assertNull(maps.lineOrigin("idx.js", 2), "a line with no segment does not borrow another's");
+    assertEquals(new OriginalPosition("b.ts", 2, 1, null, false), maps.lineOrigin("idx.js", 3));
+    assertEquals(new OriginalPosition("c.ts", 1, 1, null, false), maps.lineOrigin("idx.js", 4));
+    assertNull(maps.lineOrigin("idx.js", 0));
+    assertNull(maps.lineOrigin("idx.js", 99));
+    assertNull(maps.lineOrigin("other.js", 1));
+    assertFalse(maps.usable("other.js"));
+  }
+
+  @Test
+  void aLinesOriginInMalformedMappingsIsNothingAndTheFileWarnsOnce() {
+    String map = "{\"version\":3,\"sources\":[\"a.ts\"],\"names\":[],\"mappings\":\"AAAA;!!\"}";
+    SourceMaps maps = new SourceMaps(8);
+    maps.register("bad.js", "a;\nb;\n", map, MapFetcher.NONE);
+    assertNull(maps.lineOrigin("bad.js", 1));
+    assertNull(maps.lineOrigin("bad.js", 2));
+    assertFalse(maps.usable("bad.js"), "a map whose mappings failed maps nothing from then on");
+    assertEquals(1, warningTexts().size(), warningTexts().toString());
+  }
+
   @Test
   void aSourceWithNeitherMapNorCommentRegistersNothing() {
     SourceMaps maps = new SourceMaps(8);

@@ -70,6 +70,8 @@ final class DapSession {
   private final Map<Integer, FrameHandle> frameIds = new HashMap<>();
   private final Map<Integer, ValueHandle> valueIds = new HashMap<>();
   private final Map<String, Map<String, Object>> sources = new HashMap<>();
+  /** The texts of the sources shown by reference (no file), by reference. */
+  private final Map<Integer, String> sourceTexts = new HashMap<>();
   private int nextId;
 
   DapSession(DapServer server, Socket socket, String name) throws IOException {
@@ -294,6 +296,7 @@ final class DapSession {
       case "stepIn" -> resume(args, Resume.STEP_IN);
       case "stepOut" -> resume(args, Resume.STEP_OUT);
       case "pause" -> pause(args);
+      case "source" -> sourceText(args);
       case "disconnect" -> disconnect();
       default -> throw new RequestFailedException("unknown command \"" + command + "\"");
     };
@@ -480,14 +483,18 @@ final class DapSession {
       p.ids.add(id);
       Map<String, Object> frame = body("id", id, "name", f.function(), "line", f.line(),
           "column", Math.max(1, f.column()));
-      frame.put("source", source(f.source()));
+      frame.put("source", source(f.source(), t.engine));
       out.add(frame);
     }
     return body("stackFrames", out, "totalFrames", frames.size());
   }
 
-  /** A source as the client sees it: with a path when the name is an existing file. */
-  private Map<String, Object> source(String engineName) {
+  /**
+   * A source as the client sees it: with a path when the name is an existing file, else with a
+   * reference to its text when a source map of the engine carries it (a bundler's {@code
+   * webpack://} source), else by its name alone.
+   */
+  private Map<String, Object> source(String engineName, EngineDebugger engine) {
     Map<String, Object> s = sources.get(engineName);
     if (s == null) {
       s = new LinkedHashMap<>();
@@ -506,13 +513,32 @@ final class DapSession {
         s.put("path", file.toString());
       } else {
         s.put("name", engineName);
+        String text = engine.sourceText(engineName);
+        if (text != null) {
+          int reference = newId();
+          sourceTexts.put(reference, text);
+          s.put("sourceReference", reference);
+        }
       }
       if (sources.size() >= MAX_SOURCE_CACHE) {
         sources.clear();
+        sourceTexts.clear();
       }
       sources.put(engineName, s);
     }
     return s;
+  }
+
+  /** The {@code source} request: the text of a source shown by reference. */
+  private Map<String, Object> sourceText(Fields args) throws RequestFailedException {
+    Fields source = args.optObject("source");
+    int reference = source.has("sourceReference")
+        ? source.integer("sourceReference") : args.integer("sourceReference");
+    String text = sourceTexts.get(reference);
+    if (text == null) {
+      throw new RequestFailedException("no source has reference " + reference);
+    }
+    return body("content", text, "mimeType", "text/plain");
   }
 
   private FrameHandle frame(int id) throws RequestFailedException {

@@ -249,6 +249,12 @@ public final class DebugPorts {
     }
 
     @Override
+    public @Nullable String sourceText(String source) {
+      EngineDebugger e = engine.get();
+      return e == null ? null : e.sourceText(source);
+    }
+
+    @Override
     public void requestPause() {
       EngineDebugger e = engine.get();
       if (e != null) {

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qjs.EngineDebuggers;
+import dev.qjs.ModuleLoader;
 import dev.qjs.QuickJsOptions;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
+import dev.qjs.internal.sourcemap.CompilerFixtures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -22,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,8 +91,11 @@ class DapServerTest {
 
   /** A new real engine, registered with the server. */
   private QuickJsScriptEngine real() {
-    QuickJsScriptEngine e = new QuickJsScriptEngineFactory()
-        .getScriptEngine(QuickJsOptions.builder().build());
+    return real(QuickJsOptions.builder().build());
+  }
+
+  private QuickJsScriptEngine real(QuickJsOptions options) {
+    QuickJsScriptEngine e = new QuickJsScriptEngineFactory().getScriptEngine(options);
     toClose.add(e);
     server.register(EngineDebuggers.of(e));
     return e;
@@ -264,6 +270,70 @@ class DapServerTest {
       Map<String, Object> changed = (Map<String, Object>) c.event("breakpoint").get("breakpoint");
       assertEquals(bp.get("id"), changed.get("id"));
       assertEquals(true, changed.get("verified"));
+    }
+
+    @Test
+    void aConditionalBreakpointInATypeScriptFileStopsInItsCompiledScriptAndTheStackShowsTheFile()
+        throws Exception {
+      Path script = CompilerFixtures.dir().resolve("tsc-external/thrower.js");
+      String original = CompilerFixtures.sources().resolve("single/thrower.ts").toString();
+      QuickJsScriptEngine e = real(QuickJsOptions.builder()
+          .moduleLoader(ModuleLoader.directory(script.getParent())).build());
+      e.put("quickjs.moduleRoots", script.getParent().toString());
+      DapTestClient c = attached();
+      // thrower.ts line 13: `return order.total;` in checkOrder; the condition reads a local
+      Map<String, Object> bp = list(c.ok("setBreakpoints", "source", obj("path", original),
+          "breakpoints", List.of(obj("line", 13, "condition", "order.total > 5")))
+          .get("breakpoints")).get(0);
+      assertEquals(false, bp.get("verified"));
+      long thread = threadOf(c, e);
+      result(run(e, script.toString(), CompilerFixtures.read(script)));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> changed = (Map<String, Object>) c.event("breakpoint").get("breakpoint");
+      assertEquals(true, changed.get("verified"));
+      assertEquals(13L, changed.get("line"));
+
+      CompletableFuture<Object> done =
+          run(e, "caller.js", "checkOrder({ id: 1, total: 3 }) + checkOrder({ id: 2, total: 9 })");
+      Map<String, Object> stopped = c.stopped(thread);
+      assertEquals(List.of(bp.get("id")), stopped.get("hitBreakpointIds"));
+      List<Map<String, Object>> stack = list(c.ok("stackTrace", "threadId", thread).get("stackFrames"));
+      assertEquals("checkOrder", stack.get(0).get("name"));
+      assertEquals(13L, stack.get(0).get("line"));
+      assertEquals(Map.of("name", "thrower.ts", "path", original), stack.get(0).get("source"));
+      assertEquals(Map.of("name", "caller.js"), stack.get(1).get("source"));
+      long frameId = (Long) stack.get(0).get("id");
+      assertEquals("2", c.ok("evaluate", "expression", "order.id", "frameId", frameId).get("result"),
+          "the condition let the first call (total 3) run on");
+      c.ok("continue", "threadId", thread);
+      assertEquals(12, result(done));
+    }
+
+    @Test
+    void aSourceThatIsNoFileIsShownByReferenceWithTheTextItsMapCarries() throws Exception {
+      String original = "// calc.ts\nexport const answer = (): number =>\n  40 + 2;\n";
+      String map = "{\"version\":3,\"sources\":[\"webpack://app/calc.ts\"],\"sourcesContent\":["
+          + JsonWriter.write(original) + "],\"names\":[],\"mappings\":\"AACA;EACA;AACA;AACA\"}";
+      String generated = "function answer() {\n  return 40 + 2;\n}\nanswer();\n";
+      QuickJsScriptEngine e = real();
+      e.put("quickjs.sourceMap", map);
+      DapTestClient c = attached();
+      setBreakpoints(c, "webpack://app/calc.ts", obj("line", 3));
+      long thread = threadOf(c, e);
+      CompletableFuture<Object> done = run(e, "bundle.js", generated);
+      c.stopped(thread);
+      Map<String, Object> frame = top(c, thread);
+      assertEquals(3L, frame.get("line"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> source = (Map<String, Object>) frame.get("source");
+      assertEquals("webpack://app/calc.ts", source.get("name"));
+      assertNull(source.get("path"));
+      Object reference = source.get("sourceReference");
+      assertEquals(original, c.ok("source", "source", obj("sourceReference", reference),
+          "sourceReference", reference).get("content"));
+      assertTrue(c.error("source", "sourceReference", 999_999).contains("no source has reference"));
+      c.ok("continue", "threadId", thread);
+      assertEquals(42, result(done));
     }
 
     @Test
