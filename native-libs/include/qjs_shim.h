@@ -469,7 +469,9 @@ QJS_EXPORT int32_t qjs_heap_summary(qjs_rt *rt);
                                    string][line i32][column i32] */
 #define QJS_DEBUGOP_SCOPES 3    /* output = [n i32] n x [name string][reference i64] */
 #define QJS_DEBUGOP_VARIABLES 4 /* in = [reference i64][start i32][count i32]; output = [n i32]
-                                   n x [name string][value string][type string][reference i64] */
+                                   n x [name string][value string][type string][reference i64];
+                                   an accessor property is "[accessor]" of type "accessor", and its
+                                   reference's one child is the value, its getter run */
 #define QJS_DEBUGOP_EVALUATE 5  /* in = [expression string]; output = [u8 0 ok | 1 threw][value
                                    string][type string][reference i64] (threw: the message) */
 #define QJS_DEBUGOP_SET 6       /* in = [reference i64][name string][expression string]; output as

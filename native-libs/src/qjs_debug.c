@@ -21,8 +21,8 @@
  *    attach as catching nothing;
  *  - breakpoint lines of a source are learned from the code that ran while attached (a whole
  *    script's functions at once), and a source evaluated again under the same name adds to them;
- *  - a Java object's children are read through the host (its bean getters run; JavaScript
- *    getters never do).
+ *  - a Java object's children are read through the host (its bean getters run). A JavaScript
+ *    getter runs only when asked: an accessor property's reference (LAZY_REF) reads it.
  */
 #include "qjs_private.h"
 
@@ -30,6 +30,7 @@
 #define LOCALS_MAX 512  /* variables of a scope shown */
 #define HELD_MAX 100000 /* values one stop gives a reference */
 #define SCOPE_REF ((int64_t)1 << 32)
+#define LAZY_REF ((int64_t)1 << 40) /* | held index of [object, key]: the property, getter run */
 #define SCOPE_LOCALS 1
 #define SCOPE_CLOSURE 2
 #define SCOPE_THIS 3
@@ -183,17 +184,56 @@ typedef struct child_out {
     JSContext *ctx;
     qjs_buf *b;
     int n;
+    JSValueConst parent; /* the object whose properties these are, or undefined */
 } child_out;
 
-static void put_value(child_out *o, JSValueConst v, int accessor)
+/* A reference that runs an accessor property's getter when its children are asked for: the
+   object and the key are held as a pair until the stop ends; 0 when none can be made. */
+static int64_t lazy_ref(qjs_rt *st, JSValueConst obj, JSAtom key)
+{
+    JSContext *ctx = st->dbg_ctx;
+    JSValue pair;
+    int64_t ref;
+    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT || key == JS_ATOM_NULL)
+        return 0;
+    pair = JS_NewArray(ctx);
+    if (JS_IsException(pair) || JS_SetPropertyUint32(ctx, pair, 0, JS_DupValue(ctx, obj)) < 0 ||
+        JS_SetPropertyUint32(ctx, pair, 1, JS_AtomToValue(ctx, key)) < 0) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        JS_FreeValue(ctx, pair);
+        return 0;
+    }
+    ref = held_ref(st, pair);
+    JS_FreeValue(ctx, pair);
+    return ref ? LAZY_REF | ref : 0;
+}
+
+static void put_child(void *opaque, JSAtom name, const char *name_text, JSValueConst value, int accessor);
+
+/* The one child of a lazy reference: the property's value, its getter run (a throw shows as the
+   thrown value). */
+static void lazy_children(child_out *o, JSValueConst pair)
+{
+    JSContext *ctx = o->ctx;
+    JSValue obj = JS_GetPropertyUint32(ctx, pair, 0), key = JS_GetPropertyUint32(ctx, pair, 1), v;
+    JSAtom atom = JS_ValueToAtom(ctx, key);
+    if (atom == JS_ATOM_NULL) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+    } else {
+        v = JS_GetProperty(ctx, obj, atom);
+        if (JS_IsException(v))
+            v = JS_GetException(ctx);
+        put_child(o, atom, NULL, v, 0);
+        JS_FreeValue(ctx, v);
+        JS_FreeAtom(ctx, atom);
+    }
+    JS_FreeValue(ctx, key);
+    JS_FreeValue(ctx, obj);
+}
+
+static void put_value(child_out *o, JSValueConst v)
 {
     DynBuf text;
-    if (accessor) {
-        put_cstr(o->b, "[accessor]");
-        put_cstr(o->b, "accessor");
-        buf_i64(o->b, 0);
-        return;
-    }
     dbuf_init(&text);
     qjsi_debug_render(o->ctx, &text, v);
     put_text(o->b, dbuf_error(&text) ? "?" : (const char *)text.buf, dbuf_error(&text) ? 1 : text.size);
@@ -209,7 +249,13 @@ static void put_child(void *opaque, JSAtom name, const char *name_text, JSValueC
         put_cstr(o->b, name_text);
     else
         put_atom(o->ctx, o->b, name, "?");
-    put_value(o, value, accessor);
+    if (accessor) {
+        put_cstr(o->b, "[accessor]");
+        put_cstr(o->b, "accessor");
+        buf_i64(o->b, lazy_ref(o->st, o->parent, name));
+    } else {
+        put_value(o, value);
+    }
     o->n++;
 }
 
@@ -363,7 +409,7 @@ static JSValue evaluate_in(qjs_rt *st, int32_t frame, const char *expr, int32_t 
 /* [u8 0][value] for a value, [u8 1][message] for the pending exception. */
 static void put_result(qjs_rt *st, JSValue v)
 {
-    child_out o = { st, st->dbg_ctx, &st->out, 0 };
+    child_out o = { st, st->dbg_ctx, &st->out, 0, JS_UNDEFINED };
     if (JS_IsException(v)) {
         JSValue e = JS_GetException(st->dbg_ctx);
         DynBuf text;
@@ -376,7 +422,7 @@ static void put_result(qjs_rt *st, JSValue v)
         return;
     }
     buf_u8(&st->out, 0);
-    put_value(&o, v, 0);
+    put_value(&o, v);
     JS_FreeValue(st->dbg_ctx, v);
 }
 
@@ -443,7 +489,7 @@ int32_t qjs_debug(qjs_rt *st, int32_t op_frame, const uint8_t *in, int32_t len)
         break;
     case QJS_DEBUGOP_VARIABLES: {
         int64_t ref;
-        child_out o = { st, ctx, b, 0 };
+        child_out o = { st, ctx, b, 0, JS_UNDEFINED };
         size_t count_at;
         if (rd_i64(&r, &ref) < 0 || rd_i32(&r, &start) < 0 || rd_i32(&r, &count) < 0 || start < 0 || ref <= 0) {
             rc = QJS_BAD_INPUT;
@@ -453,7 +499,14 @@ int32_t qjs_debug(qjs_rt *st, int32_t op_frame, const uint8_t *in, int32_t len)
             count = QJS_DEBUG_CHILDREN_MAX;
         count_at = b->len;
         buf_i32(b, 0);
-        if (ref >= SCOPE_REF) {
+        if ((ref & ~(LAZY_REF - 1)) == LAZY_REF) {
+            int64_t held = ref & (LAZY_REF - 1);
+            if (held < 1 || held > st->dbg_held_n) {
+                rc = QJS_BAD_INPUT;
+                break;
+            }
+            lazy_children(&o, st->dbg_held[held - 1]);
+        } else if (ref >= SCOPE_REF) {
             int32_t f = (int32_t)((ref >> 8) & 0xffffff);
             int kind = (int)(ref & 0xff);
             if (frame_index(st, f) < 0 || kind < SCOPE_LOCALS || kind > SCOPE_GLOBAL || (ref >> 32) != 1) {
@@ -463,6 +516,7 @@ int32_t qjs_debug(qjs_rt *st, int32_t op_frame, const uint8_t *in, int32_t len)
             scope_children(&o, f, kind, start, count);
         } else if (ref <= st->dbg_held_n) {
             JSValue v = JS_DupValue(ctx, st->dbg_held[ref - 1]);
+            o.parent = v;
             if (host_id_of(v) >= 0)
                 host_children(&o, v, start, count);
             else
@@ -492,7 +546,8 @@ int32_t qjs_debug(qjs_rt *st, int32_t op_frame, const uint8_t *in, int32_t len)
         JSValue v;
         JSAtom atom;
         if (rd_i64(&r, &ref) < 0 || rd_text(&r, &name, &name_n) < 0 || rd_text(&r, &expr, &n) < 0 ||
-            ref <= 0 || (ref < SCOPE_REF && ref > st->dbg_held_n) || st->dbg_frames_n == 0) {
+            ref <= 0 || (ref < SCOPE_REF && ref > st->dbg_held_n) || (ref >> 32) > 1 ||
+            st->dbg_frames_n == 0) {
             rc = QJS_BAD_INPUT;
             break;
         }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <p>Inspection never runs JavaScript (no getter, proxy trap or {@code toString}) except {@link
  * #evaluate} and {@link #setVariable}, which run in the paused frame's scope with the engine's
- * limits suspended. Values are rendered bounded (like debug mode's renderer); objects, arrays,
+ * limits suspended, and the expansion of an accessor, which runs its getter when asked. Values are rendered bounded (like debug mode's renderer); objects, arrays,
  * maps, sets and Java host objects get a variables reference that {@link #variables} expands.
  */
 public interface PausedEngine {
@@ -45,8 +45,9 @@ public interface PausedEngine {
   List<DebugScope> scopes(int frame);
 
   /**
-   * The children of a scope or an expandable value. Getters are not run (shown as
-   * {@code [accessor]}).
+   * The children of a scope or an expandable value. Getters are not run: an accessor property
+   * shows as {@code [accessor]} of type {@code accessor}, and its reference's one child is its
+   * value, the getter run then (bounded like an evaluation; a throw shows as the thrown value).
    *
    * @param reference a variables reference from this pause
    * @param start the first child (0 for all)

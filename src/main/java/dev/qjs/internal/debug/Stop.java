@@ -127,7 +127,9 @@ final class Stop implements PausedEngine {
   public List<DebugVariable> variables(long reference, int start, int count) {
     return onEngine(() -> {
       ByteBuffer in = input(16).putLong(reference).putInt(Math.max(start, 0)).putInt(Math.max(count, 0));
-      ByteBuffer out = call(QuickJsNative.DEBUGOP_VARIABLES, in);
+      // an accessor's reference runs its getter: bounded as an evaluation is (a getter that
+      // never returns shows the interruption as its value)
+      ByteBuffer out = limited(() -> call(QuickJsNative.DEBUGOP_VARIABLES, in));
       int n = out.getInt();
       List<DebugVariable> vars = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -271,22 +273,35 @@ final class Stop implements PausedEngine {
    */
   private DebugVariable bounded(String name, int opFrame, ByteBuffer in)
       throws DebugEvaluationException {
-    Mailbox mailbox = runtime.mailbox();
-    long lifted = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
-    long limit = evaluationLimitNanos();
-    mailbox.setVolatile(QuickJsNative.MB_DEADLINE, System.nanoTime() + limit);
-    ByteBuffer out;
-    try {
-      out = call(opFrame, in);
-    } finally {
-      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, lifted);
-    }
-    if (mailbox.getVolatile(QuickJsNative.MB_STOP_REASON) == QuickJsNative.STOP_DEADLINE) {
-      mailbox.setVolatile(QuickJsNative.MB_STOP_REASON, QuickJsNative.STOP_NONE);
+    ByteBuffer out = limited(() -> call(opFrame, in));
+    if (lastCallStopped) {
       throw new DebugEvaluationException("the expression was stopped after "
-          + TimeUnit.NANOSECONDS.toMillis(limit) + " ms (" + EVALUATION_LIMIT_KEY + ")");
+          + TimeUnit.NANOSECONDS.toMillis(evaluationLimitNanos()) + " ms (" + EVALUATION_LIMIT_KEY + ")");
     }
     return result(name, out);
+  }
+
+  /** Whether the evaluation limit stopped the last {@link #limited} call (engine thread only). */
+  private boolean lastCallStopped;
+
+  /**
+   * Runs a call that may run JavaScript under the evaluation limit (the engine's own limits are
+   * lifted during the pause), and notes whether the limit stopped it.
+   */
+  private ByteBuffer limited(java.util.function.Supplier<ByteBuffer> call) {
+    Mailbox mailbox = runtime.mailbox();
+    long lifted = mailbox.getVolatile(QuickJsNative.MB_DEADLINE);
+    mailbox.setVolatile(QuickJsNative.MB_DEADLINE, System.nanoTime() + evaluationLimitNanos());
+    try {
+      return call.get();
+    } finally {
+      mailbox.setVolatile(QuickJsNative.MB_DEADLINE, lifted);
+      lastCallStopped =
+          mailbox.getVolatile(QuickJsNative.MB_STOP_REASON) == QuickJsNative.STOP_DEADLINE;
+      if (lastCallStopped) {
+        mailbox.setVolatile(QuickJsNative.MB_STOP_REASON, QuickJsNative.STOP_NONE);
+      }
+    }
   }
 
   /** 10 s unless the system property says otherwise. */

@@ -594,8 +594,13 @@ final class DapSession {
     int count = Math.max(0, args.optInt("count", 0));
     List<Object> out = new ArrayList<>();
     for (DebugVariable d : v.pause.engine.variables(v.reference, start, count)) {
-      out.add(body("name", d.name(), "value", d.value(), "type", d.type(),
-          "variablesReference", reference(v.thread, v.pause, d.reference())));
+      Map<String, Object> variable = body("name", d.name(), "value", d.value(), "type", d.type(),
+          "variablesReference", reference(v.thread, v.pause, d.reference()));
+      if (d.type().equals("accessor") && d.reference() != 0) {
+        // the client shows a button that reads it: its one child is the getter's value
+        variable.put("presentationHint", body("lazy", true));
+      }
+      out.add(variable);
     }
     return body("variables", out);
   }

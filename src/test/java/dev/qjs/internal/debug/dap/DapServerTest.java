@@ -337,6 +337,74 @@ class DapServerTest {
     }
 
     @Test
+    void aGetterRunsOnlyWhenItsLazyVariableIsExpandedAndAThrowShowsAsItsValue() throws Exception {
+      QuickJsScriptEngine e = real();
+      DapTestClient c = attached();
+      long thread = threadOf(c, e);
+      CompletableFuture<Object> done = run(e, "getters.js", String.join("\n",
+          "function f() {",
+          "  let reads = 0;",
+          "  const o = { get a() { reads++; return 42; }, get bad() { throw new Error('no bad'); }, plain: 1 };",
+          "  debugger;",
+          "  return reads;",
+          "}",
+          "f();"));
+      c.stopped(thread);
+      long frameId = (Long) top(c, thread).get("id");
+      Object o = c.ok("evaluate", "expression", "o", "frameId", frameId).get("variablesReference");
+      Map<String, Map<String, Object>> children = new LinkedHashMap<>();
+      for (Map<String, Object> v : list(c.ok("variables", "variablesReference", o).get("variables"))) {
+        children.put(String.valueOf(v.get("name")), v);
+      }
+      assertEquals("[accessor]", children.get("a").get("value"));
+      assertEquals(Map.of("lazy", true), children.get("a").get("presentationHint"));
+      assertNull(children.get("plain").get("presentationHint"));
+      assertEquals("0", c.ok("evaluate", "expression", "reads", "frameId", frameId).get("result"),
+          "listing the properties ran no getter");
+
+      List<Map<String, Object>> a = list(c.ok("variables", "variablesReference",
+          children.get("a").get("variablesReference")).get("variables"));
+      assertEquals(1, a.size());
+      assertEquals("a", a.get(0).get("name"));
+      assertEquals("42", a.get(0).get("value"));
+      assertEquals("1", c.ok("evaluate", "expression", "reads", "frameId", frameId).get("result"));
+      List<Map<String, Object>> bad = list(c.ok("variables", "variablesReference",
+          children.get("bad").get("variablesReference")).get("variables"));
+      assertTrue(String.valueOf(bad.get(0).get("value")).contains("no bad"), bad.toString());
+      c.ok("continue", "threadId", thread);
+      assertEquals(1, result(done));
+    }
+
+    @Test
+    void aGetterThatNeverReturnsIsStoppedByTheEvaluationLimitAndThePauseGoesOn() throws Exception {
+      String before = System.getProperty("quickjs.debug.evaluationLimit");
+      System.setProperty("quickjs.debug.evaluationLimit", "300");
+      try {
+        QuickJsScriptEngine e = real();
+        DapTestClient c = attached();
+        long thread = threadOf(c, e);
+        CompletableFuture<Object> done = run(e, "spin.js",
+            "function f() { const o = { get spin() { for (;;) {} } }; debugger; return 7; }\nf();");
+        c.stopped(thread);
+        long frameId = (Long) top(c, thread).get("id");
+        Object o = c.ok("evaluate", "expression", "o", "frameId", frameId).get("variablesReference");
+        Map<String, Object> spin = list(c.ok("variables", "variablesReference", o).get("variables")).get(0);
+        List<Map<String, Object>> value = list(c.ok("variables", "variablesReference",
+            spin.get("variablesReference")).get("variables"));
+        assertTrue(String.valueOf(value.get(0).get("value")).contains("interrupted"), value.toString());
+        assertEquals("3", c.ok("evaluate", "expression", "1 + 2", "frameId", frameId).get("result"));
+        c.ok("continue", "threadId", thread);
+        assertEquals(7, result(done), "the paused script went on unharmed");
+      } finally {
+        if (before == null) {
+          System.clearProperty("quickjs.debug.evaluationLimit");
+        } else {
+          System.setProperty("quickjs.debug.evaluationLimit", before);
+        }
+      }
+    }
+
+    @Test
     void aBreakpointInAModuleStopsThere() throws Exception {
       QuickJsScriptEngine e = real();
       DapTestClient c = attached();
