@@ -98,7 +98,7 @@ class SourceMappedDebuggingTest {
   /** An engine that reads the maps beside a script, with a debugger attached. */
   private QuickJsScriptEngine attached(Path script, Recorder recorder) {
     Path dir = script.getParent();
-    QuickJsScriptEngine e = (QuickJsScriptEngine) new QuickJsScriptEngineFactory().getScriptEngine(
+    QuickJsScriptEngine e = new QuickJsScriptEngineFactory().getScriptEngine(
         QuickJsOptions.builder().moduleLoader(ModuleLoader.directory(dir)).build());
     e.put("quickjs.moduleRoots", dir.toString());
     engines.add(e);

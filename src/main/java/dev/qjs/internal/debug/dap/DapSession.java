@@ -36,11 +36,9 @@ import org.jspecify.annotations.Nullable;
  * needs no lock), its {@link Outbox} writes. Frame ids and variables references are unique across
  * threads and die with the pause they came from: a stale one is an error response.
  *
- * <p>About 880 lines and one thing, the protocol's requests and events for one client: each
- * request is a short method over the same per-thread state, and keeping them on the one
- * dispatcher is what makes that state lock-free. The breakpoint rules (conditions, hit counts,
- * logpoints, already in {@link ClientBreakpoint}, {@link HitCondition} and {@link LogMessage})
- * are the part that could leave next.
+ * <p>One thing, the protocol's requests and events for one client: each request is a short
+ * method over the same per-thread state, and keeping them on the one dispatcher is what makes
+ * that state lock-free. The client's breakpoints and their rules are {@link ClientBreakpoints}.
  */
 final class DapSession {
   private static final System.Logger LOG = System.getLogger("dev.qjs.debug");
@@ -64,7 +62,7 @@ final class DapSession {
   // the dispatcher thread's state
   private boolean attached;
   private final Map<Integer, EngineThread> threads = new LinkedHashMap<>();
-  private final Map<String, SourceBreakpoints> breakpoints = new LinkedHashMap<>();
+  private final ClientBreakpoints breakpoints = new ClientBreakpoints();
   private boolean stopOnAll;
   private boolean stopOnUncaught;
   private final Map<Integer, FrameHandle> frameIds = new HashMap<>();
@@ -352,13 +350,12 @@ final class DapSession {
     threads.put(id, t);
     engine.attach(listener);
     engine.setExceptionStops(stopOnAll, stopOnUncaught);
-    for (SourceBreakpoints s : breakpoints.values()) {
-      t.resolved.put(s.source, engine.setBreakpoints(s.source, s.engineLines()));
-    }
+    breakpoints.attach(engine);
   }
 
   private void forget(int id, EngineDebugger engine) {
     EngineThread t = threads.remove(id);
+    breakpoints.forget(engine);
     if (t != null) {
       endPause(t);
       event("thread", body("reason", "exited", "threadId", id));
@@ -373,7 +370,6 @@ final class DapSession {
     if (named == null) {
       throw new RequestFailedException("arguments.source needs a path or a name");
     }
-    String key = SourceNames.canonical(named);
     List<ClientBreakpoint> list = new ArrayList<>();
     List<Object> wanted = new ArrayList<>(args.optArray("breakpoints"));
     if (wanted.isEmpty()) {
@@ -381,50 +377,10 @@ final class DapSession {
         wanted.add(Map.of("line", line));
       }
     }
-    int engineIndex = 0;
     for (Object o : wanted) {
-      ClientBreakpoint bp = ClientBreakpoint.of(newId(), Fields.of(o, "arguments.breakpoints[]"));
-      if (bp.error == null) {
-        bp.engineIndex = engineIndex++;
-      }
-      list.add(bp);
+      list.add(ClientBreakpoint.of(newId(), Fields.of(o, "arguments.breakpoints[]")));
     }
-    SourceBreakpoints s = new SourceBreakpoints(key, list);
-    if (list.isEmpty()) {
-      breakpoints.remove(key);
-    } else {
-      breakpoints.put(key, s);
-    }
-    for (EngineThread t : threads.values()) {
-      t.resolved.put(key, t.engine.setBreakpoints(key, s.engineLines()));
-    }
-    List<Object> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      ClientBreakpoint bp = list.get(i);
-      bp.shown = resolution(s, i);
-      out.add(bp.json(bp.shown));
-    }
-    return body("breakpoints", out);
-  }
-
-  /** How the engines resolved a breakpoint: the first verified line, else the requested one. */
-  private @Nullable LineBreakpoint resolution(SourceBreakpoints s, int index) {
-    ClientBreakpoint bp = s.list.get(index);
-    if (bp.engineIndex < 0) {
-      return null;
-    }
-    LineBreakpoint any = null;
-    for (EngineThread t : threads.values()) {
-      List<LineBreakpoint> r = t.resolved.get(s.source);
-      if (r != null && bp.engineIndex < r.size()) {
-        LineBreakpoint lb = r.get(bp.engineIndex);
-        if (lb.verified()) {
-          return lb;
-        }
-        any = lb;
-      }
-    }
-    return any;
+    return body("breakpoints", breakpoints.set(named, list));
   }
 
   private Map<String, Object> setExceptionBreakpoints(Fields args) throws RequestFailedException {
@@ -687,12 +643,12 @@ final class DapSession {
       } catch (IllegalStateException over) {
         return; // interrupted or closed before we looked: its resumed() follows
       }
-      ClientBreakpoint bp = frames.isEmpty() ? null : breakpointAt(t, frames.get(0));
+      ClientBreakpoint bp = frames.isEmpty() ? null : breakpoints.at(t.engine, frames.get(0));
       if (bp != null) {
         hit = List.of(bp.id);
         boolean stops;
         try {
-          stops = stopsAt(bp, paused);
+          stops = breakpoints.stopsAt(bp, paused, this::output);
         } catch (IllegalStateException over) {
           return;
         }
@@ -728,57 +684,6 @@ final class DapSession {
     };
   }
 
-  /**
-   * The client's breakpoint a frame stopped at: in the original source it shows, or in the
-   * generated code it runs (a breakpoint set in the compiled file itself).
-   */
-  private @Nullable ClientBreakpoint breakpointAt(EngineThread t, DebugFrame f) {
-    ClientBreakpoint bp = breakpointAt(t, f.source(), f.line());
-    return bp != null || !f.mapped() ? bp : breakpointAt(t, f.generatedSource(), f.generatedLine());
-  }
-
-  private @Nullable ClientBreakpoint breakpointAt(EngineThread t, String engineName, int line) {
-    String source = SourceNames.canonical(engineName);
-    SourceBreakpoints s = breakpoints.get(source);
-    List<LineBreakpoint> resolved = t.resolved.get(source);
-    if (s == null || resolved == null) {
-      return null;
-    }
-    for (ClientBreakpoint bp : s.list) {
-      if (bp.engineIndex >= 0 && bp.engineIndex < resolved.size()
-          && resolved.get(bp.engineIndex).line() == line) {
-        return bp;
-      }
-    }
-    return null;
-  }
-
-  /** Condition, hit count and logpoint: whether this hit is shown to the client as a stop. */
-  private boolean stopsAt(ClientBreakpoint bp, PausedEngine paused) {
-    if (bp.condition != null) {
-      try {
-        if (!"true".equals(paused.evaluate(0, "!!(" + bp.condition + "\n)").value())) {
-          return false;
-        }
-      } catch (DebugEvaluationException e) {
-        output("important", "breakpoint condition \"" + bp.condition + "\" failed: "
-            + e.getMessage() + "\n");
-        return true;
-      }
-    }
-    bp.hits++;
-    HitCondition hc = bp.hitCondition;
-    if (hc != null && !hc.stopsAt(bp.hits)) {
-      return false;
-    }
-    LogMessage log = bp.logMessage;
-    if (log != null) {
-      output("console", log.format(paused) + "\n");
-      return false;
-    }
-    return true;
-  }
-
   private void resumed(EngineDebugger engine) {
     EngineThread t = threadOf(engine);
     if (t != null && t.pause != null) {
@@ -788,24 +693,12 @@ final class DapSession {
   }
 
   private void breakpointsChanged(EngineDebugger engine, String source, List<LineBreakpoint> list) {
-    EngineThread t = threadOf(engine);
-    SourceBreakpoints s = breakpoints.get(source);
-    if (t == null || s == null) {
+    if (threadOf(engine) == null) {
       return;
     }
-    t.resolved.put(source, List.copyOf(list));
-    for (int i = 0; i < s.list.size(); i++) {
-      ClientBreakpoint bp = s.list.get(i);
-      LineBreakpoint now = resolution(s, i);
-      if (!Objects.equals(shownAs(now), shownAs(bp.shown))) {
-        bp.shown = now;
-        event("breakpoint", body("reason", "changed", "breakpoint", bp.json(now)));
-      }
+    for (Map<String, Object> changed : breakpoints.changed(engine, source, list)) {
+      event("breakpoint", body("reason", "changed", "breakpoint", changed));
     }
-  }
-
-  private static List<Object> shownAs(@Nullable LineBreakpoint b) {
-    return b == null ? List.of() : List.of(b.verified(), b.line());
   }
 
   private void ended(EngineDebugger engine) {
@@ -863,8 +756,6 @@ final class DapSession {
   private static final class EngineThread {
     final int id;
     final EngineDebugger engine;
-    /** Per source: the engine's answer to the last setBreakpoints, in the order of the lines. */
-    final Map<String, List<LineBreakpoint>> resolved = new HashMap<>();
     @Nullable Pause pause;
 
     EngineThread(int id, EngineDebugger engine) {
@@ -886,20 +777,6 @@ final class DapSession {
   private record FrameHandle(EngineThread thread, Pause pause, int index) {}
 
   private record ValueHandle(EngineThread thread, Pause pause, long reference) {}
-
-  /** The client's breakpoints of one source. */
-  private record SourceBreakpoints(String source, List<ClientBreakpoint> list) {
-    /** The lines handed to the engines (breakpoints with an error are not). */
-    List<Integer> engineLines() {
-      List<Integer> lines = new ArrayList<>();
-      for (ClientBreakpoint bp : list) {
-        if (bp.engineIndex >= 0) {
-          lines.add(bp.line);
-        }
-      }
-      return lines;
-    }
-  }
 
   // ---------------------------------------------------------------- the engines' listener
 
