@@ -1,5 +1,6 @@
 package dev.qjs;
 
+import dev.qjs.internal.debug.dap.DebugPorts;
 import dev.qjs.internal.interop.ArgumentConverter;
 import dev.qjs.internal.interop.FunctionalMethod;
 import dev.qjs.internal.interop.InterfaceProxy;
@@ -64,7 +65,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
 
   private final Limits defaults;
   /** The engine's place on a debug port (issue 19); null when no port is set. */
-  private final dev.qjs.internal.debug.dap.DebugPorts.@Nullable Served debugPort;
+  private final DebugPorts.@Nullable Served debugPort;
 
   QuickJsScriptEngine(QuickJsScriptEngineFactory factory, QuickJsOptions options) {
     this.factory = factory;
@@ -87,6 +88,9 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
                 ? timeoutNanos(options.cpuTimeLimit(), CPU_TIME_LIMIT_KEY)
                 : timeoutNanos(System.getProperty(CPU_TIME_LIMIT_KEY), CPU_TIME_LIMIT_KEY),
             options.debug() || Limits.flag(System.getProperty(DEBUG_KEY), DEBUG_KEY));
+    // the debug settings are read before the runtime is made: a bad value makes none
+    int port = DebugPorts.port(options.debugPort());
+    boolean suspend = port >= 0 && DebugPorts.suspend(options.debugSuspend());
     this.runtime =
         new JsRuntime(
             Mirrors.INSTANCE,
@@ -103,14 +107,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
       runtime.setLimits(defaults.memoryLimit(), defaults.maxStack(), options.gcThreshold());
     }
     context.setBindings(newBindings(), ScriptContext.ENGINE_SCOPE);
-    int port = dev.qjs.internal.debug.dap.DebugPorts.port(options.debugPort());
-    this.debugPort =
-        port < 0
-            ? null
-            : dev.qjs.internal.debug.dap.DebugPorts.serve(
-                port,
-                runtime.debugger(),
-                dev.qjs.internal.debug.dap.DebugPorts.suspend(options.debugSuspend()));
+    this.debugPort = port < 0 ? null : DebugPorts.serve(port, runtime.debugger(), suspend);
   }
 
   private static ClassLoader contextClassLoader() {
@@ -430,7 +427,7 @@ public final class QuickJsScriptEngine extends AbstractScriptEngine
   }
 
   /** With {@code quickjs.debug.suspend}, the first call waits for a debugger. */
-  private static void awaitDebugger(dev.qjs.internal.debug.dap.DebugPorts.Served port)
+  private static void awaitDebugger(DebugPorts.Served port)
       throws ScriptException {
     try {
       port.awaitDebuggerOnce();

@@ -110,10 +110,23 @@ public final class QuickJsScriptEngineFactory implements ScriptEngineFactory {
     return sb.toString();
   }
 
-  /** A new, independent engine with its own QuickJS runtime and the default options. */
+  /**
+   * A new, independent engine with its own QuickJS runtime and the default options.
+   *
+   * @throws IllegalArgumentException when a {@code quickjs.*} system property has a value that
+   *     is not one of its kind; it is also logged at WARNING on logger {@code dev.qjs}, because
+   *     {@code ScriptEngineManager} swallows it and returns null
+   */
   @Override
   public ScriptEngine getScriptEngine() {
-    return new QuickJsScriptEngine(this, QuickJsOptions.defaults());
+    try {
+      return new QuickJsScriptEngine(this, QuickJsOptions.defaults());
+    } catch (IllegalArgumentException e) {
+      System.getLogger("dev.qjs").log(System.Logger.Level.WARNING,
+          "no QuickJS engine could be made (ScriptEngineManager returns null for it): {0}",
+          e.getMessage());
+      throw e;
+    }
   }
 
   /**

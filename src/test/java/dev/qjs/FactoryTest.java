@@ -96,6 +96,40 @@ class FactoryTest {
     }
 
     @Test
+    void aBadSystemPropertyIsLoggedSinceTheManagerHidesItAndReturnsNull() {
+      java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.qjs");
+      List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+          warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+      logger.addHandler(capture);
+      String before = System.getProperty("quickjs.timeout");
+      System.setProperty("quickjs.timeout", "soon");
+      try {
+        assertNull(new ScriptEngineManager().getEngineByName("quickjs"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("quickjs.timeout"), warnings.get(0));
+      } finally {
+        if (before == null) {
+          System.clearProperty("quickjs.timeout");
+        } else {
+          System.setProperty("quickjs.timeout", before);
+        }
+        logger.removeHandler(capture);
+      }
+      assertNotNull(new ScriptEngineManager().getEngineByName("quickjs"));
+    }
+
+    @Test
     void serviceLoaderListsTheFactory() {
       boolean found = false;
       for (ScriptEngineFactory f : ServiceLoader.load(ScriptEngineFactory.class)) {
