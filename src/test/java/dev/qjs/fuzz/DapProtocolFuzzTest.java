@@ -93,7 +93,8 @@ class DapProtocolFuzzTest {
   private static final String[] COMMANDS = {
     "initialize", "attach", "launch", "setBreakpoints", "setExceptionBreakpoints",
     "configurationDone", "threads", "stackTrace", "scopes", "variables", "evaluate",
-    "setVariable", "continue", "next", "stepIn", "stepOut", "pause", "source", "disconnect",
+    "setVariable", "continue", "next", "stepIn", "stepOut", "pause", "source", "exceptionInfo",
+    "disconnect",
     "nonsense"
   };
 

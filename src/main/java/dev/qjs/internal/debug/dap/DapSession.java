@@ -295,6 +295,7 @@ final class DapSession {
       case "stepOut" -> resume(args, Resume.STEP_OUT);
       case "pause" -> pause(args);
       case "source" -> sourceText(args);
+      case "exceptionInfo" -> exceptionInfo(args);
       case "disconnect" -> disconnect();
       default -> throw new RequestFailedException("unknown command \"" + command + "\"");
     };
@@ -326,6 +327,7 @@ final class DapSession {
         "supportsLogPoints", true,
         "supportsEvaluateForHovers", true,
         "supportsSetVariable", true,
+        "supportsExceptionInfoRequest", true,
         "supportsTerminateRequest", false);
     c.put("supportTerminateDebuggee", false);
     c.put("exceptionBreakpointFilters", List.of(
@@ -595,6 +597,20 @@ final class DapSession {
     endPause(t);
     p.engine.resume(how);
     return how == Resume.CONTINUE ? body("allThreadsContinued", false) : body();
+  }
+
+  /** What a thread stopped on an exception threw: VS Code's exception widget. */
+  private Map<String, Object> exceptionInfo(Fields args) throws RequestFailedException {
+    Pause p = paused(thread(args));
+    String text = p.engine.reason() == StopReason.EXCEPTION ? p.engine.exceptionText() : null;
+    if (text == null) {
+      throw new RequestFailedException("the thread is not stopped on an exception");
+    }
+    int colon = text.indexOf(':');
+    String name = colon > 0 && text.substring(0, colon).matches("[A-Za-z_$][\\w$]*")
+        ? text.substring(0, colon) : "exception";
+    return body("exceptionId", name, "description", text,
+        "breakMode", stopOnAll ? "always" : "unhandled");
   }
 
   private Map<String, Object> pause(Fields args) throws RequestFailedException {

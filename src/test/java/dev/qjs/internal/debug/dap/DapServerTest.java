@@ -485,17 +485,22 @@ class DapServerTest {
     }
 
     @Test
-    void anUncaughtExceptionStopsWithItsText() throws Exception {
+    void anUncaughtExceptionStopsWithItsTextAndItsInfo() throws Exception {
       QuickJsScriptEngine e = real();
       DapTestClient c = attached();
       long thread = threadOf(c, e);
       c.ok("setExceptionBreakpoints", "filters", List.of("uncaught"));
       CompletableFuture<Object> done = run(e, "throw.js",
-          "try { throw new Error('caught'); } catch (x) {}\nthrow new Error('boom');");
+          "try { throw new Error('caught'); } catch (x) {}\nthrow new TypeError('boom');");
       Map<String, Object> stopped = c.stopped(thread);
       assertEquals("exception", stopped.get("reason"));
       assertTrue(String.valueOf(stopped.get("text")).contains("boom"), stopped.toString());
+      Map<String, Object> info = c.ok("exceptionInfo", "threadId", thread);
+      assertEquals("TypeError", info.get("exceptionId"));
+      assertTrue(String.valueOf(info.get("description")).contains("boom"), info.toString());
+      assertEquals("unhandled", info.get("breakMode"));
       c.ok("continue", "threadId", thread);
+      assertTrue(c.error("exceptionInfo", "threadId", thread).contains("not paused"));
       assertThrows(java.util.concurrent.ExecutionException.class, () -> result(done));
     }
 
