@@ -1380,31 +1380,39 @@ int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max)
     return n;
 }
 
-int qjsi_debug_frame_vars(JSContext *ctx, void *frame, int kind, JSAtom *names, JSValue *values, int max)
+int qjsi_debug_frame_vars(JSContext *ctx, void *frame, int kind, JSAtom *names, JSValue *values,
+                          uint8_t *consts, int max)
 {
     JSStackFrame *sf = frame;
     JSFunctionBytecode *b = frame_bytecode(sf);
     JSObject *p;
     int i, n = 0;
     (void)ctx;
-    if (!b || !b->vardefs)
+    if (!b)
         return 0;
     p = JS_VALUE_GET_OBJ(sf->cur_func);
     if (kind == 0) {
+        if (!b->vardefs) /* a function without arguments or locals (a module's own frame) */
+            return 0;
         for (i = 0; i < b->arg_count && n < max; i++) {
             names[n] = b->vardefs[i].var_name;
+            consts[n] = 0;
             values[n++] = i < sf->arg_count ? sf->arg_buf[i] : JS_UNDEFINED;
         }
         for (i = 0; i < b->var_count && n < max; i++) {
             names[n] = b->vardefs[b->arg_count + i].var_name;
+            consts[n] = b->vardefs[b->arg_count + i].is_const;
             values[n++] = sf->var_buf[i];
         }
         return n;
     }
+    /* closure variables: the outer functions' variables this one uses, and a module's own
+       top-level variables (its function's closure variables, imports included) */
     for (i = 0; i < b->closure_var_count && n < max; i++) {
         JSVarRef *ref = p->u.func.var_refs ? p->u.func.var_refs[i] : NULL;
         if (ref && ref->pvalue) {
             names[n] = b->closure_var[i].var_name;
+            consts[n] = b->closure_var[i].is_const;
             values[n++] = *ref->pvalue;
         }
     }
@@ -1417,25 +1425,33 @@ int qjsi_debug_frame_set(JSContext *ctx, void *frame, JSAtom name, JSValueConst 
     JSFunctionBytecode *b = frame_bytecode(sf);
     JSObject *p;
     JSValue *slot = NULL;
-    int i;
-    if (!b || !b->vardefs)
+    int i, is_const = 0;
+    if (!b)
         return 0;
     p = JS_VALUE_GET_OBJ(sf->cur_func);
-    for (i = 0; i < b->arg_count && !slot; i++) {
+    for (i = 0; b->vardefs && i < b->arg_count && !slot; i++) {
         if (b->vardefs[i].var_name == name && i < sf->arg_count)
             slot = &sf->arg_buf[i];
     }
-    for (i = b->var_count - 1; i >= 0 && !slot; i--) {
-        if (b->vardefs[b->arg_count + i].var_name == name)
+    for (i = b->var_count - 1; b->vardefs && i >= 0 && !slot; i--) {
+        if (b->vardefs[b->arg_count + i].var_name == name &&
+            JS_VALUE_GET_TAG(sf->var_buf[i]) != JS_TAG_UNINITIALIZED) {
             slot = &sf->var_buf[i];
+            is_const = b->vardefs[b->arg_count + i].is_const;
+        }
     }
     for (i = 0; i < b->closure_var_count && !slot; i++) {
         JSVarRef *ref = p->u.func.var_refs ? p->u.func.var_refs[i] : NULL;
-        if (ref && ref->pvalue && b->closure_var[i].var_name == name)
+        if (ref && ref->pvalue && b->closure_var[i].var_name == name &&
+            JS_VALUE_GET_TAG(*ref->pvalue) != JS_TAG_UNINITIALIZED) {
             slot = ref->pvalue;
+            is_const = b->closure_var[i].is_const;
+        }
     }
     if (!slot)
-        return 0;
+        return 0; /* (a let or const whose declaration has not run yet is not there) */
+    if (is_const)
+        return -1;
     JS_FreeValue(ctx, *slot);
     *slot = JS_DupValue(ctx, value);
     return 1;

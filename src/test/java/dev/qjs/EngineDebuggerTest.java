@@ -678,8 +678,73 @@ class EngineDebuggerTest {
       DebugEvaluationException missing =
           assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "nothingHere"));
       assertTrue(missing.getMessage().startsWith("ReferenceError"), missing.getMessage());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "list = null"));
+      assertEquals("TypeError: 'list' is read-only", constant.getMessage());
+      assertEquals("3", p.evaluate(0, "list.length").value());
       p.resume(Resume.CONTINUE);
       assertEquals(40, result(done));
+    }
+
+    private static final String MODULE = String.join("\n",
+        "let count = 1;", //                 1
+        "const limit = 10;", //              2
+        "function bump() {", //              3
+        "  debugger;", //                    4
+        "  return count + 1;", //            5
+        "}", //                              6
+        "await 0;", //                       7
+        "debugger;", //                      8
+        "globalThis.seen = bump();", //      9
+        "export default count;"); //         10
+
+    @Test
+    void evaluateInAModuleSeesAndAssignsItsTopLevelVariablesButNotItsConstants() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = attached(e);
+      Future<Object> done = run(e, "counter.mjs", MODULE);
+      PausedEngine p = r.next();
+      assertEquals(8, top(p).line());
+      assertEquals("11", p.evaluate(0, "count + limit").value());
+      assertEquals("\"function\"", p.evaluate(0, "typeof bump").value());
+      assertEquals("5", p.evaluate(0, "count = 5").value());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "limit = 0"));
+      assertEquals("TypeError: 'limit' is read-only", constant.getMessage());
+      assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "limit++"));
+      assertEquals("10", p.evaluate(0, "limit").value());
+      assertEquals("\"undefined\"", p.evaluate(0, "typeof globalThis.count").value(), "no global was made");
+      p.resume(Resume.CONTINUE);
+      PausedEngine inBump = r.next();
+      assertEquals("bump", top(inBump).function());
+      assertEquals("5", inBump.evaluate(0, "count").value(), "a closure over a module variable");
+      inBump.evaluate(0, "count = 6");
+      inBump.resume(Resume.CONTINUE);
+      result(done);
+      assertEquals(7, result(run(e, "after.js", "seen")));
+    }
+
+    @Test
+    void setVariableAssignsAModuleVariableAndRefusesAConstant() throws Exception {
+      QuickJsScriptEngine e = engine();
+      Recorder r = attached(e);
+      Future<Object> done = run(e, "counter.mjs", MODULE);
+      PausedEngine p = r.next();
+      long closure = scope(p, 0, "Closure").reference();
+      assertEquals(Map.of("count", "1", "limit", "10", "bump", "[Function bump]"),
+          values(p.variables(closure, 0, 0)));
+      assertEquals("41", p.setVariable(closure, "count", "40 + 1").value());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.setVariable(closure, "limit", "0"));
+      assertEquals("TypeError: 'limit' is read-only", constant.getMessage());
+      assertEquals("10", values(p.variables(closure, 0, 0)).get("limit"));
+      p.resume(Resume.CONTINUE);
+      PausedEngine inBump = r.next();
+      long bumpClosure = scope(inBump, 0, "Closure").reference();
+      assertEquals("82", inBump.setVariable(bumpClosure, "count", "count * 2").value());
+      inBump.resume(Resume.CONTINUE);
+      result(done);
+      assertEquals(83, result(run(e, "after.js", "seen")));
     }
 
     @Test
