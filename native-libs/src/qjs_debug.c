@@ -1,7 +1,8 @@
 /*
  * qjs_debug.c - the debugger's shim side (issue 19): the one entry point qjs_debug and the one
  * upcall QJS_OP_DEBUG_STOP. The statement hook itself (patch 11) and every read of QuickJS's
- * frames are in qjs_internal.c; here is what the host sees of them.
+ * frames are in qjs_internal_debug.inc (a part of qjs_internal.c); here is what the host sees
+ * of them.
  *
  * A stop is a host call that waits: the engine thread sits in QJS_OP_DEBUG_STOP while the host
  * runs the inspection other threads ask for, each a qjs_debug call made from inside that upcall

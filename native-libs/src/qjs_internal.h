@@ -1,7 +1,8 @@
 /*
  * qjs_internal.h - the few QuickJS internals the shim needs and the public API
  * does not offer: exact UTF-16 string access and an absolute stack limit.
- * Implemented in qjs_internal.c, which compiles QuickJS itself.
+ * Implemented in qjs_internal.c, which compiles QuickJS itself (the debugger's
+ * qjsi_debug_* in its included part qjs_internal_debug.inc).
  */
 #ifndef QJS_INTERNAL_H
 #define QJS_INTERNAL_H
@@ -122,12 +123,12 @@ int qjsi_stack_frames(JSRuntime *rt, qjsi_frame *out, int max, int *more);
 void qjsi_atom_text(JSRuntime *rt, JSAtom atom, char *buf, int size);
 
 /* Kinds of heap cells that are no JS object (a JS object's kind is its class id). */
-#define QJSI_HEAP_BYTECODE -1
-#define QJSI_HEAP_SHAPE -2
-#define QJSI_HEAP_VAR_REF -3
-#define QJSI_HEAP_ASYNC_STATE -4
-#define QJSI_HEAP_REALM -5
-#define QJSI_HEAP_OTHER -6
+#define QJSI_HEAP_BYTECODE (-1)
+#define QJSI_HEAP_SHAPE (-2)
+#define QJSI_HEAP_VAR_REF (-3)
+#define QJSI_HEAP_ASYNC_STATE (-4)
+#define QJSI_HEAP_REALM (-5)
+#define QJSI_HEAP_OTHER (-6)
 /* Called for each cell of the heap: its kind, for a plain object its constructor (a function
    object, valid until the heap changes; NULL when none), and its estimated size in bytes. */
 typedef void qjsi_heap_fn(void *opaque, int kind, const void *ctor, size_t bytes);
