@@ -1,11 +1,13 @@
 #!/bin/sh
-# Static analysis of our C code: native-libs/src/*.c and *.h and include/qjs_shim.h, never
+# Static analysis of our C code: native-libs/src/*.c, *.h and *.inc (a part of a .c file kept
+# apart: qjs_internal_debug.inc) and include/qjs_shim.h, never
 # QuickJS's own files (their headers are read as system headers, their findings dropped).
 # Three passes, each failing on any finding:
 #   1. the compiler's warnings (-Wall -Wextra and more, unused static functions included);
 #   2. cppcheck (warning, style, performance, portability) over the shim's files;
 #   3. clang-tidy (the Clang static analyzer, bugprone-*, cert-*, misc-*, performance-*,
-#      portability-*) over every file, qjs_internal.c (which compiles QuickJS) included.
+#      portability-*) over every file, qjs_internal.c (which compiles QuickJS) and the part
+#      it includes included.
 # A false positive gets a targeted inline suppression with its reason, e.g.
 #   memcpy(p, "//", 2); /* NOLINT(bugprone-not-null-terminated-result) */
 #   /* cppcheck-suppress knownConditionTrueFalse ; why */
@@ -128,14 +130,16 @@ TIDY_CHECKS="$TIDY_CHECKS,-misc-no-recursion,-performance-no-int-to-ptr"
 T0=$(date +%s)
 JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 case $JOBS in ''|*[!0-9]*|0) JOBS=2 ;; esac
-# one clang-tidy per file, JOBS at a time; each writes its own log
+# one clang-tidy per file, JOBS at a time; each writes its own log. The header filter takes our
+# headers and the .inc part by the path clang-tidy names them with, relative ("src/qjs_x.h")
+# or absolute: a filter that asked for a leading "/" let every finding in them pass unseen.
 # shellcheck disable=SC2016,SC2086  # $1 to $6 belong to the inner shell; SOURCES is a list
 printf '%s\n' $SOURCES | xargs -P "$JOBS" -I '{}' sh -c '
     f=$1; out=$2/tidy.$(basename "$1").log
     clang-tidy -quiet --checks="$3" --header-filter="$4" "$f" -- \
         -std=gnu11 -D_GNU_SOURCE -DNDEBUG "-DCONFIG_VERSION=\"2025-04-26\"" \
         -Iinclude -Isrc -isystem "$5" -isystem "$6" -isystem jni >"$out" 2>&1 || :
-' sh '{}' "$OUT" "$TIDY_CHECKS" '/(src|include)/qjs_[a-z_]*[.]h$' "$QJS_DIR" "$JNI_INCLUDE"
+' sh '{}' "$OUT" "$TIDY_CHECKS" '(^|/)(src|include)/qjs_[a-z_]*[.](h|inc)$' "$QJS_DIR" "$JNI_INCLUDE"
 for log_file in "$OUT"/tidy.*.log; do
     grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$log_file" >>"$OUT/findings" || :
     if grep -q -E 'Error while processing|error: unknown|fatal error' "$log_file"; then

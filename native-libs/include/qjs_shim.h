@@ -46,8 +46,8 @@ typedef struct qjs_rt qjs_rt;
                                 each [value][name][message][stack][java host id i32][variables];
                                 [variables] is the failing frame's (QJS_TRACE_VARIABLES) or undefined */
 #define QJS_NOT_FUNCTION 2   /* qjs_invoke: the member is missing or not callable */
-#define QJS_BAD_INPUT -1     /* the encoded input was malformed */
-#define QJS_OUT_OF_MEMORY -2 /* the output could not be encoded */
+#define QJS_BAD_INPUT (-1)   /* the encoded input was malformed */
+#define QJS_OUT_OF_MEMORY (-2) /* the output could not be encoded */
 #define QJS_PENDING 3        /* qjs_promise_watch: still pending, reactions attached;
                                 qjs_eval of a module: output = [promise][namespace] */
 /* qjs_invoke's small results: no output is written, the value is in QJS_MB_RESULT (the

@@ -1,7 +1,8 @@
 /*
  * qjs_debug.c - the debugger's shim side (issue 19): the one entry point qjs_debug and the one
  * upcall QJS_OP_DEBUG_STOP. The statement hook itself (patch 11) and every read of QuickJS's
- * frames are in qjs_internal.c; here is what the host sees of them.
+ * frames are in qjs_internal_debug.inc (a part of qjs_internal.c); here is what the host sees
+ * of them.
  *
  * A stop is a host call that waits: the engine thread sits in QJS_OP_DEBUG_STOP while the host
  * runs the inspection other threads ask for, each a qjs_debug call made from inside that upcall
@@ -300,6 +301,7 @@ static void scope_children(child_out *o, int32_t frame, int kind, int32_t start,
 {
     JSAtom names[LOCALS_MAX];
     JSValue values[LOCALS_MAX];
+    uint8_t consts[LOCALS_MAX];
     int i, n, index = 0;
     void *sf = o->st->dbg_frames[frame].sf;
     if (kind == SCOPE_THIS) {
@@ -315,7 +317,7 @@ static void scope_children(child_out *o, int32_t frame, int kind, int32_t start,
         JS_FreeValue(o->ctx, g);
         return;
     }
-    n = qjsi_debug_frame_vars(o->ctx, sf, kind == SCOPE_LOCALS ? 0 : 1, names, values, LOCALS_MAX);
+    n = qjsi_debug_frame_vars(o->ctx, sf, kind == SCOPE_LOCALS ? 0 : 1, names, values, consts, LOCALS_MAX);
     for (i = 0; i < n && o->n < count; i++) {
         if (hidden_name(o->ctx, names[i]) || JS_VALUE_GET_TAG(values[i]) == JS_TAG_UNINITIALIZED)
             continue;
@@ -325,21 +327,68 @@ static void scope_children(child_out *o, int32_t frame, int kind, int32_t start,
     }
 }
 
-/* The frame's variables copied into a scope object for an evaluation. */
+static JSValue const_get(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                         JSValue *data)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    (void)magic;
+    return JS_DupValue(ctx, data[0]);
+}
+
+static JSValue const_set(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                         JSValue *data)
+{
+    const char *name = JS_ToCString(ctx, data[0]);
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    (void)magic;
+    if (!name)
+        return JS_EXCEPTION;
+    JS_ThrowTypeError(ctx, "'%s' is read-only", name); /* QuickJS's words for it */
+    JS_FreeCString(ctx, name);
+    return JS_EXCEPTION;
+}
+
+/* A const on the scope object: a getter of its value and a setter that throws as an
+   assignment to the const itself would. */
+static int define_const(JSContext *ctx, JSValueConst scope, JSAtom name, JSValueConst value)
+{
+    JSValue getter, setter, text = JS_AtomToString(ctx, name);
+    if (JS_IsException(text))
+        return -1;
+    getter = JS_NewCFunctionData(ctx, const_get, 0, 0, 1, (JSValue *)&value);
+    setter = JS_NewCFunctionData(ctx, const_set, 1, 0, 1, &text);
+    JS_FreeValue(ctx, text);
+    if (JS_IsException(getter) || JS_IsException(setter)) {
+        JS_FreeValue(ctx, getter);
+        JS_FreeValue(ctx, setter);
+        return -1;
+    }
+    return JS_DefinePropertyGetSet(ctx, scope, name, getter, setter, JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE);
+}
+
+/* The frame's variables copied into a scope object for an evaluation (a const as an accessor
+   whose setter throws). */
 static JSValue scope_object(JSContext *ctx, void *sf)
 {
     JSAtom names[LOCALS_MAX];
     JSValue values[LOCALS_MAX];
+    uint8_t consts[LOCALS_MAX];
     JSValue scope = JS_NewObject(ctx);
-    int kind, i, n;
+    int kind, i, n, r;
     if (JS_IsException(scope))
         return scope;
     for (kind = 1; kind >= 0; kind--) { /* locals shadow closure variables */
-        n = qjsi_debug_frame_vars(ctx, sf, kind, names, values, LOCALS_MAX);
+        n = qjsi_debug_frame_vars(ctx, sf, kind, names, values, consts, LOCALS_MAX);
         for (i = 0; i < n; i++) {
             if (hidden_name(ctx, names[i]) || JS_VALUE_GET_TAG(values[i]) == JS_TAG_UNINITIALIZED)
                 continue;
-            if (JS_DefinePropertyValue(ctx, scope, names[i], JS_DupValue(ctx, values[i]), JS_PROP_C_W_E) < 0) {
+            r = consts[i] ? define_const(ctx, scope, names[i], values[i])
+                          : JS_DefinePropertyValue(ctx, scope, names[i], JS_DupValue(ctx, values[i]), JS_PROP_C_W_E);
+            if (r < 0) {
                 JS_FreeValue(ctx, scope);
                 return JS_EXCEPTION;
             }
@@ -353,12 +402,13 @@ static void scope_write_back(JSContext *ctx, void *sf, JSValueConst scope)
 {
     JSAtom names[LOCALS_MAX];
     JSValue values[LOCALS_MAX];
+    uint8_t consts[LOCALS_MAX];
     int kind, i, n;
     for (kind = 0; kind <= 1; kind++) {
-        n = qjsi_debug_frame_vars(ctx, sf, kind, names, values, LOCALS_MAX);
+        n = qjsi_debug_frame_vars(ctx, sf, kind, names, values, consts, LOCALS_MAX);
         for (i = 0; i < n; i++) {
             JSValue now;
-            if (hidden_name(ctx, names[i]) || JS_VALUE_GET_TAG(values[i]) == JS_TAG_UNINITIALIZED)
+            if (consts[i] || hidden_name(ctx, names[i]) || JS_VALUE_GET_TAG(values[i]) == JS_TAG_UNINITIALIZED)
                 continue;
             now = JS_GetProperty(ctx, scope, names[i]);
             if (JS_IsException(now)) {
@@ -366,7 +416,7 @@ static void scope_write_back(JSContext *ctx, void *sf, JSValueConst scope)
                 continue;
             }
             if (!JS_SameValue(ctx, now, values[i]))
-                qjsi_debug_frame_set(ctx, sf, names[i], now);
+                (void)qjsi_debug_frame_set(ctx, sf, names[i], now);
             JS_FreeValue(ctx, now);
         }
     }
@@ -565,9 +615,17 @@ int32_t qjs_debug(qjs_rt *st, int32_t op_frame, const uint8_t *in, int32_t len)
         if (ref >= SCOPE_REF) {
             int32_t f = (int32_t)((ref >> 8) & 0xffffff);
             int kind = (int)(ref & 0xff);
-            if (frame_index(st, f) < 0 || (kind != SCOPE_LOCALS && kind != SCOPE_CLOSURE) ||
-                !qjsi_debug_frame_set(ctx, st->dbg_frames[f].sf, atom, v)) {
-                JS_ThrowReferenceError(ctx, "no variable of that name in this scope");
+            int set = frame_index(st, f) < 0 || (kind != SCOPE_LOCALS && kind != SCOPE_CLOSURE)
+                          ? 0 : qjsi_debug_frame_set(ctx, st->dbg_frames[f].sf, atom, v);
+            if (set <= 0) {
+                if (set < 0) {
+                    const char *text = JS_AtomToCString(ctx, atom);
+                    if (text)
+                        JS_ThrowTypeError(ctx, "'%s' is read-only", text); /* as in const_set */
+                    JS_FreeCString(ctx, text);
+                } else {
+                    JS_ThrowReferenceError(ctx, "no variable of that name in this scope");
+                }
                 JS_FreeValue(ctx, v);
                 v = JS_EXCEPTION;
             }

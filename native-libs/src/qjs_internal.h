@@ -1,7 +1,8 @@
 /*
  * qjs_internal.h - the few QuickJS internals the shim needs and the public API
  * does not offer: exact UTF-16 string access and an absolute stack limit.
- * Implemented in qjs_internal.c, which compiles QuickJS itself.
+ * Implemented in qjs_internal.c, which compiles QuickJS itself (the debugger's
+ * qjsi_debug_* in its included part qjs_internal_debug.inc).
  */
 #ifndef QJS_INTERNAL_H
 #define QJS_INTERNAL_H
@@ -122,12 +123,12 @@ int qjsi_stack_frames(JSRuntime *rt, qjsi_frame *out, int max, int *more);
 void qjsi_atom_text(JSRuntime *rt, JSAtom atom, char *buf, int size);
 
 /* Kinds of heap cells that are no JS object (a JS object's kind is its class id). */
-#define QJSI_HEAP_BYTECODE -1
-#define QJSI_HEAP_SHAPE -2
-#define QJSI_HEAP_VAR_REF -3
-#define QJSI_HEAP_ASYNC_STATE -4
-#define QJSI_HEAP_REALM -5
-#define QJSI_HEAP_OTHER -6
+#define QJSI_HEAP_BYTECODE (-1)
+#define QJSI_HEAP_SHAPE (-2)
+#define QJSI_HEAP_VAR_REF (-3)
+#define QJSI_HEAP_ASYNC_STATE (-4)
+#define QJSI_HEAP_REALM (-5)
+#define QJSI_HEAP_OTHER (-6)
 /* Called for each cell of the heap: its kind, for a plain object its constructor (a function
    object, valid until the heap changes; NULL when none), and its estimated size in bytes. */
 typedef void qjsi_heap_fn(void *opaque, int kind, const void *ctor, size_t bytes);
@@ -166,13 +167,17 @@ typedef struct qjsi_debug_frame {
     void *sf;                /* the frame, valid during the stop */
 } qjsi_debug_frame;
 int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max);
-/* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1), as
-   (name, value) pairs into names/values (borrowed values); returns how many, at most max. */
-int qjsi_debug_frame_vars(JSContext *ctx, void *sf, int kind, JSAtom *names, JSValue *values, int max);
+/* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1, which in a
+   module's own frame are its top-level variables), as (name, value, const) triples into
+   names/values/consts (borrowed values; consts[i] 1 for a const); returns how many, at most max. */
+int qjsi_debug_frame_vars(JSContext *ctx, void *sf, int kind, JSAtom *names, JSValue *values,
+                          uint8_t *consts, int max);
 /* A frame's this (a new reference): as the hook saw it, else its `this` variable, else
    undefined. */
 JSValue qjsi_debug_frame_this(JSContext *ctx, void *sf);
-/* Sets variable `name` of the frame (arguments, locals, closure variables): 1 when found. */
+/* Sets variable `name` of the frame (arguments, locals, closure variables; the innermost of
+   that name): 1 when set, 0 when there is none (or it is a let or const not yet initialized),
+   -1 when it is a const. */
 int qjsi_debug_frame_set(JSContext *ctx, void *sf, JSAtom name, JSValueConst value);
 /* The shim's side, called by the hook (qjs_debug.c): reports a function's stop lines and gets
    the breakpoint lines back (n lines into *bp, from js_malloc; -1 when none could be had); and

@@ -123,6 +123,34 @@ class EngineDebuggerTest {
     return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** An engine with a recorder attached, and the script it runs on an engine thread. */
+  private record Session(QuickJsScriptEngine engine, Recorder recorder, Future<Object> done) {
+    PausedEngine next() throws InterruptedException {
+      return recorder.next();
+    }
+
+    /** What the script returned. */
+    Object result() throws Exception {
+      return EngineDebuggerTest.result(done);
+    }
+  }
+
+  /**
+   * A new engine with a recorder attached and breakpoints at {@code lines} of {@code file} (none
+   * when no lines are given), running {@code script} as {@code file}.
+   */
+  private Session debugging(String file, String script, Integer... lines) {
+    return debugging(engine(), file, script, lines);
+  }
+
+  private Session debugging(QuickJsScriptEngine e, String file, String script, Integer... lines) {
+    Recorder r = attached(e);
+    if (lines.length > 0) {
+      e.debugger().setBreakpoints(file, List.of(lines));
+    }
+    return new Session(e, r, run(e, file, script));
+  }
+
   private static DebugFrame top(PausedEngine p) {
     return p.frames().get(0);
   }
@@ -137,6 +165,10 @@ class EngineDebuggerTest {
 
   private static DebugScope scope(PausedEngine p, int frame, String name) {
     return p.scopes(frame).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static DebugVariable named(List<DebugVariable> vars, String name) {
+    return vars.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static final String SCRIPT = String.join("\n",
@@ -155,12 +187,9 @@ class EngineDebuggerTest {
   class Breakpoints {
     @Test
     void aBreakpointStopsWithTheFramesOfThePausedScript() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("calc.js", List.of(3));
-      Future<Object> done = run(e, "calc.js", SCRIPT);
+      Session s = debugging("calc.js", SCRIPT, 3);
       for (int i = 0; i < 3; i++) {
-        PausedEngine p = r.next();
+        PausedEngine p = s.next();
         assertEquals(StopReason.BREAKPOINT, p.reason());
         List<DebugFrame> frames = p.frames();
         assertEquals(2, frames.size(), frames.toString());
@@ -172,9 +201,9 @@ class EngineDebuggerTest {
         assertEquals(8, frames.get(1).line());
         p.resume(Resume.CONTINUE);
       }
-      assertEquals(3, result(done));
-      r.noMoreStops();
-      assertEquals(3, r.resumed.get());
+      assertEquals(3, s.result());
+      s.recorder().noMoreStops();
+      assertEquals(3, s.recorder().resumed.get());
     }
 
     @Test
@@ -199,19 +228,13 @@ class EngineDebuggerTest {
 
     @Test
     void aBreakpointInAModuleStopsThere() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("main.mjs", List.of(2));
-      Future<Object> done = threads.submit(() -> {
-        e.put(ScriptEngine.FILENAME, "main.mjs");
-        return e.eval("const x = 40;\nconst y = x + 2;\nexport default y;");
-      });
-      PausedEngine p = r.next();
+      Session s = debugging("main.mjs", "const x = 40;\nconst y = x + 2;\nexport default y;", 2);
+      PausedEngine p = s.next();
       assertEquals(StopReason.BREAKPOINT, p.reason());
       assertEquals("main.mjs", top(p).source());
       assertEquals(2, top(p).line());
       p.resume(Resume.CONTINUE);
-      result(done);
+      s.result();
     }
 
     @Test
@@ -286,44 +309,38 @@ class EngineDebuggerTest {
   class Steps {
     @Test
     void stepOverGoesToTheNextLineOfTheSameFrame() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("steps.js", List.of(6));
-      Future<Object> done = run(e, "steps.js", STEPS);
-      PausedEngine p = r.next();
+      Session s = debugging("steps.js", STEPS, 6);
+      PausedEngine p = s.next();
       assertEquals(6, top(p).line());
-      e.debugger().setBreakpoints("steps.js", List.of());
+      s.engine().debugger().setBreakpoints("steps.js", List.of());
       p.resume(Resume.STEP_OVER);
-      p = r.next();
+      p = s.next();
       assertEquals(StopReason.STEP, p.reason());
       assertEquals("outer", top(p).function());
       assertEquals(7, top(p).line());
       p.resume(Resume.STEP_OVER);
-      p = r.next();
+      p = s.next();
       assertEquals(8, top(p).line());
       p.resume(Resume.CONTINUE);
-      assertEquals(5, result(done));
+      assertEquals(5, s.result());
     }
 
     @Test
     void stepInEntersTheCalledFunctionAndStepOutReturnsToTheCaller() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("steps.js", List.of(6));
-      Future<Object> done = run(e, "steps.js", STEPS);
-      PausedEngine p = r.next();
-      e.debugger().setBreakpoints("steps.js", List.of());
+      Session s = debugging("steps.js", STEPS, 6);
+      PausedEngine p = s.next();
+      s.engine().debugger().setBreakpoints("steps.js", List.of());
       p.resume(Resume.STEP_IN);
-      p = r.next();
+      p = s.next();
       assertEquals("inner", top(p).function());
       assertEquals(2, top(p).line());
       assertEquals(3, p.frames().size());
       p.resume(Resume.STEP_OUT);
-      p = r.next();
+      p = s.next();
       assertEquals("outer", top(p).function());
       assertEquals(7, top(p).line(), "the caller's next line");
       p.resume(Resume.CONTINUE);
-      assertEquals(5, result(done));
+      assertEquals(5, s.result());
     }
 
     @Test
@@ -350,33 +367,27 @@ class EngineDebuggerTest {
 
     @Test
     void aBreakpointInAPromiseJobStops() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("jobs.js", List.of(3));
-      Future<Object> done = run(e, "jobs.js", JOBS);
-      PausedEngine p = r.next();
+      Session s = debugging("jobs.js", JOBS, 3);
+      PausedEngine p = s.next();
       assertEquals(3, top(p).line());
       p.resume(Resume.CONTINUE);
-      result(done);
-      assertEquals(5, e.eval("seen"));
+      s.result();
+      assertEquals(5, s.engine().eval("seen"));
     }
 
     @Test
     void stepOverTheLastLineOfAScriptStopsInThePromiseJobItQueued() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      e.debugger().setBreakpoints("jobs.js", List.of(5));
-      Future<Object> done = run(e, "jobs.js", JOBS);
-      PausedEngine p = r.next();
+      Session s = debugging("jobs.js", JOBS, 5);
+      PausedEngine p = s.next();
       assertEquals(5, top(p).line());
-      e.debugger().setBreakpoints("jobs.js", List.of());
+      s.engine().debugger().setBreakpoints("jobs.js", List.of());
       p.resume(Resume.STEP_OVER);
-      p = r.next();
+      p = s.next();
       assertEquals(StopReason.STEP, p.reason());
       assertEquals(3, top(p).line());
       assertEquals(1, p.frames().size(), "the job runs on its own");
       p.resume(Resume.CONTINUE);
-      result(done);
+      s.result();
     }
   }
 
@@ -385,85 +396,74 @@ class EngineDebuggerTest {
   class Pauses {
     @Test
     void aPauseRequestStopsATightLoopFromAnotherThread() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "loop.js", "var n = 0;\nwhile (n >= 0) { n++; }\nn;");
+      Session s = debugging("loop.js", "var n = 0;\nwhile (n >= 0) { n++; }\nn;");
       Thread.sleep(50);
-      e.debugger().requestPause();
-      PausedEngine p = r.next();
+      s.engine().debugger().requestPause();
+      PausedEngine p = s.next();
       assertEquals(StopReason.PAUSE, p.reason());
       assertEquals("loop.js", top(p).source());
       assertEquals(2, top(p).line());
       assertEquals("-10", p.evaluate(0, "n = -10").value());
       assertEquals("-10", p.evaluate(0, "n").value());
       p.resume(Resume.CONTINUE);
-      assertEquals(-10, result(done), "the loop saw the value set while paused");
+      assertEquals(-10, s.result(), "the loop saw the value set while paused");
     }
 
     @Test
     void aPauseRequestStopsALoopWithoutSourcePositions() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "spin.js", "for (;;) {}");
+      Session s = debugging("spin.js", "for (;;) {}");
       Thread.sleep(50);
-      e.debugger().requestPause();
-      PausedEngine p = r.next();
+      s.engine().debugger().requestPause();
+      PausedEngine p = s.next();
       assertEquals("spin.js", top(p).source());
-      e.interrupt();
-      assertThrows(Exception.class, () -> result(done));
+      s.engine().interrupt();
+      assertThrows(Exception.class, s::result);
     }
 
     @Test
     void aDebuggerStatementStopsWhenAttachedAndDoesNothingOtherwise() throws Exception {
       QuickJsScriptEngine e = engine();
       assertEquals(2, result(run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;")));
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "d.js", "var k = 1;\ndebugger;\nk + 1;");
-      PausedEngine p = r.next();
+      Session s = debugging(e, "d.js", "var k = 1;\ndebugger;\nk + 1;");
+      PausedEngine p = s.next();
       assertEquals(StopReason.DEBUGGER_STATEMENT, p.reason());
       assertEquals(2, top(p).line());
       p.resume(Resume.CONTINUE);
-      assertEquals(2, result(done));
-      r.noMoreStops();
+      assertEquals(2, s.result());
+      s.recorder().noMoreStops();
     }
 
     @Test
     void detachResumesAPausedEngine() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "d.js", "debugger;\n7;");
-      PausedEngine p = r.next();
-      e.debugger().detach();
-      assertEquals(7, result(done));
+      Session s = debugging("d.js", "debugger;\n7;");
+      PausedEngine p = s.next();
+      s.engine().debugger().detach();
+      assertEquals(7, s.result());
       assertThrows(IllegalStateException.class, p::frames);
-      assertFalse(e.debugger().isAttached());
-      assertEquals(7, result(run(e, "d.js", "debugger;\n7;")));
+      assertFalse(s.engine().debugger().isAttached());
+      assertEquals(7, result(run(s.engine(), "d.js", "debugger;\n7;")));
     }
 
     @Test
     void anotherEngineKeepsRunningWhileOneIsPaused() throws Exception {
-      QuickJsScriptEngine paused = engine();
+      Session paused = debugging("d.js", "debugger;\n1;");
       QuickJsScriptEngine other = engine();
-      Recorder r = new Recorder();
-      paused.debugger().attach(r);
-      Future<Object> done = run(paused, "d.js", "debugger;\n1;");
-      PausedEngine p = r.next();
+      PausedEngine p = paused.next();
       assertEquals(499500, result(run(other, "o.js", "let s = 0; for (let i = 0; i < 1000; i++) s += i; s")));
       p.resume(Resume.CONTINUE);
-      assertEquals(1, result(done));
+      assertEquals(1, paused.result());
     }
 
     @Test
     void theTimeLimitDoesNotRunWhilePausedButDoesAfter() throws Exception {
       QuickJsScriptEngine e = engine(QuickJsOptions.builder().timeLimit(Duration.ofMillis(300)).build());
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "t.js", "debugger;\n1;");
-      PausedEngine p = r.next();
+      Session s = debugging(e, "t.js", "debugger;\n1;");
+      PausedEngine p = s.next();
       Thread.sleep(600);
       p.resume(Resume.CONTINUE);
-      assertEquals(1, result(done));
+      assertEquals(1, s.result());
       Future<Object> endless = run(e, "t.js", "debugger;\nfor (;;) {}");
-      p = r.next();
+      p = s.next();
       Thread.sleep(400);
       p.resume(Resume.CONTINUE);
       Exception failed = assertThrows(Exception.class, () -> result(endless));
@@ -472,16 +472,14 @@ class EngineDebuggerTest {
 
     @Test
     void interruptEndsAPauseAndTheScript() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "i.js", "debugger;\n1;");
-      PausedEngine p = r.next();
-      e.interrupt();
-      Exception failed = assertThrows(Exception.class, () -> result(done));
+      Session s = debugging("i.js", "debugger;\n1;");
+      PausedEngine p = s.next();
+      s.engine().interrupt();
+      Exception failed = assertThrows(Exception.class, s::result);
       assertTrue(failed.getCause() instanceof javax.script.ScriptException, String.valueOf(failed.getCause()));
       assertThrows(IllegalStateException.class, p::frames);
-      assertEquals(1, r.resumed.get());
-      assertEquals(3, result(run(e, "i.js", "1 + 2")), "the engine keeps working");
+      assertEquals(1, s.recorder().resumed.get());
+      assertEquals(3, result(run(s.engine(), "i.js", "1 + 2")), "the engine keeps working");
     }
 
     @Test
@@ -509,14 +507,12 @@ class EngineDebuggerTest {
 
     @Test
     void closeFromAnotherThreadEndsAPause() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "c.js", "debugger;\n1;");
-      r.next();
-      e.close();
-      assertThrows(Exception.class, () -> result(done));
-      assertEquals(1, r.ended.get());
-      assertFalse(e.debugger().isAttached());
+      Session s = debugging("c.js", "debugger;\n1;");
+      s.next();
+      s.engine().close();
+      assertThrows(Exception.class, s::result);
+      assertEquals(1, s.recorder().ended.get());
+      assertFalse(s.engine().debugger().isAttached());
     }
   }
 
@@ -535,35 +531,33 @@ class EngineDebuggerTest {
     @Test
     void allStopsAtEveryThrowWithTheThrownValue() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
       e.debugger().setExceptionStops(true, false);
-      Future<Object> done = run(e, "x.js", THROWS);
-      PausedEngine p = r.next();
+      Session s = debugging(e, "x.js", THROWS);
+      PausedEngine p = s.next();
       assertEquals(StopReason.EXCEPTION, p.reason());
       assertEquals("TypeError: caught one", p.exceptionText());
       assertEquals("fail", top(p).function());
       assertEquals(2, top(p).line());
       p.resume(Resume.CONTINUE);
-      p = r.next();
+      p = s.next();
       assertEquals("TypeError: not caught", p.exceptionText());
       p.resume(Resume.CONTINUE);
-      Exception failed = assertThrows(Exception.class, () -> result(done));
+      Exception failed = assertThrows(Exception.class, s::result);
       assertTrue(String.valueOf(failed.getCause()).contains("not caught"));
-      r.noMoreStops();
+      s.recorder().noMoreStops();
     }
 
     @Test
     void uncaughtStopsOnlyAtAThrowNoScriptCatches() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
       e.debugger().setExceptionStops(false, true);
-      Future<Object> done = run(e, "x.js", THROWS);
-      PausedEngine p = r.next();
+      Session s = debugging(e, "x.js", THROWS);
+      PausedEngine p = s.next();
       assertEquals("TypeError: not caught", p.exceptionText());
       assertEquals(2, p.frames().size());
       p.resume(Resume.CONTINUE);
-      assertThrows(Exception.class, () -> result(done));
-      r.noMoreStops();
+      assertThrows(Exception.class, s::result);
+      s.recorder().noMoreStops();
     }
   }
 
@@ -593,64 +587,58 @@ class EngineDebuggerTest {
         "}",
         "show(point);");
 
-    private PausedEngine paused(QuickJsScriptEngine e, Recorder r) throws Exception {
+    /** A new engine holding a Java Point as {@code point}, debugged, running STATE. */
+    private Session showing() {
+      QuickJsScriptEngine e = engine();
       e.put("point", new Point());
-      e.debugger().attach(r);
-      return r.next();
+      return debugging(e, "s.js", STATE);
     }
 
     @Test
     void scopesShowLocalsThatExpandWithoutRunningGetters() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.put("point", new Point());
-      e.debugger().attach(r);
-      Future<Object> done = run(e, "s.js", STATE);
-      PausedEngine p = r.next();
+      Session s = showing();
+      PausedEngine p = s.next();
       List<String> names = p.scopes(0).stream().map(DebugScope::name).toList();
       assertEquals(List.of("Locals", "Closure", "this", "Global"), names);
       List<DebugVariable> locals = p.variables(scope(p, 0, "Locals").reference(), 0, 0);
       Map<String, String> v = values(locals);
       assertEquals("5", v.get("count"));
       assertTrue(v.get("p").startsWith(Point.class.getName()), v.get("p"));
-      DebugVariable o = locals.stream().filter(x -> x.name().equals("o")).findFirst().orElseThrow();
+      DebugVariable o = named(locals, "o");
       assertTrue(o.reference() != 0);
       Map<String, String> children = values(p.variables(o.reference(), 0, 0));
       assertEquals("1", children.get("a"));
       assertEquals("[accessor]", children.get("counted"));
-      DebugVariable nested = p.variables(o.reference(), 0, 0).stream()
-          .filter(x -> x.name().equals("nested")).findFirst().orElseThrow();
+      DebugVariable nested = named(p.variables(o.reference(), 0, 0), "nested");
       DebugVariable deep = p.variables(nested.reference(), 0, 0).get(0);
       assertEquals("deep", deep.name());
       assertEquals(List.of("0", "1", "2", "length"),
           p.variables(deep.reference(), 0, 0).stream().map(DebugVariable::name).toList());
-      DebugVariable list = locals.stream().filter(x -> x.name().equals("list")).findFirst().orElseThrow();
+      DebugVariable list = named(locals, "list");
       Map<String, String> items = values(p.variables(list.reference(), 1, 1));
       assertEquals(Map.of("1", "\"twenty\""), items);
-      DebugVariable m = locals.stream().filter(x -> x.name().equals("m")).findFirst().orElseThrow();
+      DebugVariable m = named(locals, "m");
       assertEquals("42", values(p.variables(m.reference(), 0, 0)).get("\"k\""));
-      DebugVariable point = locals.stream().filter(x -> x.name().equals("p")).findFirst().orElseThrow();
+      DebugVariable point = named(locals, "p");
       assertEquals(Point.class.getName(), point.type());
       assertEquals("3", values(p.variables(point.reference(), 0, 0)).get("x"));
       assertEquals("0", p.evaluate(0, "calls").value(), "no getter ran");
       assertThrows(IllegalArgumentException.class, () -> p.variables(987654, 0, 0));
       p.resume(Resume.CONTINUE);
-      assertEquals(5, result(done));
+      assertEquals(5, s.result());
       assertThrows(IllegalStateException.class, () -> p.variables(o.reference(), 0, 0));
     }
 
     @Test
     void theThisScopeShowsTheFramesReceiverInEveryFrame() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "this.js", String.join("\n",
+      Session s = debugging("this.js", String.join("\n",
           "const box = { label: 'outer', run() { return helper.call({ label: 'inner' }); } };",
           "function helper() {",
           "  debugger;",
           "  return this.label;",
           "}",
           "box.run();"));
-      PausedEngine p = r.next();
+      PausedEngine p = s.next();
       DebugVariable inner = p.variables(scope(p, 0, "this").reference(), 0, 0).get(0);
       assertEquals("this", inner.name());
       assertEquals("\"inner\"", values(p.variables(inner.reference(), 0, 0)).get("label"));
@@ -658,17 +646,13 @@ class EngineDebuggerTest {
       assertEquals("\"outer\"", values(p.variables(outer.reference(), 0, 0)).get("label"));
       assertEquals("\"inner!\"", p.evaluate(0, "this.label + '!'").value());
       p.resume(Resume.CONTINUE);
-      assertEquals("inner", result(done));
+      assertEquals("inner", s.result());
     }
 
     @Test
     void evaluateReadsAndAssignsTheFramesVariables() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.put("point", new Point());
-      e.debugger().attach(r);
-      Future<Object> done = run(e, "s.js", STATE);
-      PausedEngine p = r.next();
+      Session s = showing();
+      PausedEngine p = s.next();
       assertEquals("7", p.evaluate(0, "count + 2").value());
       assertEquals("number", p.evaluate(0, "count").type());
       p.evaluate(0, "count = 40");
@@ -678,8 +662,69 @@ class EngineDebuggerTest {
       DebugEvaluationException missing =
           assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "nothingHere"));
       assertTrue(missing.getMessage().startsWith("ReferenceError"), missing.getMessage());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "list = null"));
+      assertEquals("TypeError: 'list' is read-only", constant.getMessage());
+      assertEquals("3", p.evaluate(0, "list.length").value());
       p.resume(Resume.CONTINUE);
-      assertEquals(40, result(done));
+      assertEquals(40, s.result());
+    }
+
+    private static final String MODULE = String.join("\n",
+        "let count = 1;", //                 1
+        "const limit = 10;", //              2
+        "function bump() {", //              3
+        "  debugger;", //                    4
+        "  return count + 1;", //            5
+        "}", //                              6
+        "await 0;", //                       7
+        "debugger;", //                      8
+        "globalThis.seen = bump();", //      9
+        "export default count;"); //         10
+
+    @Test
+    void evaluateInAModuleSeesAndAssignsItsTopLevelVariablesButNotItsConstants() throws Exception {
+      Session s = debugging("counter.mjs", MODULE);
+      PausedEngine p = s.next();
+      assertEquals(8, top(p).line());
+      assertEquals("11", p.evaluate(0, "count + limit").value());
+      assertEquals("\"function\"", p.evaluate(0, "typeof bump").value());
+      assertEquals("5", p.evaluate(0, "count = 5").value());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "limit = 0"));
+      assertEquals("TypeError: 'limit' is read-only", constant.getMessage());
+      assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "limit++"));
+      assertEquals("10", p.evaluate(0, "limit").value());
+      assertEquals("\"undefined\"", p.evaluate(0, "typeof globalThis.count").value(), "no global was made");
+      p.resume(Resume.CONTINUE);
+      PausedEngine inBump = s.next();
+      assertEquals("bump", top(inBump).function());
+      assertEquals("5", inBump.evaluate(0, "count").value(), "a closure over a module variable");
+      inBump.evaluate(0, "count = 6");
+      inBump.resume(Resume.CONTINUE);
+      s.result();
+      assertEquals(7, result(run(s.engine(), "after.js", "seen")));
+    }
+
+    @Test
+    void setVariableAssignsAModuleVariableAndRefusesAConstant() throws Exception {
+      Session s = debugging("counter.mjs", MODULE);
+      PausedEngine p = s.next();
+      long closure = scope(p, 0, "Closure").reference();
+      assertEquals(Map.of("count", "1", "limit", "10", "bump", "[Function bump]"),
+          values(p.variables(closure, 0, 0)));
+      assertEquals("41", p.setVariable(closure, "count", "40 + 1").value());
+      DebugEvaluationException constant =
+          assertThrows(DebugEvaluationException.class, () -> p.setVariable(closure, "limit", "0"));
+      assertEquals("TypeError: 'limit' is read-only", constant.getMessage());
+      assertEquals("10", values(p.variables(closure, 0, 0)).get("limit"));
+      p.resume(Resume.CONTINUE);
+      PausedEngine inBump = s.next();
+      long bumpClosure = scope(inBump, 0, "Closure").reference();
+      assertEquals("82", inBump.setVariable(bumpClosure, "count", "count * 2").value());
+      inBump.resume(Resume.CONTINUE);
+      s.result();
+      assertEquals(83, result(run(s.engine(), "after.js", "seen")));
     }
 
     @Test
@@ -687,19 +732,15 @@ class EngineDebuggerTest {
       String before = System.getProperty("quickjs.debug.evaluationLimit");
       System.setProperty("quickjs.debug.evaluationLimit", "300");
       try {
-        QuickJsScriptEngine e = engine();
-        Recorder r = new Recorder();
-        e.put("point", new Point());
-        e.debugger().attach(r);
-        Future<Object> done = run(e, "s.js", STATE);
-        PausedEngine p = r.next();
+        Session s = showing();
+        PausedEngine p = s.next();
         DebugEvaluationException endless =
             assertThrows(DebugEvaluationException.class, () -> p.evaluate(0, "for (;;) {}"));
         assertTrue(endless.getMessage().contains("stopped after 300 ms"), endless.getMessage());
         assertEquals("7", p.evaluate(0, "count + 2").value(), "the pause goes on");
         p.resume(Resume.CONTINUE);
-        assertEquals(5, result(done), "the script ends as it would have, with no time-out");
-        assertEquals(3, e.eval("1 + 2"));
+        assertEquals(5, s.result(), "the script ends as it would have, with no time-out");
+        assertEquals(3, s.engine().eval("1 + 2"));
       } finally {
         if (before == null) {
           System.clearProperty("quickjs.debug.evaluationLimit");
@@ -711,38 +752,30 @@ class EngineDebuggerTest {
 
     @Test
     void aStepAfterEvaluationsThatCalledJavaIsTheStepAskedFor() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.put("point", new Point());
-      e.debugger().attach(r);
-      Future<Object> done = run(e, "s.js", STATE);
-      PausedEngine p = r.next();
+      Session s = showing();
+      PausedEngine p = s.next();
       assertEquals("3", p.evaluate(0, "p.getX()").value()); // host calls reuse the reply buffer
       assertEquals("\"Point(3)\"", p.evaluate(0, "String(p)").value());
       p.resume(Resume.STEP_OVER);
-      p = r.next();
+      p = s.next();
       assertEquals(StopReason.STEP, p.reason());
       assertEquals(8, top(p).line());
       p.resume(Resume.CONTINUE);
-      assertEquals(5, result(done));
+      assertEquals(5, s.result());
     }
 
     @Test
     void setVariableChangesALocalAndAProperty() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
-      e.put("point", new Point());
-      e.debugger().attach(r);
-      Future<Object> done = run(e, "s.js", STATE);
-      PausedEngine p = r.next();
+      Session s = showing();
+      PausedEngine p = s.next();
       long locals = scope(p, 0, "Locals").reference();
       assertEquals("12", p.setVariable(locals, "count", "3 * 4").value());
-      DebugVariable o = p.variables(locals, 0, 0).stream().filter(x -> x.name().equals("o")).findFirst().orElseThrow();
+      DebugVariable o = named(p.variables(locals, 0, 0), "o");
       assertEquals("\"b\"", p.setVariable(o.reference(), "a", "'b'").value());
       assertEquals("\"b\"", p.evaluate(0, "o.a").value());
       assertThrows(DebugEvaluationException.class, () -> p.setVariable(locals, "nope", "1"));
       p.resume(Resume.CONTINUE);
-      assertEquals(12, result(done));
+      assertEquals(12, s.result());
     }
   }
 
@@ -750,10 +783,8 @@ class EngineDebuggerTest {
   class HostileUse {
     @Test
     void inspectionWithABadFrameOrReferenceIsRefusedAndThePauseGoesOn() throws Exception {
-      QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
-      Future<Object> done = run(e, "h.js", "var q = 2;\ndebugger;\nq;");
-      PausedEngine p = r.next();
+      Session s = debugging("h.js", "var q = 2;\ndebugger;\nq;");
+      PausedEngine p = s.next();
       assertThrows(IllegalArgumentException.class, () -> p.scopes(99));
       assertThrows(IllegalArgumentException.class, () -> p.scopes(-1));
       assertThrows(IllegalArgumentException.class, () -> p.evaluate(Integer.MAX_VALUE, "1"));
@@ -763,7 +794,7 @@ class EngineDebuggerTest {
       assertEquals("2", p.evaluate(0, "q").value());
       p.resume(Resume.CONTINUE);
       p.resume(Resume.STEP_IN); // later calls do nothing
-      assertEquals(2, result(done));
+      assertEquals(2, s.result());
     }
 
     @Test

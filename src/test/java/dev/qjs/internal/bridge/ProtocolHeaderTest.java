@@ -177,12 +177,12 @@ class ProtocolHeaderTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Every .c and .h file of the shim, in every folder under native-libs/src. */
+  /** Every .c, .h and .inc file of the shim, in every folder under native-libs/src. */
   private static List<Path> shimSources() throws IOException {
     try (Stream<Path> files = Files.walk(SOURCES)) {
       return files
           .filter(Files::isRegularFile)
-          .filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h"))
+          .filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h") || p.toString().endsWith(".inc"))
           .sorted()
           .toList();
     }

@@ -474,7 +474,7 @@ class DapServerTest {
       DapTestClient c = attached();
       long thread = threadOf(c, e);
       setBreakpoints(c, "calc.js", obj("line", 3, "hitCondition", "==1"));
-      CompletableFuture<Object> done = run(e, "calc.js", CALC);
+      CompletableFuture<Object> done = run(e, "calc.js", CALC.replace("const sum", "let sum")); // (a const is refused)
       c.stopped(thread);
       long frameId = (Long) top(c, thread).get("id");
       long locals = (Long) list(c.ok("scopes", "frameId", frameId).get("scopes")).get(0).get("variablesReference");
