@@ -3,7 +3,6 @@ package dev.qjs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,24 +10,17 @@ import dev.qjs.internal.debug.DebugEvaluationException;
 import dev.qjs.internal.debug.DebugFrame;
 import dev.qjs.internal.debug.DebugScope;
 import dev.qjs.internal.debug.DebugVariable;
-import dev.qjs.internal.debug.EngineDebugger;
 import dev.qjs.internal.debug.LineBreakpoint;
 import dev.qjs.internal.debug.PausedEngine;
 import dev.qjs.internal.debug.Resume;
-import dev.qjs.internal.debug.StopListener;
 import dev.qjs.internal.debug.StopReason;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -37,94 +29,38 @@ import org.junit.jupiter.api.Test;
 
 /** The engine side of the debugger: real engines stopped by breakpoints, steps and pauses. */
 class EngineDebuggerTest {
-  private static final QuickJsScriptEngineFactory FACTORY = new QuickJsScriptEngineFactory();
-  private static final long WAIT_SECONDS = 10;
+  private static final long WAIT_SECONDS = StopRecorder.WAIT_SECONDS;
 
-  private final List<QuickJsScriptEngine> engines = new ArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "engine-thread");
-    t.setDaemon(true);
-    return t;
-  });
+  private final DebuggedEngines engines = new DebuggedEngines();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (QuickJsScriptEngine e : engines) {
-      e.debugger().detach();
-      e.close();
-    }
-    threads.shutdownNow();
-    assertTrue(threads.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
+    engines.close();
   }
 
   private QuickJsScriptEngine engine() {
     return engine(QuickJsOptions.builder().build());
   }
 
-  /** A recorder attached to the engine's debugger. */
-  private static Recorder attached(QuickJsScriptEngine e) {
-    Recorder r = new Recorder();
-    e.debugger().attach(r);
-    return r;
-  }
-
   private QuickJsScriptEngine engine(QuickJsOptions options) {
-    QuickJsScriptEngine e = (QuickJsScriptEngine) FACTORY.getScriptEngine(options);
-    engines.add(e);
-    return e;
+    return engines.engine(options);
   }
 
-  /** Records stops into a queue; the test resumes them. */
-  static final class Recorder implements StopListener {
-    final BlockingQueue<PausedEngine> stops = new LinkedBlockingQueue<>();
-    final BlockingQueue<List<LineBreakpoint>> changes = new LinkedBlockingQueue<>();
-    final AtomicInteger resumed = new AtomicInteger();
-    final AtomicInteger ended = new AtomicInteger();
-
-    @Override
-    public void stopped(EngineDebugger engine, PausedEngine paused) {
-      stops.add(paused);
-    }
-
-    @Override
-    public void resumed(EngineDebugger engine) {
-      resumed.incrementAndGet();
-    }
-
-    @Override
-    public void breakpointsChanged(EngineDebugger engine, String source, List<LineBreakpoint> breakpoints) {
-      changes.add(breakpoints);
-    }
-
-    @Override
-    public void ended(EngineDebugger engine) {
-      ended.incrementAndGet();
-    }
-
-    PausedEngine next() throws InterruptedException {
-      PausedEngine p = stops.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-      assertNotNull(p, "the engine did not stop");
-      return p;
-    }
-
-    void noMoreStops() throws InterruptedException {
-      assertNull(stops.poll(200, TimeUnit.MILLISECONDS), "an unexpected stop");
-    }
+  /** A recorder attached to the engine's debugger. */
+  private static StopRecorder attached(QuickJsScriptEngine e) {
+    return StopRecorder.attachedTo(e);
   }
 
   private Future<Object> run(ScriptEngine e, String file, String script) {
-    return threads.submit(() -> {
-      e.put(ScriptEngine.FILENAME, file);
-      return e.eval(script);
-    });
+    return engines.run(e, file, script);
   }
 
   private static Object result(Future<Object> f) throws Exception {
-    return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    return DebuggedEngines.result(f);
   }
 
   /** An engine with a recorder attached, and the script it runs on an engine thread. */
-  private record Session(QuickJsScriptEngine engine, Recorder recorder, Future<Object> done) {
+  private record Session(QuickJsScriptEngine engine, StopRecorder recorder, Future<Object> done) {
     PausedEngine next() throws InterruptedException {
       return recorder.next();
     }
@@ -144,7 +80,7 @@ class EngineDebuggerTest {
   }
 
   private Session debugging(QuickJsScriptEngine e, String file, String script, Integer... lines) {
-    Recorder r = attached(e);
+    StopRecorder r = attached(e);
     if (lines.length > 0) {
       e.debugger().setBreakpoints(file, List.of(lines));
     }
@@ -209,11 +145,11 @@ class EngineDebuggerTest {
     @Test
     void aBreakpointOnALineWithoutCodeMovesToTheNextLineWithCode() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
+      StopRecorder r = attached(e);
       List<LineBreakpoint> unverified = e.debugger().setBreakpoints("later.js", List.of(2));
       assertFalse(unverified.get(0).verified(), "no code of later.js is loaded yet");
       Future<Object> done = run(e, "later.js", "function f() {\n\n  return 1;\n}\nf();");
-      List<LineBreakpoint> changed = r.changes.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      List<LineBreakpoint> changed = r.nextChange().breakpoints();
       assertEquals(List.of(new LineBreakpoint(unverified.get(0).id(), 2, 3, true)), changed);
       PausedEngine p = r.next();
       assertEquals("f", top(p).function());
@@ -240,7 +176,7 @@ class EngineDebuggerTest {
     @Test
     void aFunctionCompiledLaterStopsAtItsBreakpoint() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
+      StopRecorder r = attached(e);
       e.debugger().setBreakpoints("made.js", List.of(2));
       Future<Object> done = run(e, "host.js",
           "const f = new Function('a', 'const b = a * 2;\\nreturn b + 1;');\nf(20)");
@@ -272,7 +208,7 @@ class EngineDebuggerTest {
           "JSON.stringify(out);");
       QuickJsScriptEngine plain = engine();
       QuickJsScriptEngine attached = engine();
-      Recorder r = new Recorder();
+      StopRecorder r = new StopRecorder();
       attached.debugger().attach(r);
       attached.debugger().setExceptionStops(false, false);
       Object expected = result(run(plain, "mix.js", mix));
@@ -348,15 +284,15 @@ class EngineDebuggerTest {
       QuickJsScriptEngine e = engine();
       e.put(ScriptEngine.FILENAME, "lib.js");
       e.eval("function first() {\n  return 1;\n}\nfunction second() {\n  return 2;\n}");
-      Recorder r = attached(e);
+      StopRecorder r = attached(e);
       e.debugger().setBreakpoints("lib.js", List.of(2));
-      Future<Object> done = threads.submit(() -> e.invokeFunction("first"));
+      Future<Object> done = engines.submit(() -> e.invokeFunction("first"));
       PausedEngine p = r.next();
       e.debugger().setBreakpoints("lib.js", List.of());
       p.resume(Resume.STEP_OUT);
       assertEquals(1, result(done));
       r.noMoreStops();
-      done = threads.submit(() -> e.invokeFunction("second"));
+      done = engines.submit(() -> e.invokeFunction("second"));
       p = r.next();
       assertEquals(StopReason.STEP, p.reason());
       assertEquals("second", top(p).function());
@@ -485,9 +421,9 @@ class EngineDebuggerTest {
     @Test
     void interruptingThePausedThreadEndsThePauseAsAnInterrupt() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = attached(e);
+      StopRecorder r = attached(e);
       BlockingQueue<Thread> engineThread = new LinkedBlockingQueue<>();
-      Future<Object> done = threads.submit(() -> {
+      Future<Object> done = engines.submit(() -> {
         engineThread.add(Thread.currentThread());
         e.put(ScriptEngine.FILENAME, "t.js");
         try {
@@ -729,9 +665,7 @@ class EngineDebuggerTest {
 
     @Test
     void anEvaluationThatNeverEndsIsStoppedAndThePausedScriptGoesOnUnharmed() throws Exception {
-      String before = System.getProperty("quickjs.debug.evaluationLimit");
-      System.setProperty("quickjs.debug.evaluationLimit", "300");
-      try {
+      SystemProperties.with("quickjs.debug.evaluationLimit", "300", () -> {
         Session s = showing();
         PausedEngine p = s.next();
         DebugEvaluationException endless =
@@ -741,13 +675,7 @@ class EngineDebuggerTest {
         p.resume(Resume.CONTINUE);
         assertEquals(5, s.result(), "the script ends as it would have, with no time-out");
         assertEquals(3, s.engine().eval("1 + 2"));
-      } finally {
-        if (before == null) {
-          System.clearProperty("quickjs.debug.evaluationLimit");
-        } else {
-          System.setProperty("quickjs.debug.evaluationLimit", before);
-        }
-      }
+      });
     }
 
     @Test
@@ -815,7 +743,7 @@ class EngineDebuggerTest {
     @Test
     void manyAttachesAndDetachesLeaveTheInterpreterAsItWas() throws Exception {
       QuickJsScriptEngine e = engine();
-      Recorder r = new Recorder();
+      StopRecorder r = new StopRecorder();
       for (int i = 0; i < 50; i++) {
         e.debugger().attach(r);
         e.debugger().attach(r);

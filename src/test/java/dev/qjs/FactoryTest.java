@@ -96,35 +96,12 @@ class FactoryTest {
     }
 
     @Test
-    void aBadSystemPropertyIsLoggedSinceTheManagerHidesItAndReturnsNull() {
-      java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.qjs");
-      List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-      java.util.logging.Handler capture = new java.util.logging.Handler() {
-        @Override
-        public void publish(java.util.logging.LogRecord r) {
-          warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-      logger.addHandler(capture);
-      String before = System.getProperty("quickjs.timeout");
-      System.setProperty("quickjs.timeout", "soon");
-      try {
-        assertNull(new ScriptEngineManager().getEngineByName("quickjs"));
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("quickjs.timeout"), warnings.get(0));
-      } finally {
-        if (before == null) {
-          System.clearProperty("quickjs.timeout");
-        } else {
-          System.setProperty("quickjs.timeout", before);
-        }
-        logger.removeHandler(capture);
+    void aBadSystemPropertyIsLoggedSinceTheManagerHidesItAndReturnsNull() throws Exception {
+      try (LoggedMessages log = LoggedMessages.of("dev.qjs")) {
+        SystemProperties.with("quickjs.timeout", "soon", () ->
+            assertNull(new ScriptEngineManager().getEngineByName("quickjs")));
+        assertEquals(1, log.messages().size(), log.messages().toString());
+        assertTrue(log.messages().get(0).contains("quickjs.timeout"), log.messages().get(0));
       }
       assertNotNull(new ScriptEngineManager().getEngineByName("quickjs"));
     }

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qjs.LoggedMessages;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,23 +22,10 @@ class WithoutJacksonTest {
   @Test
   void withoutJacksonMapsAreSkippedWithOneWarningSayingWhatIsMissing() throws Exception {
     Path classes = Path.of(SourceMaps.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> warnings = new ArrayList<>();
-    Logger logger = Logger.getLogger("dev.qjs.sourcemap");
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(capture);
-    try (URLClassLoader alone =
-        new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+    List<String> warnings;
+    try (LoggedMessages log = LoggedMessages.of("dev.qjs.sourcemap");
+        URLClassLoader alone =
+            new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
       assertThrows(ClassNotFoundException.class,
           () -> alone.loadClass("com.fasterxml.jackson.databind.ObjectMapper"));
       Class<?> registry = alone.loadClass(SourceMaps.class.getName());
@@ -57,8 +41,7 @@ class WithoutJacksonTest {
         assertNull(map.invoke(maps, "one.js", 1, 1));
         assertNull(map.invoke(maps, "two.js", 1, 1));
       }
-    } finally {
-      logger.removeHandler(capture);
+      warnings = log.messages();
     }
     assertEquals(2, warnings.size(), warnings.toString());
     for (String w : warnings) {

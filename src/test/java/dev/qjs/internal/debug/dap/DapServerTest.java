@@ -14,6 +14,7 @@ import dev.qjs.ModuleLoader;
 import dev.qjs.QuickJsOptions;
 import dev.qjs.QuickJsScriptEngine;
 import dev.qjs.QuickJsScriptEngineFactory;
+import dev.qjs.SystemProperties;
 import dev.qjs.internal.sourcemap.CompilerFixtures;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -377,9 +378,7 @@ class DapServerTest {
 
     @Test
     void aGetterThatNeverReturnsIsStoppedByTheEvaluationLimitAndThePauseGoesOn() throws Exception {
-      String before = System.getProperty("quickjs.debug.evaluationLimit");
-      System.setProperty("quickjs.debug.evaluationLimit", "300");
-      try {
+      SystemProperties.with("quickjs.debug.evaluationLimit", "300", () -> {
         QuickJsScriptEngine e = real();
         DapTestClient c = attached();
         long thread = threadOf(c, e);
@@ -395,13 +394,7 @@ class DapServerTest {
         assertEquals("3", c.ok("evaluate", "expression", "1 + 2", "frameId", frameId).get("result"));
         c.ok("continue", "threadId", thread);
         assertEquals(7, result(done), "the paused script went on unharmed");
-      } finally {
-        if (before == null) {
-          System.clearProperty("quickjs.debug.evaluationLimit");
-        } else {
-          System.setProperty("quickjs.debug.evaluationLimit", before);
-        }
-      }
+      });
     }
 
     @Test
