@@ -167,17 +167,19 @@ typedef struct qjsi_debug_frame {
     void *sf;                /* the frame, valid during the stop */
 } qjsi_debug_frame;
 int qjsi_debug_frames(JSContext *ctx, qjsi_debug_frame *out, int max);
-/* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1, which in a
-   module's own frame are its top-level variables), as (name, value, const) triples into
-   names/values/consts (borrowed values; consts[i] 1 for a const); returns how many, at most max. */
+/* The frame's variables: arguments and locals (kind 0) or closure variables (kind 1: those its
+   code uses, which in a module's own frame are all its top-level variables; in a function of a
+   module, the module's other top-level variables after them), as (name, value, const) triples
+   into names/values/consts (borrowed values; consts[i] 1 for a const); returns how many, at
+   most max. */
 int qjsi_debug_frame_vars(JSContext *ctx, void *sf, int kind, JSAtom *names, JSValue *values,
                           uint8_t *consts, int max);
 /* A frame's this (a new reference): as the hook saw it, else its `this` variable, else
    undefined. */
 JSValue qjsi_debug_frame_this(JSContext *ctx, void *sf);
-/* Sets variable `name` of the frame (arguments, locals, closure variables; the innermost of
-   that name): 1 when set, 0 when there is none (or it is a let or const not yet initialized),
-   -1 when it is a const. */
+/* Sets variable `name` of the frame (arguments, locals, closure variables, then a module's
+   top-level ones; the innermost of that name): 1 when set, 0 when there is none (or it is a let
+   or const not yet initialized), -1 when it is a const. */
 int qjsi_debug_frame_set(JSContext *ctx, void *sf, JSAtom name, JSValueConst value);
 /* The shim's side, called by the hook (qjs_debug.c): reports a function's stop lines and gets
    the breakpoint lines back (n lines into *bp, from js_malloc; -1 when none could be had); and

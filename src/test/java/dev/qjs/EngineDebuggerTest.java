@@ -607,7 +607,7 @@ class EngineDebuggerTest {
     }
 
     private static final String MODULE = String.join("\n",
-        "let count = 1;", //                 1
+        "let count = 1, spare = 'x';", //    1
         "const limit = 10;", //              2
         "function bump() {", //              3
         "  debugger;", //                    4
@@ -636,6 +636,8 @@ class EngineDebuggerTest {
       PausedEngine inBump = s.next();
       assertEquals("bump", top(inBump).function());
       assertEquals("5", inBump.evaluate(0, "count").value(), "a closure over a module variable");
+      assertEquals("\"x10\"", inBump.evaluate(0, "spare + limit").value(), "module variables bump does not use");
+      assertThrows(DebugEvaluationException.class, () -> inBump.evaluate(0, "limit = 0"));
       inBump.evaluate(0, "count = 6");
       inBump.resume(Resume.CONTINUE);
       s.result();
@@ -647,7 +649,7 @@ class EngineDebuggerTest {
       Session s = debugging("counter.mjs", MODULE);
       PausedEngine p = s.next();
       long closure = scope(p, 0, "Closure").reference();
-      assertEquals(Map.of("count", "1", "limit", "10", "bump", "[Function bump]"),
+      assertEquals(Map.of("count", "1", "spare", "\"x\"", "limit", "10", "bump", "[Function bump]"),
           values(p.variables(closure, 0, 0)));
       assertEquals("41", p.setVariable(closure, "count", "40 + 1").value());
       DebugEvaluationException constant =
@@ -657,7 +659,13 @@ class EngineDebuggerTest {
       p.resume(Resume.CONTINUE);
       PausedEngine inBump = s.next();
       long bumpClosure = scope(inBump, 0, "Closure").reference();
+      assertEquals(List.of("count", "spare", "limit", "bump"),
+          inBump.variables(bumpClosure, 0, 0).stream().map(DebugVariable::name).toList(),
+          "the variables bump uses, then the module's others");
       assertEquals("82", inBump.setVariable(bumpClosure, "count", "count * 2").value());
+      assertEquals("\"y\"", inBump.setVariable(bumpClosure, "spare", "'y'").value());
+      assertEquals("\"y\"", inBump.evaluate(0, "spare").value());
+      assertThrows(DebugEvaluationException.class, () -> inBump.setVariable(bumpClosure, "limit", "0"));
       inBump.resume(Resume.CONTINUE);
       s.result();
       assertEquals(83, result(run(s.engine(), "after.js", "seen")));
