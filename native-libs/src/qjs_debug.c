@@ -14,7 +14,8 @@
  *  - stop points are the pc2line entries that begin a line; QuickJS's optimizer may move a
  *    line's first store into the line before (`let total = 0;` at the top level has none), so
  *    a breakpoint moves on to the next line, and a stop may land before that store;
- *  - a step out stops at the caller's next line, not after the call on the same line;
+ *  - a step out stops right after the call, mid-line: the call's value is on the stack, and an
+ *    evaluation that changes a variable the rest of the line already read is not seen by it;
  *  - a pause stops at the next line start or jump (a loop's back edge), never mid-expression;
  *  - the column of a stop is that of the line's first entry (an operator's, sometimes);
  *  - an exception stop "uncaught" counts a rejection of an async function or a promise job as

@@ -151,6 +151,7 @@ typedef struct qjsi_debug {
     int step;            /* the QJS_RESUME_* step in progress; 0 none, -1 the next line anywhere */
     int step_depth;      /* the frame depth and frame where the step began */
     const void *step_frame, *step_func;
+    const void *step_caller, *step_caller_func; /* a step out's JavaScript caller, or NULL */
     int step_line;
     int step_entry;      /* the shim's entry depth where it began (see debug_left) */
 } qjsi_debug;

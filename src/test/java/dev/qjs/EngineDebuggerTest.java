@@ -273,8 +273,14 @@ class EngineDebuggerTest {
       assertEquals(3, p.frames().size());
       p.resume(Resume.STEP_OUT);
       p = s.next();
+      assertEquals(StopReason.STEP, p.reason());
       assertEquals("outer", top(p).function());
-      assertEquals(7, top(p).line(), "the caller's next line");
+      assertEquals(6, top(p).line(), "right after the call, on its line (`a` not yet assigned)");
+      assertEquals(2, p.frames().size());
+      p.resume(Resume.STEP_OVER);
+      p = s.next();
+      assertEquals(7, top(p).line());
+      assertEquals("4", values(p.variables(scope(p, 0, "Locals").reference(), 0, 0)).get("a"));
       p.resume(Resume.CONTINUE);
       assertEquals(5, s.result());
     }
