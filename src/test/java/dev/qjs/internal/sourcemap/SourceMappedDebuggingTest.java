@@ -216,4 +216,28 @@ class SourceMappedDebuggingTest {
     assertEquals(List.of(16, 17, 18), stepUntil(d, p, Resume.STEP_OVER, 18));
     assertNotNull(DebuggedEngines.result(done));
   }
+
+  @Test
+  void aBreakpointInATypeScriptFileStopsInItsBundleImportedAsAModule() throws Exception {
+    Path dir = CompilerFixtures.dir();
+    String prices = SOURCES.resolve("bundle/prices.ts").toString();
+    Debugged d = attached(dir.resolve("main.mjs"));
+    d.setBreakpoints(prices, 4); // `const value = Number.parseFloat(...)`
+    Future<Object> done = engines.run(d.engine, "main.mjs",
+        "import { restock } from './esbuild-esm/bundle.js';\nglobalThis.count = restock(['7']);");
+    PausedEngine p = d.next();
+    List<DebugFrame> frames = p.frames();
+    assertEquals(prices, frames.get(0).source());
+    assertEquals(4, frames.get(0).line());
+    assertTrue(frames.get(0).generatedSource().endsWith("bundle.js"), frames.get(0).generatedSource());
+    assertEquals("main.ts", file(frames.get(1)));
+    assertEquals("main.mjs", frames.get(frames.size() - 1).source());
+    p.resume(Resume.STEP_OVER);
+    p = d.next();
+    assertEquals(5, p.frames().get(0).line());
+    d.setBreakpoints(prices);
+    p.resume(Resume.CONTINUE);
+    DebuggedEngines.result(done);
+    assertEquals(1, ((Number) DebuggedEngines.result(engines.run(d.engine, "check.js", "count"))).intValue());
+  }
 }
