@@ -65,6 +65,30 @@ public final class NativeLibraryLoader {
    *     whose message explains it, with the underlying error as its cause
    */
   public static @Nullable IllegalStateException register(Class<?> mapping) {
+    return neutrally(() -> registerHere(mapping));
+  }
+
+  /**
+   * Runs JNA's first work in a context that names no application: JNA starts its cleaner's
+   * thread now (a library it opened stays registered with it, so the thread lives as long as the
+   * process), and a thread inherits the context class loader and the access control context of
+   * the code that starts it. Started from the application that happened to make the first
+   * engine, the thread would keep that application's class loader, and an application server
+   * could never unload it.
+   */
+  @SuppressWarnings("removal") // AccessController: the one way to start a thread without the caller's context
+  private static <T> T neutrally(java.security.PrivilegedAction<T> action) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(null);
+    try {
+      return java.security.AccessController.doPrivileged(action);
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+  }
+
+  private static @Nullable IllegalStateException registerHere(Class<?> mapping) {
     ClassLoader loader =
         mapping.getClassLoader() != null ? mapping.getClassLoader() : ClassLoader.getSystemClassLoader();
     NativePlatform platform;

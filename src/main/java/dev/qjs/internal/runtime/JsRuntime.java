@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -63,7 +62,13 @@ import org.jspecify.annotations.Nullable;
  * crossing there.
  */
 public final class JsRuntime implements AutoCloseable {
-  static final Cleaner CLEANER = Cleaner.create(daemonThreads("quickjs-cleaner"));
+  /**
+   * Frees the runtimes nobody closed. Its thread lives as long as the process, so it is the JDK's
+   * own kind (no context class loader, no inherited access control context): a thread of ours
+   * would keep the class loader of the application that happened to make the first engine, and
+   * an application server could never unload that application.
+   */
+  static final Cleaner CLEANER = Cleaner.create();
   /** The file name of the engine's own helper scripts: never the place an error is reported at. */
   static final String INTERNAL_FILE = "<quickjs-jsr223>";
   /** A context without settings: the limits read for it are the engine's defaults. */
@@ -183,13 +188,6 @@ public final class JsRuntime implements AutoCloseable {
     CLEANER.register(this, state);
   }
 
-  private static ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   // ---------------------------------------------------------------- lifecycle and locking
 

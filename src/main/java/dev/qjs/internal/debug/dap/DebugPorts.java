@@ -30,13 +30,14 @@ public final class DebugPorts {
   private static final Map<Integer, DapServer> OPEN = new HashMap<>();
   /** Ports that could not be opened: asked once, warned about once. */
   private static final java.util.Set<Integer> REFUSED = new java.util.HashSet<>();
-  /** Takes an engine that was dropped without {@code close()} off its port. */
-  private static final Cleaner DROPPED = Cleaner.create(
-      r -> {
-        Thread t = new Thread(r, "quickjs-debug-cleaner");
-        t.setDaemon(true);
-        return t;
-      });
+  /**
+   * Takes an engine that was dropped without {@code close()} off its port. Made with the first
+   * port served (a process without one starts no thread for it); the thread is the JDK's own
+   * kind, which keeps no application's class loader (see JsRuntime's cleaner).
+   */
+  private static final class Dropped {
+    static final Cleaner CLEANER = Cleaner.create();
+  }
 
   private DebugPorts() {}
 
@@ -130,7 +131,7 @@ public final class DebugPorts {
     EngineDebugger weak = new WeaklyHeld(engine);
     server.register(weak);
     DapServer registered = server;
-    DROPPED.register(engine, () -> registered.unregister(weak));
+    Dropped.CLEANER.register(engine, () -> registered.unregister(weak));
     return new Served(server, weak, suspend);
   }
 
