@@ -3,6 +3,7 @@ package dev.qjs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -172,6 +173,32 @@ class EnginePoolTest {
         assertTrue(e.getMessage().contains("maximum size is 2 engines"), e.getMessage());
         assertNotSame(a.engine(), b.engine());
         assertEquals(2, pool.metrics().leased());
+      }
+    }
+
+    @Test
+    void aLeaseNeverClosedGivesItsPlaceBackOnceUnreachableAndItsEngineStillWorks() throws Exception {
+      try (QuickJsEnginePool pool = QuickJsEnginePool.builder().maxSize(1).build();
+          LoggedMessages log = LoggedMessages.of("dev.qjs.pool")) {
+        QuickJsScriptEngine kept = pool.lease().engine(); // the lease itself is dropped at once
+        QuickJsEnginePool.Lease next = null;
+        for (int i = 0; i < 100 && next == null; i++) {
+          System.gc();
+          try {
+            next = pool.lease(Duration.ofMillis(100));
+          } catch (TimeoutException stillCounted) {
+            // the cleaner has not seen the dropped lease yet
+          }
+        }
+        assertNotNull(next, "the dropped lease's place in the pool never came back");
+        try (QuickJsEnginePool.Lease lease = next) {
+          assertNotSame(kept, lease.engine());
+          assertEquals(2, lease.engine().eval("1 + 1"));
+        }
+        assertEquals(3, kept.eval("1 + 2"), "the engine was closed under the code that kept it");
+        assertTrue(log.messages().stream().anyMatch(m -> m.contains("never closed")),
+            log.messages().toString());
+        kept.close();
       }
     }
 

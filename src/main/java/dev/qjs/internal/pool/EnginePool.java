@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * closed as a discard, so {@code creations - discards == live} whenever nothing is being made.
  */
 public final class EnginePool<E extends ScriptEngine> {
+  private static final System.Logger LOG = System.getLogger("dev.qjs.pool");
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -213,6 +214,27 @@ public final class EnginePool<E extends ScriptEngine> {
         throw error;
       }
     }
+  }
+
+  /**
+   * A lease that was neither closed nor discarded became unreachable: its engine leaves the pool
+   * (counted as a discard) without being closed, since whoever still holds the engine may use
+   * it; the engine's own cleaner frees it once nobody does. A warning says so, since it is a bug
+   * of the code that leased.
+   */
+  void abandoned(PooledEngine<E> pooled) {
+    lock.lock();
+    try {
+      leased--;
+      live--;
+      discards++;
+      replenish();
+    } finally {
+      lock.unlock();
+    }
+    LOG.log(System.Logger.Level.WARNING, "a lease of the engine pool was never closed: its engine"
+        + " left the pool (close leases with try-with-resources; the pool makes another engine"
+        + " in its place)");
   }
 
   /** The engine of an ended lease goes back to the pool, or is closed. */
