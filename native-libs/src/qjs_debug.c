@@ -18,9 +18,10 @@
  *    evaluation that changes a variable the rest of the line already read is not seen by it;
  *  - a pause stops at the next line start or jump (a loop's back edge), never mid-expression;
  *  - the column of a stop is that of the line's first entry (an operator's, sometimes);
- *  - an exception stop "uncaught" counts a rejection of an async function or a promise job as
- *    uncaught (no JavaScript catch takes it), and a frame that ran no instruction since the
- *    attach as catching nothing;
+ *  - an exception stop "uncaught" predicts an async function's rejection from the promise's
+ *    reactions as they are when it throws (an await in a try, a catch, a combinator: handled);
+ *    a throw in a promise job's own callback (a then handler) counts as uncaught, and a frame
+ *    that ran no instruction since the attach as catching nothing;
  *  - breakpoint lines of a source are learned from the code that ran while attached (a whole
  *    script's functions at once), and a source evaluated again under the same name adds to them;
  *  - a Java object's children are read through the host (its bean getters run). A JavaScript

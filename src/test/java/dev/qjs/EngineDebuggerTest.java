@@ -15,6 +15,7 @@ import dev.qjs.internal.debug.PausedEngine;
 import dev.qjs.internal.debug.Resume;
 import dev.qjs.internal.debug.StopReason;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -487,6 +488,49 @@ class EngineDebuggerTest {
       Exception failed = assertThrows(Exception.class, s::result);
       assertTrue(String.valueOf(failed.getCause()).contains("not caught"));
       s.recorder().noMoreStops();
+    }
+
+    /** A rejection after an await, then how the script ends up treating it. */
+    private static final String ASYNC = String.join("\n",
+        "async function fails() { await null; throw new Error('late'); }",
+        "async function awaitsInTry() { try { await fails(); } catch (e) { return 'caught'; } }",
+        "async function passesOn() { await fails(); }",
+        "var outcome = [];",
+        "function record(v) { outcome.push(String(v)); }");
+
+    /** Runs one of ASYNC's scenarios with "uncaught" exception stops; the stops it made. */
+    private List<String> uncaughtStopsOf(String scenario) throws Exception {
+      QuickJsScriptEngine e = engine();
+      e.debugger().setExceptionStops(false, true);
+      Session s = debugging(e, "async.js", ASYNC + "\n" + scenario);
+      List<String> stopped = new ArrayList<>();
+      while (true) {
+        PausedEngine p = s.recorder().stops.poll(100, TimeUnit.MILLISECONDS);
+        if (p != null) {
+          stopped.add(top(p).function() + ": " + p.exceptionText());
+          p.resume(Resume.CONTINUE);
+        } else if (s.done().isDone()) {
+          break;
+        }
+      }
+      s.result();
+      return stopped;
+    }
+
+    @Test
+    void anAsyncRejectionAwaitedInATryOrCaughtLaterIsNoUncaughtStop() throws Exception {
+      assertEquals(List.of(), uncaughtStopsOf("awaitsInTry().then(record);"));
+      assertEquals(List.of(), uncaughtStopsOf("passesOn().catch(record);"));
+      assertEquals(List.of(), uncaughtStopsOf("fails().then(record, record);"));
+      assertEquals(List.of(), uncaughtStopsOf("Promise.all([fails()]).catch(record);"));
+    }
+
+    @Test
+    void anAsyncRejectionNobodyHandlesStopsWhereItIsThrown() throws Exception {
+      List<String> stops = uncaughtStopsOf("passesOn();");
+      assertFalse(stops.isEmpty(), "no stop for a rejection nobody handles");
+      assertEquals("fails: Error: late", stops.get(0));
+      assertFalse(uncaughtStopsOf("fails().then(record);").isEmpty(), "then without a rejection handler");
     }
 
     @Test
