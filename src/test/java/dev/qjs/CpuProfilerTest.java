@@ -269,7 +269,12 @@ class CpuProfilerTest {
       }
       for (int i = 0; i < n; i++) {
         CpuProfile p = profiles.get(i).get(60, TimeUnit.SECONDS);
-        CpuProfile.FunctionTime top = p.topFunctions(1).get(0);
+        // by samples, not time: with four engines on fewer cores, a thread the OS set aside for
+        // a while has that whole pause in the one sample taken when it runs again, whichever
+        // function that is (the profile is of wall time)
+        CpuProfile.FunctionTime top = p.topFunctions(20).stream()
+            .max(java.util.Comparator.comparingLong(CpuProfile.FunctionTime::selfSamples))
+            .orElseThrow();
         assertEquals("hot" + i, top.name(), p.toString());
         assertEquals("hot" + i + ".js", top.file());
         for (CpuProfile.FunctionTime f : p.topFunctions(20)) {
