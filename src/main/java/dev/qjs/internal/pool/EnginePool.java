@@ -223,6 +223,10 @@ public final class EnginePool<E extends ScriptEngine> {
    * of the code that leased.
    */
   void abandoned(PooledEngine<E> pooled) {
+    // said before the place is given back: the lease that gets it may look for the warning
+    LOG.log(System.Logger.Level.WARNING, "a lease of the engine pool was never closed: its engine"
+        + " left the pool (close leases with try-with-resources; the pool makes another engine"
+        + " in its place)");
     lock.lock();
     try {
       leased--;
@@ -232,9 +236,6 @@ public final class EnginePool<E extends ScriptEngine> {
     } finally {
       lock.unlock();
     }
-    LOG.log(System.Logger.Level.WARNING, "a lease of the engine pool was never closed: its engine"
-        + " left the pool (close leases with try-with-resources; the pool makes another engine"
-        + " in its place)");
   }
 
   /** The engine of an ended lease goes back to the pool, or is closed. */
