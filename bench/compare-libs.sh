@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Compares builds of the native library on the workloads where the interpreter's own speed
+# shows (issue 20): each library given, in turn, for ROUNDS rounds (interleaved, so that a noisy
+# machine disturbs them alike), with qjs (target/qjs/qjs, build-qjs.sh) in every round.
+#
+#   bench/compare-libs.sh NAME=/path/to/libquickjs-jsr223.so [NAME=...]...
+#
+# Needs the quickjs column built (mvn -P quickjs package -> target/quickjs/), target/qjs/qjs and
+# target/js/handlebars.js (run.sh makes all three). Environment: ROUNDS (default 2), BENCHES (a
+# JMH regular expression, default 'ComputeMixBench|HandlebarsBench'), JMH_TIMING (default
+# '-f 1 -wi 3 -i 5 -w 1s -r 1s', run.sh's), QJS_TIMING (default '4 5 1'). Prints one line per
+# benchmark, library and round (JMH's score and unit) and the load before each run.
+set -euo pipefail
+bench=$(cd "$(dirname "$0")" && pwd)
+ROUNDS=${ROUNDS:-2}
+BENCHES=${BENCHES:-ComputeMixBench|HandlebarsBench}
+read -r -a jmh_timing <<<"${JMH_TIMING:--f 1 -wi 3 -i 5 -w 1s -r 1s}"
+read -r -a qjs_timing <<<"${QJS_TIMING:-4 5 1}"
+flags="-Xms512m -Xmx1g -XX:+UseG1GC -Dbench.js.dir=$bench/target/js"
+cp="$bench/target/quickjs/classes:$bench/target/quickjs/lib/*"
+res=$bench/src/main/resources/js
+for r in $(seq 1 "$ROUNDS"); do
+  for spec in "$@"; do
+    name=${spec%%=*} lib=${spec#*=}
+    echo "# round $r $name load $(cut -d' ' -f1-3 /proc/loadavg)"
+    java $flags -cp "$cp" org.openjdk.jmh.Main "$BENCHES" -p engine=quickjs "${jmh_timing[@]}" \
+      -jvmArgs "$flags -Dquickjs.library.path=$lib" 2>&1 \
+      | awk -v n="$name" -v r="$r" '/^[A-Za-z]+Bench\.[A-Za-z]+ / { printf "%-40s %-10s round %s %s %s\n", $1, n, r, $(NF-3), $NF }'
+  done
+  echo "# round $r qjs load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for w in compute handlebars; do
+    "$bench/target/qjs/qjs" --std "$res/qjs-driver.js" "$res" "$bench/target/js" "$w" "${qjs_timing[@]}" 23919 \
+      | python3 -c "import json,sys; d=json.load(sys.stdin); s=d['samples']; print('%-40s %-10s round %s %.3f %s' % ('qjs.$w', 'qjs', '$r', sum(s)/len(s), d.get('unit','')))"
+  done
+done
