@@ -20,7 +20,8 @@ ROUNDS=${ROUNDS:-2}
 BENCHES=${BENCHES:-ComputeMixBench|HandlebarsBench}
 read -r -a jmh_timing <<<"${JMH_TIMING:--f 1 -wi 3 -i 5 -w 1s -r 1s}"
 read -r -a qjs_timing <<<"${QJS_TIMING:-4 5 1}"
-flags="-Xms512m -Xmx1g -XX:+UseG1GC -Dbench.js.dir=$bench/target/js"
+flags=(-Xms512m -Xmx1g -XX:+UseG1GC "-Dbench.js.dir=$bench/target/js")
+read -r -a cpu_ops <<<"${CPU_OPS:-compute 20 60 handlebars 50 150}"
 cp="$bench/target/quickjs/classes:$bench/target/quickjs/lib/*"
 res=$bench/src/main/resources/js
 specs=("$@")
@@ -29,21 +30,21 @@ for r in $(seq 1 "$ROUNDS"); do
     name=${spec%%=*} lib=${spec#*=}
     echo "# round $r $name load $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "${CPU:-0}" = 1 ]; then
-      set -- ${CPU_OPS:-compute 20 60 handlebars 50 150}
+      set -- "${cpu_ops[@]}"
       while [ $# -ge 3 ]; do
-        java $flags -Dquickjs.library.path="$lib" -cp "$cp" dev.qjs.bench.jsr223.CpuTimeProbe quickjs "$1" "$2" "$3" 3 \
+        java "${flags[@]}" -Dquickjs.library.path="$lib" -cp "$cp" dev.qjs.bench.jsr223.CpuTimeProbe quickjs "$1" "$2" "$3" 3 \
           | awk -v n="$name" -v r="$r" -v w="$1" '/^median/ { printf "%-40s %-10s round %s %s cpu-ms/op\n", "cpu." w, n, r, $2 }'
         shift 3
       done
       continue
     fi
-    java $flags -cp "$cp" org.openjdk.jmh.Main "$BENCHES" -p engine=quickjs "${jmh_timing[@]}" \
-      -jvmArgs "$flags -Dquickjs.library.path=$lib" 2>&1 \
+    java "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main "$BENCHES" -p engine=quickjs "${jmh_timing[@]}" \
+      -jvmArgs "${flags[*]} -Dquickjs.library.path=$lib" 2>&1 \
       | awk -v n="$name" -v r="$r" '/^[A-Za-z]+Bench\.[A-Za-z]+ / { printf "%-40s %-10s round %s %s %s\n", $1, n, r, $(NF-3), $NF }'
   done
   echo "# round $r qjs load $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "${CPU:-0}" = 1 ]; then
-    set -- ${CPU_OPS:-compute 20 60 handlebars 50 150}
+    set -- "${cpu_ops[@]}"
     while [ $# -ge 3 ]; do
       python3 - "$bench/target/qjs/qjs" "$res" "$bench/target/js" "$1" "$2" "$3" "$r" <<'PY'
 import resource, subprocess, sys

@@ -24,13 +24,17 @@ set -eu
 
 SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd -P)
 ROOT=$(dirname -- "$SCRIPT_DIR")
+# shellcheck disable=SC2034  # read by lib.sh's log and die
 LOG_TAG=quickjs-pgo
 # log, die, have, cache_root, platform_field
+# shellcheck source=native-libs/lib.sh
 . "$SCRIPT_DIR/lib.sh"
 CACHE_ROOT=$(cache_root)
-# find_zig
+# find_zig, zig_target
+# shellcheck source=native-libs/zig.sh
 . "$SCRIPT_DIR/zig.sh"
 # PGO_FLAGS: the flags the profile is made and used with
+# shellcheck source=native-libs/pgo/flags.sh
 . "$SCRIPT_DIR/pgo/flags.sh"
 
 OUT=${1:-$SCRIPT_DIR/pgo/quickjs.proftext}
