@@ -336,9 +336,9 @@ done
 # (native-libs/pgo/README.md), for clang's -fprofile-use; build-all.sh gives
 # native-libs/pgo/quickjs.proftext. llvm-profdata (LLVM_PROFDATA, default llvm-profdata; Debian
 # package llvm) turns it into the indexed form clang reads; that file's digest goes into the
-# objects' keys. clang reports the functions whose code no longer matches their profile
-# (-Wprofile-instr-out-of-date): they are compiled as without one, and the build warns, or
-# fails with QJS_PROFILE_STRICT=1.
+# objects' keys. clang names each function whose code no longer matches its profile ("function
+# control flow change detected (hash mismatch)"): it is compiled as without one, and the build
+# warns, or fails with QJS_PROFILE_STRICT=1 (on linux-x86-64, where the profile is made).
 PROFILE_CFLAGS=''
 if [ -n "${QJS_PROFILE:-}" ]; then
     [ -f "$QJS_PROFILE" ] || die "QJS_PROFILE=$QJS_PROFILE: no such file"
