@@ -11,6 +11,12 @@
 #                                   graaljs-jit graaljs-interp)
 #   SKIP_INSTALL=1 bench/run.sh     reuse the library installed in ~/.m2 (no mvn install)
 #   SKIP_BUILD=1 bench/run.sh       reuse the built columns (target/<column>/) too
+#   LIBRARY=dev bench/run.sh        the quickjs columns load the library `mvn install` built for
+#                                   this machine (native-libs/build.sh, the machine's cc, -O2)
+#                                   instead of the release library the jar carries for it
+#                                   (default LIBRARY=release: native-libs/build-all.sh, zig's
+#                                   clang with the training profile, into target/release-natives/);
+#                                   the column quickjs-dev always loads the former
 #   OUT=dir bench/run.sh            write table.md and chart.svg to dir instead
 #   RAW=dir bench/run.sh            write the raw data to dir instead
 #   LOAD_MAX=1.5 bench/run.sh       noise guard: a column is re-run once when the 1-minute load
@@ -58,6 +64,16 @@ raw=${RAW:-$bench/target/results/$run_name}
 # engine needs to run at all (GraalJS: the JIT switch, or silencing the interpreter warning)
 JVM_FLAGS=(-Xms512m -Xmx1g -XX:+UseG1GC -Dbench.js.dir="$bench/target/js")
 t_start=$(date +%s)
+# the library the quickjs columns load (LIBRARY, above): the release one for this machine
+LIBRARY=${LIBRARY:-release}
+RELEASE_PLATFORM=linux-x86-64
+release_flags=()
+if [ "$LIBRARY" = release ]; then
+  if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then
+    echo "LIBRARY=release measures the linux-x86-64 release library; on this machine use LIBRARY=dev" >&2; exit 2
+  fi
+  release_flags=(-Dquickjs.library.path="$bench/target/release-natives/$RELEASE_PLATFORM/libquickjs-jsr223.so")
+fi
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
 # ------------------------------------------------------------------------------ build ---
@@ -82,6 +98,11 @@ build() {
       && mv package/dist/handlebars.js . && rm -rf package handlebars-4.7.8.tgz)
   fi
   "$bench/build-qjs.sh"
+  if [ "$LIBRARY" = release ]; then
+    log "building the release library for $RELEASE_PLATFORM (native-libs/build-all.sh -> target/release-natives/)"
+    QJS_TARGETS=$RELEASE_PLATFORM sh "$root/native-libs/build-all.sh" "$bench/target/release-natives" 2> "$bench/target/release-natives.log" \
+      || { tail -20 "$bench/target/release-natives.log" >&2; exit 1; }
+  fi
   local profiles=()
   for c in $COLUMNS; do
     case $c in
@@ -104,9 +125,10 @@ column_setup() {
   local c=$1
   col_flags=()
   case $c in
-    quickjs) java=$JAVA17; engine=quickjs; dir=quickjs ;;
-    quickjs-jna) java=$JAVA17; engine=quickjs; dir=quickjs; col_flags=(-Dquickjs.binding=jna) ;;
-    quickjs-jdk25) java=$JAVA25; engine=quickjs; dir=quickjs ;;
+    quickjs) java=$JAVA17; engine=quickjs; dir=quickjs; col_flags=("${release_flags[@]}") ;;
+    quickjs-dev) java=$JAVA17; engine=quickjs; dir=quickjs ;;
+    quickjs-jna) java=$JAVA17; engine=quickjs; dir=quickjs; col_flags=("${release_flags[@]}" -Dquickjs.binding=jna) ;;
+    quickjs-jdk25) java=$JAVA25; engine=quickjs; dir=quickjs; col_flags=("${release_flags[@]}") ;;
     nashorn) java=$JAVA17; engine=nashorn; dir=nashorn ;;
     nashorn-jdk25) java=$JAVA25; engine=nashorn; dir=nashorn ;;
     rhino)   java=$JAVA17; engine=rhino; dir=rhino ;;
@@ -214,6 +236,7 @@ mkdir -p "$out" "$raw"
   echo "java 17: $($JAVA17 -version 2>&1 | head -1)"
   echo "java 25: $($JAVA25 -version 2>&1 | head -1)"
   echo "cc: $(cc --version | head -1)"
+  echo "quickjs library: $LIBRARY$([ "$LIBRARY" = release ] && echo " (native-libs/build-all.sh for $RELEASE_PLATFORM: zig's clang, -O2 and the training profile native-libs/pgo/quickjs.proftext; quickjs-dev: the developer build, cc -O2)" || echo " (the developer build, native-libs/build.sh with cc -O2)")"
   echo "mode: $([ "${QUICK:-0}" = 1 ] && echo QUICK || echo full); JMH ${jmh_timing[*]}; cold start runs $cold_runs"
   echo "jvm flags (all columns): ${JVM_FLAGS[*]}"
   echo "load max (noise guard): $LOAD_MAX"

@@ -11,14 +11,14 @@ import re
 import statistics
 import sys
 
-COLUMNS = ["quickjs", "quickjs-jna", "qjs", "nashorn", "rhino", "graaljs-jit", "graaljs-interp",
+COLUMNS = ["quickjs", "quickjs-dev", "quickjs-jna", "qjs", "nashorn", "rhino", "graaljs-jit", "graaljs-interp",
            "quickjs-jdk25", "nashorn-jdk25"]
-TITLES = {"quickjs": "quickjs (JSR-223)", "quickjs-jna": "quickjs over JNA (fallback)",
+TITLES = {"quickjs": "quickjs (JSR-223)", "quickjs-dev": "quickjs, developer build (cc -O2)", "quickjs-jna": "quickjs over JNA (fallback)",
           "qjs": "raw qjs", "nashorn": "Nashorn 15.7",
           "rhino": "Rhino 1.9.1", "graaljs-jit": "GraalJS 25 (Graal JIT)",
           "graaljs-interp": "GraalJS 25 (no JIT)", "quickjs-jdk25": "quickjs, JDK 25",
           "nashorn-jdk25": "Nashorn 15.7, JDK 25"}
-COLORS = {"qjs": "#4c78a8", "nashorn": "#f58518", "rhino": "#54a24b",
+COLORS = {"qjs": "#4c78a8", "quickjs-dev": "#bab0ac", "nashorn": "#f58518", "rhino": "#54a24b",
           "graaljs-jit": "#e45756", "graaljs-interp": "#b279a2", "quickjs-jna": "#9d755d",
           "quickjs-jdk25": "#72b7b2", "nashorn-jdk25": "#eeca3b"}
 
@@ -206,6 +206,13 @@ def targets(data):
     x = r("qjs", "handlebars")
     add("Handlebars ≥ 0.95× raw qjs's rate", None if x is None else x >= 0.95,
         "n/a" if x is None else f"{x:.3f}× qjs's rate")
+    # issue 20: the speed of the library (time or rate, as qjs's speed ÷ ours) against qjs's
+    x = r("qjs", "compute")
+    add("issue 20: compute mix ≥ 1.15× raw qjs's speed", None if x is None else 1 / x >= 1.15,
+        "n/a" if x is None else f"{1 / x:.3f}× qjs's speed")
+    x = r("qjs", "handlebars")
+    add("issue 20: Handlebars ≥ 1.15× raw qjs's speed", None if x is None else x >= 1.15,
+        "n/a" if x is None else f"{x:.3f}× qjs's speed")
     x = q.get("memExtra")
     add("memory per extra engine ≤ 0.25 MB heap + RSS", None if x is None else x[0] <= 0.25,
         "n/a" if x is None else f"{x[0]:.3f} MB")

@@ -22,6 +22,10 @@
 #   QJS_CHECK_REPRODUCIBLE=1
 #                        build everything a second time from an empty object cache in another
 #                        directory and fail unless every library is the same, byte for byte
+#   QJS_PROFILE          the training run's profile the Linux libraries are compiled with
+#                        (clang's -fprofile-use; default native-libs/pgo/quickjs.proftext, made
+#                        by native-libs/pgo/profile.sh: see native-libs/pgo/README.md); empty: none
+#   QJS_PROFILE_STRICT=1 fail when functions no longer match the profile (default: a warning)
 #   QUICKJS_SRC, XDG_CACHE_HOME: as for build.sh
 #
 # Every library is checked after it is built: its format and CPU, that it exports only qjs_*
@@ -50,7 +54,7 @@ mkdir -p "$CACHE_ROOT" || die "cannot create the cache $CACHE_ROOT"
 # ALL_TARGETS, zig_target, library_name, find_zig
 . "$SCRIPT_DIR/zig.sh"
 
-for tool in llvm-readobj llvm-objdump llvm-nm; do
+for tool in llvm-readobj llvm-objdump llvm-nm llvm-profdata; do
     have "$tool" || die "$tool not found: install LLVM's tools (apt-get install llvm); they read the libraries of other platforms"
 done
 
@@ -58,6 +62,12 @@ TARGETS=${QJS_TARGETS:-$ALL_TARGETS}
 for t in $TARGETS; do
     zig_target "$t" >/dev/null || die "QJS_TARGETS: unknown platform '$t' (known: $ALL_TARGETS)"
 done
+
+# the profile of the training run (native-libs/pgo/README.md): its counts belong to the C code's
+# branches and calls, the same on every target (a function whose code differs on a target is
+# compiled there as without a profile, and build.sh says how many)
+QJS_PROFILE=${QJS_PROFILE-$SCRIPT_DIR/pgo/quickjs.proftext}
+[ -z "$QJS_PROFILE" ] || [ -f "$QJS_PROFILE" ] || die "QJS_PROFILE=$QJS_PROFILE: no such file (native-libs/pgo/profile.sh makes it)"
 
 ZIG_BIN=$(find_zig)
 zig_v=$("$ZIG_BIN" version) || die "$ZIG_BIN does not run"
@@ -117,6 +127,10 @@ build_all() {
     for t in $TARGETS; do
         # a PE header holds a link time stamp: /Brepro makes it a hash of the content
         case $(platform_field "$t" os) in win32) ba_ld='-s -Wl,/Brepro' ;; *) ba_ld='-s' ;; esac
+        # the profile for the Linux targets only: with it the macOS and Windows libraries grew by
+        # 21-27% (over issue 20's limit of 20%) or it hardly applied (native-libs/pgo/README.md)
+        case $(platform_field "$t" os) in linux) ba_profile=$QJS_PROFILE ;; *) ba_profile='' ;; esac
+        QJS_PROFILE=$ba_profile \
         QJS_TARGET=$t CC="$ZIG_BIN cc -target $(zig_target "$t")" LDFLAGS="${LDFLAGS:-} $ba_ld" \
             ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \
             ZIG_LOCAL_CACHE_DIR=${ZIG_LOCAL_CACHE_DIR:-$CACHE_ROOT/zig-cache} \

@@ -20,7 +20,8 @@
 # native-libs/platforms.txt.
 #
 # Objects are cached by content under ${XDG_CACHE_HOME:-$HOME/.cache}/quickjs-jsr223/obj/
-# and the link is skipped when nothing changed. Environment: CC, CFLAGS, LDFLAGS.
+# and the link is skipped when nothing changed. Environment: CC, CFLAGS, LDFLAGS; QJS_PROFILE, a
+# training run's profile for clang (native-libs/pgo/README.md; build-all.sh gives it).
 #
 # Cross builds (native-libs/build-all.sh drives them): QJS_TARGET names the jar folder to build
 # for (a platform of native-libs/platforms.txt, such as linux-aarch64-musl or win32-x86-64)
@@ -329,6 +330,32 @@ for s in $QJS_C_SOURCES; do
     fi
 done
 
+# ---------------------------------------------------------------- profile ---
+
+# QJS_PROFILE: a profile of a training run in LLVM's text format for instrumentation profiles
+# (native-libs/pgo/README.md), for clang's -fprofile-use; build-all.sh gives
+# native-libs/pgo/quickjs.proftext. llvm-profdata (LLVM_PROFDATA, default llvm-profdata; Debian
+# package llvm) turns it into the indexed form clang reads; that file's digest goes into the
+# objects' keys. clang names each function whose code no longer matches its profile ("function
+# control flow change detected (hash mismatch)"): it is compiled as without one, and the build
+# warns, or fails with QJS_PROFILE_STRICT=1 (on linux-x86-64, where the profile is made).
+PROFILE_CFLAGS=''
+if [ -n "${QJS_PROFILE:-}" ]; then
+    [ -f "$QJS_PROFILE" ] || die "QJS_PROFILE=$QJS_PROFILE: no such file"
+    case $CC_VERSION in
+        *clang*) ;;
+        *) die "QJS_PROFILE needs clang (-fprofile-use), not $CC_VERSION" ;;
+    esac
+    LLVM_PROFDATA=${LLVM_PROFDATA:-llvm-profdata}
+    have "$LLVM_PROFDATA" || die "$LLVM_PROFDATA not found: install LLVM's tools (apt-get install llvm) or set LLVM_PROFDATA"
+    "$LLVM_PROFDATA" merge -o "$TMP_ROOT/quickjs.profdata" "$QJS_PROFILE" >"$TMP_ROOT/profdata.log" 2>&1 \
+        || { cat "$TMP_ROOT/profdata.log" >&2; die "$LLVM_PROFDATA cannot read the profile $QJS_PROFILE"; }
+    # PGO_FLAGS, PGO_USE_FLAGS
+    . "$NATIVE_DIR/pgo/flags.sh"
+    PROFILE_CFLAGS="-fprofile-use=$TMP_ROOT/quickjs.profdata $PGO_FLAGS $PGO_USE_FLAGS"
+    FLAGS_KEY="$FLAGS_KEY -fprofile-use=<profile $(sha256_file "$TMP_ROOT/quickjs.profdata")> $PGO_FLAGS $PGO_USE_FLAGS"
+fi
+
 key_of() {
     { printf '%s\n' "$COMPILER_ID" "$FLAGS_KEY" "$HDR_DIGEST"; cat "$1"; } | sha256_stdin
 }
@@ -422,7 +449,7 @@ for s in $ALL_SOURCES; do
     printf '%s\n' "$s" >"$JOBDIR/$i.src"
     (
         # shellcheck disable=SC2086
-        if $CC_CMD $BASE_CFLAGS ${COMPAT_INCLUDE:+-I"$COMPAT_INCLUDE"} -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" -I"$NATIVE_DIR/jni" -I"$JNI_INCLUDE" $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
+        if $CC_CMD $BASE_CFLAGS ${COMPAT_INCLUDE:+-I"$COMPAT_INCLUDE"} -I"$PATCHED_DIR" -I"$QJS_DIR" -I"$INCLUDE_DIR" -I"$NATIVE_DIR/jni" -I"$JNI_INCLUDE" $PROFILE_CFLAGS $USER_CFLAGS -c "$s" -o "$tmpobj" >"$JOBDIR/$i.log" 2>&1 \
             && mv -f "$tmpobj" "$obj"; then
             echo 0 >"$JOBDIR/$i.rc"
         else
@@ -454,6 +481,21 @@ for rcf in "$JOBDIR"/*.rc; do
     fi
 done
 [ -z "$failed" ] || die "compilation failed:$failed"
+if [ -n "$PROFILE_CFLAGS" ]; then
+    # clang names each function whose code no longer matches its profile ("hash mismatch")
+    n_stale=$(cat "$JOBDIR"/*.log 2>/dev/null | grep -c 'hash mismatch') || :
+    if [ "${n_stale:-0}" -gt 0 ]; then
+        if [ "$PREFIX" = linux-x86-64 ]; then
+            # the profile's own target: the code changed since the profile was made
+            [ "${QJS_PROFILE_STRICT:-0}" != 1 ] \
+                || die "$n_stale function(s) no longer match the profile ${QJS_PROFILE##*/} (above): run sh native-libs/pgo/profile.sh and commit its output"
+            log "WARNING: $n_stale function(s) no longer match the profile ${QJS_PROFILE##*/} (above) and are compiled as without one: run sh native-libs/pgo/profile.sh and commit its output"
+        else
+            # another target: a few functions compile to other code here (variadic calls, ...)
+            log "$n_stale function(s) compile to other code for $PREFIX than on linux-x86-64, where the profile is made: compiled as without a profile"
+        fi
+    fi
+fi
 if [ "$n_jobs" -gt 0 ]; then
     log "compiled $n_jobs of $i object(s)"
 fi
