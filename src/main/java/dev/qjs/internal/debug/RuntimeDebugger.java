@@ -42,13 +42,20 @@ public final class RuntimeDebugger implements EngineDebugger {
   private volatile @Nullable Stop current;
   private volatile boolean ended;
   /**
-   * The top frame of the last stop shown, with the frames' count and how the stop was resumed
-   * (a QJS_RESUME_*), when the runtime has source maps: steps through compiled code skip what
-   * shows as the same original line. Engine thread only.
+   * The last stop shown, when the runtime has source maps: steps through compiled code skip
+   * what shows as the same original line. Written and read by the engine's calls, which may run
+   * on different threads one after the other.
    */
-  private @Nullable DebugFrame lastShown;
-  private int lastDepth;
-  private int lastResume = -1;
+  private volatile LastStop last = new LastStop(null, 0, -1);
+
+  /**
+   * A stop as shown: its top frame, how many frames it had, and how it was resumed.
+   *
+   * @param top the innermost frame, or null when the frames were not read
+   * @param depth the frames' count
+   * @param resume the QJS_RESUME_* that ended it
+   */
+  private record LastStop(@Nullable DebugFrame top, int depth, int resume) {}
 
   /**
    * Creates the debugger of a runtime; nothing is attached.
@@ -219,9 +226,7 @@ public final class RuntimeDebugger implements EngineDebugger {
       current = null;
       restoreLimits(limits);
     }
-    lastShown = frames.isEmpty() ? null : frames.get(0);
-    lastDepth = frames.size();
-    lastResume = resume;
+    last = new LastStop(frames.isEmpty() ? null : frames.get(0), frames.size(), resume);
     try {
       l.resumed(this);
     } catch (RuntimeException ignored) {
@@ -298,25 +303,26 @@ public final class RuntimeDebugger implements EngineDebugger {
    * @return the QJS_RESUME_* to go on with, or -1 to stop
    */
   private int stepsOn(List<DebugFrame> frames) {
-    int last = lastResume;
+    LastStop before = last;
+    int resumed = before.resume();
     PositionMapper maps = runtime.positions();
-    boolean stepping = last == QuickJsNative.RESUME_OVER || last == QuickJsNative.RESUME_IN
-        || last == QuickJsNative.RESUME_OUT;
+    boolean stepping = resumed == QuickJsNative.RESUME_OVER || resumed == QuickJsNative.RESUME_IN
+        || resumed == QuickJsNative.RESUME_OUT;
     if (maps == null || frames.isEmpty() || !stepping) {
       return -1;
     }
     DebugFrame top = frames.get(0);
-    DebugFrame shown = lastShown;
+    DebugFrame shown = before.top();
     if (!top.mapped()) {
       if (shown == null || !shown.mapped() || !maps.maps(top.generatedSource())) {
         return -1; // a step that began in generated code stays in it
       }
       // out of a helper is over its lines, until code with an original runs
-      return last == QuickJsNative.RESUME_OUT ? QuickJsNative.RESUME_OVER : last;
+      return resumed == QuickJsNative.RESUME_OUT ? QuickJsNative.RESUME_OVER : resumed;
     }
-    boolean sameLine = shown != null && frames.size() == lastDepth
+    boolean sameLine = shown != null && frames.size() == before.depth()
         && shown.source().equals(top.source()) && shown.line() == top.line();
-    return sameLine && last != QuickJsNative.RESUME_OUT ? last : -1;
+    return sameLine && resumed != QuickJsNative.RESUME_OUT ? resumed : -1;
   }
 
   /**
