@@ -183,37 +183,9 @@ void qjsi_drop_jobs(JSRuntime *rt)
     }
 }
 
-/* QuickJS's own allocator, noting in the runtime's qjsi_heap every allocation it refused: an
-   out-of-memory error may fail to be made itself (the script then sees a bare `null` thrown), so
-   the host asks this flag, not the thrown value, whether a call ran out of memory. The test of the
-   result is the only cost per allocation (a compilation lifts the limit itself: see
-   qjsi_compile_begin). */
-static void *qjsi_malloc(JSMallocState *s, size_t size)
-{
-    void *p = js_def_malloc(s, size);
-    if (unlikely(!p) && s->opaque)
-        ((qjsi_heap *)s->opaque)->oom = 1;
-    return p;
-}
-
-static void *qjsi_realloc(JSMallocState *s, void *ptr, size_t size)
-{
-    void *p = js_def_realloc(s, ptr, size);
-    if (unlikely(!p) && size != 0 && s->opaque)
-        ((qjsi_heap *)s->opaque)->oom = 1;
-    return p;
-}
-
-static const JSMallocFunctions qjsi_malloc_funcs = {
-    qjsi_malloc,
-    js_def_free,
-    qjsi_realloc,
-    js_def_malloc_usable_size,
-};
-
 JSRuntime *qjsi_new_runtime(qjsi_heap *heap)
 {
-    return JS_NewRuntime2(&qjsi_malloc_funcs, heap);
+    return JS_NewRuntime2(&qjsa_malloc_funcs, heap);
 }
 
 /* The memory limit is set aside from the first compilation that begins until the last one ends

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "quickjs.h"
 #include "cutils.h"
+#include "qjs_alloc.h"
 
 /* Returns a flat string for a string value (a new reference); data points at
    Latin-1 bytes (*wide == 0) or UTF-16 units (*wide == 1), *len characters. */
@@ -42,15 +43,18 @@ int qjsi_check_stack(JSContext *ctx);
 /* Discards every queued promise job (after a time limit or interrupt stopped the call that
    queued them: an endless job chain would otherwise stop every later call too). */
 void qjsi_drop_jobs(JSRuntime *rt);
-/* What the runtime's allocator records: oom is set to 1 whenever it refuses an allocation (or a
-   compilation ends past the limit); compiling counts the compilations under way (patch 10),
-   during which the runtime's memory limit is lifted and kept in limit. */
+/* What the runtime's allocator (qjs_alloc.c) keeps and records: its blocks; oom is set to 1
+   whenever it refuses an allocation (or a compilation ends past the limit); compiling counts the
+   compilations under way (patch 10), during which the runtime's memory limit is lifted and kept
+   in limit. */
 typedef struct qjsi_heap {
+    qjsa_heap blocks;
     int oom;
     int compiling;
     size_t limit; /* the memory limit, set aside while compiling > 0 */
 } qjsi_heap;
-/* A runtime whose allocator keeps *heap. */
+/* A runtime whose allocator keeps *heap; after JS_FreeRuntime, qjsa_heap_release(&heap->blocks)
+   frees what it holds. */
 JSRuntime *qjsi_new_runtime(qjsi_heap *heap);
 /* Patch 10: QuickJS's parser does not survive running out of memory halfway (it indexes a label
    it could not make, frees atoms of an instruction cut short), so a compilation is never

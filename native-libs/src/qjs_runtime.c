@@ -429,6 +429,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
         return NULL;
     st->rt = qjsi_new_runtime(&st->heap);
     if (!st->rt) {
+        qjsa_heap_release(&st->heap.blocks);
         free(st);
         return NULL;
     }
@@ -446,6 +447,7 @@ qjs_rt *qjs_runtime_new(int64_t *mailbox, qjs_host_fn host, int32_t token)
     JS_SetModuleLoaderFunc(st->rt, module_normalize, module_loader, st);
     if (host_classes_register(st->rt) < 0) {
         JS_FreeRuntime(st->rt);
+        qjsa_heap_release(&st->heap.blocks);
         free(st);
         return NULL;
     }
@@ -486,6 +488,7 @@ void qjs_runtime_free(qjs_rt *st)
     profile_free(st->profile);
     st->profile = NULL;
     JS_FreeRuntime(st->rt);
+    qjsa_heap_release(&st->heap.blocks);
     free(st->out.data);
     free(st->up.data);
     free(st->track);
