@@ -140,6 +140,9 @@ class SmallObjectMemoryTest {
         System.getProperty("os.name").toLowerCase().contains("linux")
             && Files.isReadable(Path.of("/proc/self/status")),
         "RSS is read from /proc/self/status (Linux only)");
+    Assumptions.assumeFalse(
+        LimitsTest.UNDER_SANITIZER,
+        "the sanitizer build gives every block to AddressSanitizer's allocator, which keeps freed memory");
     QuickJsScriptEngine e = engine();
     e.eval("var peak = null");
     long before = rss();
