@@ -34,8 +34,8 @@ public class ErrorsBench {
   private static final String SCRIPT = String.join("\n",
       "function deep(n) { if (n === 0) throw new Error('no ' + n); return deep(n - 1) + 1; }",
       "function hundred() {",
-      "  let caught = 0;",
-      "  for (let i = 0; i < 100; i++) { try { deep(10); } catch (e) { caught += e.stack.length > 0 ? 1 : 0; } }",
+      "  var caught = 0;",
+      "  for (var i = 0; i < 100; i++) { try { deep(10); } catch (e) { caught += e.stack.length > 0 ? 1 : 0; } }",
       "  return caught;",
       "}");
 
