@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigInteger;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.script.Invocable;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
@@ -362,6 +364,38 @@ class ErrorsTest {
     void deeplyNestedSourceIsAJsExceptionNotACrash() {
       assertThrows(JsException.class, () -> engine.eval("[".repeat(200_000)));
       assertThrows(JsException.class, () -> engine.eval("(".repeat(1_000_000) + "1" + ")".repeat(1_000_000)));
+      assertTrue(engineStillWorks());
+    }
+
+    @Test
+    void sourceNestedDeeperThanTheStackIsReportedAsAStackOverflowWhereverTheParserRunsOut()
+        throws ScriptException {
+      // Arrow functions, destructuring and parameter lists make QuickJS's parser look ahead past
+      // a parenthesized part and seek back (patch 13). Each source is parsed under 256 stack
+      // limits 16 bytes apart, so that the stack runs out at every point of the parser's
+      // recursion, among them inside a lookahead, where the parse used to go on one token off
+      // and report another error ("missing formal parameter", "unexpected token").
+      String[] sources = {
+        "(a) => ".repeat(20_000) + "0",
+        "[a] = ".repeat(20_000) + "[0]",
+        "async (a) => ".repeat(20_000) + "0",
+        "function f(a, b) { return ".repeat(20_000),
+      };
+      Map<String, Integer> wrong = new TreeMap<>();
+      for (int step = 0; step < 256; step++) {
+        try (QuickJsScriptEngine e =
+            new QuickJsScriptEngineFactory()
+                .getScriptEngine(QuickJsOptions.builder().maxStackSize(256 * 1024 + 16 * step).build())) {
+          for (int i = 0; i < sources.length; i++) {
+            int n = i;
+            JsException x = assertThrows(JsException.class, () -> e.eval(sources[n]), "source " + i);
+            if (!x.getMessage().contains("stack overflow")) {
+              wrong.merge(i + ": " + x.getMessage(), 1, Integer::sum);
+            }
+          }
+        }
+      }
+      assertEquals(Map.of(), wrong, "errors other than a stack overflow, with how often each came");
       assertTrue(engineStillWorks());
     }
 
