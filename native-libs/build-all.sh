@@ -127,13 +127,10 @@ build_all() {
     for t in $TARGETS; do
         # a PE header holds a link time stamp: /Brepro makes it a hash of the content
         case $(platform_field "$t" os) in win32) ba_ld='-s -Wl,/Brepro' ;; *) ba_ld='-s' ;; esac
-        # the profile for the x86-64 Linux targets only: with it the macOS and Windows libraries
-        # grew by 21-27% (over issue 20's limit of 20%) or it hardly applied, and the profiled
-        # aarch64 library runs out of stack inside QuickJS's parser in ModulesTest's 20,000-deep
-        # require chain, which QuickJS then reports as a SyntaxError instead of a stack overflow
-        # (native-libs/pgo/README.md)
-        case "$(platform_field "$t" os) $(platform_field "$t" cpu)" in
-            'linux x86-64') ba_profile=$QJS_PROFILE ;;
+        # the profile for the Linux targets only: with it the macOS and Windows libraries grew by
+        # more than issue 20's limit of 20% or it hardly applied (native-libs/pgo/README.md)
+        case $(platform_field "$t" os) in
+            linux) ba_profile=$QJS_PROFILE ;;
             *) ba_profile='' ;;
         esac
         QJS_PROFILE=$ba_profile \
