@@ -20,7 +20,9 @@
  *
  * The runtime's memory limit and QuickJS's counters (malloc_count, malloc_size) apply as with
  * QuickJS's own allocator: a small block counts its class's size. Every allocation the allocator
- * refuses sets the runtime's oom flag (qjs_internal.h).
+ * refuses sets the runtime's oom flag (qjs_internal.h): an out-of-memory error may fail to be made
+ * itself (the script then sees a bare `null` thrown), so the host asks the flag, not the thrown
+ * value, whether a call ran out of memory.
  *
  * A runtime is used by one thread at a time, and so is its allocator: the only lock is the
  * process pool's, taken when a slab comes from it or goes back to it. Built with
@@ -479,9 +481,4 @@ void qjsa_heap_release(qjsa_heap *a)
     }
     free(a->slabs);
     memset(a, 0, sizeof(*a));
-}
-
-size_t qjsa_heap_slab_bytes(const qjsa_heap *a)
-{
-    return a->slabs_n * SLAB_BYTES;
 }

@@ -38,7 +38,4 @@ size_t qjsa_usable_size(JSMallocState *s, const void *p);
 /* Frees every slab (after JS_FreeRuntime: blocks still in them, leaked by QuickJS, go too). */
 void qjsa_heap_release(qjsa_heap *a);
 
-/* The slab memory the heap holds, in bytes (for statistics and tests). */
-size_t qjsa_heap_slab_bytes(const qjsa_heap *a);
-
 #endif
